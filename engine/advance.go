@@ -1,0 +1,49 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/dripline/dripline/tracks"
+)
+
+// advance moves an enrollment past a touch that reached a final state: it
+// schedules the next step or, after the last one, completes the enrollment and
+// chains to the track's `then:`, enrolled at the last touch's due time.
+func (e *Engine) advance(ctx context.Context, tx Tx, en Enrollment, t *tracks.Track, c Contact, done Touch) error {
+	next := done.StepIndex + 1
+	if next < len(t.Steps) {
+		nt := newTouch(t, next, t.Due(next, en.Anchor, done.Due, t.Location(c.TimeZone)))
+		nt.EnrollmentID, nt.ContactID, nt.TrackVersion = en.ID, c.ID, en.TrackVersion
+		if err := tx.CreateTouch(ctx, &nt); err != nil {
+			return fmt.Errorf("schedule %s/%s: %w", t.ID, nt.StepID, err)
+		}
+		return e.settleLate(ctx, tx, en, t, c, nt)
+	}
+	if err := tx.SetEnrollmentState(ctx, en.ID, EnrollmentCompleted, "", e.now()); err != nil {
+		return err
+	}
+	if t.Then == "" {
+		return nil
+	}
+	if _, err := e.enroll(ctx, tx, c, t.Then, done.Due, ""); err != nil {
+		return fmt.Errorf("chain %s -> %s: %w", t.ID, t.Then, err)
+	}
+	return nil
+}
+
+// settleLate skips a just-scheduled touch that is already more than LateAfter
+// overdue (a sale entered months after the fact, say) and moves on, so old
+// reminders are recorded as skipped rather than sent out of season.
+func (e *Engine) settleLate(ctx context.Context, tx Tx, en Enrollment, t *tracks.Track, c Contact, touch Touch) error {
+	if e.now().Sub(touch.Due) <= e.cfg.LateAfter {
+		return nil
+	}
+	reason := fmt.Sprintf("late: due %s, already past when scheduled", touch.Due.Format(time.RFC3339))
+	if err := tx.FinishTouch(ctx, touch.ID, TouchSkipped, reason, e.now()); err != nil {
+		return err
+	}
+	touch.State = TouchSkipped
+	return e.advance(ctx, tx, en, t, c, touch)
+}

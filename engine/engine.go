@@ -1,0 +1,154 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/dripline/dripline/templates"
+	"github.com/dripline/dripline/tracks"
+)
+
+// Config wires an Engine. Zero durations and sizes take the documented defaults.
+type Config struct {
+	Store     Store
+	Queue     Queue // nil when touches are run directly (simulate)
+	Clock     Clock
+	Logger    *slog.Logger
+	Library   *tracks.Library
+	Templates *templates.Set
+	Channels  map[tracks.Channel]Channel
+	Business  templates.Business
+
+	Horizon     time.Duration // how far ahead the scheduler queues touches; default 5m
+	Lease       time.Duration // how long a worker holds a claimed touch; default 2m
+	StaleQueued time.Duration // queued this long past due counts as lost from Redis; default 2m
+	MaxAttempts int           // tries before a touch fails; default 8
+	BatchSize   int           // touches per scheduler round trip; default 1000
+	// LateAfter: a step already this far overdue when it is scheduled (an old sale
+	// date, say) is skipped rather than sent late; default 72h.
+	LateAfter time.Duration
+}
+
+func (c *Config) setDefaults() {
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Horizon <= 0 {
+		c.Horizon = 5 * time.Minute
+	}
+	if c.Lease <= 0 {
+		c.Lease = 2 * time.Minute
+	}
+	if c.StaleQueued <= 0 {
+		c.StaleQueued = 2 * time.Minute
+	}
+	if c.MaxAttempts <= 0 {
+		c.MaxAttempts = 8
+	}
+	if c.BatchSize <= 0 {
+		c.BatchSize = 1000
+	}
+	if c.LateAfter <= 0 {
+		c.LateAfter = 72 * time.Hour
+	}
+}
+
+// Engine enrolls contacts on tracks, schedules their touches and carries them out.
+type Engine struct {
+	cfg Config
+	log *slog.Logger
+
+	mu       sync.RWMutex
+	current  map[string]int               // track id → version new enrollments use
+	versions map[versionKey]*tracks.Track // parsed stored versions
+}
+
+type versionKey struct {
+	id      string
+	version int
+}
+
+// New returns an engine. Call LoadLibrary before handling events.
+func New(cfg Config) (*Engine, error) {
+	if cfg.Store == nil || cfg.Clock == nil || cfg.Library == nil || cfg.Templates == nil {
+		return nil, fmt.Errorf("engine: Store, Clock, Library and Templates are required")
+	}
+	cfg.setDefaults()
+	return &Engine{
+		cfg:      cfg,
+		log:      cfg.Logger,
+		current:  map[string]int{},
+		versions: map[versionKey]*tracks.Track{},
+	}, nil
+}
+
+// TrackChange reports the outcome of storing one track of the library.
+type TrackChange struct {
+	Track      string
+	Version    int
+	StillOnOld int // open enrollments that stay on earlier versions
+}
+
+// LoadLibrary stores every track of the library as a version (a changed track
+// gets a new one) and makes those versions the ones new enrollments use.
+// Enrollments already running stay on their version.
+func (e *Engine) LoadLibrary(ctx context.Context) ([]TrackChange, error) {
+	var changes []TrackChange
+	for _, t := range e.cfg.Library.Tracks() {
+		v, old, err := e.cfg.Store.SaveTrack(ctx, t.ID, t.Hash, t.Source, t.File)
+		if err != nil {
+			return nil, fmt.Errorf("load track %s: %w", t.ID, err)
+		}
+		e.mu.Lock()
+		e.current[t.ID] = v
+		e.versions[versionKey{t.ID, v}] = t
+		e.mu.Unlock()
+		changes = append(changes, TrackChange{Track: t.ID, Version: v, StillOnOld: old})
+		if old > 0 {
+			e.log.Info("track changed; running enrollments stay on their version",
+				"track", t.ID, "version", v, "still_on_old", old)
+		}
+	}
+	return changes, nil
+}
+
+// currentTrack returns the library track and the version new enrollments use.
+func (e *Engine) currentTrack(id string) (*tracks.Track, int, error) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	v, ok := e.current[id]
+	if !ok {
+		return nil, 0, fmt.Errorf("track %q: %w", id, ErrNotFound)
+	}
+	return e.versions[versionKey{id, v}], v, nil
+}
+
+// trackVersion returns the definition of a stored track version, parsing it
+// from the store the first time it is needed.
+func (e *Engine) trackVersion(ctx context.Context, id string, version int) (*tracks.Track, error) {
+	key := versionKey{id, version}
+	e.mu.RLock()
+	t, ok := e.versions[key]
+	e.mu.RUnlock()
+	if ok {
+		return t, nil
+	}
+	src, file, err := e.cfg.Store.TrackSource(ctx, id, version)
+	if err != nil {
+		return nil, fmt.Errorf("track %s v%d: %w", id, version, err)
+	}
+	t, err = tracks.Parse(file, src)
+	if err != nil {
+		return nil, fmt.Errorf("track %s v%d: %w", id, version, err)
+	}
+	e.mu.Lock()
+	e.versions[key] = t
+	e.mu.Unlock()
+	return t, nil
+}
+
+// now reads the engine's clock.
+func (e *Engine) now() time.Time { return e.cfg.Clock.Now().UTC() }

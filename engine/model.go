@@ -1,0 +1,161 @@
+package engine
+
+import (
+	"time"
+
+	"github.com/dripline/dripline/tracks"
+)
+
+// Contact is a person the CRM markets to.
+type Contact struct {
+	ID         int64
+	ExternalID string
+	Email      string
+	FirstName  string
+	LastName   string
+	Company    string
+	Title      string
+	Phone      string
+	TimeZone   string // IANA zone; empty when unknown
+	Status     string // suspect | prospect | customer
+	Industry   string
+	OwnerID    int64 // the owner rep; 0 when none
+	Owner      string
+	LeadSource string
+	Campaign   string
+	Birthday   *time.Time // a date (UTC midnight); nil when unknown
+	Street     string
+	City       string
+	Region     string
+	PostalCode string
+	Country    string
+	Custom     map[string]string
+}
+
+// Contact statuses.
+const (
+	StatusSuspect  = "suspect"
+	StatusProspect = "prospect"
+	StatusCustomer = "customer"
+)
+
+// Rep is a user of the CRM: a sales rep, an admin or a manager.
+type Rep struct {
+	ID           int64
+	Username     string
+	Name         string
+	Email        string
+	Signature    string
+	Role         string // sales | admin | manager
+	MonthlyQuota int    // activity points per month
+}
+
+// Event is a CRM event that may enroll contacts on tracks or end enrollments.
+type Event struct {
+	ContactID int64
+	Name      string    // one of tracks.Events
+	At        time.Time // when it happened; the anchor of `anchor: event` tracks
+	Track     string    // the track a `manual` event enrolls on
+	Amount    string    // sale amount, when the event carries one
+	Item      string    // what was bought, serviced or attended
+}
+
+// EnrollmentState is where an enrollment stands.
+type EnrollmentState string
+
+// Enrollment states. Active and paused enrollments are open; the rest are ended.
+const (
+	EnrollmentActive    EnrollmentState = "active"
+	EnrollmentPaused    EnrollmentState = "paused"
+	EnrollmentCompleted EnrollmentState = "completed" // every step ran
+	EnrollmentExited    EnrollmentState = "exited"    // an exit event ended it
+	EnrollmentCanceled  EnrollmentState = "canceled"  // unenrolled by hand
+)
+
+// Open reports whether the enrollment still runs or may run again.
+func (s EnrollmentState) Open() bool { return s == EnrollmentActive || s == EnrollmentPaused }
+
+// Enrollment is one contact on one version of one track.
+type Enrollment struct {
+	ID           int64
+	ContactID    int64
+	TrackID      string
+	TrackVersion int
+	State        EnrollmentState
+	Anchor       time.Time
+	StartedAt    time.Time
+	EndedAt      time.Time // zero while open
+	Reason       string    // why it ended
+}
+
+// TouchState is where a touch stands in the outbox.
+type TouchState string
+
+// Touch states. Scheduled, queued and running are pending; the rest are final.
+const (
+	TouchScheduled TouchState = "scheduled" // in PostgreSQL, not yet handed to the queue
+	TouchQueued    TouchState = "queued"    // handed to the queue, waiting for a worker
+	TouchRunning   TouchState = "running"   // claimed by a worker under a lease
+	TouchDone      TouchState = "done"      // sent, printed or task opened
+	TouchSkipped   TouchState = "skipped"
+	TouchCanceled  TouchState = "canceled"
+	TouchFailed    TouchState = "failed"
+)
+
+// Final reports whether the touch has reached an end state.
+func (s TouchState) Final() bool {
+	return s == TouchDone || s == TouchSkipped || s == TouchCanceled || s == TouchFailed
+}
+
+// Touch is one scheduled step of an enrollment: the outbox row.
+type Touch struct {
+	ID           int64
+	EnrollmentID int64
+	ContactID    int64
+	TrackID      string
+	TrackVersion int
+	StepIndex    int
+	StepID       string
+	Channel      tracks.Channel
+	Due          time.Time
+	State        TouchState
+	Attempts     int
+	LeaseUntil   time.Time
+	Reason       string // why it was skipped, canceled or failed
+	FinishedAt   time.Time
+}
+
+// ActivityStatus is whether an activity still waits for someone.
+type ActivityStatus string
+
+// Activity statuses.
+const (
+	ActivityOpen ActivityStatus = "open"
+	ActivityDone ActivityStatus = "done"
+)
+
+// Activity is a logged touch or a task for a rep, with its points.
+type Activity struct {
+	ID          int64
+	ContactID   int64
+	RepID       int64 // 0 when no rep is assigned
+	TouchID     int64 // 0 when entered by hand
+	Type        string
+	Points      int // filled from the activity type by the store
+	Subject     string
+	Notes       string
+	Status      ActivityStatus
+	Due         time.Time
+	CompletedAt time.Time
+	CreatedAt   time.Time
+}
+
+// Letter is a rendered letter waiting to be printed in a batch.
+type Letter struct {
+	ID        int64
+	ContactID int64
+	TouchID   int64
+	Template  string
+	Body      string
+	CreatedAt time.Time
+}

@@ -1,0 +1,113 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Clock tells the engine what time it is. The daemon uses the wall clock;
+// simulate and tests move a virtual one.
+type Clock interface {
+	Now() time.Time
+}
+
+// ErrNotFound is returned by a store when a row does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ErrConflict is returned when a change does not fit the current state, such as
+// pausing an enrollment that already ended.
+var ErrConflict = errors.New("conflict")
+
+// Store keeps the engine's state: PostgreSQL in production, memory in simulate.
+type Store interface {
+	// Tx runs fn in one transaction; an error from fn rolls everything back.
+	Tx(ctx context.Context, fn func(tx Tx) error) error
+
+	// QueueDue moves scheduled touches of active enrollments due before until to
+	// queued (recording now as the time they were queued) and returns them,
+	// earliest first, at most limit. Concurrent callers never receive the same touch.
+	QueueDue(ctx context.Context, now, until time.Time, limit int) ([]Touch, error)
+
+	// Requeue finds touches that should be in the queue but may not be: queued ones
+	// whose due time and queued time are both before staleBefore, and running ones
+	// whose lease ended before now. It marks them queued again (queued at now) and
+	// returns them, at most limit.
+	Requeue(ctx context.Context, staleBefore, now time.Time, limit int) ([]Touch, error)
+
+	// Claim leases a queued touch (or a running one whose lease ended) to one
+	// worker until leaseUntil and counts the attempt. ok is false when the touch
+	// is final, held by another worker, or not queued.
+	Claim(ctx context.Context, id int64, now, leaseUntil time.Time) (t Touch, ok bool, err error)
+
+	// Release hands a claimed touch back: state queued after a temporary failure
+	// (reason keeps the error), or scheduled when its enrollment is paused.
+	Release(ctx context.Context, id int64, state TouchState, reason string) error
+
+	// BulkEnroll creates each enrollment with its first touch in one round trip,
+	// skipping those the track's rules refuse (an open enrollment exists, or a
+	// previous one forbids re-enrollment). It reports how many were created.
+	BulkEnroll(ctx context.Context, es []NewEnrollment) (int, error)
+
+	// SaveTrack records a track version. A track whose hash is new gets the next
+	// version number; an unchanged one keeps its version. stillOnOld counts open
+	// enrollments on earlier versions.
+	SaveTrack(ctx context.Context, id, hash string, source []byte, file string) (version int, stillOnOld int, err error)
+
+	// TrackSource returns the YAML of one stored version of a track.
+	TrackSource(ctx context.Context, id string, version int) (source []byte, file string, err error)
+}
+
+// Tx is the part of the store used inside one transaction.
+type Tx interface {
+	Contact(ctx context.Context, id int64) (Contact, error)
+	// TimeZones returns the time zone of each listed contact that exists ("" when unknown).
+	TimeZones(ctx context.Context, ids []int64) (map[int64]string, error)
+	Rep(ctx context.Context, id int64) (Rep, error)
+	RepByUsername(ctx context.Context, username string) (Rep, error)
+
+	// Enrollments lists a contact's enrollments, newest first; trackID "" means all tracks.
+	Enrollments(ctx context.Context, contactID int64, trackID string) ([]Enrollment, error)
+	Enrollment(ctx context.Context, id int64) (Enrollment, error)
+	// CreateEnrollment inserts e and its first touch, setting their IDs.
+	CreateEnrollment(ctx context.Context, e *Enrollment, first *Touch) error
+	// SetEnrollmentState changes the state; an ended state also sets EndedAt and Reason.
+	SetEnrollmentState(ctx context.Context, id int64, state EnrollmentState, reason string, at time.Time) error
+
+	Touch(ctx context.Context, id int64) (Touch, error)
+	CreateTouch(ctx context.Context, t *Touch) error
+	// PendingTouches lists an enrollment's touches that are not final.
+	PendingTouches(ctx context.Context, enrollmentID int64) ([]Touch, error)
+	// FinishTouch sets a final state with its reason.
+	FinishTouch(ctx context.Context, id int64, state TouchState, reason string, at time.Time) error
+	// RescheduleTouch moves a pending touch to state scheduled at due.
+	RescheduleTouch(ctx context.Context, id int64, due time.Time) error
+
+	// CreateActivity inserts a, filling its ID and Points from its type.
+	CreateActivity(ctx context.Context, a *Activity) error
+	CreateLetter(ctx context.Context, l *Letter) error
+
+	// Suppressed reports why an address may not be emailed, or "" when it may.
+	Suppressed(ctx context.Context, email string) (string, error)
+	// Suppress puts an address on the suppression list (unsubscribe, hard_bounce,
+	// complaint); suppressing it again keeps the first record.
+	Suppress(ctx context.Context, email, reason, detail string, at time.Time) error
+	// ContactsByEmail lists the contacts with this address (case-insensitive).
+	ContactsByEmail(ctx context.Context, email string) ([]int64, error)
+	// RecordEvent appends a received CRM event to the event log.
+	RecordEvent(ctx context.Context, e Event) error
+}
+
+// NewEnrollment is one enrollment for Store.BulkEnroll.
+type NewEnrollment struct {
+	Enrollment Enrollment
+	First      Touch
+	Reenroll   string // the track's tracks.Reenroll policy
+}
+
+// Queue carries due touches from the scheduler to workers.
+type Queue interface {
+	// Enqueue makes sure a task exists for each touch, to be processed at its due
+	// time. A task that is already there is left as it is.
+	Enqueue(ctx context.Context, touches []Touch) error
+}

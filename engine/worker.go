@@ -1,0 +1,251 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/dripline/dripline/tracks"
+)
+
+// job is a claimed touch with everything needed to carry it out.
+type job struct {
+	touch      Touch
+	enrollment Enrollment
+	track      *tracks.Track
+	step       tracks.Step
+	contact    Contact
+	rep        Rep
+}
+
+// Process carries out one touch; the queue's workers call it with the touch id.
+// A touch that another worker holds or that is already final is acknowledged
+// and left alone, so a duplicate delivery never acts twice. A temporary
+// failure returns an error so the queue retries with backoff; after
+// MaxAttempts, or on a permanent failure, the touch fails with the error kept
+// and the track moves on.
+func (e *Engine) Process(ctx context.Context, id int64) error {
+	now := e.now()
+	t, ok, err := e.cfg.Store.Claim(ctx, id, now, now.Add(e.cfg.Lease))
+	if err != nil {
+		return fmt.Errorf("claim touch %d: %w", id, err)
+	}
+	if !ok {
+		return nil
+	}
+	j, err := e.load(ctx, t)
+	if err != nil {
+		return e.fail(ctx, t, Permanent(err))
+	}
+	switch j.enrollment.State {
+	case EnrollmentActive:
+	case EnrollmentPaused:
+		return e.cfg.Store.Release(ctx, id, TouchScheduled, "enrollment paused")
+	default:
+		return e.finish(ctx, j, TouchCanceled, "enrollment "+string(j.enrollment.State), nil)
+	}
+	if reason, err := e.skipReason(ctx, j); err != nil || reason != "" {
+		if err != nil {
+			return e.retry(ctx, j.touch, err)
+		}
+		return e.finish(ctx, j, TouchSkipped, reason, nil)
+	}
+	ch, ok := e.cfg.Channels[j.step.Channel]
+	if !ok {
+		return e.fail(ctx, t, Permanent(fmt.Errorf("no %s channel configured", j.step.Channel)))
+	}
+	out, err := ch.Deliver(ctx, e.dispatch(j))
+	if err != nil {
+		return e.fail(ctx, t, err)
+	}
+	if out.Skip != "" {
+		return e.finish(ctx, j, TouchSkipped, out.Skip, nil)
+	}
+	return e.finish(ctx, j, TouchDone, "", &out)
+}
+
+// load reads the touch's enrollment, contact, rep and track version.
+func (e *Engine) load(ctx context.Context, t Touch) (job, error) {
+	j := job{touch: t}
+	err := e.cfg.Store.Tx(ctx, func(tx Tx) error {
+		var err error
+		if j.enrollment, err = tx.Enrollment(ctx, t.EnrollmentID); err != nil {
+			return err
+		}
+		if j.contact, err = tx.Contact(ctx, t.ContactID); err != nil {
+			return err
+		}
+		if j.track, err = e.trackVersion(ctx, t.TrackID, t.TrackVersion); err != nil {
+			return err
+		}
+		if t.StepIndex >= len(j.track.Steps) {
+			return fmt.Errorf("track %s v%d has no step %d", t.TrackID, t.TrackVersion, t.StepIndex)
+		}
+		j.step = j.track.Steps[t.StepIndex]
+		j.rep, err = e.assignee(ctx, tx, j.step, j.contact)
+		return err
+	})
+	if err != nil {
+		return j, fmt.Errorf("load touch %d: %w", t.ID, err)
+	}
+	return j, nil
+}
+
+// assignee is the rep a step works for: the one it assigns, else the owner.
+func (e *Engine) assignee(ctx context.Context, tx Tx, s tracks.Step, c Contact) (Rep, error) {
+	if a := s.Action.Assign; a != "" && a != "owner" {
+		r, err := tx.RepByUsername(ctx, a)
+		if isNotFound(err) {
+			return Rep{}, fmt.Errorf("step %s assigns unknown rep %q", s.ID, a)
+		}
+		return r, err
+	}
+	if c.OwnerID == 0 {
+		return Rep{}, nil
+	}
+	return tx.Rep(ctx, c.OwnerID)
+}
+
+// skipReason says why a touch must not go out to this contact, or "".
+func (e *Engine) skipReason(ctx context.Context, j job) (string, error) {
+	switch j.step.Channel {
+	case tracks.ChannelEmail:
+		if j.contact.Email == "" {
+			return "no email address", nil
+		}
+		var why string
+		err := e.cfg.Store.Tx(ctx, func(tx Tx) error {
+			var err error
+			why, err = tx.Suppressed(ctx, j.contact.Email)
+			return err
+		})
+		if why != "" {
+			why = "suppressed: " + why
+		}
+		return why, err
+	case tracks.ChannelLetter:
+		if j.contact.Street == "" || j.contact.City == "" {
+			return "no postal address", nil
+		}
+	}
+	return "", nil
+}
+
+// fail ends a touch as failed when err is permanent or its attempts are used
+// up, and otherwise hands it back for a retry.
+func (e *Engine) fail(ctx context.Context, t Touch, err error) error {
+	if !IsPermanent(err) && t.Attempts < e.cfg.MaxAttempts {
+		return e.retry(ctx, t, err)
+	}
+	e.log.Warn("touch failed", "touch", t.ID, "contact", t.ContactID, "track", t.TrackID, "step", t.StepID, "err", err)
+	j, lerr := e.load(ctx, t)
+	if lerr != nil {
+		return e.cfg.Store.Tx(ctx, func(tx Tx) error {
+			return tx.FinishTouch(ctx, t.ID, TouchFailed, err.Error(), e.now())
+		})
+	}
+	var sup *SuppressError
+	if errors.As(err, &sup) {
+		return e.finish(ctx, j, TouchFailed, err.Error(), nil, sup)
+	}
+	return e.finish(ctx, j, TouchFailed, err.Error(), nil)
+}
+
+// retry hands a touch back to the queue and returns the error so the queue
+// retries it with backoff.
+func (e *Engine) retry(ctx context.Context, t Touch, err error) error {
+	e.log.Info("touch will be retried", "touch", t.ID, "attempt", t.Attempts, "err", err)
+	if rerr := e.cfg.Store.Release(ctx, t.ID, TouchQueued, err.Error()); rerr != nil {
+		return errors.Join(err, rerr)
+	}
+	return fmt.Errorf("touch %d attempt %d: %w", t.ID, t.Attempts, err)
+}
+
+// finish records a touch's final state, what it produced and, for a hard
+// bounce, the suppression, all in one transaction, then moves the track on.
+func (e *Engine) finish(ctx context.Context, j job, state TouchState, reason string, out *Outcome, sup ...*SuppressError) error {
+	err := e.cfg.Store.Tx(ctx, func(tx Tx) error {
+		cur, err := tx.Touch(ctx, j.touch.ID)
+		if err != nil {
+			return err
+		}
+		if cur.State.Final() {
+			return nil
+		}
+		now := e.now()
+		if err := tx.FinishTouch(ctx, j.touch.ID, state, reason, now); err != nil {
+			return err
+		}
+		if out != nil {
+			if err := e.record(ctx, tx, j, *out); err != nil {
+				return err
+			}
+		}
+		for _, s := range sup {
+			if err := e.suppress(ctx, tx, s.Email, s.Reason, s.Err.Error()); err != nil {
+				return err
+			}
+		}
+		if state == TouchCanceled {
+			return nil
+		}
+		en, err := tx.Enrollment(ctx, j.enrollment.ID)
+		if err != nil || en.State != EnrollmentActive {
+			return err
+		}
+		j.touch.State = state
+		return e.advance(ctx, tx, en, j.track, j.contact, j.touch)
+	})
+	if err != nil {
+		return fmt.Errorf("finish touch %d: %w", j.touch.ID, err)
+	}
+	return nil
+}
+
+// record stores the activity and letter a channel produced.
+func (e *Engine) record(ctx context.Context, tx Tx, j job, out Outcome) error {
+	a := out.Activity
+	a.ContactID, a.TouchID = j.contact.ID, j.touch.ID
+	if a.RepID == 0 {
+		a.RepID = j.rep.ID
+	}
+	if a.Type == "" {
+		a.Type = defaultActivity(j.step)
+	}
+	if a.Status == "" {
+		a.Status = ActivityDone
+	}
+	if a.Due.IsZero() {
+		a.Due = j.touch.Due
+	}
+	if a.Status == ActivityDone && a.CompletedAt.IsZero() {
+		a.CompletedAt = e.now()
+	}
+	a.CreatedAt = e.now()
+	if err := tx.CreateActivity(ctx, &a); err != nil {
+		return err
+	}
+	if out.Letter == nil {
+		return nil
+	}
+	l := *out.Letter
+	l.ContactID, l.TouchID, l.CreatedAt = j.contact.ID, j.touch.ID, e.now()
+	return tx.CreateLetter(ctx, &l)
+}
+
+// defaultActivity is the activity type logged for a step that names none.
+func defaultActivity(s tracks.Step) string {
+	if s.Action.Activity != "" {
+		return s.Action.Activity
+	}
+	switch s.Channel {
+	case tracks.ChannelEmail:
+		return "Marketing Track Email"
+	case tracks.ChannelLetter:
+		return "Marketing Track Letter"
+	case tracks.ChannelCall:
+		return "Marketing Track Activity Call"
+	default:
+		return "Marketing Track Task"
+	}
+}

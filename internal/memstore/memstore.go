@@ -1,0 +1,288 @@
+// Package memstore keeps the engine's state in memory. `dripline simulate`
+// uses it to run the real engine over a year of virtual time in seconds, with
+// nothing written anywhere. It is safe for concurrent use; transactions are
+// serialized and roll back through an undo log.
+package memstore
+
+import (
+	"container/heap"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dripline/dripline/engine"
+)
+
+// Store is an in-memory engine.Store.
+type Store struct {
+	mu sync.Mutex
+
+	contacts    map[int64]*engine.Contact
+	reps        map[int64]engine.Rep
+	enrollments map[int64]*engine.Enrollment
+	byContact   map[int64][]int64 // contact → enrollment ids, oldest first
+	touches     map[int64]*engine.Touch
+	byEnroll    map[int64][]int64 // enrollment → touch ids
+	due         dueHeap           // scheduled touches by due time; stale entries are skipped
+	activities  []engine.Activity
+	letters     []engine.Letter
+	suppressed  map[string]string
+	events      []engine.Event
+	nextID      int64
+	undo        []func() // set while a transaction runs
+
+	// Track versions have their own lock: the engine reads them inside transactions.
+	tracksMu  sync.Mutex
+	trackVers map[string][]trackVersion
+}
+
+type trackVersion struct {
+	hash, file string
+	source     []byte
+}
+
+var _ engine.Store = (*Store)(nil)
+
+// New returns an empty store.
+func New() *Store {
+	return &Store{
+		contacts:    map[int64]*engine.Contact{},
+		reps:        map[int64]engine.Rep{},
+		enrollments: map[int64]*engine.Enrollment{},
+		byContact:   map[int64][]int64{},
+		touches:     map[int64]*engine.Touch{},
+		byEnroll:    map[int64][]int64{},
+		suppressed:  map[string]string{},
+		trackVers:   map[string][]trackVersion{},
+	}
+}
+
+func (s *Store) id() int64 {
+	s.nextID++
+	return s.nextID
+}
+
+// AddRep stores a rep and returns its id.
+func (s *Store) AddRep(r engine.Rep) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r.ID = s.id()
+	s.reps[r.ID] = r
+	return r.ID
+}
+
+// AddContact stores a contact and returns its id.
+func (s *Store) AddContact(c engine.Contact) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c.ID = s.id()
+	s.contacts[c.ID] = &c
+	return c.ID
+}
+
+// Tx runs fn with the store locked; an error undoes fn's changes.
+func (s *Store) Tx(ctx context.Context, fn func(tx engine.Tx) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.undo = s.undo[:0]
+	err := fn(tx{s})
+	if err != nil {
+		for i := len(s.undo) - 1; i >= 0; i-- {
+			s.undo[i]()
+		}
+	}
+	s.undo = nil
+	return err
+}
+
+// remember registers how to undo a change made inside a transaction.
+func (s *Store) remember(f func()) {
+	if s.undo != nil {
+		s.undo = append(s.undo, f)
+	}
+}
+
+// NextDue returns the earliest due time of a scheduled touch of an active
+// enrollment; ok is false when there is none.
+func (s *Store) NextDue() (time.Time, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for s.due.Len() > 0 {
+		top := s.due[0]
+		if t := s.touches[top.id]; t != nil && t.State == engine.TouchScheduled && t.Due.Equal(top.due) &&
+			s.enrollments[t.EnrollmentID].State == engine.EnrollmentActive {
+			return top.due, true
+		}
+		heap.Pop(&s.due)
+	}
+	return time.Time{}, false
+}
+
+// QueueDue implements engine.Store.
+func (s *Store) QueueDue(_ context.Context, now, until time.Time, limit int) ([]engine.Touch, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []engine.Touch
+	var held []dueEntry // scheduled but their enrollment is paused
+	for s.due.Len() > 0 && len(out) < limit && s.due[0].due.Before(until) {
+		top := heap.Pop(&s.due).(dueEntry)
+		t := s.touches[top.id]
+		if t == nil || t.State != engine.TouchScheduled || !t.Due.Equal(top.due) {
+			continue
+		}
+		if s.enrollments[t.EnrollmentID].State != engine.EnrollmentActive {
+			held = append(held, top)
+			continue
+		}
+		t.State = engine.TouchQueued
+		out = append(out, *t)
+	}
+	for _, h := range held {
+		heap.Push(&s.due, h)
+	}
+	return out, nil
+}
+
+// Requeue implements engine.Store; in memory nothing is ever lost from a
+// queue, so only running touches whose lease ended come back.
+func (s *Store) Requeue(_ context.Context, _, now time.Time, limit int) ([]engine.Touch, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []engine.Touch
+	for _, t := range s.touches {
+		if len(out) < limit && t.State == engine.TouchRunning && t.LeaseUntil.Before(now) {
+			t.State = engine.TouchQueued
+			out = append(out, *t)
+		}
+	}
+	return out, nil
+}
+
+// Claim implements engine.Store.
+func (s *Store) Claim(_ context.Context, id int64, now, leaseUntil time.Time) (engine.Touch, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.touches[id]
+	if t == nil || !(t.State == engine.TouchQueued || t.State == engine.TouchRunning && t.LeaseUntil.Before(now)) {
+		return engine.Touch{}, false, nil
+	}
+	t.State, t.LeaseUntil = engine.TouchRunning, leaseUntil
+	t.Attempts++
+	return *t, true, nil
+}
+
+// Release implements engine.Store.
+func (s *Store) Release(_ context.Context, id int64, state engine.TouchState, reason string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.touches[id]
+	if t == nil {
+		return fmt.Errorf("release touch %d: %w", id, engine.ErrNotFound)
+	}
+	t.State, t.Reason = state, reason
+	if state == engine.TouchScheduled {
+		heap.Push(&s.due, dueEntry{t.Due, t.ID})
+	}
+	return nil
+}
+
+// BulkEnroll implements engine.Store.
+func (s *Store) BulkEnroll(ctx context.Context, es []engine.NewEnrollment) (int, error) {
+	n := 0
+	err := s.Tx(ctx, func(engine.Tx) error {
+		for _, ne := range es {
+			if !s.mayEnroll(ne.Enrollment.ContactID, ne.Enrollment.TrackID, ne.Reenroll) {
+				continue
+			}
+			en, first := ne.Enrollment, ne.First
+			s.createEnrollment(&en, &first)
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+func (s *Store) mayEnroll(contactID int64, trackID, policy string) bool {
+	var last *engine.Enrollment
+	for _, id := range s.byContact[contactID] {
+		if en := s.enrollments[id]; en.TrackID == trackID {
+			last = en
+		}
+	}
+	switch {
+	case last == nil:
+		return true
+	case last.State.Open():
+		return false
+	case policy == "after-exit":
+		return last.State == engine.EnrollmentExited
+	default:
+		return false
+	}
+}
+
+// SaveTrack implements engine.Store.
+func (s *Store) SaveTrack(_ context.Context, id, hash string, source []byte, file string) (int, int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tracksMu.Lock()
+	defer s.tracksMu.Unlock()
+	vs := s.trackVers[id]
+	for i, v := range vs {
+		if v.hash == hash {
+			return i + 1, s.openBefore(id, i+1), nil
+		}
+	}
+	s.trackVers[id] = append(vs, trackVersion{hash: hash, file: file, source: slices.Clone(source)})
+	return len(vs) + 1, s.openBefore(id, len(vs)+1), nil
+}
+
+func (s *Store) openBefore(trackID string, version int) int {
+	n := 0
+	for _, en := range s.enrollments {
+		if en.TrackID == trackID && en.TrackVersion < version && en.State.Open() {
+			n++
+		}
+	}
+	return n
+}
+
+// TrackSource implements engine.Store.
+func (s *Store) TrackSource(_ context.Context, id string, version int) ([]byte, string, error) {
+	s.tracksMu.Lock()
+	defer s.tracksMu.Unlock()
+	vs := s.trackVers[id]
+	if version < 1 || version > len(vs) {
+		return nil, "", fmt.Errorf("track %s v%d: %w", id, version, engine.ErrNotFound)
+	}
+	return vs[version-1].source, vs[version-1].file, nil
+}
+
+// Touches returns every touch, in creation order.
+func (s *Store) Touches() []engine.Touch {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]engine.Touch, 0, len(s.touches))
+	for _, t := range s.touches {
+		out = append(out, *t)
+	}
+	slices.SortFunc(out, func(a, b engine.Touch) int { return int(a.ID - b.ID) })
+	return out
+}
+
+// Contact returns a stored contact.
+func (s *Store) Contact(id int64) (engine.Contact, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.contacts[id]
+	if !ok {
+		return engine.Contact{}, false
+	}
+	return *c, true
+}
+
+func lower(email string) string { return strings.ToLower(strings.TrimSpace(email)) }

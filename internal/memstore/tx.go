@@ -1,0 +1,253 @@
+package memstore
+
+import (
+	"container/heap"
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/dripline/dripline/engine"
+)
+
+// tx is the engine.Tx of a Store; the store's lock is held while it is used.
+type tx struct{ s *Store }
+
+var _ engine.Tx = tx{}
+
+func notFound(what string, id any) error {
+	return fmt.Errorf("%s %v: %w", what, id, engine.ErrNotFound)
+}
+
+func (t tx) Contact(_ context.Context, id int64) (engine.Contact, error) {
+	c, ok := t.s.contacts[id]
+	if !ok {
+		return engine.Contact{}, notFound("contact", id)
+	}
+	return *c, nil
+}
+
+func (t tx) TimeZones(_ context.Context, ids []int64) (map[int64]string, error) {
+	out := make(map[int64]string, len(ids))
+	for _, id := range ids {
+		if c, ok := t.s.contacts[id]; ok {
+			out[id] = c.TimeZone
+		}
+	}
+	return out, nil
+}
+
+func (t tx) Rep(_ context.Context, id int64) (engine.Rep, error) {
+	r, ok := t.s.reps[id]
+	if !ok {
+		return engine.Rep{}, notFound("rep", id)
+	}
+	return r, nil
+}
+
+func (t tx) RepByUsername(_ context.Context, username string) (engine.Rep, error) {
+	for _, r := range t.s.reps {
+		if r.Username == username {
+			return r, nil
+		}
+	}
+	return engine.Rep{}, notFound("rep", username)
+}
+
+func (t tx) Enrollments(_ context.Context, contactID int64, trackID string) ([]engine.Enrollment, error) {
+	ids := t.s.byContact[contactID]
+	var out []engine.Enrollment
+	for i := len(ids) - 1; i >= 0; i-- {
+		if en := t.s.enrollments[ids[i]]; trackID == "" || en.TrackID == trackID {
+			out = append(out, *en)
+		}
+	}
+	return out, nil
+}
+
+func (t tx) Enrollment(_ context.Context, id int64) (engine.Enrollment, error) {
+	en, ok := t.s.enrollments[id]
+	if !ok {
+		return engine.Enrollment{}, notFound("enrollment", id)
+	}
+	return *en, nil
+}
+
+func (t tx) CreateEnrollment(_ context.Context, e *engine.Enrollment, first *engine.Touch) error {
+	for _, id := range t.s.byContact[e.ContactID] {
+		if en := t.s.enrollments[id]; en.TrackID == e.TrackID && en.State.Open() {
+			return fmt.Errorf("contact %d already on track %s: %w", e.ContactID, e.TrackID, engine.ErrConflict)
+		}
+	}
+	t.s.createEnrollment(e, first)
+	return nil
+}
+
+// createEnrollment inserts an enrollment and its first touch.
+func (s *Store) createEnrollment(e *engine.Enrollment, first *engine.Touch) {
+	e.ID = s.id()
+	cp := *e
+	s.enrollments[e.ID] = &cp
+	s.byContact[e.ContactID] = append(s.byContact[e.ContactID], e.ID)
+	s.remember(func() {
+		delete(s.enrollments, e.ID)
+		ids := s.byContact[e.ContactID]
+		s.byContact[e.ContactID] = ids[:len(ids)-1]
+	})
+	first.EnrollmentID = e.ID
+	s.createTouch(first)
+}
+
+func (t tx) SetEnrollmentState(_ context.Context, id int64, state engine.EnrollmentState, reason string, at time.Time) error {
+	en, ok := t.s.enrollments[id]
+	if !ok {
+		return notFound("enrollment", id)
+	}
+	old := *en
+	t.s.remember(func() { *en = old })
+	en.State = state
+	if !state.Open() {
+		en.EndedAt, en.Reason = at, reason
+	}
+	if state == engine.EnrollmentActive {
+		for _, tid := range t.s.byEnroll[id] {
+			if tc := t.s.touches[tid]; tc.State == engine.TouchScheduled {
+				heap.Push(&t.s.due, dueEntry{tc.Due, tc.ID})
+			}
+		}
+	}
+	return nil
+}
+
+func (t tx) Touch(_ context.Context, id int64) (engine.Touch, error) {
+	tc, ok := t.s.touches[id]
+	if !ok {
+		return engine.Touch{}, notFound("touch", id)
+	}
+	return *tc, nil
+}
+
+func (t tx) CreateTouch(_ context.Context, tc *engine.Touch) error {
+	t.s.createTouch(tc)
+	return nil
+}
+
+func (s *Store) createTouch(tc *engine.Touch) {
+	tc.ID = s.id()
+	cp := *tc
+	s.touches[tc.ID] = &cp
+	s.byEnroll[tc.EnrollmentID] = append(s.byEnroll[tc.EnrollmentID], tc.ID)
+	s.remember(func() {
+		delete(s.touches, tc.ID)
+		ids := s.byEnroll[tc.EnrollmentID]
+		s.byEnroll[tc.EnrollmentID] = ids[:len(ids)-1]
+	})
+	if tc.State == engine.TouchScheduled {
+		heap.Push(&s.due, dueEntry{tc.Due, tc.ID})
+	}
+}
+
+func (t tx) PendingTouches(_ context.Context, enrollmentID int64) ([]engine.Touch, error) {
+	var out []engine.Touch
+	for _, id := range t.s.byEnroll[enrollmentID] {
+		if tc := t.s.touches[id]; !tc.State.Final() {
+			out = append(out, *tc)
+		}
+	}
+	return out, nil
+}
+
+func (t tx) FinishTouch(_ context.Context, id int64, state engine.TouchState, reason string, at time.Time) error {
+	return t.update(id, func(tc *engine.Touch) {
+		tc.State, tc.Reason, tc.FinishedAt = state, reason, at
+	})
+}
+
+func (t tx) RescheduleTouch(_ context.Context, id int64, due time.Time) error {
+	err := t.update(id, func(tc *engine.Touch) { tc.State, tc.Due = engine.TouchScheduled, due })
+	if err == nil {
+		heap.Push(&t.s.due, dueEntry{due, id})
+	}
+	return err
+}
+
+func (t tx) update(id int64, change func(*engine.Touch)) error {
+	tc, ok := t.s.touches[id]
+	if !ok {
+		return notFound("touch", id)
+	}
+	old := *tc
+	t.s.remember(func() { *tc = old })
+	change(tc)
+	return nil
+}
+
+func (t tx) CreateActivity(_ context.Context, a *engine.Activity) error {
+	a.ID = t.s.id()
+	t.s.activities = append(t.s.activities, *a)
+	t.s.remember(func() { t.s.activities = t.s.activities[:len(t.s.activities)-1] })
+	return nil
+}
+
+func (t tx) CreateLetter(_ context.Context, l *engine.Letter) error {
+	l.ID = t.s.id()
+	t.s.letters = append(t.s.letters, *l)
+	t.s.remember(func() { t.s.letters = t.s.letters[:len(t.s.letters)-1] })
+	return nil
+}
+
+func (t tx) Suppressed(_ context.Context, email string) (string, error) {
+	return t.s.suppressed[lower(email)], nil
+}
+
+func (t tx) Suppress(_ context.Context, email, reason, _ string, _ time.Time) error {
+	email = lower(email)
+	if _, ok := t.s.suppressed[email]; ok {
+		return nil
+	}
+	t.s.suppressed[email] = reason
+	t.s.remember(func() { delete(t.s.suppressed, email) })
+	return nil
+}
+
+func (t tx) ContactsByEmail(_ context.Context, email string) ([]int64, error) {
+	var ids []int64
+	for id, c := range t.s.contacts {
+		if lower(c.Email) == lower(email) {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	return ids, nil
+}
+
+func (t tx) RecordEvent(_ context.Context, e engine.Event) error {
+	t.s.events = append(t.s.events, e)
+	t.s.remember(func() { t.s.events = t.s.events[:len(t.s.events)-1] })
+	return nil
+}
+
+// dueEntry is a scheduled touch in the due heap.
+type dueEntry struct {
+	due time.Time
+	id  int64
+}
+
+// dueHeap orders scheduled touches by due time, then id.
+type dueHeap []dueEntry
+
+func (h dueHeap) Len() int { return len(h) }
+func (h dueHeap) Less(i, j int) bool {
+	if !h[i].due.Equal(h[j].due) {
+		return h[i].due.Before(h[j].due)
+	}
+	return h[i].id < h[j].id
+}
+func (h dueHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *dueHeap) Push(x any)   { *h = append(*h, x.(dueEntry)) }
+func (h *dueHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
