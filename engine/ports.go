@@ -54,6 +54,11 @@ type Store interface {
 	// enrollments on earlier versions.
 	SaveTrack(ctx context.Context, id, hash string, source []byte, file string) (version int, stillOnOld int, err error)
 
+	// ClaimBirthdays returns the contacts whose birthday falls on day's date
+	// (Feb 29 birthdays on Feb 28 in other years). Only the first call for a
+	// date returns them, so several daemons never send a birthday twice.
+	ClaimBirthdays(ctx context.Context, day time.Time) ([]int64, error)
+
 	// TrackSource returns the YAML of one stored version of a track.
 	TrackSource(ctx context.Context, id string, version int) (source []byte, file string, err error)
 }

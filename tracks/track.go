@@ -95,6 +95,8 @@ type Track struct {
 	File        string // where the track was read from
 	Source      []byte // the YAML as read, kept so every version can be stored
 	Hash        string // hex SHA-256 of Source
+
+	idPos, thenPos Pos // where id and then were written, for library errors
 }
 
 // Enroll holds a track's enrollment rules.
@@ -127,6 +129,8 @@ type Step struct {
 	Channel Channel
 	Action  Action
 	Pos     Pos
+
+	templatePos Pos // where action.template was written, for library errors
 }
 
 // Action is what a step does. Which fields apply depends on the channel.

@@ -20,19 +20,20 @@ import (
 type Store struct {
 	mu sync.Mutex
 
-	contacts    map[int64]*engine.Contact
-	reps        map[int64]engine.Rep
-	enrollments map[int64]*engine.Enrollment
-	byContact   map[int64][]int64 // contact → enrollment ids, oldest first
-	touches     map[int64]*engine.Touch
-	byEnroll    map[int64][]int64 // enrollment → touch ids
-	due         dueHeap           // scheduled touches by due time; stale entries are skipped
-	activities  []engine.Activity
-	letters     []engine.Letter
-	suppressed  map[string]string
-	events      []engine.Event
-	nextID      int64
-	undo        []func() // set while a transaction runs
+	contacts      map[int64]*engine.Contact
+	reps          map[int64]engine.Rep
+	enrollments   map[int64]*engine.Enrollment
+	byContact     map[int64][]int64 // contact → enrollment ids, oldest first
+	touches       map[int64]*engine.Touch
+	byEnroll      map[int64][]int64 // enrollment → touch ids
+	due           dueHeap           // scheduled touches by due time; stale entries are skipped
+	activities    []engine.Activity
+	letters       []engine.Letter
+	suppressed    map[string]string
+	events        []engine.Event
+	birthdaysDone map[string]bool
+	nextID        int64
+	undo          []func() // set while a transaction runs
 
 	// Track versions have their own lock: the engine reads them inside transactions.
 	tracksMu  sync.Mutex
@@ -49,14 +50,15 @@ var _ engine.Store = (*Store)(nil)
 // New returns an empty store.
 func New() *Store {
 	return &Store{
-		contacts:    map[int64]*engine.Contact{},
-		reps:        map[int64]engine.Rep{},
-		enrollments: map[int64]*engine.Enrollment{},
-		byContact:   map[int64][]int64{},
-		touches:     map[int64]*engine.Touch{},
-		byEnroll:    map[int64][]int64{},
-		suppressed:  map[string]string{},
-		trackVers:   map[string][]trackVersion{},
+		contacts:      map[int64]*engine.Contact{},
+		reps:          map[int64]engine.Rep{},
+		enrollments:   map[int64]*engine.Enrollment{},
+		byContact:     map[int64][]int64{},
+		touches:       map[int64]*engine.Touch{},
+		byEnroll:      map[int64][]int64{},
+		suppressed:    map[string]string{},
+		birthdaysDone: map[string]bool{},
+		trackVers:     map[string][]trackVersion{},
 	}
 }
 
@@ -286,3 +288,33 @@ func (s *Store) Contact(id int64) (engine.Contact, bool) {
 }
 
 func lower(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// ClaimBirthdays implements engine.Store.
+func (s *Store) ClaimBirthdays(_ context.Context, day time.Time) ([]int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	key := day.UTC().Format(time.DateOnly)
+	if s.birthdaysDone[key] {
+		return nil, nil
+	}
+	s.birthdaysDone[key] = true
+	var ids []int64
+	for id, c := range s.contacts {
+		if c.Birthday != nil && birthdayOn(*c.Birthday, day.UTC()) {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	return ids, nil
+}
+
+// birthdayOn reports whether a birthday falls on day; Feb 29 birthdays fall on
+// Feb 28 in years without one.
+func birthdayOn(b, day time.Time) bool {
+	if b.Month() == time.February && b.Day() == 29 && !isLeap(day.Year()) {
+		return day.Month() == time.February && day.Day() == 28
+	}
+	return b.Month() == day.Month() && b.Day() == day.Day()
+}
+
+func isLeap(y int) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }

@@ -113,3 +113,18 @@ func idOf(id pgtype.Int8) int64 {
 	}
 	return id.Int64
 }
+
+// tableOf names the table of each kind of row with a state column.
+var tableOf = map[string]string{"touch": "touches", "enrollment": "enrollments"}
+
+// wrongState explains why an update of a touch or enrollment (kind) in the
+// wanted state matched no row: engine.ErrNotFound, or engine.ErrConflict
+// naming the state it is in.
+func wrongState(ctx context.Context, q querier, kind string, id int64, want string) error {
+	var state string
+	err := q.QueryRow(ctx, `SELECT state FROM `+tableOf[kind]+` WHERE id = $1`, id).Scan(&state)
+	if err != nil {
+		return notFound(err)
+	}
+	return fmt.Errorf("%s is %s, not %s: %w", kind, state, want, engine.ErrConflict)
+}

@@ -68,6 +68,14 @@ CREATE TABLE contacts (
 CREATE INDEX contacts_email_idx ON contacts (lower(email));
 CREATE INDEX contacts_owner_idx ON contacts (owner_id);
 CREATE INDEX contacts_company_idx ON contacts (company_id);
+CREATE INDEX contacts_birthday_idx ON contacts ((extract(month FROM birthday)), (extract(day FROM birthday)))
+    WHERE birthday IS NOT NULL;
+
+-- The days whose birthdays a daemon has claimed, so no one gets two greetings.
+CREATE TABLE birthday_claims (
+    day        date PRIMARY KEY,
+    claimed_at timestamptz NOT NULL DEFAULT now()
+);
 
 CREATE TABLE opportunities (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -100,21 +108,19 @@ CREATE TABLE sales (
 );
 CREATE INDEX sales_contact_idx ON sales (contact_id, sold_at);
 
--- Every CRM event received, as received, for audit and for re-processing
--- the ones a crash left unprocessed.
+-- Every CRM event received, as received, for audit and re-processing. The
+-- engine records an event in the transaction that acts on it.
 CREATE TABLE events (
-    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    contact_id   bigint NOT NULL REFERENCES contacts ON DELETE CASCADE,
-    name         text NOT NULL CHECK (name <> ''),
-    at           timestamptz NOT NULL,
-    track        text NOT NULL DEFAULT '',
-    amount       text NOT NULL DEFAULT '',
-    item         text NOT NULL DEFAULT '',
-    received_at  timestamptz NOT NULL DEFAULT now(),
-    processed_at timestamptz
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    contact_id  bigint NOT NULL REFERENCES contacts ON DELETE CASCADE,
+    name        text NOT NULL CHECK (name <> ''),
+    at          timestamptz NOT NULL,
+    track       text NOT NULL DEFAULT '',
+    amount      text NOT NULL DEFAULT '',
+    item        text NOT NULL DEFAULT '',
+    received_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX events_contact_idx ON events (contact_id, at);
-CREATE INDEX events_unprocessed_idx ON events (received_at) WHERE processed_at IS NULL;
 
 -- Every version of every track, kept so running enrollments keep their steps.
 CREATE TABLE tracks (

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"time"
+
+	"github.com/dripline/dripline/internal/config"
+	"github.com/dripline/dripline/internal/csvio"
+	"github.com/dripline/dripline/internal/sim"
+)
+
+// runSimulate is `dripline simulate`: the real engine over a contacts file and
+// an events file on a virtual clock, in memory, sending nothing.
+func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg := config.Bind(fs)
+	contactsFile := fs.String("contacts", "", "contacts CSV (required)")
+	eventsFile := fs.String("events", "", "events CSV (required)")
+	from := fs.String("from", "", "start of the simulation, RFC 3339 (required)")
+	until := fs.String("until", "", "end of the simulation, RFC 3339 (required)")
+	format := fs.String("format", "jsonl", "output: jsonl (one touch a line) or text (a summary)")
+	if err := fs.Parse(args); err != nil {
+		return exitError{2}
+	}
+	if *contactsFile == "" || *eventsFile == "" || *from == "" || *until == "" {
+		return usageError(fs, "--contacts, --events, --from and --until are required")
+	}
+	if *format != "jsonl" && *format != "text" {
+		return usageError(fs, "--format must be jsonl or text")
+	}
+	start, err := parseTime("--from", *from)
+	if err != nil {
+		return err
+	}
+	end, err := parseTime("--until", *until)
+	if err != nil {
+		return err
+	}
+	lib, set, err := loadLibrary(cfg)
+	if err != nil {
+		return err
+	}
+	contacts, err := readCSV(*contactsFile, csvio.ParseContacts, stderr)
+	if err != nil {
+		return err
+	}
+	events, err := readCSV(*eventsFile, csvio.ParseEvents, stderr)
+	if err != nil {
+		return err
+	}
+	out, err := sim.Run(ctx, sim.Options{
+		Library: lib, Templates: set, Business: business(cfg),
+		From: start, Until: end, Contacts: contacts, Events: events, EventFile: *eventsFile,
+	})
+	if err != nil {
+		return err
+	}
+	if *format == "text" {
+		return printSummary(stdout, out)
+	}
+	return printJSONL(stdout, out)
+}
+
+// readCSV parses a CSV file. Bad rows are reported on stderr as file:line:
+// message and, for simulate, stop the run: a simulation of half a file
+// would mislead.
+func readCSV[T any](path string, parse func(string, io.Reader) ([]T, []error), stderr io.Writer) ([]T, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	rows, errs := parse(path, f)
+	for _, e := range errs {
+		fmt.Fprintln(stderr, e)
+	}
+	if len(errs) > 0 {
+		return nil, exitError{1}
+	}
+	return rows, nil
+}
+
+func parseTime(flagName, v string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%s %q: want an RFC 3339 time such as 2026-01-05T09:00:00Z", flagName, v)
+	}
+	return t, nil
+}
+
+func printJSONL(w io.Writer, touches []sim.Touch) error {
+	enc := json.NewEncoder(w)
+	for _, t := range touches {
+		if err := enc.Encode(t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// printSummary prints touches per track and channel, then per outcome.
+func printSummary(w io.Writer, touches []sim.Touch) error {
+	perTrack := map[string]map[string]int{}
+	outcomes := map[string]int{}
+	for _, t := range touches {
+		if perTrack[t.Track] == nil {
+			perTrack[t.Track] = map[string]int{}
+		}
+		perTrack[t.Track][t.Channel]++
+		outcomes[t.Outcome]++
+	}
+	fmt.Fprintf(w, "%-28s %6s %6s %6s %6s\n", "TRACK", "email", "letter", "call", "task")
+	for _, id := range sortedKeys(perTrack) {
+		c := perTrack[id]
+		fmt.Fprintf(w, "%-28s %6d %6d %6d %6d\n", id, c["email"], c["letter"], c["call"], c["task"])
+	}
+	fmt.Fprintf(w, "\n%d touches:", len(touches))
+	for _, o := range sortedKeys(outcomes) {
+		fmt.Fprintf(w, " %s %d", o, outcomes[o])
+	}
+	_, err := fmt.Fprintln(w)
+	return err
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// usageError prints a usage problem with the command's flags.
+func usageError(fs *flag.FlagSet, msg string) error {
+	fmt.Fprintf(fs.Output(), "dripline %s: %s\n", fs.Name(), msg)
+	fs.Usage()
+	return exitError{2}
+}

@@ -1,0 +1,124 @@
+// Package config holds Dripline's settings. Every setting is a flag and an
+// environment variable; a flag given on the command line wins over the
+// environment, which wins over the default.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+)
+
+// Config is every setting of the daemon and the commands.
+type Config struct {
+	DatabaseURL  string        // DATABASE_URL: PostgreSQL connection string
+	RedisURL     string        // REDIS_URL: Redis for asynq, redis://host:port/db
+	SMTPURL      string        // SMTP_URL: smtp://user:pass@host:port?tls=none|starttls|tls; empty writes .eml files
+	MailDir      string        // DRIPLINE_MAIL_DIR: where the file transport writes .eml files
+	HTTPAddr     string        // DRIPLINE_HTTP_ADDR: API, unsubscribe and metrics
+	PublicURL    string        // DRIPLINE_PUBLIC_URL: base of links in emails
+	TracksDir    string        // DRIPLINE_TRACKS: folder of tracks replacing the embedded library
+	TemplatesDir string        // DRIPLINE_TEMPLATES: folder of templates added to the embedded ones
+	Secret       string        // DRIPLINE_SECRET: signs unsubscribe links
+	From         string        // DRIPLINE_FROM: sender when a contact has no owner rep
+	BusinessName string        // DRIPLINE_BUSINESS_NAME: merge field .Business.Name
+	BusinessAddr string        // DRIPLINE_BUSINESS_ADDRESS: postal address in every email footer
+	BusinessTel  string        // DRIPLINE_BUSINESS_PHONE
+	Tick         time.Duration // DRIPLINE_TICK: how often the scheduler looks for due touches
+	Horizon      time.Duration // DRIPLINE_HORIZON: how far ahead touches are handed to Redis
+	Workers      int           // DRIPLINE_WORKERS: touches processed at once by this daemon
+	SMTPRate     float64       // DRIPLINE_SMTP_RATE: messages per second to the SMTP server
+	SMTPConns    int           // DRIPLINE_SMTP_CONNS: SMTP connections kept open at most
+
+	bad []string // malformed environment values, reported by Check
+}
+
+// Bind registers every setting on fs, with defaults taken from the environment.
+// Read the values after fs.Parse.
+func Bind(fs *flag.FlagSet) *Config {
+	c := &Config{}
+	str := func(p *string, name, env, def, usage string) {
+		fs.StringVar(p, name, getenv(env, def), usage+" (env "+env+")")
+	}
+	str(&c.DatabaseURL, "database-url", "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dripline?sslmode=disable", "PostgreSQL connection string")
+	str(&c.RedisURL, "redis-url", "REDIS_URL", "redis://127.0.0.1:6379/0", "Redis for the queue")
+	str(&c.SMTPURL, "smtp-url", "SMTP_URL", "", "SMTP server, smtp://user:pass@host:port?tls=none|starttls|tls; empty writes .eml files")
+	str(&c.MailDir, "mail-dir", "DRIPLINE_MAIL_DIR", "./var/mail", "folder for .eml files when no SMTP server is set")
+	str(&c.HTTPAddr, "http-addr", "DRIPLINE_HTTP_ADDR", "127.0.0.1:8080", "address of the HTTP API")
+	str(&c.PublicURL, "public-url", "DRIPLINE_PUBLIC_URL", "http://127.0.0.1:8080", "base of links in emails")
+	str(&c.TracksDir, "tracks", "DRIPLINE_TRACKS", "", "folder of track YAML replacing the embedded library")
+	str(&c.TemplatesDir, "templates", "DRIPLINE_TEMPLATES", "", "folder of templates added to the embedded ones")
+	str(&c.Secret, "secret", "DRIPLINE_SECRET", "dripline-development-secret", "key that signs unsubscribe links; set it in production")
+	str(&c.From, "from", "DRIPLINE_FROM", "Dripline <marketing@example.com>", "sender when a contact has no owner rep")
+	str(&c.BusinessName, "business-name", "DRIPLINE_BUSINESS_NAME", "Summit Technology Partners", "business name in letters and emails")
+	str(&c.BusinessAddr, "business-address", "DRIPLINE_BUSINESS_ADDRESS", "1600 Mill Rock Way, Bakersfield, CA 93311", "postal address in every email footer")
+	str(&c.BusinessTel, "business-phone", "DRIPLINE_BUSINESS_PHONE", "(661) 555-0140", "business phone in letters and emails")
+	fs.DurationVar(&c.Tick, "tick", c.getDuration("DRIPLINE_TICK", 5*time.Second), "how often the scheduler looks for due touches (env DRIPLINE_TICK)")
+	fs.DurationVar(&c.Horizon, "horizon", c.getDuration("DRIPLINE_HORIZON", 5*time.Minute), "how far ahead touches are handed to Redis (env DRIPLINE_HORIZON)")
+	fs.IntVar(&c.Workers, "workers", c.getInt("DRIPLINE_WORKERS", 32), "touches processed at once by this daemon (env DRIPLINE_WORKERS)")
+	fs.Float64Var(&c.SMTPRate, "smtp-rate", c.getFloat("DRIPLINE_SMTP_RATE", 0), "messages per second to the SMTP server, 0 for no limit (env DRIPLINE_SMTP_RATE)")
+	fs.IntVar(&c.SMTPConns, "smtp-conns", c.getInt("DRIPLINE_SMTP_CONNS", 8), "SMTP connections kept open at most (env DRIPLINE_SMTP_CONNS)")
+	return c
+}
+
+func getenv(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+func (c *Config) getDuration(name string, def time.Duration) time.Duration {
+	v, ok := os.LookupEnv(name)
+	if !ok {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		c.bad = append(c.bad, fmt.Sprintf("%s=%q: want a duration like 5s", name, v))
+		return def
+	}
+	return d
+}
+
+func (c *Config) getInt(name string, def int) int {
+	v, ok := os.LookupEnv(name)
+	if !ok {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		c.bad = append(c.bad, fmt.Sprintf("%s=%q: want a whole number", name, v))
+		return def
+	}
+	return n
+}
+
+func (c *Config) getFloat(name string, def float64) float64 {
+	v, ok := os.LookupEnv(name)
+	if !ok {
+		return def
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		c.bad = append(c.bad, fmt.Sprintf("%s=%q: want a number", name, v))
+		return def
+	}
+	return f
+}
+
+// The typed getters fall back to the default on a malformed value and record
+// it, so Check can refuse a typo in the environment instead of ignoring it.
+
+// Check reports malformed environment values and settings out of range.
+func (c *Config) Check() error {
+	if len(c.bad) > 0 {
+		return fmt.Errorf("bad environment: %s", c.bad[0])
+	}
+	if c.Tick <= 0 || c.Horizon <= 0 || c.Workers <= 0 || c.SMTPConns <= 0 || c.SMTPRate < 0 {
+		return fmt.Errorf("--tick, --horizon, --workers and --smtp-conns must be positive, --smtp-rate not negative")
+	}
+	return nil
+}

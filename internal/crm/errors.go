@@ -1,0 +1,27 @@
+package crm
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ValidationError is bad input: Field names the field (as the API spells it)
+// and Message says what is wrong with it, in words a user can act on.
+type ValidationError struct {
+	Field   string
+	Message string
+}
+
+func (e *ValidationError) Error() string { return e.Field + ": " + e.Message }
+
+// invalid returns a *ValidationError for field.
+func invalid(field, format string, args ...any) error {
+	return &ValidationError{Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// AsValidation returns the *ValidationError in err's chain, if any.
+func AsValidation(err error) (*ValidationError, bool) {
+	var v *ValidationError
+	ok := errors.As(err, &v)
+	return v, ok
+}

@@ -1,0 +1,160 @@
+package crm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/tracks"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// EventSink receives the CRM events the store's changes cause. The engine
+// implements it.
+type EventSink interface {
+	HandleEvent(ctx context.Context, ev engine.Event) (engine.EventResult, error)
+}
+
+// Clock tells the store what time it is (completed activities, My Day).
+type Clock interface {
+	Now() time.Time
+}
+
+// Options configures a Store. Zero fields take the documented defaults.
+type Options struct {
+	// Sink receives the events changes cause. Required.
+	Sink EventSink
+	// Clock is the time source; default the wall clock.
+	Clock Clock
+	// Logger logs imports; default discards.
+	Logger *slog.Logger
+	// Library is the track library the engine runs. It lets manual events be
+	// checked for their track, and names the after-sale tracks whose
+	// activities My Day shows as "after the sale reminders". Without it,
+	// manual events are not checked and the track "after-sale" is the one.
+	Library *tracks.Library
+	// Workers is how many contacts' events an import hands to the sink at
+	// once; default 8.
+	Workers int
+}
+
+// Store is the CRM side of the database. It is safe for concurrent use.
+type Store struct {
+	pool      *pgxpool.Pool
+	sink      EventSink
+	clock     Clock
+	log       *slog.Logger
+	library   *tracks.Library
+	afterSale []string
+	workers   int
+}
+
+// New returns a store working on pool.
+func New(pool *pgxpool.Pool, opts Options) (*Store, error) {
+	if pool == nil || opts.Sink == nil {
+		return nil, errors.New("crm: a pool and a Sink are required")
+	}
+	s := &Store{pool: pool, sink: opts.Sink, clock: opts.Clock, log: opts.Logger,
+		library: opts.Library, afterSale: afterSaleTracks(opts.Library), workers: opts.Workers}
+	if s.clock == nil {
+		s.clock = wallClock{}
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.workers <= 0 {
+		s.workers = 8
+	}
+	return s, nil
+}
+
+// afterSaleTracks lists the ids of the library's after-sale tracks.
+func afterSaleTracks(lib *tracks.Library) []string {
+	if lib == nil {
+		return []string{"after-sale"}
+	}
+	ids := []string{}
+	for _, t := range lib.Tracks() {
+		if t.Kind == tracks.KindAfterSale {
+			ids = append(ids, t.ID)
+		}
+	}
+	return ids
+}
+
+// wallClock is the default Clock.
+type wallClock struct{}
+
+func (wallClock) Now() time.Time { return time.Now() }
+
+// now reads the store's clock in UTC.
+func (s *Store) now() time.Time { return s.clock.Now().UTC() }
+
+// querier is what both a pool and a transaction offer.
+type querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// emit hands one event to the sink, naming it in the error.
+func (s *Store) emit(ctx context.Context, ev engine.Event) (engine.EventResult, error) {
+	res, err := s.sink.HandleEvent(ctx, ev)
+	if err != nil {
+		return res, fmt.Errorf("%s for contact %d: %w", ev.Name, ev.ContactID, err)
+	}
+	return res, nil
+}
+
+// notFound turns pgx.ErrNoRows into engine.ErrNotFound, leaving other errors
+// as they are.
+func notFound(err error) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return engine.ErrNotFound
+	}
+	return err
+}
+
+// uniqueViolation reports whether err broke the named unique constraint.
+func uniqueViolation(err error, constraint string) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505" && pe.ConstraintName == constraint
+}
+
+// timeOf reads a nullable timestamp: the zero time when NULL, else in UTC.
+func timeOf(ts pgtype.Timestamptz) time.Time {
+	if !ts.Valid {
+		return time.Time{}
+	}
+	return ts.Time.UTC()
+}
+
+// nullTime stores the zero time as NULL.
+func nullTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// nullID stores a zero id as NULL.
+func nullID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+// nullText stores an empty string as NULL.
+func nullText(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}

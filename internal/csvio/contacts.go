@@ -1,0 +1,139 @@
+package csvio
+
+import (
+	"fmt"
+	"io"
+	"net/mail"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/dripline/dripline/engine"
+)
+
+// textColumns are the contact columns taken as they are.
+var textColumns = map[string]func(*engine.Contact) *string{
+	"external_id": func(c *engine.Contact) *string { return &c.ExternalID },
+	"first_name":  func(c *engine.Contact) *string { return &c.FirstName },
+	"last_name":   func(c *engine.Contact) *string { return &c.LastName },
+	"company":     func(c *engine.Contact) *string { return &c.Company },
+	"title":       func(c *engine.Contact) *string { return &c.Title },
+	"phone":       func(c *engine.Contact) *string { return &c.Phone },
+	"industry":    func(c *engine.Contact) *string { return &c.Industry },
+	"owner":       func(c *engine.Contact) *string { return &c.Owner },
+	"lead_source": func(c *engine.Contact) *string { return &c.LeadSource },
+	"campaign":    func(c *engine.Contact) *string { return &c.Campaign },
+	"street":      func(c *engine.Contact) *string { return &c.Street },
+	"city":        func(c *engine.Contact) *string { return &c.City },
+	"region":      func(c *engine.Contact) *string { return &c.Region },
+	"postal_code": func(c *engine.Contact) *string { return &c.PostalCode },
+	"country":     func(c *engine.Contact) *string { return &c.Country },
+}
+
+// ParseContacts reads a contacts CSV. It returns the good rows in file order
+// and one *LineError per bad row, bad header or unreadable stretch.
+func ParseContacts(file string, r io.Reader) ([]engine.Contact, []error) {
+	rd, err := newReader(file, r)
+	if err != nil {
+		return nil, []error{err}
+	}
+	if !slices.Contains(rd.cols, "email") && !slices.Contains(rd.cols, "external_id") {
+		return nil, []error{rd.errorf(rd.line, "header: want an email or external_id column")}
+	}
+	p := contactParser{cols: rd.cols, zones: map[string]bool{}, ids: map[string]int{}}
+	var out []engine.Contact
+	errs := rd.each(func(rec []string) error {
+		c, err := p.contact(rec)
+		if err != nil {
+			return err
+		}
+		if c.ExternalID != "" {
+			if line, dup := p.ids[c.ExternalID]; dup {
+				return fmt.Errorf("external_id %q: already used on line %d", c.ExternalID, line)
+			}
+			p.ids[c.ExternalID] = rd.line
+		}
+		out = append(out, c)
+		return nil
+	})
+	return out, errs
+}
+
+// contactParser turns records into contacts.
+type contactParser struct {
+	cols  []string
+	zones map[string]bool // time zone names already looked up: valid or not
+	ids   map[string]int  // external_id → line of the row that took it
+}
+
+// contact reads one record; the error lists every bad field.
+func (p *contactParser) contact(rec []string) (engine.Contact, error) {
+	c := engine.Contact{Status: engine.StatusProspect}
+	var bad problems
+	for i, v := range rec {
+		if v == "" {
+			continue
+		}
+		name := p.cols[i]
+		if field, ok := textColumns[name]; ok {
+			*field(&c) = v
+			continue
+		}
+		switch name {
+		case "email":
+			c.Email = v
+			if msg := checkEmail(v); msg != "" {
+				bad.addf("email %q: %s", v, msg)
+			}
+		case "status":
+			c.Status = strings.ToLower(v)
+			if c.Status != engine.StatusSuspect && c.Status != engine.StatusProspect && c.Status != engine.StatusCustomer {
+				bad.addf("status %q: want suspect, prospect or customer", v)
+			}
+		case "time_zone":
+			c.TimeZone = v
+			if !p.validZone(v) {
+				bad.addf("time_zone %q: not an IANA time zone such as America/New_York", v)
+			}
+		case "birthday":
+			d, err := time.Parse(time.DateOnly, v)
+			if err != nil {
+				bad.addf("birthday %q: want a date YYYY-MM-DD", v)
+			}
+			c.Birthday = &d
+		default:
+			if c.Custom == nil {
+				c.Custom = map[string]string{}
+			}
+			c.Custom[name] = v
+		}
+	}
+	if c.Email == "" && c.ExternalID == "" {
+		bad.addf("want an external_id or an email")
+	}
+	return c, bad.err()
+}
+
+// checkEmail says what is wrong with an address, or "" when it is a bare one.
+func checkEmail(v string) string {
+	a, err := mail.ParseAddress(v)
+	switch {
+	case err != nil:
+		return "not a valid address"
+	case a.Name != "" || a.Address != v:
+		return "want a bare address such as name@example.com"
+	}
+	return ""
+}
+
+// validZone reports whether name is an IANA zone, remembering the answer:
+// time.LoadLocation reads the zone database on each call.
+func (p *contactParser) validZone(name string) bool {
+	ok, seen := p.zones[name]
+	if !seen {
+		_, err := time.LoadLocation(name)
+		ok = err == nil && name != "Local"
+		p.zones[name] = ok
+	}
+	return ok
+}

@@ -1,0 +1,90 @@
+package email
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/dripline/dripline/engine"
+	gomail "github.com/wneessen/go-mail"
+)
+
+// classify turns the outcome of one go-mail send into what the engine needs:
+// nil when the message was delivered, even if a later command failed (a
+// failed RSET after an accepted DATA); an *engine.SuppressError for a hard
+// bounce; engine.Permanent for any other 5xx or a message go-mail cannot
+// send; and the error unmarked, so the touch is retried, for 4xx replies and
+// network errors, which carry no SMTP code.
+func classify(m *gomail.Msg, err error) error {
+	if err == nil || m.IsDelivered() {
+		return nil
+	}
+	var se *gomail.SendError
+	if !errors.As(err, &se) {
+		return err
+	}
+	code := se.ErrorCode()
+	switch {
+	case code >= 500 && se.Reason == gomail.ErrSMTPRcptTo && hardBounce(code, se.EnhancedStatusCode()):
+		return &engine.SuppressError{Email: recipient(m), Reason: "hard_bounce", Err: err}
+	case code >= 500:
+		return engine.Permanent(err)
+	case code >= 400:
+		return err
+	case se.Reason == gomail.ErrGetSender, se.Reason == gomail.ErrGetRcpts, se.Reason == gomail.ErrNoUnencoded:
+		return engine.Permanent(err)
+	}
+	return err
+}
+
+// hardBounce reports whether a 5xx reply to RCPT says that the address itself
+// is bad (RFC 3463: X.1.x addressing status, X.2.1 mailbox disabled) rather
+// than refusing for policy or system reasons (X.7.x relay denied or spam
+// block, X.3.x …), which say nothing about the address and must not suppress
+// it. Without an enhanced code, 550, 551 and 553 count as hard bounces.
+func hardBounce(code int, enhanced string) bool {
+	if enhanced == "" {
+		return code == 550 || code == 551 || code == 553
+	}
+	return strings.HasPrefix(enhanced, "5.1.") || enhanced == "5.2.1"
+}
+
+// stale reports whether a reused connection failed before the server took
+// anything: dropped while idle (no SMTP code on MAIL FROM) or closing (421).
+func stale(err error) bool {
+	var se *gomail.SendError
+	if !errors.As(err, &se) {
+		return false
+	}
+	code := se.ErrorCode()
+	return se.Reason == gomail.ErrConnCheck || (se.Reason == gomail.ErrSMTPMailFrom && (code == 0 || code == 421))
+}
+
+// reusable reports whether the connection can carry another message: after
+// success, or after a reply that ends just this transaction.
+func reusable(m *gomail.Msg, err error) bool {
+	if err == nil {
+		return true
+	}
+	var se *gomail.SendError
+	if m.IsDelivered() || !errors.As(err, &se) {
+		return false
+	}
+	code := se.ErrorCode()
+	if code < 400 || code == 421 {
+		return false
+	}
+	switch se.Reason {
+	case gomail.ErrSMTPMailFrom, gomail.ErrSMTPRcptTo, gomail.ErrSMTPDataClose:
+		return true
+	}
+	return false
+}
+
+// recipient is the message's (single) envelope recipient.
+func recipient(m *gomail.Msg) string {
+	rcpts, err := m.GetRecipients()
+	if err != nil || len(rcpts) == 0 {
+		return ""
+	}
+	return rcpts[0]
+}

@@ -1,0 +1,37 @@
+// Package email is Dripline's email channel: it renders a step's template,
+// builds a compliant message and sends it over SMTP or writes it to a folder.
+//
+// # Sending
+//
+// Channel implements engine.Channel for email steps. For each touch it checks
+// the contact's address, picks the sender (the step's from, else the
+// contact's rep, else the default sender), renders the template with the
+// touch's merge data and an unsubscribe link, makes sure the footer carries
+// the link and the business's postal address, and sets a Message-ID derived
+// from the touch id alone (MessageID), so that a resend after a crash is the
+// same message. The message always has a plain-text part, plus an HTML
+// alternative when the template has one.
+//
+// A Sender carries the message: SMTPSender (go-mail, a small pool of reused
+// connections, a rate limit and a cap on connections; see ParseURL for
+// SMTP_URL) or FileSender, the development transport, which writes
+// <message-id>.eml files.
+//
+// # Failures
+//
+// Errors follow the engine's contract: plain errors are retried with backoff
+// (4xx replies, network and dial errors); engine.Permanent fails the touch (a
+// bad address, a template that cannot render, any other 5xx); a 5xx reply to
+// RCPT that says the address is bad is an *engine.SuppressError (a hard
+// bounce, which also suppresses the address). A message the server accepted
+// counts as sent even if a later command on the connection failed.
+//
+// # Unsubscribing
+//
+// Every message has List-Unsubscribe with an HTTPS link and, per RFC 8058,
+// List-Unsubscribe-Post: List-Unsubscribe=One-Click. The link carries a token
+// (Sign, Verify) holding the address and an HMAC, so it works without login or
+// database lookups. Handlers serves it: GET only asks for confirmation (mail
+// scanners follow links), POST unsubscribes through an Unsubscriber. Handlers
+// also takes bounce reports from the mail provider on POST /webhooks/bounce.
+package email

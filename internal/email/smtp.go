@@ -1,0 +1,257 @@
+package email
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"sync"
+	"time"
+
+	gomail "github.com/wneessen/go-mail"
+	gosmtp "github.com/wneessen/go-mail/smtp"
+	"golang.org/x/time/rate"
+)
+
+// Sender hands a built message to a transport.
+//
+// Send returns nil once the message is delivered (or was delivered despite a
+// later error). Otherwise the error says what to do: an *engine.SuppressError
+// for a hard bounce, an error marked engine.Permanent when retrying cannot
+// help, and any other error is temporary and worth retrying.
+type Sender interface {
+	Send(ctx context.Context, m *gomail.Msg) error
+	Close() error
+}
+
+// Limiter paces sending; *rate.Limiter is one.
+type Limiter interface {
+	Wait(ctx context.Context) error
+}
+
+// Defaults for Config's zero values.
+const (
+	DefaultMaxConns = 4
+	DefaultTimeout  = 30 * time.Second
+)
+
+// SMTPSender sends through one SMTP server with go-mail. It keeps at most
+// MaxConns connections open and reuses them across messages, sends at most
+// RatePerSecond messages a second, and is safe for concurrent use.
+type SMTPSender struct {
+	cfg    Config
+	addr   string
+	client *gomail.Client // configuration and protocol; connections live in the pool
+	limit  Limiter
+	slots  chan struct{} // one per message being sent, at most MaxConns
+	log    *slog.Logger
+
+	mu     sync.Mutex
+	idle   []*gosmtp.Client
+	closed bool
+}
+
+var _ Sender = (*SMTPSender)(nil)
+
+// NewSMTPSender checks cfg and returns a sender. It connects lazily: the
+// first Send opens the first connection.
+func NewSMTPSender(cfg Config) (*SMTPSender, error) {
+	cfg = withDefaults(cfg)
+	opts, err := clientOptions(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("smtp %s: %w", cfg, err)
+	}
+	client, err := gomail.NewClient(cfg.Host, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("smtp %s: %w", cfg, err)
+	}
+	return &SMTPSender{
+		cfg: cfg, addr: net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port)), client: client,
+		limit: cfg.Limiter, slots: make(chan struct{}, cfg.MaxConns), log: cfg.Logger,
+	}, nil
+}
+
+func withDefaults(cfg Config) Config {
+	if cfg.MaxConns <= 0 {
+		cfg.MaxConns = DefaultMaxConns
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Limiter == nil {
+		limit := rate.Inf
+		if cfg.RatePerSecond > 0 {
+			limit = rate.Limit(cfg.RatePerSecond)
+		}
+		cfg.Limiter = rate.NewLimiter(limit, cfg.MaxConns)
+	}
+	return cfg
+}
+
+// clientOptions translates cfg into go-mail options. go-mail's own defaults
+// (port 25, STARTTLS mandatory, a NOOP before every message) are all replaced.
+func clientOptions(cfg Config) ([]gomail.Option, error) {
+	if cfg.Host == "" {
+		return nil, errors.New("host: missing")
+	}
+	if cfg.Port < 1 || cfg.Port > 65535 {
+		return nil, fmt.Errorf("port %d: want 1-65535", cfg.Port)
+	}
+	opts := []gomail.Option{gomail.WithPort(cfg.Port), gomail.WithTimeout(cfg.Timeout), gomail.WithoutNoop()}
+	switch cfg.TLS {
+	case TLSNone:
+		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
+	case TLSStartTLS:
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
+	case TLSImplicit:
+		opts = append(opts, gomail.WithSSL())
+	default:
+		return nil, fmt.Errorf("tls %q: want none, starttls or tls", string(cfg.TLS))
+	}
+	if cfg.TLSConfig != nil {
+		opts = append(opts, gomail.WithTLSConfig(cfg.TLSConfig))
+	}
+	if cfg.HELO != "" {
+		opts = append(opts, gomail.WithHELO(cfg.HELO))
+	}
+	if cfg.Username != "" {
+		// Without TLS go-mail's discovery refuses PLAIN and LOGIN; tls=none with
+		// credentials is the operator's explicit choice (a loopback relay).
+		auth := gomail.SMTPAuthAutoDiscover
+		if cfg.TLS == TLSNone {
+			auth = gomail.SMTPAuthPlainNoEnc
+		}
+		opts = append(opts, gomail.WithSMTPAuth(auth),
+			gomail.WithUsername(cfg.Username), gomail.WithPassword(cfg.Password))
+	}
+	return opts, nil
+}
+
+// Send waits for the rate limit and a free connection, then sends m.
+func (s *SMTPSender) Send(ctx context.Context, m *gomail.Msg) error {
+	if err := s.limit.Wait(ctx); err != nil {
+		return fmt.Errorf("smtp %s: rate limit: %w", s.addr, err)
+	}
+	select {
+	case s.slots <- struct{}{}:
+	case <-ctx.Done():
+		return fmt.Errorf("smtp %s: wait for a connection: %w", s.addr, ctx.Err())
+	}
+	defer func() { <-s.slots }()
+
+	c, reused, err := s.get(ctx)
+	if err != nil {
+		return fmt.Errorf("smtp %s: connect: %w", s.addr, err)
+	}
+	healthy, err := s.sendOn(ctx, c, m)
+	if reused && stale(err) {
+		// The server dropped the idle connection before taking anything: try
+		// once on a fresh one.
+		s.discard(c, err)
+		if c, err = s.dial(ctx); err != nil {
+			return fmt.Errorf("smtp %s: connect: %w", s.addr, err)
+		}
+		healthy, err = s.sendOn(ctx, c, m)
+	}
+	s.release(c, healthy, m, err)
+	if err = classify(m, err); err != nil {
+		return fmt.Errorf("smtp %s: %w", s.addr, err)
+	}
+	return nil
+}
+
+// sendOn sends m on c. A canceled context closes the connection under the
+// running command; healthy is false then.
+func (s *SMTPSender) sendOn(ctx context.Context, c *gosmtp.Client, m *gomail.Msg) (healthy bool, err error) {
+	text := c.Text
+	stop := context.AfterFunc(ctx, func() { _ = text.Close() })
+	err = s.client.SendWithSMTPClient(c, m)
+	if !stop() {
+		return false, errors.Join(ctx.Err(), err)
+	}
+	return true, err
+}
+
+// Close ends every idle connection with QUIT; connections in use are closed
+// when their message is done. Send fails after Close.
+func (s *SMTPSender) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	idle := s.idle
+	s.idle = nil
+	s.mu.Unlock()
+	var errs []error
+	for _, c := range idle {
+		if err := s.client.CloseWithSMTPClient(c); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("smtp %s: close: %w", s.addr, err)
+	}
+	return nil
+}
+
+// get returns an idle connection, or a new one when none is idle. A sender
+// holds a slot and at most one connection and dials only when none is idle,
+// so the pool never holds more than MaxConns connections.
+func (s *SMTPSender) get(ctx context.Context) (c *gosmtp.Client, reused bool, err error) {
+	s.mu.Lock()
+	if n := len(s.idle); n > 0 {
+		c = s.idle[n-1]
+		s.idle = s.idle[:n-1]
+		s.mu.Unlock()
+		return c, true, nil
+	}
+	s.mu.Unlock()
+	c, err = s.dial(ctx)
+	return c, false, err
+}
+
+// dial opens a new connection.
+func (s *SMTPSender) dial(ctx context.Context) (*gosmtp.Client, error) {
+	s.mu.Lock()
+	closed := s.closed
+	s.mu.Unlock()
+	if closed {
+		return nil, errors.New("sender closed")
+	}
+	c, err := s.client.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.log.Debug("smtp connection opened", "server", s.addr)
+	return c, nil
+}
+
+// release returns c to the pool when it can carry another message, and
+// closes it otherwise.
+func (s *SMTPSender) release(c *gosmtp.Client, healthy bool, m *gomail.Msg, err error) {
+	if !healthy || !reusable(m, err) {
+		s.discard(c, err)
+		return
+	}
+	if err != nil && c.Reset() != nil { // make sure no transaction is left open
+		s.discard(c, err)
+		return
+	}
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		_ = s.client.CloseWithSMTPClient(c)
+		return
+	}
+	s.idle = append(s.idle, c)
+	s.mu.Unlock()
+}
+
+// discard closes a connection that cannot be trusted any more.
+func (s *SMTPSender) discard(c *gosmtp.Client, why error) {
+	_ = c.Close()
+	s.log.Debug("smtp connection dropped", "server", s.addr, "err", why)
+}

@@ -1,0 +1,69 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/dripline/dripline/engine"
+	"github.com/jackc/pgx/v5"
+)
+
+// ActivityType is a kind of activity and the points a rep earns for it.
+type ActivityType struct {
+	Name          string
+	Points        int
+	MonthlyTarget int // how many a rep should log a month; 0 when no target
+}
+
+// ActivityTypes lists every activity type by name.
+func (s *Store) ActivityTypes(ctx context.Context) ([]ActivityType, error) {
+	rows, err := s.pool.Query(ctx, `SELECT name, points, monthly_target FROM activity_types ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("activity types: %w", err)
+	}
+	types, err := pgx.CollectRows(rows, pgx.RowToStructByPos[ActivityType])
+	if err != nil {
+		return nil, fmt.Errorf("activity types: %w", err)
+	}
+	return types, nil
+}
+
+// CreateActivity inserts a and sets its ID, its Points from its type and its
+// Type to the type's exact name (types match case-insensitively). An unknown
+// type fails with an error naming it that wraps engine.ErrNotFound. An empty
+// status means open; a zero CreatedAt means the database's time.
+func (x *tx) CreateActivity(ctx context.Context, a *engine.Activity) error {
+	if a.Status == "" {
+		a.Status = engine.ActivityOpen
+	}
+	err := x.q.QueryRow(ctx, `INSERT INTO activities (contact_id, rep_id, touch_id, type, points,
+			subject, notes, status, due, completed_at, created_at)
+		SELECT $1, $2, $3, t.name, t.points, $5, $6, $7, $8, $9, coalesce($10, now())
+		FROM activity_types t WHERE lower(t.name) = lower($4)
+		RETURNING id, type, points, created_at`,
+		nullID(a.ContactID), nullID(a.RepID), nullID(a.TouchID), a.Type, a.Subject, a.Notes,
+		string(a.Status), nullTime(a.Due), nullTime(a.CompletedAt), nullTime(a.CreatedAt),
+	).Scan(&a.ID, &a.Type, &a.Points, &a.CreatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = fmt.Errorf("unknown activity type %q: %w", a.Type, engine.ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("log activity for contact %d: %w", a.ContactID, err)
+	}
+	a.CreatedAt = a.CreatedAt.UTC()
+	return nil
+}
+
+// CreateLetter inserts a letter waiting to be printed and sets its ID. A zero
+// CreatedAt means the database's time.
+func (x *tx) CreateLetter(ctx context.Context, l *engine.Letter) error {
+	err := x.q.QueryRow(ctx, `INSERT INTO letters (contact_id, touch_id, template, body, created_at)
+		VALUES ($1, $2, $3, $4, coalesce($5, now())) RETURNING id, created_at`,
+		l.ContactID, nullID(l.TouchID), l.Template, l.Body, nullTime(l.CreatedAt)).Scan(&l.ID, &l.CreatedAt)
+	if err != nil {
+		return fmt.Errorf("create letter %s for contact %d: %w", l.Template, l.ContactID, err)
+	}
+	l.CreatedAt = l.CreatedAt.UTC()
+	return nil
+}

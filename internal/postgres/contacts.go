@@ -1,0 +1,166 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/dripline/dripline/engine"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+)
+
+const contactColumns = `c.id, coalesce(c.external_id, ''), c.email, c.first_name, c.last_name,
+	c.company, c.title, c.phone, c.time_zone, c.status, c.industry, c.owner_id,
+	coalesce(r.username, ''), c.lead_source, c.campaign, c.birthday, c.street, c.city,
+	c.region, c.postal_code, c.country, c.custom`
+
+// contactsFrom joins each contact to its owner, for contactColumns.
+const contactsFrom = ` FROM contacts c LEFT JOIN reps r ON r.id = c.owner_id`
+
+func scanContact(row pgx.Row) (engine.Contact, error) {
+	var (
+		c        engine.Contact
+		owner    pgtype.Int8
+		birthday pgtype.Date
+		custom   map[string]any
+	)
+	err := row.Scan(&c.ID, &c.ExternalID, &c.Email, &c.FirstName, &c.LastName,
+		&c.Company, &c.Title, &c.Phone, &c.TimeZone, &c.Status, &c.Industry, &owner,
+		&c.Owner, &c.LeadSource, &c.Campaign, &birthday, &c.Street, &c.City,
+		&c.Region, &c.PostalCode, &c.Country, &custom)
+	if err != nil {
+		return engine.Contact{}, err
+	}
+	c.OwnerID = idOf(owner)
+	if birthday.Valid {
+		d := time.Date(birthday.Time.Year(), birthday.Time.Month(), birthday.Time.Day(), 0, 0, 0, 0, time.UTC)
+		c.Birthday = &d
+	}
+	if len(custom) > 0 {
+		c.Custom = make(map[string]string, len(custom))
+		for k, v := range custom {
+			if s, ok := v.(string); ok {
+				c.Custom[k] = s
+			} else {
+				c.Custom[k] = fmt.Sprint(v)
+			}
+		}
+	}
+	return c, nil
+}
+
+// Contact returns one contact with its owner's username.
+func (x *tx) Contact(ctx context.Context, id int64) (engine.Contact, error) {
+	c, err := scanContact(x.q.QueryRow(ctx, `SELECT `+contactColumns+contactsFrom+` WHERE c.id = $1`, id))
+	if err != nil {
+		return engine.Contact{}, fmt.Errorf("contact %d: %w", id, notFound(err))
+	}
+	return c, nil
+}
+
+// TimeZones returns the time zone of each listed contact that exists, ""
+// when unknown. Ids that match no contact are left out.
+func (x *tx) TimeZones(ctx context.Context, ids []int64) (map[int64]string, error) {
+	rows, err := x.q.Query(ctx, `SELECT id, time_zone FROM contacts WHERE id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("time zones of %d contacts: %w", len(ids), err)
+	}
+	zones := make(map[int64]string, len(ids))
+	var (
+		id   int64
+		zone string
+	)
+	_, err = pgx.ForEachRow(rows, []any{&id, &zone}, func() error {
+		zones[id] = zone
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("time zones of %d contacts: %w", len(ids), err)
+	}
+	return zones, nil
+}
+
+// ContactsByEmail lists the ids of the contacts with this address, compared
+// case-insensitively, in id order.
+func (x *tx) ContactsByEmail(ctx context.Context, email string) ([]int64, error) {
+	rows, err := x.q.Query(ctx, `SELECT id FROM contacts
+		WHERE lower(email) = lower(btrim($1)) AND email <> '' ORDER BY id`, email)
+	if err != nil {
+		return nil, fmt.Errorf("contacts with email %q: %w", email, err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, fmt.Errorf("contacts with email %q: %w", email, err)
+	}
+	return ids, nil
+}
+
+// CreateContact inserts c and sets its ID. A company name finds or creates
+// the company; with OwnerID 0, an Owner username finds or creates the rep and
+// sets OwnerID. An empty status means prospect.
+func (s *Store) CreateContact(ctx context.Context, c *engine.Contact) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(t pgx.Tx) error { return insertContact(ctx, t, c) })
+	if err != nil {
+		return fmt.Errorf("create contact %s: %w", contactName(c), err)
+	}
+	return nil
+}
+
+func insertContact(ctx context.Context, q querier, c *engine.Contact) error {
+	var companyID *int64
+	if c.Company != "" {
+		companyID = new(int64)
+		err := q.QueryRow(ctx, `INSERT INTO companies (name) VALUES ($1)
+			ON CONFLICT ((lower(name))) DO UPDATE SET name = companies.name RETURNING id`, c.Company).Scan(companyID)
+		if err != nil {
+			return fmt.Errorf("company %q: %w", c.Company, err)
+		}
+	}
+	if c.OwnerID == 0 && c.Owner != "" {
+		err := q.QueryRow(ctx, `INSERT INTO reps (username) VALUES ($1)
+			ON CONFLICT (username) DO UPDATE SET username = EXCLUDED.username RETURNING id`, c.Owner).Scan(&c.OwnerID)
+		if err != nil {
+			return fmt.Errorf("owner %q: %w", c.Owner, err)
+		}
+	}
+	if c.Status == "" {
+		c.Status = engine.StatusProspect
+	}
+	custom := c.Custom
+	if custom == nil {
+		custom = map[string]string{}
+	}
+	var external *string
+	if c.ExternalID != "" {
+		external = &c.ExternalID
+	}
+	err := q.QueryRow(ctx, `INSERT INTO contacts (external_id, email, first_name, last_name,
+			company_id, company, title, phone, time_zone, status, industry, owner_id, lead_source,
+			campaign, birthday, street, city, region, postal_code, country, custom)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+		RETURNING id`,
+		external, c.Email, c.FirstName, c.LastName, companyID, c.Company, c.Title, c.Phone,
+		c.TimeZone, c.Status, c.Industry, nullID(c.OwnerID), c.LeadSource, c.Campaign,
+		birthdayOf(c.Birthday), c.Street, c.City, c.Region, c.PostalCode, c.Country, custom).Scan(&c.ID)
+	if uniqueViolation(err, "contacts_external_id_key") {
+		return fmt.Errorf("external_id %q is taken: %w", c.ExternalID, engine.ErrConflict)
+	}
+	return err
+}
+
+// birthdayOf stores a birthday as a date, NULL when unknown.
+func birthdayOf(b *time.Time) any {
+	if b == nil {
+		return nil
+	}
+	return pgtype.Date{Time: time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, time.UTC), Valid: true}
+}
+
+// contactName names a contact in errors: its external id, else its email.
+func contactName(c *engine.Contact) string {
+	if c.ExternalID != "" {
+		return c.ExternalID
+	}
+	return c.Email
+}

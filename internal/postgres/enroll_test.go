@@ -1,0 +1,216 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/postgres"
+)
+
+func TestBulkEnrollRules(t *testing.T) {
+	t.Parallel()
+	// Each case: the state the contact's previous enrollment on the track
+	// ended in ("" for none; active/paused stay open), the policy, and
+	// whether a new enrollment is created.
+	cases := []struct {
+		name     string
+		previous engine.EnrollmentState
+		policy   string
+		want     bool
+	}{
+		{"first enrollment", "", "never", true},
+		{"open enrollment blocks never", engine.EnrollmentActive, "never", false},
+		{"open enrollment blocks after-exit", engine.EnrollmentActive, "after-exit", false},
+		{"paused enrollment blocks chaining", engine.EnrollmentPaused, "", false},
+		{"never blocks after completion", engine.EnrollmentCompleted, "never", false},
+		{"never blocks after exit", engine.EnrollmentExited, "never", false},
+		{"after-exit blocks after completion", engine.EnrollmentCompleted, "after-exit", false},
+		{"after-exit blocks after cancel", engine.EnrollmentCanceled, "after-exit", false},
+		{"after-exit allows after exit", engine.EnrollmentExited, "after-exit", true},
+		{"chaining allows after completion", engine.EnrollmentCompleted, "", true},
+	}
+	s := setup(t)
+	ctx := context.Background()
+	version := saveTrack(t, s, "gi")
+	ids := addContacts(t, s, len(cases))
+	for i, c := range cases {
+		if c.previous == "" {
+			continue
+		}
+		if n, err := s.BulkEnroll(ctx, []engine.NewEnrollment{newEnrollment(ids[i], "gi", version, "never", t0)}); err != nil || n != 1 {
+			t.Fatalf("%s: first enrollment: %d, %v", c.name, n, err)
+		}
+		setLatest(t, s, ids[i], c.previous)
+	}
+	for i, c := range cases {
+		n, err := s.BulkEnroll(ctx, []engine.NewEnrollment{newEnrollment(ids[i], "gi", version, c.policy, t0)})
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if got := n == 1; got != c.want {
+			t.Errorf("%s: enrolled = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// setLatest moves the contact's newest enrollment on "gi" to state.
+func setLatest(t *testing.T, s *postgres.Store, contactID int64, state engine.EnrollmentState) {
+	t.Helper()
+	inTx(t, s, func(ctx context.Context, tx engine.Tx) error {
+		ens, err := tx.Enrollments(ctx, contactID, "gi")
+		if err != nil {
+			return err
+		}
+		return tx.SetEnrollmentState(ctx, ens[0].ID, state, "test", t0)
+	})
+}
+
+func TestBulkEnrollCreatesFirstTouches(t *testing.T) {
+	t.Parallel()
+	s := setup(t)
+	ctx := context.Background()
+	version := saveTrack(t, s, "gi")
+	ids := addContacts(t, s, 3)
+	es := []engine.NewEnrollment{
+		newEnrollment(ids[0], "gi", version, "never", t0),
+		newEnrollment(ids[1], "gi", version, "never", t0.Add(time.Minute)),
+		newEnrollment(ids[0], "gi", version, "never", t0.Add(2*time.Minute)), // a second entry for ids[0] counts for nothing
+		newEnrollment(ids[2], "gi", version, "never", t0.Add(3*time.Minute)),
+	}
+	n, err := s.BulkEnroll(ctx, es)
+	if err != nil || n != 3 {
+		t.Fatalf("BulkEnroll = %d, %v; want 3", n, err)
+	}
+	for i, id := range ids {
+		ts := touchesOf(t, s, id)
+		if len(ts) != 1 {
+			t.Fatalf("contact %d has %d pending touches, want 1", id, len(ts))
+		}
+		got, want := ts[0], es[[]int{0, 1, 3}[i]].First
+		want.ID, want.EnrollmentID = got.ID, got.EnrollmentID
+		if got != want {
+			t.Errorf("contact %d touch\n got %+v\nwant %+v", id, got, want)
+		}
+	}
+}
+
+func TestBulkEnrollConcurrentlyEnrollsOnce(t *testing.T) {
+	t.Parallel()
+	s := setup(t)
+	version := saveTrack(t, s, "gi")
+	ids := addContacts(t, s, 500)
+	es := make([]engine.NewEnrollment, len(ids))
+	for i, id := range ids {
+		es[i] = newEnrollment(id, "gi", version, "", t0)
+	}
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		total int
+	)
+	for range 4 {
+		wg.Go(func() {
+			n, err := s.BulkEnroll(context.Background(), es)
+			if err != nil {
+				t.Error(err)
+			}
+			mu.Lock()
+			total += n
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if total != len(ids) {
+		t.Errorf("four concurrent bulk enrollments created %d, want %d", total, len(ids))
+	}
+}
+
+func TestBulkEnrollRefusesBadInput(t *testing.T) {
+	t.Parallel()
+	s := setup(t)
+	version := saveTrack(t, s, "gi")
+	ids := addContacts(t, s, 1)
+	bad := newEnrollment(ids[0], "gi", version, "sometimes", t0)
+	if _, err := s.BulkEnroll(context.Background(), []engine.NewEnrollment{bad}); err == nil {
+		t.Error("unknown reenroll policy accepted")
+	}
+	ended := newEnrollment(ids[0], "gi", version, "never", t0)
+	ended.Enrollment.State = engine.EnrollmentCompleted
+	if _, err := s.BulkEnroll(context.Background(), []engine.NewEnrollment{ended}); err == nil {
+		t.Error("an ended new enrollment accepted")
+	}
+	unknownTrack := newEnrollment(ids[0], "gi", version+1, "never", t0)
+	if _, err := s.BulkEnroll(context.Background(), []engine.NewEnrollment{unknownTrack}); err == nil {
+		t.Error("an enrollment on an unsaved track version accepted")
+	}
+}
+
+func TestCreateEnrollment(t *testing.T) {
+	t.Parallel()
+	s := setup(t)
+	version := saveTrack(t, s, "gi")
+	ids := addContacts(t, s, 1)
+	ne := newEnrollment(ids[0], "gi", version, "", t0)
+	inTx(t, s, func(ctx context.Context, tx engine.Tx) error {
+		if err := tx.CreateEnrollment(ctx, &ne.Enrollment, &ne.First); err != nil {
+			return err
+		}
+		got, err := tx.Enrollment(ctx, ne.Enrollment.ID)
+		if err != nil {
+			return err
+		}
+		if got != ne.Enrollment || ne.First.EnrollmentID != got.ID || ne.First.ID == 0 {
+			t.Errorf("stored %+v\nwant %+v (first touch %+v)", got, ne.Enrollment, ne.First)
+		}
+		return nil
+	})
+	again := newEnrollment(ids[0], "gi", version, "", t0)
+	err := s.Tx(context.Background(), func(tx engine.Tx) error {
+		return tx.CreateEnrollment(context.Background(), &again.Enrollment, &again.First)
+	})
+	if !errors.Is(err, engine.ErrConflict) {
+		t.Errorf("second open enrollment: %v, want ErrConflict", err)
+	}
+}
+
+func TestSetEnrollmentState(t *testing.T) {
+	t.Parallel()
+	s := setup(t)
+	ids := addContacts(t, s, 1)
+	enrollAll(t, s, "gi", ids, func(int) time.Time { return t0 })
+	end := t0.Add(time.Hour)
+	inTx(t, s, func(ctx context.Context, tx engine.Tx) error {
+		ens, err := tx.Enrollments(ctx, ids[0], "")
+		if err != nil {
+			return err
+		}
+		id := ens[0].ID
+		steps := []struct {
+			state  engine.EnrollmentState
+			reason string
+		}{{engine.EnrollmentPaused, "on hold"}, {engine.EnrollmentActive, ""}, {engine.EnrollmentExited, "exit: opportunity.won"}}
+		for _, st := range steps {
+			if err := tx.SetEnrollmentState(ctx, id, st.state, st.reason, end); err != nil {
+				return err
+			}
+		}
+		got, err := tx.Enrollment(ctx, id)
+		if err != nil {
+			return err
+		}
+		if got.State != engine.EnrollmentExited || !got.EndedAt.Equal(end) || got.Reason != "exit: opportunity.won" {
+			t.Errorf("ended enrollment = %+v", got)
+		}
+		if err := tx.SetEnrollmentState(ctx, id, engine.EnrollmentPaused, "", end); !errors.Is(err, engine.ErrConflict) {
+			t.Errorf("pausing an exited enrollment: %v, want ErrConflict", err)
+		}
+		if err := tx.SetEnrollmentState(ctx, id+1000, engine.EnrollmentPaused, "", end); !errors.Is(err, engine.ErrNotFound) {
+			t.Errorf("pausing a missing enrollment: %v, want ErrNotFound", err)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,104 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/dripline/dripline/engine"
+	"github.com/jackc/pgx/v5"
+)
+
+// QueueDue moves up to limit scheduled touches of active enrollments due
+// before until to queued, recording now as queued_at, and returns them
+// earliest first. Rows another caller holds are skipped, so concurrent
+// schedulers never receive the same touch.
+func (s *Store) QueueDue(ctx context.Context, now, until time.Time, limit int) ([]engine.Touch, error) {
+	ts, err := queryTouches(ctx, s.pool, `UPDATE touches AS t SET state = 'queued', queued_at = $1
+		WHERE t.id IN (
+			SELECT d.id FROM touches d JOIN enrollments e ON e.id = d.enrollment_id
+			WHERE d.state = 'scheduled' AND d.due < $2 AND e.state = 'active'
+			ORDER BY d.due, d.id
+			LIMIT $3
+			FOR UPDATE OF d SKIP LOCKED)
+		RETURNING `+touchColumns, now, until, limit)
+	if err != nil {
+		return nil, fmt.Errorf("queue touches due before %s: %w", until.Format(time.RFC3339), err)
+	}
+	sortByDue(ts)
+	return ts, nil
+}
+
+// Requeue marks queued again (queued at now), and returns, up to limit
+// touches that may have fallen out of the queue: queued ones whose due and
+// queued times are both before staleBefore, and running ones whose lease ended
+// before now. Earliest first; concurrent callers never receive the same touch.
+func (s *Store) Requeue(ctx context.Context, staleBefore, now time.Time, limit int) ([]engine.Touch, error) {
+	ts, err := queryTouches(ctx, s.pool, `UPDATE touches AS t SET state = 'queued', queued_at = $2, lease_until = NULL
+		WHERE t.id IN (
+			SELECT d.id FROM touches d
+			WHERE (d.state = 'queued' AND d.due < $1 AND coalesce(d.queued_at, '-infinity') < $1)
+			   OR (d.state = 'running' AND d.lease_until < $2)
+			ORDER BY d.due, d.id
+			LIMIT $3
+			FOR UPDATE SKIP LOCKED)
+		RETURNING `+touchColumns, staleBefore, now, limit)
+	if err != nil {
+		return nil, fmt.Errorf("requeue touches: %w", err)
+	}
+	sortByDue(ts)
+	return ts, nil
+}
+
+// Claim leases a queued touch, or a running one whose lease ended before now,
+// until leaseUntil and counts the attempt. ok is false when the touch is
+// final, scheduled or leased to another worker; the error is
+// engine.ErrNotFound when the touch does not exist.
+func (s *Store) Claim(ctx context.Context, id int64, now, leaseUntil time.Time) (engine.Touch, bool, error) {
+	t, err := scanTouch(s.pool.QueryRow(ctx, `UPDATE touches AS t
+		SET state = 'running', lease_until = $3, attempts = attempts + 1
+		WHERE t.id = $1 AND (t.state = 'queued' OR (t.state = 'running' AND t.lease_until < $2))
+		RETURNING `+touchColumns, id, now, leaseUntil))
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = s.exists(ctx, id)
+	}
+	if err != nil {
+		return engine.Touch{}, false, fmt.Errorf("claim touch %d: %w", id, err)
+	}
+	return t, t.ID != 0, nil
+}
+
+// exists returns nil when the touch exists and engine.ErrNotFound when not.
+func (s *Store) exists(ctx context.Context, id int64) error {
+	var one int
+	return notFound(s.pool.QueryRow(ctx, `SELECT 1 FROM touches WHERE id = $1`, id).Scan(&one))
+}
+
+// Release hands a running touch back: to queued after a temporary failure,
+// with reason keeping the error, or to scheduled when its enrollment is
+// paused. The lease ends and the attempts stay counted.
+func (s *Store) Release(ctx context.Context, id int64, state engine.TouchState, reason string) error {
+	if state != engine.TouchQueued && state != engine.TouchScheduled {
+		return fmt.Errorf("release touch %d: state must be queued or scheduled, not %q", id, state)
+	}
+	tag, err := s.pool.Exec(ctx, `UPDATE touches SET state = $2, reason = $3, lease_until = NULL
+		WHERE id = $1 AND state = 'running'`, id, string(state), reason)
+	if err == nil && tag.RowsAffected() == 0 {
+		err = wrongState(ctx, s.pool, "touch", id, "running")
+	}
+	if err != nil {
+		return fmt.Errorf("release touch %d: %w", id, err)
+	}
+	return nil
+}
+
+func sortByDue(ts []engine.Touch) {
+	sort.Slice(ts, func(i, j int) bool {
+		if !ts[i].Due.Equal(ts[j].Due) {
+			return ts[i].Due.Before(ts[j].Due)
+		}
+		return ts[i].ID < ts[j].ID
+	})
+}

@@ -1,0 +1,47 @@
+// Package queue carries due touches from the scheduler to workers through
+// asynq on Redis. PostgreSQL stays the source of truth: Redis only holds the
+// touches due soon, and losing it loses nothing the reconciler cannot put back.
+//
+// # Tasks
+//
+// Each touch becomes one asynq task of type [TaskType] whose payload is the
+// touch id in decimal and whose TaskID is that same id, so enqueueing a touch
+// twice leaves one task. It is scheduled for the touch's due time (asynq's
+// forwarder moves it to the pending list within
+// [ServerConfig.DelayedTaskCheckInterval], 5s by default). Its MaxRetry is high
+// ([DefaultMaxRetry]) because the engine counts attempts in PostgreSQL and
+// decides when a touch fails, and it has no retention, so a finished task
+// frees its id at once.
+//
+// # Conflicts
+//
+// asynq keeps a TaskID taken as long as a task with that id exists in any
+// state. When [Queue.Enqueue] meets one it asks the asynq Inspector what it is:
+//
+//   - pending, scheduled, retry, or active under a live lease: it will run, so
+//     it is left as it is (the contract of engine.Queue);
+//   - archived (a permanent failure, or retries exhausted) or completed (a
+//     retention set by an older version): the engine asked for the touch
+//     again, so the old task is deleted and the touch enqueued anew;
+//   - active with no worker lease, which happens after Redis trouble (asynq
+//     issues #1051, #1144): asynq would never touch it again, so it is given a
+//     lease that has already expired and asynq's recoverer retries it within a
+//     minute. A task marked active that is in no active list is deleted and
+//     enqueued anew. These two checks read asynq's Redis keys directly
+//     (asynq:{queue}:t:ID, :active, :lease), as laid out in asynq v0.26.
+//
+// # Throughput
+//
+// asynq has no batch enqueue: each task is one round trip running a Lua
+// script. [Queue.Enqueue] therefore keeps [Config.Parallel] enqueues in flight
+// on the shared connection pool (see BenchmarkEnqueue).
+//
+// # Workers
+//
+// [Server] runs an asynq server on the queue and hands each task to a
+// [Processor]. A payload that is not a touch id, or an error marked
+// engine.Permanent, ends the task (asynq.SkipRetry: it is archived); any other
+// error is retried after an exponential backoff with jitter (see
+// [ServerConfig.RetryBase]). Duplicate deliveries are possible and are the
+// Processor's to detect.
+package queue

@@ -1,0 +1,163 @@
+package queue
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dripline/dripline/engine"
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+)
+
+// TaskType is the asynq task type of a touch; its payload is the touch id in decimal.
+const TaskType = "touch:run"
+
+// Defaults for Config and ServerConfig.
+const (
+	DefaultQueue    = "touches"
+	DefaultMaxRetry = 10000
+	DefaultTimeout  = 10 * time.Minute
+	DefaultParallel = 8
+)
+
+// Config configures a Queue. The zero value is ready to use.
+type Config struct {
+	// Queue is the asynq queue touches go to. Default DefaultQueue.
+	Queue string
+	// MaxRetry is asynq's retry limit. The engine counts attempts in PostgreSQL
+	// and decides when a touch fails, so this only has to be out of its way.
+	// Default DefaultMaxRetry.
+	MaxRetry int
+	// Timeout bounds one attempt: asynq cancels the handler's context after it.
+	// Default DefaultTimeout.
+	Timeout time.Duration
+	// Parallel is how many enqueues Enqueue keeps in flight; asynq has no batch
+	// call, so a batch costs one round trip per touch. Default DefaultParallel.
+	Parallel int
+	// Logger records recovered conflicts. Default slog.Default().
+	Logger *slog.Logger
+}
+
+func (c Config) withDefaults() Config {
+	if c.Queue == "" {
+		c.Queue = DefaultQueue
+	}
+	if c.MaxRetry <= 0 {
+		c.MaxRetry = DefaultMaxRetry
+	}
+	if c.Timeout <= 0 {
+		c.Timeout = DefaultTimeout
+	}
+	if c.Parallel <= 0 {
+		c.Parallel = DefaultParallel
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	return c
+}
+
+// Queue hands touches to asynq. It is safe for concurrent use.
+type Queue struct {
+	cfg    Config
+	rdb    redis.UniversalClient
+	client *asynq.Client
+	insp   *asynq.Inspector
+}
+
+var _ engine.Queue = (*Queue)(nil)
+
+// New connects a Queue to the Redis that opt names. Close releases it.
+func New(opt asynq.RedisConnOpt, cfg Config) (*Queue, error) {
+	cfg = cfg.withDefaults()
+	if strings.TrimSpace(cfg.Queue) != cfg.Queue {
+		return nil, fmt.Errorf("queue name %q: leading or trailing space", cfg.Queue)
+	}
+	rdb, ok := opt.MakeRedisClient().(redis.UniversalClient)
+	if !ok {
+		return nil, fmt.Errorf("unsupported redis option %T", opt)
+	}
+	return &Queue{
+		cfg:    cfg,
+		rdb:    rdb,
+		client: asynq.NewClientFromRedisClient(rdb),
+		insp:   asynq.NewInspectorFromRedisClient(rdb),
+	}, nil
+}
+
+// Close closes the connection to Redis.
+func (q *Queue) Close() error { return q.rdb.Close() }
+
+// Ping checks that Redis answers.
+func (q *Queue) Ping(ctx context.Context) error {
+	if err := q.rdb.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("ping redis: %w", err)
+	}
+	return nil
+}
+
+// Enqueue makes sure a task exists for each touch, due at the touch's Due
+// time, with the touch id as its asynq TaskID. A task that is already waiting,
+// scheduled, retrying or running is left as it is; see the package doc for the
+// finished and orphaned tasks it replaces. It stops at the first error; the
+// touches handed over until then stay enqueued.
+func (q *Queue) Enqueue(ctx context.Context, touches []engine.Touch) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	work := make(chan engine.Touch)
+	var wg sync.WaitGroup
+	for range min(q.cfg.Parallel, len(touches)) {
+		wg.Go(func() {
+			for t := range work {
+				if err := q.enqueue(ctx, t); err != nil {
+					cancel(err)
+				}
+			}
+		})
+	}
+feed:
+	for _, t := range touches {
+		select {
+		case work <- t:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(work)
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil {
+		return fmt.Errorf("enqueue %d touches: %w", len(touches), err)
+	}
+	return nil
+}
+
+// maxConflicts bounds how often one touch may meet a finished task in its way.
+const maxConflicts = 3
+
+// enqueue adds one touch's task, clearing a finished or orphaned one in its way.
+func (q *Queue) enqueue(ctx context.Context, t engine.Touch) error {
+	id := strconv.FormatInt(t.ID, 10)
+	task := asynq.NewTask(TaskType, []byte(id))
+	for range maxConflicts {
+		_, err := q.client.EnqueueContext(ctx, task,
+			asynq.TaskID(id), asynq.ProcessAt(t.Due), asynq.Queue(q.cfg.Queue),
+			asynq.MaxRetry(q.cfg.MaxRetry), asynq.Timeout(q.cfg.Timeout))
+		if !errors.Is(err, asynq.ErrTaskIDConflict) && !errors.Is(err, asynq.ErrDuplicateTask) {
+			if err != nil {
+				return fmt.Errorf("touch %s: %w", id, err)
+			}
+			return nil
+		}
+		again, err := q.resolveConflict(ctx, id)
+		if err != nil || !again {
+			return err
+		}
+	}
+	return fmt.Errorf("touch %s: task id still taken after %d attempts", id, maxConflicts)
+}

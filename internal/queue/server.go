@@ -1,0 +1,194 @@
+package queue
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"strconv"
+	"time"
+
+	"github.com/dripline/dripline/engine"
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+)
+
+// Processor carries out one touch; the engine's worker implements it. A
+// duplicate delivery of the same touch is the Processor's to detect (the
+// engine's claim does it). An error marked engine.Permanent ends the task; any
+// other error is retried with backoff.
+type Processor interface {
+	Process(ctx context.Context, touchID int64) error
+}
+
+// Defaults for ServerConfig.
+const (
+	DefaultConcurrency     = 10
+	DefaultShutdownTimeout = 30 * time.Second
+	DefaultRetryBase       = 10 * time.Second
+	DefaultRetryMax        = 10 * time.Minute
+)
+
+// ServerConfig configures a Server. The zero value is ready to use.
+type ServerConfig struct {
+	// Concurrency is how many touches run at once. Default DefaultConcurrency.
+	Concurrency int
+	// Queue is the asynq queue to work. Default DefaultQueue.
+	Queue string
+	// ShutdownTimeout is how long Run lets running touches finish once its
+	// context is done; then their contexts are canceled and asynq puts them back
+	// in the queue. Default DefaultShutdownTimeout (asynq's own is 8s).
+	ShutdownTimeout time.Duration
+	// Logger receives asynq's log and task failures. Default slog.Default().
+	Logger *slog.Logger
+	// RetryBase and RetryMax shape the backoff after a failed attempt: attempt n
+	// (0 for the first failure) waits between half and all of
+	// min(RetryBase·2ⁿ, RetryMax), the rest chosen at random so retries after an
+	// outage spread out. Defaults DefaultRetryBase and DefaultRetryMax.
+	RetryBase, RetryMax time.Duration
+	// TaskCheckInterval is how often an idle server looks for due tasks.
+	// Zero means asynq's default of 1s.
+	TaskCheckInterval time.Duration
+	// DelayedTaskCheckInterval is how often scheduled and retrying tasks that
+	// have come due are moved to the pending list, so a touch may start up to
+	// this long after its due time. Zero means asynq's default of 5s.
+	DelayedTaskCheckInterval time.Duration
+}
+
+func (c ServerConfig) withDefaults() ServerConfig {
+	if c.Concurrency <= 0 {
+		c.Concurrency = DefaultConcurrency
+	}
+	if c.Queue == "" {
+		c.Queue = DefaultQueue
+	}
+	if c.ShutdownTimeout <= 0 {
+		c.ShutdownTimeout = DefaultShutdownTimeout
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.RetryBase <= 0 {
+		c.RetryBase = DefaultRetryBase
+	}
+	if c.RetryMax <= 0 {
+		c.RetryMax = DefaultRetryMax
+	}
+	return c
+}
+
+// Server runs touch tasks from a queue through a Processor.
+type Server struct {
+	opt asynq.RedisConnOpt
+	cfg ServerConfig
+	p   Processor
+}
+
+// NewServer returns a Server that works cfg.Queue on the Redis that redisOpt
+// names. Nothing connects until Run.
+func NewServer(redisOpt asynq.RedisConnOpt, cfg ServerConfig, p Processor) *Server {
+	return &Server{opt: redisOpt, cfg: cfg.withDefaults(), p: p}
+}
+
+// Run processes touches until ctx is done, then shuts down gracefully and
+// returns nil. It returns an error at once when Redis does not answer or the
+// asynq server cannot start. Touches run with contexts that keep ctx's values
+// but not its cancellation, so a shutdown gives them ShutdownTimeout to finish.
+func (s *Server) Run(ctx context.Context) error {
+	rdb, ok := s.opt.MakeRedisClient().(redis.UniversalClient)
+	if !ok {
+		return fmt.Errorf("queue server: unsupported redis option %T", s.opt)
+	}
+	defer rdb.Close()
+	if err := rdb.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("queue server: ping redis: %w", err)
+	}
+	srv := asynq.NewServerFromRedisClient(rdb, s.asynqConfig(ctx))
+	mux := asynq.NewServeMux()
+	mux.HandleFunc(TaskType, s.handle)
+	if err := srv.Start(mux); err != nil {
+		return fmt.Errorf("queue server: %w", err)
+	}
+	<-ctx.Done()
+	srv.Shutdown()
+	return nil
+}
+
+func (s *Server) asynqConfig(ctx context.Context) asynq.Config {
+	log := s.cfg.Logger
+	return asynq.Config{
+		Concurrency:              s.cfg.Concurrency,
+		BaseContext:              func() context.Context { return context.WithoutCancel(ctx) },
+		Queues:                   map[string]int{s.cfg.Queue: 1},
+		RetryDelayFunc:           backoff(s.cfg.RetryBase, s.cfg.RetryMax),
+		ShutdownTimeout:          s.cfg.ShutdownTimeout,
+		TaskCheckInterval:        s.cfg.TaskCheckInterval,
+		DelayedTaskCheckInterval: s.cfg.DelayedTaskCheckInterval,
+		Logger:                   slogAdapter{log.With("component", "asynq")},
+		LogLevel:                 asynq.DebugLevel, // the slog handler filters
+		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
+			retried, _ := asynq.GetRetryCount(ctx)
+			log.WarnContext(ctx, "queue: touch attempt failed", "payload", string(t.Payload()),
+				"retried", retried, "err", err)
+		}),
+		HealthCheckFunc: func(err error) {
+			if err != nil {
+				log.Error("queue: redis health check failed", "err", err)
+			}
+		},
+	}
+}
+
+// handle runs one touch task.
+func (s *Server) handle(ctx context.Context, t *asynq.Task) error {
+	id, err := parseTouchID(t.Payload())
+	if err != nil {
+		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
+	}
+	if err := s.p.Process(ctx, id); err != nil {
+		if engine.IsPermanent(err) {
+			return fmt.Errorf("touch %d: %w: %w", id, err, asynq.SkipRetry)
+		}
+		return fmt.Errorf("touch %d: %w", id, err)
+	}
+	return nil
+}
+
+// parseTouchID reads a task payload: a positive touch id in decimal.
+func parseTouchID(p []byte) (int64, error) {
+	id, err := strconv.ParseInt(string(p), 10, 64)
+	if err != nil || id <= 0 || p[0] == '+' {
+		const show = 40
+		if len(p) > show {
+			p = p[:show]
+		}
+		return 0, fmt.Errorf("bad touch payload %q: want a positive decimal touch id", p)
+	}
+	return id, nil
+}
+
+// backoff returns asynq's retry delay: "equal jitter" exponential backoff
+// capped at ceiling (see ServerConfig.RetryBase).
+func backoff(base, ceiling time.Duration) asynq.RetryDelayFunc {
+	return func(n int, _ error, _ *asynq.Task) time.Duration {
+		d := base
+		for i := 0; i < n && d < ceiling; i++ {
+			d *= 2
+		}
+		d = min(d, ceiling)
+		half := d / 2
+		return d - half + rand.N(half+1)
+	}
+}
+
+// slogAdapter lets asynq log through slog.
+type slogAdapter struct{ l *slog.Logger }
+
+func (a slogAdapter) Debug(args ...any) { a.l.Debug(fmt.Sprint(args...)) }
+func (a slogAdapter) Info(args ...any)  { a.l.Info(fmt.Sprint(args...)) }
+func (a slogAdapter) Warn(args ...any)  { a.l.Warn(fmt.Sprint(args...)) }
+func (a slogAdapter) Error(args ...any) { a.l.Error(fmt.Sprint(args...)) }
+
+// Fatal logs at error level and leaves exiting to the caller; asynq v0.26
+// never calls it.
+func (a slogAdapter) Fatal(args ...any) { a.l.Error(fmt.Sprint(args...), "fatal", true) }

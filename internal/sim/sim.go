@@ -1,0 +1,166 @@
+// Package sim runs the real engine over contacts and events on a virtual
+// clock, in memory, with nothing sent outside: what `dripline simulate` prints.
+package sim
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/clock"
+	"github.com/dripline/dripline/internal/csvio"
+	"github.com/dripline/dripline/internal/memstore"
+	"github.com/dripline/dripline/templates"
+	"github.com/dripline/dripline/tracks"
+)
+
+// Options is one simulation's input.
+type Options struct {
+	Library   *tracks.Library
+	Templates *templates.Set
+	Business  templates.Business
+	From      time.Time
+	Until     time.Time
+	Contacts  []engine.Contact // Owner names the rep by username; reps are created as needed
+	Events    []csvio.EventRow // Contact is an external_id or an email of Contacts
+	EventFile string           // for error messages
+}
+
+// Touch is one line of the simulation's output, in the JSON shape DESIGN.md fixes.
+type Touch struct {
+	Contact string `json:"contact"`
+	Track   string `json:"track"`
+	Step    string `json:"step"`
+	Channel string `json:"channel"`
+	Due     string `json:"due"`
+	Outcome string `json:"outcome"`
+	Reason  string `json:"reason"`
+}
+
+// Run simulates from opts.From to opts.Until and returns every touch that
+// reached an end state, ordered by due time, then contact. Touches still
+// pending at Until are left out.
+func Run(ctx context.Context, opts Options) ([]Touch, error) {
+	if !opts.Until.After(opts.From) {
+		return nil, fmt.Errorf("--until %s is not after --from %s", opts.Until.Format(time.RFC3339), opts.From.Format(time.RFC3339))
+	}
+	store := memstore.New()
+	labels, refs := load(store, opts.Contacts)
+	events, err := resolve(opts, refs)
+	if err != nil {
+		return nil, err
+	}
+	clk := clock.NewVirtual(opts.From)
+	channels := engine.TaskChannels()
+	channels[tracks.ChannelEmail] = renderOnly{opts.Templates}
+	channels[tracks.ChannelLetter] = renderOnly{opts.Templates}
+	eng, err := engine.New(engine.Config{
+		Store: store, Clock: clk, Library: opts.Library, Templates: opts.Templates,
+		Channels: channels, Business: opts.Business,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := eng.LoadLibrary(ctx); err != nil {
+		return nil, err
+	}
+	if err := drive(ctx, eng, store, clk, events, opts.Until); err != nil {
+		return nil, err
+	}
+	return report(store, labels), nil
+}
+
+// load stores the contacts and their owner reps. It returns each contact's
+// output label (external_id, else email) and the ids by reference.
+func load(store *memstore.Store, contacts []engine.Contact) (map[int64]string, map[string]int64) {
+	reps := map[string]int64{}
+	labels := map[int64]string{}
+	refs := map[string]int64{}
+	for _, c := range contacts {
+		if c.Owner != "" {
+			if _, ok := reps[c.Owner]; !ok {
+				reps[c.Owner] = store.AddRep(engine.Rep{Username: c.Owner, Name: c.Owner, Role: "sales"})
+			}
+			c.OwnerID = reps[c.Owner]
+		}
+		id := store.AddContact(c)
+		labels[id] = cmp.Or(c.ExternalID, c.Email)
+		for _, ref := range []string{c.ExternalID, c.Email} {
+			if ref != "" {
+				refs[ref] = id
+			}
+		}
+	}
+	return labels, refs
+}
+
+// resolve ties each event to its contact and orders events by time.
+func resolve(opts Options, refs map[string]int64) ([]engine.Event, error) {
+	var events []engine.Event
+	for _, row := range opts.Events {
+		id, ok := refs[row.Contact]
+		if !ok {
+			return nil, fmt.Errorf("%s:%d: unknown contact %q (not an external_id or email in the contacts file)", opts.EventFile, row.Line, row.Contact)
+		}
+		if row.Event.At.Before(opts.From) {
+			return nil, fmt.Errorf("%s:%d: event at %s is before --from", opts.EventFile, row.Line, row.Event.At.Format(time.RFC3339))
+		}
+		ev := row.Event
+		ev.ContactID = id
+		events = append(events, ev)
+	}
+	slices.SortStableFunc(events, func(a, b engine.Event) int { return a.At.Compare(b.At) })
+	return events, nil
+}
+
+// drive moves the clock from one event or due touch to the next until the
+// end. At the same instant events come first, so an exit cancels a touch due then.
+func drive(ctx context.Context, eng *engine.Engine, store *memstore.Store, clk *clock.Virtual, events []engine.Event, until time.Time) error {
+	for {
+		due, haveDue := store.NextDue()
+		haveEvent := len(events) > 0 && !events[0].At.After(until)
+		if haveEvent && (!haveDue || !due.Before(events[0].At)) {
+			clk.Set(events[0].At)
+			if _, err := eng.HandleEvent(ctx, events[0]); err != nil {
+				return err
+			}
+			events = events[1:]
+			continue
+		}
+		if !haveDue || due.After(until) {
+			return nil
+		}
+		clk.Set(due)
+		batch, err := store.QueueDue(ctx, due, due.Add(time.Nanosecond), 1<<20)
+		if err != nil {
+			return err
+		}
+		for _, t := range batch {
+			if err := eng.Process(ctx, t.ID); err != nil {
+				return fmt.Errorf("simulate touch %s/%s at %s: %w", t.TrackID, t.StepID, due.Format(time.RFC3339), err)
+			}
+		}
+	}
+}
+
+// report lists the touches that reached an end state.
+func report(store *memstore.Store, labels map[int64]string) []Touch {
+	var out []Touch
+	for _, t := range store.Touches() {
+		if !t.State.Final() {
+			continue
+		}
+		out = append(out, Touch{
+			Contact: labels[t.ContactID], Track: t.TrackID, Step: t.StepID,
+			Channel: string(t.Channel), Due: t.Due.UTC().Format(time.RFC3339),
+			Outcome: string(t.State), Reason: t.Reason,
+		})
+	}
+	slices.SortStableFunc(out, func(a, b Touch) int {
+		return cmp.Or(cmp.Compare(a.Due, b.Due), cmp.Compare(a.Contact, b.Contact))
+	})
+	return out
+}

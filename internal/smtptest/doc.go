@@ -1,0 +1,18 @@
+// Package smtptest runs a small, real SMTP server on 127.0.0.1 for tests.
+//
+// The server speaks SMTP through github.com/emersion/go-smtp, records every
+// message it accepts (envelope sender, recipients, raw data and the connection
+// that carried it) and counts the connections it accepts, so a test can prove
+// that a client reuses its connections.
+//
+// A test can make it refuse mail: with a given code on RCPT or DATA for given
+// addresses (FailRcpt, FailData), for the next n messages (FailNext), or drop
+// the connection right after it accepted a message (DropAfterData), which is
+// what a client sees when the server crashes between accepting the message
+// and answering the next command.
+//
+// Nothing in the package sleeps: sending is synchronous, so a message is
+// recorded before the client reads the reply to its DATA. WaitMessages waits
+// on a channel, with a generous timeout only as a failure guard, for tests
+// whose sender runs in another goroutine.
+package smtptest

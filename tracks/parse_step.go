@@ -1,0 +1,203 @@
+package tracks
+
+import (
+	"fmt"
+	"net/mail"
+	"regexp"
+	"strings"
+	"text/template/parse"
+
+	"gopkg.in/yaml.v3"
+)
+
+var (
+	channels = []Channel{ChannelEmail, ChannelLetter, ChannelCall, ChannelTask}
+	stepKeys = []string{"id", "at", "after", "email", "letter", "call", "task"}
+
+	// actionKeys are the keys each channel's action accepts.
+	actionKeys = map[Channel][]string{
+		ChannelEmail:  {"template", "from", "activity"},
+		ChannelLetter: {"template", "activity"},
+		ChannelCall:   {"assign", "subject", "notes", "activity"},
+		ChannelTask:   {"assign", "subject", "notes", "activity"},
+	}
+)
+
+func (p *parser) steps(n *yaml.Node) []Step {
+	if n.Kind != yaml.SequenceNode || len(n.Content) == 0 {
+		p.errorf(n, "steps: expected a list of at least one step, found %s", describe(n))
+		return nil
+	}
+	var out []Step
+	firstLine := map[string]int{}
+	for i, item := range n.Content {
+		s, idNode := p.step(i, resolve(item))
+		if line, dup := firstLine[s.ID]; dup && s.ID != "" {
+			p.errorf(idNode, "step id %q repeated (first on line %d): expected ids unique in the track", s.ID, line)
+		} else if s.ID != "" {
+			firstLine[s.ID] = idNode.Line
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// step reads the i'th step and returns it with the node of its id.
+func (p *parser) step(i int, n *yaml.Node) (Step, *yaml.Node) {
+	s := Step{Pos: p.pos(n)}
+	label := stepLabel(i, n)
+	m, ok := p.mapping(n, label, stepKeys...)
+	if !ok {
+		if isNull(n) {
+			p.errorf(n, "%s is empty: expected a mapping with keys %s", label, strings.Join(stepKeys, ", "))
+		}
+		return s, n
+	}
+	s.ID = p.required(m, n, "id", label, "an id for the step, such as welcome")
+	idNode := n
+	if v, ok := m["id"]; ok {
+		idNode = v
+		p.ident(v, label+" id", s.ID)
+	}
+	p.timing(&s, n, m, label)
+	p.action(&s, n, m, label)
+	return s, idNode
+}
+
+// stepLabel names the i'th step in messages: by its id when that is a valid
+// id, else by its number.
+func stepLabel(i int, n *yaml.Node) string {
+	if n.Kind == yaml.MappingNode {
+		for j := 0; j+1 < len(n.Content); j += 2 {
+			k, v := n.Content[j], resolve(n.Content[j+1])
+			if k.Value == "id" && v.Kind == yaml.ScalarNode && validID(v.Value) {
+				return fmt.Sprintf("step %q", v.Value)
+			}
+		}
+	}
+	return fmt.Sprintf("step %d", i+1)
+}
+
+// timing reads exactly one of at and after.
+func (p *parser) timing(s *Step, n *yaml.Node, m map[string]*yaml.Node, label string) {
+	at, hasAt := m["at"]
+	after, hasAfter := m["after"]
+	switch {
+	case hasAt && hasAfter:
+		p.errorf(after, "%s: both at and after: expected exactly one of them", label)
+	case hasAt:
+		s.At = p.duration(at, label+" at")
+	case hasAfter:
+		s.After = p.duration(after, label+" after")
+	default:
+		p.errorf(n, "%s: missing at or after: expected at (an offset from the anchor) or after (an offset from the previous step)", label)
+	}
+}
+
+func (p *parser) duration(n *yaml.Node, what string) *Duration {
+	s := p.str(n, what)
+	if n.Kind != yaml.ScalarNode {
+		return nil
+	}
+	d, err := ParseDuration(s)
+	if err != nil {
+		p.errorf(n, "%s: %v", what, err)
+		return nil
+	}
+	return &d
+}
+
+// action reads the step's one action: email, letter, call or task.
+func (p *parser) action(s *Step, n *yaml.Node, m map[string]*yaml.Node, label string) {
+	var found []string
+	for _, ch := range channels {
+		v, ok := m[string(ch)]
+		if !ok {
+			continue
+		}
+		found = append(found, string(ch))
+		if len(found) > 1 {
+			p.errorf(v, "%s: more than one action (%s): expected exactly one of email, letter, call or task", label, strings.Join(found, ", "))
+			continue
+		}
+		s.Channel = ch
+		s.Action, s.templatePos = p.actionFields(ch, v, label)
+	}
+	if len(found) == 0 {
+		p.errorf(n, "%s: missing action: expected one of email, letter, call or task", label)
+	}
+}
+
+func (p *parser) actionFields(ch Channel, n *yaml.Node, label string) (Action, Pos) {
+	var a Action
+	var tmplPos Pos
+	what := label + " " + string(ch)
+	m, ok := p.mapping(n, what, actionKeys[ch]...)
+	if !ok {
+		if isNull(n) {
+			p.errorf(n, "%s is empty: expected a mapping with keys %s", what, strings.Join(actionKeys[ch], ", "))
+		}
+		return a, tmplPos
+	}
+	if v, ok := m["activity"]; ok {
+		a.Activity = p.str(v, what+".activity")
+	}
+	switch ch {
+	case ChannelEmail, ChannelLetter:
+		a.Template = p.required(m, n, "template", what, "the name of "+article(ch)+" template")
+		if v, ok := m["template"]; ok {
+			tmplPos = p.pos(v)
+		}
+		if v, ok := m["from"]; ok {
+			a.From = p.address(v, what+".from")
+		}
+	default:
+		a.Assign = "owner"
+		if v, ok := m["assign"]; ok {
+			a.Assign = p.str(v, what+".assign")
+			if a.Assign == "" {
+				p.errorf(v, "%s.assign is empty: expected owner or a rep's username", what)
+			}
+		}
+		a.Subject = p.required(m, n, "subject", what, "the subject of the "+string(ch))
+		p.template(m["subject"], what+".subject", a.Subject)
+		if v, ok := m["notes"]; ok {
+			a.Notes = p.str(v, what+".notes")
+			p.template(v, what+".notes", a.Notes)
+		}
+	}
+	return a, tmplPos
+}
+
+// address checks an email from: address such as "Ann Lee <ann@example.com>".
+func (p *parser) address(n *yaml.Node, what string) string {
+	s := p.str(n, what)
+	if _, err := mail.ParseAddress(s); n.Kind == yaml.ScalarNode && err != nil {
+		p.errorf(n, "%s: %s is not an email address: expected one such as \"Ann Lee <ann@example.com>\"", what, describe(n))
+	}
+	return s
+}
+
+var templateErrPrefix = regexp.MustCompile(`^template: [^:]*:\d+: `)
+
+// template checks that text parses as a Go template. Functions are not
+// checked: the templates package decides which exist.
+func (p *parser) template(n *yaml.Node, what, text string) {
+	if n == nil || !strings.Contains(text, "{{") {
+		return
+	}
+	tree := parse.New(what)
+	tree.Mode = parse.SkipFuncCheck
+	if _, err := tree.Parse(text, "", "", map[string]*parse.Tree{}); err != nil {
+		p.errorf(n, "%s: not a valid template: %s: expected Go template syntax such as {{.Contact.FirstName}}",
+			what, templateErrPrefix.ReplaceAllString(err.Error(), ""))
+	}
+}
+
+// article returns the channel with "a" or "an" before it.
+func article(ch Channel) string {
+	if ch == ChannelEmail {
+		return "an email"
+	}
+	return "a " + string(ch)
+}

@@ -1,0 +1,254 @@
+package tracks
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// parser walks the YAML node tree of one file and collects every problem.
+type parser struct {
+	file string
+	errs ErrorList
+}
+
+func (p *parser) pos(n *yaml.Node) Pos { return Pos{File: p.file, Line: n.Line, Col: n.Column} }
+
+func (p *parser) errorf(n *yaml.Node, format string, args ...any) {
+	p.errs.add(p.pos(n), format, args...)
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// document decodes src and returns its root node, or nil after reporting why
+// there is none. yaml.v3 reports only the line of a syntax error, so such
+// errors point at column 1.
+func (p *parser) document(src []byte) *yaml.Node {
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	var doc, extra yaml.Node
+	err := dec.Decode(&doc)
+	if errors.Is(err, io.EOF) || err == nil && len(doc.Content) == 0 {
+		p.errs.add(Pos{p.file, 1, 1}, "empty file: expected a track with id, name and steps")
+		return nil
+	}
+	if err == nil {
+		err = dec.Decode(&extra)
+		if err == nil {
+			p.errorf(&extra, "a second YAML document: expected one track per file")
+			return nil
+		}
+		if errors.Is(err, io.EOF) {
+			return doc.Content[0]
+		}
+	}
+	line, msg := 1, strings.TrimPrefix(err.Error(), "yaml: ")
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+	}
+	p.errs.add(Pos{p.file, line, 1}, "invalid YAML: %s", msg)
+	return nil
+}
+
+// resolve follows an alias (*name) to the node it stands for.
+func resolve(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		return n.Alias
+	}
+	return n
+}
+
+func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" }
+
+// empty reports whether n is null or an empty list.
+func empty(n *yaml.Node) bool {
+	return isNull(n) || n.Kind == yaml.SequenceNode && len(n.Content) == 0
+}
+
+// describe names what a node holds, for "found …" in messages.
+func describe(n *yaml.Node) string {
+	switch {
+	case n.Kind == yaml.MappingNode:
+		return "a mapping"
+	case n.Kind == yaml.SequenceNode && len(n.Content) == 0:
+		return "an empty list"
+	case n.Kind == yaml.SequenceNode:
+		return "a list"
+	case n.Kind != yaml.ScalarNode || isNull(n):
+		return "nothing"
+	case len(n.Value) > 40:
+		return strconv.Quote(n.Value[:37] + "...")
+	}
+	return strconv.Quote(n.Value)
+}
+
+// pair is one key and its value in a mapping.
+type pair struct{ key, value *yaml.Node }
+
+// pairs returns the entries of the mapping n, reporting keys that are not
+// plain names or that repeat. what names the mapping in messages.
+func (p *parser) pairs(n *yaml.Node, what, expected string) ([]pair, bool) {
+	if n.Kind != yaml.MappingNode {
+		p.errorf(n, "%s: expected %s, found %s", what, expected, describe(n))
+		return nil, false
+	}
+	var out []pair
+	first := make(map[string]*yaml.Node, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := resolve(n.Content[i]), resolve(n.Content[i+1])
+		switch prev, dup := first[k.Value]; {
+		case k.Kind != yaml.ScalarNode:
+			p.errorf(k, "%s: expected a key name, found %s", what, describe(k))
+		case dup:
+			p.errorf(k, "%s: key %q repeated (first on line %d)", what, k.Value, prev.Line)
+		default:
+			first[k.Value] = k
+			out = append(out, pair{k, v})
+		}
+	}
+	return out, true
+}
+
+// mapping returns the values of the mapping n by key, reporting keys not in
+// keys. A null value (`window: ~`) counts as an absent mapping: nil, false.
+func (p *parser) mapping(n *yaml.Node, what string, keys ...string) (map[string]*yaml.Node, bool) {
+	if isNull(n) {
+		return nil, false
+	}
+	expected := "a mapping with keys " + strings.Join(keys, ", ")
+	entries, ok := p.pairs(n, what, expected)
+	m := make(map[string]*yaml.Node, len(entries))
+	for _, e := range entries {
+		if !slices.Contains(keys, e.key.Value) {
+			p.errorf(e.key, "unknown key %q in %s: %sexpected one of %s", e.key.Value, what, suggest(e.key.Value, keys), strings.Join(keys, ", "))
+			continue
+		}
+		m[e.key.Value] = e.value
+	}
+	return m, ok
+}
+
+// str returns the text of a scalar; null gives "".
+func (p *parser) str(n *yaml.Node, what string) string {
+	if n.Kind != yaml.ScalarNode {
+		p.errorf(n, "%s: expected a string, found %s", what, describe(n))
+		return ""
+	}
+	if isNull(n) {
+		return ""
+	}
+	return n.Value
+}
+
+// required returns the non-empty string m[key] of the mapping parent, which
+// what names, reporting at parent when the key is missing and at the value
+// when it is empty.
+func (p *parser) required(m map[string]*yaml.Node, parent *yaml.Node, key, what, expected string) string {
+	v, ok := m[key]
+	if !ok {
+		p.errorf(parent, "%s: missing %s: expected %s", what, key, expected)
+		return ""
+	}
+	s := p.str(v, what+" "+key)
+	if s == "" && v.Kind == yaml.ScalarNode {
+		p.errorf(v, "%s: %s is empty: expected %s", what, key, expected)
+	}
+	return s
+}
+
+// oneOf returns the scalar n when it is one of allowed.
+func (p *parser) oneOf(n *yaml.Node, what string, allowed []string) string {
+	s := p.str(n, what)
+	if n.Kind == yaml.ScalarNode && !slices.Contains(allowed, s) {
+		p.errorf(n, "%s: unknown value %s: expected one of %s", what, describe(n), strings.Join(allowed, ", "))
+		return ""
+	}
+	return s
+}
+
+// list returns the items of a list. A single scalar counts as a one-item
+// list and null as an empty one.
+func (p *parser) list(n *yaml.Node, what, expected string) []*yaml.Node {
+	switch {
+	case isNull(n):
+		return nil
+	case n.Kind == yaml.ScalarNode:
+		return []*yaml.Node{n}
+	case n.Kind != yaml.SequenceNode:
+		p.errorf(n, "%s: expected %s, found %s", what, expected, describe(n))
+		return nil
+	}
+	items := make([]*yaml.Node, len(n.Content))
+	for i, item := range n.Content {
+		items[i] = resolve(item)
+	}
+	return items
+}
+
+// names returns a list of non-empty strings and their nodes, reporting other
+// items. item names one of them in messages, such as "an event name".
+func (p *parser) names(n *yaml.Node, what, item string) ([]string, []*yaml.Node) {
+	var out []string
+	var nodes []*yaml.Node
+	for _, v := range p.list(n, what, item+" or a list of them") {
+		if v.Kind != yaml.ScalarNode || isNull(v) || v.Value == "" {
+			p.errorf(v, "%s: expected %s, found %s", what, item, describe(v))
+			continue
+		}
+		out = append(out, v.Value)
+		nodes = append(nodes, v)
+	}
+	return out, nodes
+}
+
+// ident reports whether s, the value of n, is a valid id, reporting it
+// when it is not empty and not valid.
+func (p *parser) ident(n *yaml.Node, what, s string) bool {
+	if s != "" && !validID(s) {
+		p.errorf(n, "%s %s is not an id: expected lowercase letters, digits and dashes ([a-z0-9-]+)", what, describe(n))
+	}
+	return validID(s)
+}
+
+// validID reports whether s matches [a-z0-9-]+.
+func validID(s string) bool {
+	return s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == ""
+}
+
+// suggest returns "did you mean KEY? " for the key a typo most likely
+// meant: one at most two edits away.
+func suggest(typo string, keys []string) string {
+	for _, k := range keys {
+		if d := distance(typo, k); d <= 2 && d < len(k) {
+			return "did you mean " + k + "? "
+		}
+	}
+	return ""
+}
+
+// distance is the Levenshtein distance between a and b, in bytes.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
