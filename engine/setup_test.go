@@ -29,6 +29,11 @@ type fixture struct {
 // setup builds a fixture with the tracks and templates in testdata and the
 // given channels added to the built-in call and task channels.
 func setup(t *testing.T, extra map[tracks.Channel]engine.Channel) *fixture {
+	return setupWith(t, extra, nil)
+}
+
+// setupWith is setup with a queue for the scheduler.
+func setupWith(t *testing.T, extra map[tracks.Channel]engine.Channel, q engine.Queue) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	store := postgres.New(pgtest.New(t))
@@ -49,7 +54,7 @@ func setup(t *testing.T, extra map[tracks.Channel]engine.Channel) *fixture {
 	}
 	clk := clock.NewVirtual(start)
 	eng, err := engine.New(engine.Config{
-		Store: store, Clock: clk, Library: lib, Templates: set, Channels: channels,
+		Store: store, Queue: q, Clock: clk, Library: lib, Templates: set, Channels: channels,
 		Business: templates.Business{Name: "Summit Tech", Address: "1 Main St"},
 	})
 	if err != nil {
