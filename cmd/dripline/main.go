@@ -27,7 +27,13 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"tracks": {"validate, plan and list tracks", runTracks},
+		"tracks":   {"validate, plan and list tracks", runTracks},
+		"simulate": {"run tracks over contacts and events on a virtual clock, sending nothing", runSimulate},
+		"serve":    {"run the scheduler, the workers and the HTTP API", runServe},
+		"migrate":  {"apply database migrations", runMigrate},
+		"contacts": {"import contacts from CSV: contacts import FILE", runContacts},
+		"events":   {"import CRM events from CSV: events import FILE", runEvents},
+		"touches":  {"print a contact's touches: touches --contact ID", runTouches},
 	}
 }
 

@@ -28,7 +28,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return exitError{2}
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	rt, err := openRuntime(ctx, cfg, log, true)
+	rt, err := openRuntime(ctx, cfg, log)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/clock"
+	"github.com/dripline/dripline/internal/config"
+	"github.com/dripline/dripline/internal/crm"
+)
+
+// importer is one of the CRM store's CSV imports.
+type importer func(s *crm.Store, ctx context.Context, file string, r io.Reader) (crm.ImportResult, error)
+
+// runContacts is `dripline contacts import FILE`.
+func runContacts(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return runImport(ctx, "contacts", args, stdout, stderr, (*crm.Store).Import)
+}
+
+// runEvents is `dripline events import FILE`.
+func runEvents(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return runImport(ctx, "events", args, stdout, stderr, (*crm.Store).ImportEvents)
+}
+
+// runImport writes a CSV file into the database at DATABASE_URL the way the
+// HTTP API's import does: bad rows are printed to stderr as file:line:
+// message, the rest go in, a summary goes to stdout, and the exit status is 1
+// when any row was bad.
+func runImport(ctx context.Context, what string, args []string, stdout, stderr io.Writer, run importer) error {
+	fs := flag.NewFlagSet(what+" import", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: dripline %s import [flags] FILE\n", what)
+		fs.PrintDefaults()
+	}
+	cfg := config.Bind(fs)
+	if len(args) == 0 || args[0] != "import" {
+		return usageError(fs, "the only subcommand is import")
+	}
+	files, err := parseInterspersed(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	if len(files) != 1 {
+		return usageError(fs, "name one CSV file")
+	}
+	f, err := os.Open(files[0])
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	store, done, err := openCRM(ctx, cfg, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	if err != nil {
+		return err
+	}
+	defer done()
+	res, err := run(store, ctx, files[0], f)
+	for _, e := range res.Errors {
+		fmt.Fprintln(stderr, e)
+	}
+	if err != nil {
+		return err
+	}
+	printImport(stdout, what, files[0], res)
+	if len(res.Errors) > 0 {
+		return exitError{1}
+	}
+	return nil
+}
+
+// parseInterspersed parses flags given before, between or after the
+// positional arguments, and returns those arguments.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, exitError{2}
+		}
+		if fs.NArg() == 0 {
+			return rest, nil
+		}
+		rest = append(rest, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// printImport prints what an import did on one line.
+func printImport(w io.Writer, what, file string, res crm.ImportResult) {
+	if what == "contacts" {
+		fmt.Fprintf(w, "%s: %d created, %d updated, %d unchanged, %d bad rows; %d events enrolled %d\n",
+			file, res.Created, res.Updated, res.Unchanged, len(res.Errors), res.Events, res.Enrolled)
+		return
+	}
+	fmt.Fprintf(w, "%s: %d events, %d enrollments, %d exits, %d bad rows\n",
+		file, res.Events, res.Enrolled, res.Exited, len(res.Errors))
+}
+
+// openCRM connects to the database (creating and migrating it when needed),
+// loads the track library and builds the CRM store over an engine that
+// handles the events imports send. It needs no Redis: the daemon's scheduler
+// picks up the touches the engine schedules. done closes the connections.
+func openCRM(ctx context.Context, cfg *config.Config, log *slog.Logger) (store *crm.Store, done func(), err error) {
+	if err := cfg.Check(); err != nil {
+		return nil, nil, err
+	}
+	lib, set, err := loadLibrary(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	pg, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer func() {
+		if err != nil {
+			pg.Close()
+		}
+	}()
+	eng, err := engine.New(engine.Config{Store: pg, Clock: clock.Real{}, Logger: log,
+		Library: lib, Templates: set, Business: business(cfg)})
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := eng.LoadLibrary(ctx); err != nil {
+		return nil, nil, err
+	}
+	store, err = crm.New(pg.Pool(), crm.Options{Sink: eng, Library: lib, Logger: log})
+	if err != nil {
+		return nil, nil, err
+	}
+	return store, pg.Close, nil
+}

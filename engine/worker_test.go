@@ -1,0 +1,127 @@
+package engine_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/tracks"
+)
+
+// failing is a letter channel that fails with err.
+type failing struct{ err error }
+
+func (f failing) Deliver(context.Context, engine.Dispatch) (engine.Outcome, error) {
+	return engine.Outcome{}, f.err
+}
+
+func TestPermanentFailureKeepsTheErrorAndMovesOn(t *testing.T) {
+	t.Parallel()
+	f := setup(t, map[tracks.Channel]engine.Channel{tracks.ChannelLetter: failing{engine.Permanent(errors.New("printer template broken"))}})
+	c := f.contact("pat@example.com")
+	f.event(c, "contact.created")
+	f.runUntil(start.AddDate(0, 0, 3))
+
+	ts := f.touches(c)
+	if len(ts) != 3 {
+		t.Fatalf("touches = %+v, want hello, letter and the next call scheduled", ts)
+	}
+	if ts[1].State != engine.TouchFailed || ts[1].Reason != "printer template broken" {
+		t.Fatalf("letter touch = %s %q, want failed with the error", ts[1].State, ts[1].Reason)
+	}
+	if ts[2].StepID != "again" || ts[2].State != engine.TouchScheduled {
+		t.Fatalf("after a failure the track stalled: %+v", ts[2])
+	}
+}
+
+func TestTemporaryFailureRetriesThenFails(t *testing.T) {
+	t.Parallel()
+	f := setup(t, map[tracks.Channel]engine.Channel{tracks.ChannelLetter: failing{errors.New("451 try later")}})
+	c := f.contact("pat@example.com")
+	f.event(c, "contact.created")
+	f.runUntil(start.AddDate(0, 0, 1)) // the hello call
+	f.clock.Set(start.AddDate(0, 0, 2))
+	batch, err := f.store.QueueDue(f.ctx, f.clock.Now(), f.clock.Now().Add(time.Minute), 10)
+	if err != nil || len(batch) != 1 {
+		t.Fatalf("QueueDue = %v, %v", batch, err)
+	}
+	id := batch[0].ID
+	for attempt := 1; attempt < 8; attempt++ {
+		err := f.eng.Process(f.ctx, id)
+		if err == nil || !strings.Contains(err.Error(), "451 try later") {
+			t.Fatalf("attempt %d: err = %v, want the temporary error for a retry", attempt, err)
+		}
+		f.clock.Advance(time.Minute)
+	}
+	if err := f.eng.Process(f.ctx, id); err != nil {
+		t.Fatalf("last attempt: %v, want nil (the touch failed for good)", err)
+	}
+	ts := f.touches(c)
+	if ts[1].State != engine.TouchFailed || !strings.Contains(ts[1].Reason, "451 try later") {
+		t.Fatalf("letter touch = %s %q, want failed after 8 attempts", ts[1].State, ts[1].Reason)
+	}
+	if n := f.count(`SELECT attempts FROM touches WHERE id = $1`, id); n != 8 {
+		t.Fatalf("attempts = %d, want 8", n)
+	}
+}
+
+func TestPauseHoldsAndResumeReschedules(t *testing.T) {
+	t.Parallel()
+	f := setup(t, nil)
+	c := f.contact("pat@example.com")
+	f.event(c, "opportunity.lost")
+	var enID int64
+	if err := f.store.Pool().QueryRow(f.ctx, `SELECT id FROM enrollments WHERE contact_id = $1`, c.ID).Scan(&enID); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.eng.Pause(f.ctx, enID); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.runUntil(start.AddDate(0, 0, 10))); n != 0 {
+		t.Fatalf("%d touches ran while paused", n)
+	}
+	if err := f.eng.Pause(f.ctx, enID); !errors.Is(err, engine.ErrConflict) {
+		t.Fatalf("pausing twice: %v, want ErrConflict", err)
+	}
+	if err := f.eng.Resume(f.ctx, enID); err != nil {
+		t.Fatal(err)
+	}
+	ts := f.touches(c)
+	if !ts[0].Due.Equal(f.clock.Now()) {
+		t.Fatalf("resumed overdue touch due %s, want now %s", ts[0].Due, f.clock.Now())
+	}
+	if n := len(f.runUntil(start.AddDate(0, 0, 11))); n != 1 {
+		t.Fatalf("%d touches ran after resume, want the overdue wedge call", n)
+	}
+	if err := f.eng.Unenroll(f.ctx, enID, "rep asked"); err != nil {
+		t.Fatal(err)
+	}
+	ts = f.touches(c)
+	if last := ts[len(ts)-1]; last.State != engine.TouchCanceled || last.Reason != "rep asked" {
+		t.Fatalf("after unenroll the pending touch is %s %q, want canceled: rep asked", last.State, last.Reason)
+	}
+}
+
+func TestChangedTrackKeepsRunningEnrollmentsOnTheirVersion(t *testing.T) {
+	t.Parallel()
+	f := setup(t, nil)
+	c := f.contact("pat@example.com")
+	f.event(c, "opportunity.lost")
+
+	src := strings.Replace(string(mustRead(t, "testdata/tracks/lost.yaml")), "at: 1d", "at: 3d", 1)
+	changed, err := tracks.Parse("lost.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, old, err := f.store.SaveTrack(f.ctx, changed.ID, changed.Hash, changed.Source, changed.File)
+	if err != nil || v != 2 || old != 1 {
+		t.Fatalf("SaveTrack = v%d, %d still on old, %v; want v2 with 1 still on v1", v, old, err)
+	}
+	f.runUntil(start.AddDate(0, 0, 2))
+	if ts := f.touches(c); ts[0].State != engine.TouchDone || len(ts) != 2 {
+		t.Fatalf("the running enrollment did not stay on v1: %+v", ts)
+	}
+}
