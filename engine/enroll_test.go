@@ -30,6 +30,19 @@ func TestEnrollmentRules(t *testing.T) {
 	}
 }
 
+func TestIndustryProspectReachesGeneralTrackThroughTheChain(t *testing.T) {
+	t.Parallel()
+	f := setup(t, nil)
+	lawyer := f.contact("counsel@example.com", func(c *engine.Contact) { c.Industry = "Legal" })
+	if got := f.event(lawyer, "contact.created").Enrolled; !slices.Equal(got, []string{"legal"}) {
+		t.Fatalf("legal prospect enrolled on %v, want [legal] only: nurture comes through then:", got)
+	}
+	f.runUntil(start.AddDate(0, 0, 1))
+	if n := f.count(`SELECT count(*) FROM enrollments WHERE contact_id = $1 AND track_id = 'nurture' AND state = 'active'`, lawyer.ID); n != 1 {
+		t.Fatalf("after the legal track the contact is on nurture %d times, want 1", n)
+	}
+}
+
 func TestManualUnknownTrackChangesNothing(t *testing.T) {
 	t.Parallel()
 	f := setup(t, nil)
