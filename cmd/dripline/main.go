@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // time zones work on hosts without a zoneinfo database
 )
 
 // exitError carries the process exit code of a command that failed after it

@@ -1,6 +1,7 @@
 package csvio
 
 import (
+	"bufio"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -12,7 +13,7 @@ import (
 // unreadable CSV.
 type LineError struct {
 	File string
-	Line int // 1-based; the header is line 1
+	Line int // 1-based line of the file where the record starts
 	Msg  string
 }
 
@@ -20,8 +21,8 @@ func (e *LineError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.L
 
 // reader reads records and keeps track of where each starts.
 type reader struct {
-	file string
-	csv  *csv.Reader
+	file   string
+	csv    *csv.Reader
 	line   int      // line of the last record read
 	cols   []string // lower-case header names
 	broken bool     // the input cannot be read further
@@ -30,7 +31,11 @@ type reader struct {
 // newReader reads the header row. It fails with one error when there is none
 // or it cannot be read.
 func newReader(file string, r io.Reader) (*reader, error) {
-	cr := csv.NewReader(r)
+	br := bufio.NewReader(r)
+	if bom, _ := br.Peek(3); string(bom) == "\ufeff" {
+		br.Discard(3) // a byte order mark, as spreadsheets write before UTF-8 CSV
+	}
+	cr := csv.NewReader(br)
 	cr.ReuseRecord = true
 	rd := &reader{file: file, csv: cr}
 	rec, err := rd.next()
@@ -39,9 +44,6 @@ func newReader(file string, r io.Reader) (*reader, error) {
 	}
 	if err != nil {
 		return nil, err
-	}
-	if len(rec) > 0 {
-		rec[0] = strings.TrimPrefix(rec[0], "\ufeff")
 	}
 	rd.cols = make([]string, len(rec))
 	seen := make(map[string]int, len(rec))

@@ -10,7 +10,7 @@ import (
 )
 
 func TestParseEventsGood(t *testing.T) {
-	in := "At,Contact,EVENT,track,amount,item\n" +
+	in := "\ufeff\"At\",Contact,EVENT,track,amount,item\n" +
 		"2026-02-01T09:00:00Z,c-1,sale.closed,,1250.00,Copier X200\n" +
 		"2026-02-02T09:30:00-05:00,ann@example.com,Manual,lost-sale,,\n" +
 		",,,,,\n" +

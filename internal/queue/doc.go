@@ -6,9 +6,10 @@
 //
 // Each touch becomes one asynq task of type [TaskType] whose payload is the
 // touch id in decimal and whose TaskID is that same id, so enqueueing a touch
-// twice leaves one task. It is scheduled for the touch's due time (asynq's
+// twice leaves one task. It is scheduled for the touch's due time rounded up
+// to a whole second, asynq's resolution, so it never starts early; asynq's
 // forwarder moves it to the pending list within
-// [ServerConfig.DelayedTaskCheckInterval], 5s by default). Its MaxRetry is high
+// [ServerConfig.DelayedTaskCheckInterval] (5s by default) after that. Its MaxRetry is high
 // ([DefaultMaxRetry]) because the engine counts attempts in PostgreSQL and
 // decides when a touch fails, and it has no retention, so a finished task
 // frees its id at once.

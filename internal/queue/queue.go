@@ -146,7 +146,7 @@ func (q *Queue) enqueue(ctx context.Context, t engine.Touch) error {
 	task := asynq.NewTask(TaskType, []byte(id))
 	for range maxConflicts {
 		_, err := q.client.EnqueueContext(ctx, task,
-			asynq.TaskID(id), asynq.ProcessAt(t.Due), asynq.Queue(q.cfg.Queue),
+			asynq.TaskID(id), asynq.ProcessAt(ceilSecond(t.Due)), asynq.Queue(q.cfg.Queue),
 			asynq.MaxRetry(q.cfg.MaxRetry), asynq.Timeout(q.cfg.Timeout))
 		if !errors.Is(err, asynq.ErrTaskIDConflict) && !errors.Is(err, asynq.ErrDuplicateTask) {
 			if err != nil {
@@ -160,4 +160,14 @@ func (q *Queue) enqueue(ctx context.Context, t engine.Touch) error {
 		}
 	}
 	return fmt.Errorf("touch %s: task id still taken after %d attempts", id, maxConflicts)
+}
+
+// ceilSecond rounds t up to a whole second. asynq keeps a scheduled task's
+// time in whole seconds, cutting off the rest, which would let a touch start
+// up to a second before it is due.
+func ceilSecond(t time.Time) time.Time {
+	if r := t.Truncate(time.Second); r.Before(t) {
+		return r.Add(time.Second)
+	}
+	return t
 }

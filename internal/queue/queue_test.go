@@ -52,6 +52,12 @@ func TestEnqueueSchedules(t *testing.T) {
 		t.Fatal(err)
 	}
 	info := taskInfo(t, insp, 42)
+	if err := q.Enqueue(t.Context(), []engine.Touch{touch(43, due.Add(-time.Millisecond))}); err != nil {
+		t.Fatal(err)
+	}
+	if at := taskInfo(t, insp, 43).NextProcessAt; !at.Equal(due) {
+		t.Errorf("touch due at %v: task at %v, want it rounded up to %v", due.Add(-time.Millisecond), at, due)
+	}
 	if info.ID != "42" || info.Type != TaskType || string(info.Payload) != "42" || info.Queue != testQueue {
 		t.Errorf("task %+v, want id, payload 42 of type %s in %s", info, TaskType, testQueue)
 	}
@@ -68,9 +74,12 @@ func TestEnqueueTwiceKeepsOne(t *testing.T) {
 	t.Parallel()
 	_, q, insp := setup(t)
 	due := time.Now().Add(time.Hour).Truncate(time.Second)
-	batch := []engine.Touch{touch(7, due), touch(8, due), touch(7, due.Add(time.Minute))}
-	for range 2 {
-		if err := q.Enqueue(t.Context(), batch); err != nil {
+	batches := [][]engine.Touch{
+		{touch(7, due), touch(8, due)},
+		{touch(7, due.Add(time.Minute)), touch(8, due), touch(8, due)},
+	}
+	for _, b := range batches {
+		if err := q.Enqueue(t.Context(), b); err != nil {
 			t.Fatal(err)
 		}
 	}
