@@ -48,11 +48,16 @@
 // file and line, rather than when a touch is sent. Load reports every problem
 // at once and returns no set when there is any.
 //
+// Templates are straight-line: text, actions, if, with, else, variables and
+// the builtin functions. range, define, block and template are refused, so
+// rendering time is bounded by a template's size (merge data has nothing to
+// loop over anyway), and output is capped at [MaxOutput] bytes.
+//
 // # Escaping and headers
 //
 // HTML parts use html/template, so contact data is escaped for its context
 // (a FirstName of <script> stays text). Text parts and letters are plain text
 // and keep data as it is. A rendered subject is trimmed and refused when it
 // holds a line break or other control character, so no contact data can
-// inject a mail header. Output is capped at [MaxOutput] bytes.
+// inject a mail header.
 package templates

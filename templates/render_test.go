@@ -117,9 +117,10 @@ func TestRenderText(t *testing.T) {
 		{text: "{{.Contact.Custom.badge}}", wantErr: "subj:1:10: at <.Contact.Custom.badge>: map has no entry for key \"badge\""},
 		{text: "{{if}}", wantErr: "subj:1: missing value for if"},
 		{text: "x {{range 2000000}}{{end}}", wantErr: "subj:1:10: range is not supported"},
-		{text: "{{if .Step}}\n{{template \"x\"}}{{end}}", wantErr: "subj:2:11: template and block are not supported"},
-		{text: "{{define \"x\"}}a{{end}}b", wantErr: "subj: define is not supported"},
-		{text: "{{block \"x\" .}}a{{end}}", wantErr: "subj:1:8: template and block are not supported"},
+		{text: "{{if .Step}}\n{{template \"x\"}}{{end}}", wantErr: "subj:2:11: template is not supported"},
+		{text: "{{define \"x\"}}a{{end}}b", wantErr: "subj: define and block are not supported"},
+		{text: "{{define \"x\"}}a{{end}}", wantErr: "subj: define and block are not supported"},
+		{text: "{{block \"x\" .}}a{{end}}", wantErr: "subj: define and block are not supported"},
 	}
 	for _, tt := range tests {
 		got, err := RenderText("subj", tt.text, Sample())

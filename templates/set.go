@@ -41,7 +41,10 @@ type emailTemplate struct {
 //go:embed default/*.tmpl
 var defaultFS embed.FS
 
-var defaults = sync.OnceValues(func() (*Set, error) {
+var defaults = sync.OnceValues(loadDefault)
+
+// loadDefault parses and checks the embedded templates.
+func loadDefault() (*Set, error) {
 	sub, err := fs.Sub(defaultFS, "default")
 	if err != nil {
 		return nil, err
@@ -55,7 +58,7 @@ var defaults = sync.OnceValues(func() (*Set, error) {
 		return nil, fmt.Errorf("default templates: %w", err)
 	}
 	return s, nil
-})
+}
 
 // Default returns the templates embedded in the binary (templates/default).
 func Default() (*Set, error) { return defaults() }

@@ -13,14 +13,14 @@ import (
 // the template's size, and merge data has nothing to loop over anyway.
 // defined is how many templates the file defined, itself included.
 func straight(name string, tree *parse.Tree, defined int) *Error {
+	if defined > 1 {
+		return &Error{File: name, Msg: "define and block are not supported: one file is one template"}
+	}
 	if tree == nil || tree.Root == nil {
 		return nil
 	}
 	if bad := firstLoop(tree.Root); bad != nil {
 		return nodeError(name, tree, bad)
-	}
-	if defined > 1 {
-		return &Error{File: name, Msg: "define is not supported: one file is one template"}
 	}
 	return nil
 }
@@ -58,7 +58,7 @@ func branches(list, elseList *parse.ListNode) parse.Node {
 func nodeError(name string, tree *parse.Tree, n parse.Node) *Error {
 	what := "range is"
 	if _, ok := n.(*parse.TemplateNode); ok {
-		what = "template and block are"
+		what = "template is"
 	}
 	e := &Error{File: name, Msg: what + " not supported: templates have no loops or calls (use if, with and or)"}
 	loc, _ := tree.ErrorContext(n)

@@ -22,7 +22,7 @@ type Config struct {
 	TracksDir    string        // DRIPLINE_TRACKS: folder of tracks replacing the embedded library
 	TemplatesDir string        // DRIPLINE_TEMPLATES: folder of templates added to the embedded ones
 	Secret       string        // DRIPLINE_SECRET: signs unsubscribe links
-	From         string        // DRIPLINE_FROM: sender when a contact has no owner rep
+	From         string        // DRIPLINE_SENDER: sender when a contact has no owner rep
 	BusinessName string        // DRIPLINE_BUSINESS_NAME: merge field .Business.Name
 	BusinessAddr string        // DRIPLINE_BUSINESS_ADDRESS: postal address in every email footer
 	BusinessTel  string        // DRIPLINE_BUSINESS_PHONE
@@ -51,7 +51,7 @@ func Bind(fs *flag.FlagSet) *Config {
 	str(&c.TracksDir, "tracks", "DRIPLINE_TRACKS", "", "folder of track YAML replacing the embedded library")
 	str(&c.TemplatesDir, "templates", "DRIPLINE_TEMPLATES", "", "folder of templates added to the embedded ones")
 	str(&c.Secret, "secret", "DRIPLINE_SECRET", "dripline-development-secret", "key that signs unsubscribe links; set it in production")
-	str(&c.From, "from", "DRIPLINE_FROM", "Dripline <marketing@example.com>", "sender when a contact has no owner rep")
+	str(&c.From, "sender", "DRIPLINE_SENDER", "Dripline <marketing@example.com>", "sender when a contact has no owner rep")
 	str(&c.BusinessName, "business-name", "DRIPLINE_BUSINESS_NAME", "Summit Technology Partners", "business name in letters and emails")
 	str(&c.BusinessAddr, "business-address", "DRIPLINE_BUSINESS_ADDRESS", "1600 Mill Rock Way, Bakersfield, CA 93311", "postal address in every email footer")
 	str(&c.BusinessTel, "business-phone", "DRIPLINE_BUSINESS_PHONE", "(661) 555-0140", "business phone in letters and emails")
