@@ -49,6 +49,11 @@ func (e *Engine) handleEvent(ctx context.Context, tx Tx, ev Event) (EventResult,
 	if err != nil {
 		return res, err
 	}
+	if reason := suppressedBy[ev.Name]; reason != "" && c.Email != "" {
+		if err := tx.Suppress(ctx, c.Email, reason, "event "+ev.Name, e.now()); err != nil {
+			return res, err
+		}
+	}
 	if res.Exited, err = e.exitOn(ctx, tx, c.ID, ev.Name); err != nil {
 		return res, err
 	}
@@ -108,6 +113,13 @@ func (e *Engine) thenOf(id string) string {
 		return ""
 	}
 	return t.Then
+}
+
+// suppressedBy maps the events that put a contact's address on the
+// suppression list to the reason recorded.
+var suppressedBy = map[string]string{
+	tracks.EventUnsubscribed: "unsubscribe",
+	tracks.EventBounced:      "hard_bounce",
 }
 
 // enrollingTracks lists the tracks an event may enroll on.

@@ -1,0 +1,186 @@
+package sim_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/csvio"
+	"github.com/dripline/dripline/internal/sim"
+	"github.com/dripline/dripline/templates"
+	"github.com/dripline/dripline/tracks"
+)
+
+func library(t testing.TB) (*tracks.Library, *templates.Set) {
+	t.Helper()
+	set, err := templates.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := tracks.Default(tracks.Options{TemplateExists: func(ch tracks.Channel, name string) bool {
+		return set.Has(templates.Kind(ch), name)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lib, set
+}
+
+func parse[T any](t *testing.T, path string, fn func(string, io.Reader) ([]T, []error)) []T {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, errs := fn(path, f)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	return rows
+}
+
+func run(t *testing.T, until string) []sim.Touch {
+	t.Helper()
+	lib, set := library(t)
+	out, err := sim.Run(context.Background(), sim.Options{
+		Library: lib, Templates: set,
+		From:     time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
+		Until:    mustTime(t, until),
+		Contacts: parse(t, "testdata/contacts.csv", csvio.ParseContacts),
+		Events:   parse(t, "testdata/events.csv", csvio.ParseEvents), EventFile: "events.csv",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func mustTime(t *testing.T, s string) time.Time {
+	t.Helper()
+	v, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func find(out []sim.Touch, contact, track, step string) (sim.Touch, bool) {
+	for _, tc := range out {
+		if tc.Contact == contact && tc.Track == track && tc.Step == step {
+			return tc, true
+		}
+	}
+	return sim.Touch{}, false
+}
+
+func TestSimulateAYear(t *testing.T) {
+	t.Parallel()
+	out := run(t, "2027-01-01T00:00:00Z")
+
+	for i := 1; i < len(out); i++ {
+		if out[i-1].Due > out[i].Due || out[i-1].Due == out[i].Due && out[i-1].Contact > out[i].Contact {
+			t.Fatalf("output not ordered by due then contact at line %d: %v then %v", i, out[i-1], out[i])
+		}
+	}
+	tests := []struct {
+		contact, track, step string
+		want                 string // due outcome reason
+	}{
+		{"c-1", "after-sale", "day-4", "2026-01-06T19:30:00Z done "},
+		{"c-1", "after-sale", "day-25", "2026-01-27T19:30:00Z done "},
+		{"p-1", "general-interest", "welcome", "2026-01-05T17:00:00Z done "},
+	}
+	for _, tt := range tests {
+		got, ok := find(out, tt.contact, tt.track, tt.step)
+		if !ok {
+			t.Errorf("%s %s/%s missing from the output", tt.contact, tt.track, tt.step)
+			continue
+		}
+		if s := got.Due + " " + got.Outcome + " " + got.Reason; s != tt.want {
+			t.Errorf("%s %s/%s = %q, want %q", tt.contact, tt.track, tt.step, s, tt.want)
+		}
+	}
+	if _, ok := find(out, "c-1", "after-sale", "month-17"); ok {
+		t.Error("month-17 falls after --until and must not be printed")
+	}
+	lastLegal := ""
+	for _, tc := range out {
+		if tc.Contact == "p-2" && tc.Track == "industry-legal" {
+			lastLegal = tc.Due
+		}
+	}
+	if w, ok := find(out, "p-2", "general-interest", "welcome"); !ok || w.Due < lastLegal {
+		t.Errorf("legal prospect's general-interest welcome = %+v, want it after the legal track's last touch %s", w, lastLegal)
+	}
+	var afterUnsubscribe []string
+	for _, tc := range out {
+		if tc.Contact == "p-1" && tc.Due > "2026-02-10T12:00:00Z" && tc.Outcome == "done" {
+			afterUnsubscribe = append(afterUnsubscribe, tc.Step)
+		}
+		if tc.Contact == "p-1" && tc.Outcome == "canceled" && tc.Reason != "exit: contact.unsubscribed" {
+			t.Errorf("canceled with reason %q, want exit: contact.unsubscribed", tc.Reason)
+		}
+	}
+	if len(afterUnsubscribe) > 0 {
+		t.Errorf("p-1 got %v after unsubscribing", afterUnsubscribe)
+	}
+}
+
+func TestSimulateUnknownContactNamesTheLine(t *testing.T) {
+	t.Parallel()
+	lib, set := library(t)
+	events := []csvio.EventRow{{Line: 7, Contact: "nobody", Event: engine.Event{Name: "contact.created", At: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)}}}
+	_, err := sim.Run(context.Background(), sim.Options{
+		Library: lib, Templates: set, EventFile: "events.csv", Events: events,
+		From: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Until: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC),
+	})
+	if err == nil || !strings.HasPrefix(err.Error(), "events.csv:7: unknown contact") {
+		t.Fatalf("err = %v, want events.csv:7: unknown contact …", err)
+	}
+}
+
+// BenchmarkSimulateYear runs a year of the default library for 1,000
+// contacts: each created as a prospect, a fifth of them in a target industry,
+// a tenth later lost and a tenth sold.
+func BenchmarkSimulateYear(b *testing.B) {
+	lib, set := library(b)
+	from := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
+	industries := []string{"", "", "", "", "", "healthcare", "legal", "", "manufacturing", "accounting"}
+	var contacts []engine.Contact
+	var events []csvio.EventRow
+	for i := range 1000 {
+		ref := fmt.Sprintf("c-%d", i)
+		contacts = append(contacts, engine.Contact{
+			ExternalID: ref, Email: ref + "@example.com", FirstName: "Pat", Status: "prospect",
+			Industry: industries[i%10], TimeZone: "America/Chicago", Owner: "rep",
+			Street: "1 Main St", City: "Springfield", Region: "IL", PostalCode: "62701",
+		})
+		at := from.Add(time.Duration(i) * 7 * time.Minute)
+		events = append(events, csvio.EventRow{Contact: ref, Event: engine.Event{Name: "contact.created", At: at}})
+		switch i % 10 {
+		case 3:
+			events = append(events, csvio.EventRow{Contact: ref, Event: engine.Event{Name: "opportunity.lost", At: at.AddDate(0, 2, 0)}})
+		case 7:
+			events = append(events, csvio.EventRow{Contact: ref, Event: engine.Event{Name: "sale.closed", At: at.AddDate(0, 1, 0)}})
+		}
+	}
+	b.ResetTimer()
+	var n int
+	for range b.N {
+		out, err := sim.Run(context.Background(), sim.Options{
+			Library: lib, Templates: set, From: from, Until: from.AddDate(1, 0, 0),
+			Contacts: contacts, Events: events,
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = len(out)
+	}
+	b.ReportMetric(float64(n), "touches")
+}
