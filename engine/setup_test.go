@@ -108,7 +108,7 @@ func (f *fixture) runUntil(until time.Time) []int64 {
 	f.t.Helper()
 	var done []int64
 	for {
-		batch, err := f.store.QueueDue(f.ctx, f.clock.Now(), until.Add(time.Nanosecond), 1)
+		batch, err := f.store.QueueDue(f.ctx, f.clock.Now(), until.Add(time.Microsecond), 1)
 		if err != nil {
 			f.t.Fatal(err)
 		}

@@ -92,7 +92,7 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 // printImport prints what an import did on one line.
 func printImport(w io.Writer, what, file string, res crm.ImportResult) {
 	if what == "contacts" {
-		fmt.Fprintf(w, "%s: %d created, %d updated, %d unchanged, %d bad rows; %d events enrolled %d\n",
+		fmt.Fprintf(w, "%s: %d created, %d updated, %d unchanged, %d bad rows; %d events, %d enrollments\n",
 			file, res.Created, res.Updated, res.Unchanged, len(res.Errors), res.Events, res.Enrolled)
 		return
 	}

@@ -41,6 +41,9 @@ func openRuntime(ctx context.Context, cfg *config.Config, log *slog.Logger) (rt 
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Secret == config.DevSecret {
+		log.Warn("DRIPLINE_SECRET is the development default: anyone can forge unsubscribe links; set your own")
+	}
 	rt = &runtime{cfg: cfg, log: log}
 	defer func() {
 		if err != nil {
@@ -64,7 +67,7 @@ func openRuntime(ctx context.Context, cfg *config.Config, log *slog.Logger) (rt 
 	}
 	rt.email, err = email.NewChannel(email.ChannelConfig{
 		Templates: set, Sender: rt.sender, PublicURL: cfg.PublicURL,
-		Secret: []byte(cfg.Secret), DefaultFrom: cfg.From, Logger: log,
+		Secret: []byte(cfg.Secret), DefaultFrom: cfg.From, Domain: cfg.MailDomain, Logger: log,
 	})
 	if err != nil {
 		return nil, err
@@ -102,7 +105,7 @@ func newSender(cfg *config.Config, log *slog.Logger) (email.Sender, error) {
 	if err != nil {
 		return nil, err
 	}
-	sc.RatePerSecond, sc.MaxConns, sc.Logger = cfg.SMTPRate, cfg.SMTPConns, log
+	sc.RatePerSecond, sc.MaxConns, sc.HELO, sc.Logger = cfg.SMTPRate, cfg.SMTPConns, cfg.SMTPHelo, log
 	return email.NewSMTPSender(sc)
 }
 
@@ -111,7 +114,7 @@ func (rt *runtime) handler() http.Handler {
 	mux := http.NewServeMux()
 	(&email.Handlers{
 		Secret: []byte(rt.cfg.Secret), Unsubscriber: rt.engine, Bouncer: rt.engine,
-		BusinessName: rt.cfg.BusinessName, Logger: rt.log,
+		BusinessName: rt.cfg.BusinessName, WebhookToken: rt.cfg.WebhookToken, Logger: rt.log,
 	}).Register(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "ok")

@@ -165,3 +165,12 @@ func TestTracksUsage(t *testing.T) {
 		})
 	}
 }
+
+func TestTracksValidateEmbedded(t *testing.T) {
+	t.Setenv("DRIPLINE_TRACKS", "")
+	t.Setenv("DRIPLINE_TEMPLATES", "")
+	code, stdout, stderr := runDripline(t, "tracks", "validate")
+	if code != 0 || !strings.HasPrefix(stdout, "ok: ") || stderr != "" {
+		t.Errorf("exit %d, stdout:\n%s\nstderr:\n%s\nwant exit 0 and ok", code, stdout, stderr)
+	}
+}

@@ -11,6 +11,10 @@ import (
 	"time"
 )
 
+// DevSecret is the default unsubscribe signing key. Anyone can read it here,
+// so the daemon warns when it is still in use.
+const DevSecret = "dripline-development-secret"
+
 // Config is every setting of the daemon and the commands.
 type Config struct {
 	DatabaseURL  string        // DATABASE_URL: PostgreSQL connection string
@@ -23,6 +27,9 @@ type Config struct {
 	TemplatesDir string        // DRIPLINE_TEMPLATES: folder of templates added to the embedded ones
 	Secret       string        // DRIPLINE_SECRET: signs unsubscribe links
 	From         string        // DRIPLINE_SENDER: sender when a contact has no owner rep
+	MailDomain   string        // DRIPLINE_MAIL_DOMAIN: domain of Message-IDs; keep it stable
+	SMTPHelo     string        // DRIPLINE_SMTP_HELO: name sent in EHLO
+	WebhookToken string        // DRIPLINE_WEBHOOK_TOKEN: bearer token the bounce webhook requires
 	BusinessName string        // DRIPLINE_BUSINESS_NAME: merge field .Business.Name
 	BusinessAddr string        // DRIPLINE_BUSINESS_ADDRESS: postal address in every email footer
 	BusinessTel  string        // DRIPLINE_BUSINESS_PHONE
@@ -50,8 +57,11 @@ func Bind(fs *flag.FlagSet) *Config {
 	str(&c.PublicURL, "public-url", "DRIPLINE_PUBLIC_URL", "http://127.0.0.1:8080", "base of links in emails")
 	str(&c.TracksDir, "tracks", "DRIPLINE_TRACKS", "", "folder of track YAML replacing the embedded library")
 	str(&c.TemplatesDir, "templates", "DRIPLINE_TEMPLATES", "", "folder of templates added to the embedded ones")
-	str(&c.Secret, "secret", "DRIPLINE_SECRET", "dripline-development-secret", "key that signs unsubscribe links; set it in production")
+	str(&c.Secret, "secret", "DRIPLINE_SECRET", DevSecret, "key that signs unsubscribe links; set it in production")
 	str(&c.From, "sender", "DRIPLINE_SENDER", "Dripline <marketing@example.com>", "sender when a contact has no owner rep")
+	str(&c.MailDomain, "mail-domain", "DRIPLINE_MAIL_DOMAIN", "", "domain of Message-IDs (default: the sender's domain); keep it stable across restarts")
+	str(&c.SMTPHelo, "smtp-helo", "DRIPLINE_SMTP_HELO", "", "name sent in EHLO (default: this host's name)")
+	str(&c.WebhookToken, "webhook-token", "DRIPLINE_WEBHOOK_TOKEN", "", "bearer token required on POST /webhooks/bounce; empty leaves it open")
 	str(&c.BusinessName, "business-name", "DRIPLINE_BUSINESS_NAME", "Summit Technology Partners", "business name in letters and emails")
 	str(&c.BusinessAddr, "business-address", "DRIPLINE_BUSINESS_ADDRESS", "1600 Mill Rock Way, Bakersfield, CA 93311", "postal address in every email footer")
 	str(&c.BusinessTel, "business-phone", "DRIPLINE_BUSINESS_PHONE", "(661) 555-0140", "business phone in letters and emails")

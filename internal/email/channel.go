@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"log/slog"
 	"net/mail"
+	"net/url"
 	"regexp"
 	"strings"
 	"time"
 
 	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/templates"
+	gomail "github.com/wneessen/go-mail"
 )
 
 // Renderer renders email templates; *templates.Set is one.
@@ -65,8 +67,9 @@ func NewChannel(cfg ChannelConfig) (*Channel, error) {
 		return nil, errors.New("email channel: no sender")
 	case len(cfg.Secret) == 0:
 		return nil, errors.New("email channel: secret: empty (it signs unsubscribe links)")
-	case !strings.HasPrefix(c.publicURL, "https://") && !strings.HasPrefix(c.publicURL, "http://"):
-		return nil, fmt.Errorf("email channel: public url %q: want http:// or https://", cfg.PublicURL)
+	}
+	if err := checkPublicURL(c.publicURL); err != nil {
+		return nil, fmt.Errorf("email channel: public url %q: %w", cfg.PublicURL, err)
 	}
 	if cfg.DefaultFrom != "" {
 		a, err := mail.ParseAddress(cfg.DefaultFrom)
@@ -90,6 +93,25 @@ func NewChannel(cfg ChannelConfig) (*Channel, error) {
 	return c, nil
 }
 
+// checkPublicURL accepts an absolute http(s) URL that can sit in a header
+// between angle brackets as it is.
+func checkPublicURL(s string) error {
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		return errors.New("not a URL")
+	case u.Scheme != "https" && u.Scheme != "http":
+		return errors.New("want https:// (or http:// in development)")
+	case u.Host == "":
+		return errors.New("host: missing")
+	case u.RawQuery != "" || u.Fragment != "":
+		return errors.New("want no query or fragment")
+	case strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r >= 0x7f || strings.ContainsRune(`<>"\`, r) }):
+		return errors.New("want only URL characters (percent-encode the rest)")
+	}
+	return nil
+}
+
 // UnsubscribeURL is the one-click unsubscribe link for an address.
 func (c *Channel) UnsubscribeURL(email string) string {
 	return c.publicURL + "/u/" + Sign(c.secret, email)
@@ -99,42 +121,48 @@ func (c *Channel) UnsubscribeURL(email string) string {
 // template that cannot render and a 5xx reply fail the touch permanently; a
 // hard bounce returns an *engine.SuppressError; other failures are temporary.
 func (c *Channel) Deliver(ctx context.Context, d engine.Dispatch) (engine.Outcome, error) {
-	to, err := contactAddress(d.Contact)
+	msg, env, subject, err := c.message(d)
 	if err != nil {
 		return engine.Outcome{}, engine.Permanent(fmt.Errorf("email touch %d: %w", d.Touch.ID, err))
 	}
+	c.log.Info("sending email", "touch", d.Touch.ID, "message_id", "<"+env.id+">", "to", env.to.Address, "from", env.from.Address)
+	if err := c.sender.Send(ctx, msg); err != nil {
+		return engine.Outcome{}, fmt.Errorf("email touch %d to %s: %w", d.Touch.ID, env.to.Address, err)
+	}
+	return engine.Outcome{Activity: engine.Activity{
+		Type:        activityType(d),
+		RepID:       d.Rep.ID,
+		Subject:     subject,
+		Notes:       fmt.Sprintf("Emailed %s from %s, Message-ID <%s>", env.to.Address, env.from.Address, env.id),
+		Status:      engine.ActivityDone,
+		Due:         d.Touch.Due,
+		CompletedAt: env.date,
+	}}, nil
+}
+
+// message checks the addresses, renders the template with the touch's merge
+// data and builds the message. Its errors are the touch's fault: permanent.
+func (c *Channel) message(d engine.Dispatch) (*gomail.Msg, envelope, string, error) {
+	to, err := contactAddress(d.Contact)
+	if err != nil {
+		return nil, envelope{}, "", err
+	}
 	from, err := c.from(d)
 	if err != nil {
-		return engine.Outcome{}, engine.Permanent(fmt.Errorf("email touch %d: %w", d.Touch.ID, err))
+		return nil, envelope{}, "", err
 	}
 	data := d.MergeData()
 	data.UnsubscribeURL = c.UnsubscribeURL(to.Address)
 	e, err := c.templates.Email(d.Step.Action.Template, data)
 	if err != nil {
-		return engine.Outcome{}, engine.Permanent(fmt.Errorf("email touch %d: %w", d.Touch.ID, err))
+		return nil, envelope{}, "", err
 	}
 	e = withFooter(e, data.Business, data.UnsubscribeURL)
 	env := envelope{id: MessageID(d.Touch.ID, c.domain), from: from, to: to, date: d.Now, unsubscribe: data.UnsubscribeURL}
 	if env.date.IsZero() {
 		env.date = time.Now()
 	}
-	msg, err := build(env, e)
-	if err != nil {
-		return engine.Outcome{}, engine.Permanent(fmt.Errorf("email touch %d: %w", d.Touch.ID, err))
-	}
-	c.log.Info("sending email", "touch", d.Touch.ID, "message_id", "<"+env.id+">", "to", to.Address, "from", from.Address)
-	if err := c.sender.Send(ctx, msg); err != nil {
-		return engine.Outcome{}, fmt.Errorf("email touch %d to %s: %w", d.Touch.ID, to.Address, err)
-	}
-	return engine.Outcome{Activity: engine.Activity{
-		Type:        activityType(d),
-		RepID:       d.Rep.ID,
-		Subject:     oneLine(e.Subject),
-		Notes:       fmt.Sprintf("Emailed %s from %s, Message-ID <%s>", to.Address, from.Address, env.id),
-		Status:      engine.ActivityDone,
-		Due:         d.Touch.Due,
-		CompletedAt: env.date,
-	}}, nil
+	return build(env, e), env, oneLine(e.Subject), nil
 }
 
 // contactAddress checks the contact's address and adds their name.
@@ -146,7 +174,7 @@ func contactAddress(ct engine.Contact) (*mail.Address, error) {
 	if err != nil {
 		return nil, fmt.Errorf("contact %d: invalid email address %q: %w", ct.ID, ct.Email, err)
 	}
-	a.Name = strings.TrimSpace(ct.FirstName + " " + ct.LastName)
+	a.Name = oneLine(ct.FirstName + " " + ct.LastName)
 	return a, nil
 }
 
@@ -162,7 +190,7 @@ func (c *Channel) from(d engine.Dispatch) (*mail.Address, error) {
 	if d.Rep.Email != "" {
 		a, err := mail.ParseAddress(d.Rep.Email)
 		if err == nil {
-			a.Name = d.Rep.Name
+			a.Name = oneLine(d.Rep.Name)
 			return a, nil
 		}
 		c.log.Warn("rep has an invalid email address; using the default sender",

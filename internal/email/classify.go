@@ -80,11 +80,11 @@ func reusable(m *gomail.Msg, err error) bool {
 	return false
 }
 
-// recipient is the message's (single) envelope recipient.
+// recipient is the message's (single) recipient address.
 func recipient(m *gomail.Msg) string {
-	rcpts, err := m.GetRecipients()
-	if err != nil || len(rcpts) == 0 {
+	to := m.GetAddrHeader(gomail.HeaderTo)
+	if len(to) == 0 {
 		return ""
 	}
-	return rcpts[0]
+	return to[0].Address
 }

@@ -28,7 +28,8 @@
 //
 // # Unsubscribing
 //
-// Every message has List-Unsubscribe with an HTTPS link and, per RFC 8058,
+// Every message has List-Unsubscribe with a link under the public URL and,
+// when that URL is HTTPS (as it must be in production), RFC 8058's
 // List-Unsubscribe-Post: List-Unsubscribe=One-Click. The link carries a token
 // (Sign, Verify) holding the address and an HMAC, so it works without login or
 // database lookups. Handlers serves it: GET only asks for confirmation (mail

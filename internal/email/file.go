@@ -40,7 +40,7 @@ func (f *FileSender) Send(ctx context.Context, m *gomail.Msg) error {
 		return err
 	}
 	id := m.GetMessageID()
-	if id == "" {
+	if strings.Trim(id, "<> ") == "" {
 		return fmt.Errorf("write eml: message has no Message-ID")
 	}
 	tmp, err := os.CreateTemp(f.dir, ".tmp-*.eml")
@@ -80,7 +80,7 @@ func fileName(messageID string) string {
 		}
 		return '_'
 	}, id)
-	if safe == "" || strings.Trim(safe, ".") == "" {
+	if safe = strings.TrimLeft(safe, "."); safe == "" { // no hidden or temporary-looking names
 		safe = "_"
 	}
 	return safe + ".eml"

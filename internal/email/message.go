@@ -1,7 +1,8 @@
 package email
 
 import (
-	"fmt"
+	"crypto/sha256"
+	"encoding/hex"
 	"html"
 	"net/mail"
 	"strconv"
@@ -29,29 +30,35 @@ type envelope struct {
 
 // build assembles the message. go-mail encodes header values (RFC 2047) and
 // address display names, so no CR or LF from a name or subject can start a
-// header of its own; the subject is also made one line here.
-func build(env envelope, e templates.Email) (*gomail.Msg, error) {
-	m := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
+// header of its own; the subject is also made one line here. Headers are
+// written in a fixed order, so a resend of a touch at the same date is the
+// same bytes.
+func build(env envelope, e templates.Email) *gomail.Msg {
+	// A boundary derived from the Message-ID keeps the body the same too.
+	m := gomail.NewMsg(gomail.WithNoDefaultUserAgent(), gomail.WithBoundary(boundary(env.id)))
 	m.FromMailAddress(env.from)
 	m.AddToMailAddress(env.to)
 	m.Subject(oneLine(e.Subject))
 	m.SetMessageIDWithValue(env.id)
 	m.SetDateWithValue(env.date)
 	m.SetUserAgent("Dripline")
+	m.SetGenHeader(gomail.HeaderListUnsubscribe, "<"+env.unsubscribe+">")
+	// RFC 8058 one-click needs HTTPS; a plain-http public URL (development)
+	// still gets List-Unsubscribe, without List-Unsubscribe-Post.
 	if strings.HasPrefix(env.unsubscribe, "https://") {
-		if err := m.SetListUnsubscribeOneClick(env.unsubscribe); err != nil {
-			return nil, fmt.Errorf("list-unsubscribe: %w", err)
-		}
-	} else {
-		// RFC 8058 one-click needs HTTPS; a plain-http public URL (development)
-		// still gets a List-Unsubscribe link, without List-Unsubscribe-Post.
-		m.SetListUnsubscribe(env.unsubscribe)
+		m.SetGenHeader(gomail.HeaderListUnsubscribePost, "List-Unsubscribe=One-Click")
 	}
 	m.SetBodyString(gomail.TypeTextPlain, e.Text)
 	if e.HTML != "" {
 		m.AddAlternativeString(gomail.TypeTextHTML, e.HTML)
 	}
-	return m, nil
+	return m
+}
+
+// boundary is the MIME boundary for a message: a hash of its Message-ID.
+func boundary(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return "dripline-" + hex.EncodeToString(sum[:16])
 }
 
 // oneLine replaces line breaks and other control characters with spaces.

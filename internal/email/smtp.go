@@ -149,7 +149,7 @@ func (s *SMTPSender) Send(ctx context.Context, m *gomail.Msg) error {
 		return fmt.Errorf("smtp %s: connect: %w", s.addr, err)
 	}
 	healthy, err := s.sendOn(ctx, c, m)
-	if reused && stale(err) {
+	if reused && healthy && stale(err) {
 		// The server dropped the idle connection before taking anything: try
 		// once on a fresh one.
 		s.discard(c, err)

@@ -15,6 +15,7 @@ import (
 	"github.com/dripline/dripline/internal/smtptest"
 	"github.com/dripline/dripline/templates"
 	gomail "github.com/wneessen/go-mail"
+	"golang.org/x/time/rate"
 )
 
 func newSender(t testing.TB, srv *smtptest.Server, edit func(*Config)) *SMTPSender {
@@ -35,26 +36,27 @@ func newSender(t testing.TB, srv *smtptest.Server, edit func(*Config)) *SMTPSend
 	return s
 }
 
+var (
+	testFrom  = &mail.Address{Name: "Marcus Reyes", Address: "mreyes@example.com"}
+	testTo    = &mail.Address{Name: "Dana Whitfield", Address: "dana@example.com"}
+	testEmail = templates.Email{Subject: "Hello", Text: "Hi there.\n", HTML: "<p>Hi there.</p>"}
+)
+
 // testMsg builds a small message to `to` with Message-ID touch-{id}@example.com.
-func testMsg(t testing.TB, id int64, to string) *gomail.Msg {
-	t.Helper()
-	m, err := build(envelope{
+func testMsg(id int64, to string) *gomail.Msg {
+	return build(envelope{
 		id:          MessageID(id, "example.com"),
-		from:        &mail.Address{Name: "Marcus Reyes", Address: "mreyes@example.com"},
+		from:        testFrom,
 		to:          &mail.Address{Address: to},
 		date:        time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC),
 		unsubscribe: "https://crm.example.com/u/token",
-	}, templates.Email{Subject: "Hello", Text: "Hi there.\n", HTML: "<p>Hi there.</p>"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
+	}, testEmail)
 }
 
 func TestSMTPSends(t *testing.T) {
 	srv := smtptest.Start(t)
 	s := newSender(t, srv, nil)
-	if err := s.Send(t.Context(), testMsg(t, 1, "dana@example.com")); err != nil {
+	if err := s.Send(t.Context(), testMsg(1, "dana@example.com")); err != nil {
 		t.Fatal(err)
 	}
 	msgs := srv.Messages()
@@ -84,7 +86,7 @@ func TestSMTPFailures(t *testing.T) {
 			srv := smtptest.Start(t)
 			s := newSender(t, srv, nil)
 			tt.fault(srv)
-			err := s.Send(t.Context(), testMsg(t, 1, "x@example.com"))
+			err := s.Send(t.Context(), testMsg(1, "x@example.com"))
 			if err == nil {
 				t.Fatal("Send succeeded")
 			}
@@ -103,7 +105,7 @@ func TestSMTPFailures(t *testing.T) {
 			}
 			// The connection survives a refused message and carries the next one.
 			srv.Clear()
-			if err := s.Send(t.Context(), testMsg(t, 2, "y@example.com")); err != nil {
+			if err := s.Send(t.Context(), testMsg(2, "y@example.com")); err != nil {
 				t.Fatalf("next message: %v", err)
 			}
 			if tt.name != "421 retries" && srv.Connections() != 1 {
@@ -117,10 +119,10 @@ func TestSMTPDeliveredDespiteResetFailure(t *testing.T) {
 	srv := smtptest.Start(t)
 	s := newSender(t, srv, nil)
 	srv.DropAfterData(1) // the message is accepted, then the RSET after it fails
-	if err := s.Send(t.Context(), testMsg(t, 1, "a@example.com")); err != nil {
+	if err := s.Send(t.Context(), testMsg(1, "a@example.com")); err != nil {
 		t.Fatalf("an accepted message must count as sent: %v", err)
 	}
-	if err := s.Send(t.Context(), testMsg(t, 2, "b@example.com")); err != nil {
+	if err := s.Send(t.Context(), testMsg(2, "b@example.com")); err != nil {
 		t.Fatal(err)
 	}
 	if srv.Count() != 2 || srv.Connections() != 2 {
@@ -131,11 +133,11 @@ func TestSMTPDeliveredDespiteResetFailure(t *testing.T) {
 func TestSMTPStaleConnection(t *testing.T) {
 	srv := smtptest.Start(t)
 	s := newSender(t, srv, nil)
-	if err := s.Send(t.Context(), testMsg(t, 1, "a@example.com")); err != nil {
+	if err := s.Send(t.Context(), testMsg(1, "a@example.com")); err != nil {
 		t.Fatal(err)
 	}
 	srv.DropConnections() // the server's idle timeout
-	if err := s.Send(t.Context(), testMsg(t, 2, "b@example.com")); err != nil {
+	if err := s.Send(t.Context(), testMsg(2, "b@example.com")); err != nil {
 		t.Fatalf("send on a dropped idle connection must redial: %v", err)
 	}
 	if srv.Count() != 2 || srv.Connections() != 2 {
@@ -155,7 +157,7 @@ func TestSMTPDialErrorIsTemporary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = s.Send(t.Context(), testMsg(t, 1, "a@example.com"))
+	err = s.Send(t.Context(), testMsg(1, "a@example.com"))
 	if err == nil || engine.IsPermanent(err) {
 		t.Fatalf("dial error = %v, want a temporary error", err)
 	}
@@ -163,11 +165,11 @@ func TestSMTPDialErrorIsTemporary(t *testing.T) {
 
 func TestSMTPAuth(t *testing.T) {
 	srv := smtptest.Start(t, smtptest.WithAuth("dripline", "s3cret"))
-	if err := newSender(t, srv, nil).Send(t.Context(), testMsg(t, 1, "a@example.com")); err != nil {
+	if err := newSender(t, srv, nil).Send(t.Context(), testMsg(1, "a@example.com")); err != nil {
 		t.Fatalf("with the right password: %v", err)
 	}
 	bad := newSender(t, srv, func(c *Config) { c.Password = "wrong" })
-	err := bad.Send(t.Context(), testMsg(t, 2, "a@example.com"))
+	err := bad.Send(t.Context(), testMsg(2, "a@example.com"))
 	if err == nil || engine.IsPermanent(err) {
 		t.Fatalf("wrong password = %v, want a temporary error", err)
 	}
@@ -180,7 +182,7 @@ func TestSMTPReusesConnections(t *testing.T) {
 	srv := smtptest.Start(t)
 	s := newSender(t, srv, func(c *Config) { c.MaxConns = 3 })
 	for i := range 10 {
-		if err := s.Send(t.Context(), testMsg(t, int64(i), "a@example.com")); err != nil {
+		if err := s.Send(t.Context(), testMsg(int64(i), "a@example.com")); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -190,7 +192,7 @@ func TestSMTPReusesConnections(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make(chan error, 60)
 	for i := range 60 {
-		wg.Go(func() { errs <- s.Send(t.Context(), testMsg(t, int64(100+i), "b@example.com")) })
+		wg.Go(func() { errs <- s.Send(t.Context(), testMsg(int64(100+i), "b@example.com")) })
 	}
 	wg.Wait()
 	close(errs)
@@ -220,7 +222,7 @@ func TestSMTPRateLimiter(t *testing.T) {
 	lim := &countingLimiter{}
 	s := newSender(t, srv, func(c *Config) { c.Limiter = lim })
 	for i := range 5 {
-		if err := s.Send(t.Context(), testMsg(t, int64(i), "a@example.com")); err != nil {
+		if err := s.Send(t.Context(), testMsg(int64(i), "a@example.com")); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -228,7 +230,7 @@ func TestSMTPRateLimiter(t *testing.T) {
 		t.Fatalf("limiter waited %d times for 5 messages", lim.n.Load())
 	}
 	lim.err = context.DeadlineExceeded
-	if err := s.Send(t.Context(), testMsg(t, 9, "a@example.com")); err == nil || engine.IsPermanent(err) {
+	if err := s.Send(t.Context(), testMsg(9, "a@example.com")); err == nil || engine.IsPermanent(err) {
 		t.Fatalf("refused by the limiter: %v, want a temporary error", err)
 	}
 	if srv.Count() != 5 {
@@ -239,10 +241,7 @@ func TestSMTPRateLimiter(t *testing.T) {
 func TestSMTPRateFromConfig(t *testing.T) {
 	srv := smtptest.Start(t)
 	s := newSender(t, srv, func(c *Config) { c.RatePerSecond = 2; c.MaxConns = 3 })
-	lim, ok := s.limit.(interface {
-		Limit() float64
-		Burst() int
-	})
+	lim, ok := s.limit.(*rate.Limiter)
 	if !ok {
 		t.Fatalf("limiter %T", s.limit)
 	}
@@ -256,7 +255,7 @@ func TestSMTPCanceledContext(t *testing.T) {
 	s := newSender(t, srv, nil)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	if err := s.Send(ctx, testMsg(t, 1, "a@example.com")); !errors.Is(err, context.Canceled) {
+	if err := s.Send(ctx, testMsg(1, "a@example.com")); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Send = %v, want context.Canceled", err)
 	}
 	if srv.Count() != 0 {
@@ -264,16 +263,39 @@ func TestSMTPCanceledContext(t *testing.T) {
 	}
 }
 
+func TestSMTPCancelDuringSend(t *testing.T) {
+	srv := smtptest.Start(t)
+	s := newSender(t, srv, nil)
+	reached, release := srv.HoldData(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- s.Send(ctx, testMsg(1, "a@example.com")) }()
+	<-reached // the server has the data and has not answered
+	cancel()
+	err := <-done // returns without waiting for the server or the timeout
+	release()
+	if !errors.Is(err, context.Canceled) || engine.IsPermanent(err) {
+		t.Fatalf("Send = %v, want a temporary error wrapping context.Canceled", err)
+	}
+	// The connection closed under the send is not reused.
+	if err := s.Send(t.Context(), testMsg(2, "b@example.com")); err != nil {
+		t.Fatal(err)
+	}
+	if srv.Connections() != 2 {
+		t.Fatalf("connections = %d, want 2", srv.Connections())
+	}
+}
+
 func TestSMTPClose(t *testing.T) {
 	srv := smtptest.Start(t)
 	s := newSender(t, srv, nil)
-	if err := s.Send(t.Context(), testMsg(t, 1, "a@example.com")); err != nil {
+	if err := s.Send(t.Context(), testMsg(1, "a@example.com")); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Send(t.Context(), testMsg(t, 2, "a@example.com")); err == nil {
+	if err := s.Send(t.Context(), testMsg(2, "a@example.com")); err == nil {
 		t.Fatal("Send after Close succeeded")
 	}
 }

@@ -61,7 +61,7 @@ func FuzzVerify(f *testing.F) {
 				t.Fatalf("Verify(%q) = %q, but re-signing it does not verify", token, got)
 			}
 		}
-		if addr == "" {
+		if addr == "" || len(addr) > 254 { // RFC 5321's longest address; longer tokens are refused
 			return
 		}
 		if got, err := Verify(secret, Sign(secret, addr)); err != nil || got != addr {

@@ -6,10 +6,11 @@
 // that a client reuses its connections.
 //
 // A test can make it refuse mail: with a given code on RCPT or DATA for given
-// addresses (FailRcpt, FailData), for the next n messages (FailNext), or drop
-// the connection right after it accepted a message (DropAfterData), which is
-// what a client sees when the server crashes between accepting the message
-// and answering the next command.
+// addresses (FailRcpt, FailData) or for the next n messages (FailNext). It can
+// drop the connection right after it accepted a message (DropAfterData), which
+// is what a client sees when the server goes away between accepting the
+// message and answering the next command, and drop every open connection
+// (DropConnections), as a server does with idle ones.
 //
 // Nothing in the package sleeps: sending is synchronous, so a message is
 // recorded before the client reads the reply to its DATA. WaitMessages waits

@@ -1,6 +1,9 @@
 package smtptest
 
 import (
+	"sync"
+	"testing"
+
 	"github.com/emersion/go-smtp"
 )
 
@@ -19,7 +22,15 @@ type faults struct {
 	data      map[string]int // address → code on every DATA
 	nextRcpt  counted
 	nextData  counted
-	dropAfter int // connections to drop right after accepting a message
+	dropAfter int   // connections to drop right after accepting a message
+	hold      *hold // the next DATA waits for the test
+}
+
+// hold stops one DATA until the test releases it.
+type hold struct {
+	reached chan struct{}
+	release chan struct{}
+	once    sync.Once
 }
 
 // counted is a code to answer a number of times.
@@ -71,6 +82,29 @@ func (s *Server) DropAfterData(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults.dropAfter = n
+}
+
+// HoldData makes the next message wait, after its data arrived and before
+// the server answers, until release is called; reached is closed once it
+// waits. A test uses it to act while a client is inside a send. Release is
+// also called when the test ends.
+func (s *Server) HoldData(tb testing.TB) (reached <-chan struct{}, release func()) {
+	h := &hold{reached: make(chan struct{}), release: make(chan struct{})}
+	release = func() { h.once.Do(func() { close(h.release) }) }
+	tb.Cleanup(release)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults.hold = h
+	return h.reached, release
+}
+
+// takeHold returns the pending hold, if any, and clears it.
+func (s *Server) takeHold() *hold {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	h := s.faults.hold
+	s.faults.hold = nil
+	return h
 }
 
 // Clear removes every fault.

@@ -73,6 +73,10 @@ func (s *session) Data(r io.Reader) error {
 	if err != nil {
 		return fmt.Errorf("read data: %w", err)
 	}
+	if h := s.s.takeHold(); h != nil {
+		close(h.reached)
+		<-h.release
+	}
 	if err := s.s.dataFault(s.to); err != nil {
 		return err
 	}
