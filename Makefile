@@ -26,7 +26,7 @@ bench: services
 
 ## fuzz: each fuzz target for 20 seconds
 fuzz:
-	$(GO) test ./tracks -run XXX -fuzz FuzzParseDuration -fuzztime 20s
-	$(GO) test ./tracks -run XXX -fuzz FuzzParse$$ -fuzztime 20s
+	$(GO) test ./tracks -run XXX -fuzz '^FuzzParseDuration$$' -fuzztime 20s
+	$(GO) test ./tracks -run XXX -fuzz '^FuzzParse$$' -fuzztime 20s
 	$(GO) test ./internal/csvio -run XXX -fuzz FuzzParseContacts -fuzztime 20s
 	$(GO) test ./internal/csvio -run XXX -fuzz FuzzParseEvents -fuzztime 20s

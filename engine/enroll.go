@@ -180,7 +180,7 @@ func (e *Engine) end(ctx context.Context, tx Tx, en Enrollment, state Enrollment
 
 // enroll puts a contact on the current version of a track unless an open
 // enrollment exists or the re-enrollment policy forbids it. An empty policy
-// (chaining through `then:`) only checks for an open enrollment.
+// (chaining through `then:`) only checks for an open enrollment, as after-end does.
 func (e *Engine) enroll(ctx context.Context, tx Tx, c Contact, trackID string, anchor time.Time, policy tracks.Reenroll) (bool, error) {
 	t, version, err := e.currentTrack(trackID)
 	if err != nil {
@@ -215,7 +215,7 @@ func mayEnroll(past []Enrollment, policy tracks.Reenroll) bool {
 		return false
 	}
 	switch policy {
-	case "":
+	case "", tracks.ReenrollAfterEnd:
 		return true
 	case tracks.ReenrollAfterExit:
 		return past[0].State == EnrollmentExited

@@ -27,12 +27,15 @@ func FuzzParseDuration(f *testing.F) {
 }
 
 func FuzzParse(f *testing.F) {
-	files, err := filepath.Glob("testdata/*.yaml")
-	if err != nil {
-		f.Fatal(err)
+	var files []string
+	for _, pattern := range []string{"testdata/*.yaml", "testdata/good/*.yaml", "library/*.yaml"} {
+		matches, err := filepath.Glob(pattern)
+		if err != nil {
+			f.Fatal(err)
+		}
+		files = append(files, matches...)
 	}
-	good, _ := filepath.Glob("testdata/good/*.yaml")
-	for _, file := range append(files, good...) {
+	for _, file := range files {
 		src, err := os.ReadFile(file)
 		if err != nil {
 			f.Fatal(err)

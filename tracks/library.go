@@ -11,6 +11,12 @@ type Options struct {
 	// TemplateExists reports whether a template of the channel (email or
 	// letter) exists under name. Nil: templates are not checked.
 	TemplateExists func(ch Channel, name string) bool
+
+	// CheckText checks the text of a call or task subject or notes, a Go
+	// template, for example by rendering it against sample data, so that a
+	// misspelled merge field is found before a touch falls due. Its error is
+	// reported at the text's position. Nil: only the syntax is checked.
+	CheckText func(text string) error
 }
 
 // Library is a checked set of tracks: ids are unique, every `then:` names a
@@ -51,6 +57,9 @@ func newLibrary(ts []*Track, opts Options, partial bool) (*Library, ErrorList) {
 	l.checkThen(&errs, partial)
 	if opts.TemplateExists != nil {
 		l.checkTemplates(&errs, opts.TemplateExists)
+	}
+	if opts.CheckText != nil {
+		l.checkTexts(&errs, opts.CheckText)
 	}
 	return l, errs
 }
@@ -107,6 +116,24 @@ func (l *Library) checkTemplates(errs *ErrorList, exists func(Channel, string) b
 			}
 			errs.add(t.where(s.templatePos), "step %q: %s.template: unknown %s template %q: expected the name of an existing %s template",
 				s.ID, s.Channel, s.Channel, s.Action.Template, s.Channel)
+		}
+	}
+}
+
+func (l *Library) checkTexts(errs *ErrorList, check func(string) error) {
+	for _, t := range l.tracks {
+		for _, s := range t.Steps {
+			for _, f := range []struct {
+				key, text string
+				pos       Pos
+			}{{"subject", s.Action.Subject, s.subjectPos}, {"notes", s.Action.Notes, s.notesPos}} {
+				if f.text == "" {
+					continue
+				}
+				if err := check(f.text); err != nil {
+					errs.add(t.where(f.pos), "step %q: %s.%s: %v", s.ID, s.Channel, f.key, err)
+				}
+			}
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package tracks
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -67,6 +68,10 @@ func TestLoadFilesBad(t *testing.T) {
 			`testdata/lib/ok/general-interest.yaml:7:24: step "hello": email.template: unknown email template "gi-welcome": expected the name of an existing email template`,
 			`testdata/lib/ok/industry-legal.yaml:10:25: step "card": letter.template: unknown letter template "industry-legal-card": expected the name of an existing letter template`,
 		}},
+		{"texts", []string{"testdata/lib/texts"}, Options{CheckText: checkText}, []string{
+			`testdata/lib/texts/calls.yaml:6:22: step "intro": call.subject: no field Frist`,
+			`testdata/lib/texts/calls.yaml:11:14: step "follow-up": task.notes: no field Frist`,
+		}},
 		{"missing paths", []string{"testdata/lib/nope", empty}, Options{}, []string{
 			empty + `: no track files: expected *.yaml or *.yml files in the folder`,
 			`testdata/lib/nope: cannot read: no such file or directory`,
@@ -93,6 +98,13 @@ func TestLoadFilesBad(t *testing.T) {
 			}
 		})
 	}
+}
+
+func checkText(text string) error {
+	if strings.Contains(text, ".Frist") {
+		return errors.New("no field Frist")
+	}
+	return nil
 }
 
 func TestNewLibraryBuiltInCode(t *testing.T) {

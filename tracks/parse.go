@@ -17,7 +17,7 @@ var (
 		string(KindLostSale), string(KindAfterSale), string(KindCustom),
 	}
 	anchors   = []string{string(AnchorEnrolled), string(AnchorEvent)}
-	reenrolls = []string{string(ReenrollNever), string(ReenrollAfterExit)}
+	reenrolls = []string{string(ReenrollNever), string(ReenrollAfterExit), string(ReenrollAfterEnd)}
 	statuses  = []string{"suspect", "prospect", "customer"}
 
 	// contactFields are the contact.NAME fields enroll.if may test.
@@ -137,8 +137,9 @@ func (p *parser) events(n *yaml.Node, what string, exit bool) []string {
 	for i, name := range names {
 		switch {
 		case exit && name == EventManual:
+			exits := slices.DeleteFunc(slices.Clone(Events), func(e string) bool { return e == EventManual })
 			p.errorf(nodes[i], "%s: %q only enrolls and cannot end an enrollment: expected one of %s",
-				what, name, strings.Join(Events[1:], ", "))
+				what, name, strings.Join(exits, ", "))
 		case !slices.Contains(Events, name):
 			p.errorf(nodes[i], "%s: unknown event %q: expected one of %s", what, name, strings.Join(Events, ", "))
 		case slices.Contains(out, name):

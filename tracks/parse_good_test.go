@@ -42,7 +42,7 @@ func TestParseDesignExample(t *testing.T) {
 	tr := parseFile(t, "testdata/good/design-example.yaml")
 	tr.Source, tr.Hash = nil, ""
 	for i := range tr.Steps {
-		tr.Steps[i].templatePos = Pos{}
+		tr.Steps[i].templatePos, tr.Steps[i].subjectPos, tr.Steps[i].notesPos = Pos{}, Pos{}, Pos{}
 	}
 	file := "testdata/good/design-example.yaml"
 	want := &Track{

@@ -121,52 +121,47 @@ func (p *parser) action(s *Step, n *yaml.Node, m map[string]*yaml.Node, label st
 			continue
 		}
 		s.Channel = ch
-		s.Action, s.templatePos = p.actionFields(ch, v, label)
+		p.actionFields(s, ch, v, label)
 	}
 	if len(found) == 0 {
 		p.errorf(n, "%s: missing action: expected one of email, letter, call or task", label)
 	}
 }
 
-func (p *parser) actionFields(ch Channel, n *yaml.Node, label string) (Action, Pos) {
-	var a Action
-	var tmplPos Pos
+func (p *parser) actionFields(s *Step, ch Channel, n *yaml.Node, label string) {
+	a := &s.Action
 	what := label + " " + string(ch)
 	m, ok := p.mapping(n, what, actionKeys[ch]...)
 	if !ok {
 		if isNull(n) {
 			p.errorf(n, "%s is empty: expected a mapping with keys %s", what, strings.Join(actionKeys[ch], ", "))
 		}
-		return a, tmplPos
+		return
 	}
 	if v, ok := m["activity"]; ok {
 		a.Activity = p.str(v, what+".activity")
 	}
-	switch ch {
-	case ChannelEmail, ChannelLetter:
+	if ch == ChannelEmail || ch == ChannelLetter {
 		a.Template = p.required(m, n, "template", what, "the name of "+article(ch)+" template")
-		if v, ok := m["template"]; ok {
-			tmplPos = p.pos(v)
-		}
+		s.templatePos = p.posOf(m["template"])
 		if v, ok := m["from"]; ok {
 			a.From = p.address(v, what+".from")
 		}
-	default:
-		a.Assign = "owner"
-		if v, ok := m["assign"]; ok {
-			a.Assign = p.str(v, what+".assign")
-			if a.Assign == "" {
-				p.errorf(v, "%s.assign is empty: expected owner or a rep's username", what)
-			}
-		}
-		a.Subject = p.required(m, n, "subject", what, "the subject of the "+string(ch))
-		p.template(m["subject"], what+".subject", a.Subject)
-		if v, ok := m["notes"]; ok {
-			a.Notes = p.str(v, what+".notes")
-			p.template(v, what+".notes", a.Notes)
+		return
+	}
+	a.Assign = "owner"
+	if v, ok := m["assign"]; ok {
+		a.Assign = p.str(v, what+".assign")
+		if a.Assign == "" {
+			p.errorf(v, "%s.assign is empty: expected owner or a rep's username", what)
 		}
 	}
-	return a, tmplPos
+	a.Subject = p.required(m, n, "subject", what, "the subject of the "+string(ch))
+	s.subjectPos = p.template(m["subject"], what+".subject", a.Subject)
+	if v, ok := m["notes"]; ok {
+		a.Notes = p.str(v, what+".notes")
+		s.notesPos = p.template(v, what+".notes", a.Notes)
+	}
 }
 
 // address checks an email from: address such as "Ann Lee <ann@example.com>".
@@ -180,11 +175,12 @@ func (p *parser) address(n *yaml.Node, what string) string {
 
 var templateErrPrefix = regexp.MustCompile(`^template: [^:]*:\d+: `)
 
-// template checks that text parses as a Go template. Functions are not
-// checked: the templates package decides which exist.
-func (p *parser) template(n *yaml.Node, what, text string) {
-	if n == nil || !strings.Contains(text, "{{") {
-		return
+// template checks that text parses as a Go template and returns the
+// position of n. Functions are not checked: the templates package decides
+// which exist.
+func (p *parser) template(n *yaml.Node, what, text string) Pos {
+	if n == nil {
+		return Pos{}
 	}
 	tree := parse.New(what)
 	tree.Mode = parse.SkipFuncCheck
@@ -192,6 +188,7 @@ func (p *parser) template(n *yaml.Node, what, text string) {
 		p.errorf(n, "%s: not a valid template: %s: expected Go template syntax such as {{.Contact.FirstName}}",
 			what, templateErrPrefix.ReplaceAllString(err.Error(), ""))
 	}
+	return p.pos(n)
 }
 
 // article returns the channel with "a" or "an" before it.

@@ -46,7 +46,7 @@ var badTracks = []struct {
 	{"bad-enums.bad.yaml", []string{
 		`:3:7: kind: unknown value "newsletter": expected one of general-interest, industry, value-add, event, lost-sale, after-sale, custom`,
 		`:4:9: anchor: unknown value "signup": expected one of enrolled, event`,
-		`:6:13: enroll.reenroll: unknown value "always": expected one of never, after-exit`,
+		`:6:13: enroll.reenroll: unknown value "always": expected one of never, after-exit, after-end`,
 	}},
 	{"bad-events.bad.yaml", []string{
 		`:4:8: enroll.on: unknown event "contact.create": expected one of manual, contact.created, contact.updated, contact.unsubscribed, contact.bounced, contact.birthday, opportunity.created, opportunity.won, opportunity.lost, sale.closed, event.attended, service.due, service.completed`,

@@ -43,6 +43,7 @@ type Reenroll string
 const (
 	ReenrollNever     Reenroll = "never"      // at most one enrollment per contact, ever (default)
 	ReenrollAfterExit Reenroll = "after-exit" // again once an exit event ended the previous one
+	ReenrollAfterEnd  Reenroll = "after-end"  // again once the previous one ended in any way (birthdays, repeat sales)
 )
 
 // TimeZoneContact is the window.timezone value that means "the contact's own zone".
@@ -118,7 +119,7 @@ type Window struct {
 	Start    int     // minutes after local midnight, inclusive
 	End      int     // minutes after local midnight, exclusive
 	TimeZone string  // TimeZoneContact or an IANA zone name
-	Fallback string  // IANA zone used when the contact has none
+	Fallback string  // IANA zone used when the contact has none; UTC when the track names none
 }
 
 // Step is one timed touch of a track.
@@ -130,7 +131,7 @@ type Step struct {
 	Action  Action
 	Pos     Pos
 
-	templatePos Pos // where action.template was written, for library errors
+	templatePos, subjectPos, notesPos Pos // where the action's fields were written, for library errors
 }
 
 // Action is what a step does. Which fields apply depends on the channel.

@@ -20,11 +20,19 @@ type parser struct {
 
 func (p *parser) pos(n *yaml.Node) Pos { return Pos{File: p.file, Line: n.Line, Col: n.Column} }
 
+// posOf returns the position of n, or the zero Pos for nil.
+func (p *parser) posOf(n *yaml.Node) Pos {
+	if n == nil {
+		return Pos{}
+	}
+	return p.pos(n)
+}
+
 func (p *parser) errorf(n *yaml.Node, format string, args ...any) {
 	p.errs.add(p.pos(n), format, args...)
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+var yamlLine = regexp.MustCompile(`(?s)^yaml: line (\d+): (.*)$`)
 
 // document decodes src and returns its root node, or nil after reporting why
 // there is none. yaml.v3 reports only the line of a syntax error, so such
@@ -82,8 +90,9 @@ func describe(n *yaml.Node) string {
 		return "a list"
 	case n.Kind != yaml.ScalarNode || isNull(n):
 		return "nothing"
-	case len(n.Value) > 40:
-		return strconv.Quote(n.Value[:37] + "...")
+	}
+	if r := []rune(n.Value); len(r) > 40 {
+		return strconv.Quote(string(r[:37]) + "...")
 	}
 	return strconv.Quote(n.Value)
 }

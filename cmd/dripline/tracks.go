@@ -117,14 +117,7 @@ func tracksValidate(f tracksFlags, paths []string, stdout, _ io.Writer) error {
 	var opts tracks.Options
 	set, tmplErr := templates.Load(*f.templates)
 	if tmplErr == nil {
-		opts.TemplateExists = func(ch tracks.Channel, name string) bool { return set.Has(templates.Kind(ch), name) }
-		opts.CheckText = func(text string) error {
-			_, err := templates.RenderText("text", text, templates.Sample())
-			if e, ok := errors.AsType[*templates.Error](err); ok {
-				return errors.New(e.Msg) // the track's position says where
-			}
-			return err
-		}
+		opts = libraryOptions(set)
 	}
 	var lib *tracks.Library
 	var err error

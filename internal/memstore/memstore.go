@@ -222,6 +222,8 @@ func (s *Store) mayEnroll(contactID int64, trackID, policy string) bool {
 		return false
 	case policy == "after-exit":
 		return last.State == engine.EnrollmentExited
+	case policy == "after-end":
+		return true
 	default:
 		return false
 	}
