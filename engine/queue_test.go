@@ -17,7 +17,7 @@ import (
 
 // setupQueue is a fixture whose scheduler hands touches to asynq on a Redis
 // database of the test's own.
-func setupQueue(t *testing.T) (*fixture, asynq.RedisClientOpt) {
+func setupQueue(t testing.TB) (*fixture, asynq.RedisClientOpt) {
 	t.Helper()
 	opt, _ := redistest.New(t)
 	q, err := queue.New(opt, queue.Config{})

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/clock"
 	"github.com/dripline/dripline/internal/pgtest"
@@ -19,7 +21,7 @@ var start = time.Date(2026, 1, 5, 17, 0, 0, 0, time.UTC)
 
 // fixture is an engine on a fresh PostgreSQL database and a virtual clock.
 type fixture struct {
-	t     *testing.T
+	t     testing.TB
 	ctx   context.Context
 	store *postgres.Store
 	clock *clock.Virtual
@@ -29,15 +31,20 @@ type fixture struct {
 
 // setup builds a fixture with the tracks and templates in testdata and the
 // given channels added to the built-in call and task channels.
-func setup(t *testing.T, extra map[tracks.Channel]engine.Channel) *fixture {
+func setup(t testing.TB, extra map[tracks.Channel]engine.Channel) *fixture {
 	return setupWith(t, extra, nil)
 }
 
 // setupWith is setup with a queue for the scheduler.
-func setupWith(t *testing.T, extra map[tracks.Channel]engine.Channel, q engine.Queue) *fixture {
+func setupWith(t testing.TB, extra map[tracks.Channel]engine.Channel, q engine.Queue) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	store := postgres.New(pgtest.New(t))
+	pool, err := pgxpool.New(ctx, pgtest.URL(t)+"&pool_max_conns=40")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	store := postgres.New(pool)
 	set, err := templates.Load("testdata/templates")
 	if err != nil {
 		t.Fatal(err)
@@ -156,7 +163,7 @@ func (f *fixture) count(query string, args ...any) int {
 	return n
 }
 
-func mustRead(t *testing.T, path string) []byte {
+func mustRead(t testing.TB, path string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {

@@ -16,6 +16,7 @@ type job struct {
 	step       tracks.Step
 	contact    Contact
 	rep        Rep
+	suppressed string // why the contact's address may not be emailed, for email steps
 }
 
 // Process carries out one touch; the queue's workers call it with the touch id.
@@ -44,10 +45,7 @@ func (e *Engine) Process(ctx context.Context, id int64) error {
 	default:
 		return e.finish(ctx, j, TouchCanceled, "enrollment "+string(j.enrollment.State), nil)
 	}
-	if reason, err := e.skipReason(ctx, j); err != nil || reason != "" {
-		if err != nil {
-			return e.retry(ctx, j.touch, err)
-		}
+	if reason := skipReason(j); reason != "" {
 		return e.finish(ctx, j, TouchSkipped, reason, nil)
 	}
 	ch, ok := e.cfg.Channels[j.step.Channel]
@@ -82,7 +80,12 @@ func (e *Engine) load(ctx context.Context, t Touch) (job, error) {
 			return fmt.Errorf("track %s v%d has no step %d", t.TrackID, t.TrackVersion, t.StepIndex)
 		}
 		j.step = j.track.Steps[t.StepIndex]
-		j.rep, err = e.assignee(ctx, tx, j.step, j.contact)
+		if j.rep, err = e.assignee(ctx, tx, j.step, j.contact); err != nil {
+			return err
+		}
+		if j.step.Channel == tracks.ChannelEmail && j.contact.Email != "" {
+			j.suppressed, err = tx.Suppressed(ctx, j.contact.Email)
+		}
 		return err
 	})
 	if err != nil {
@@ -107,28 +110,21 @@ func (e *Engine) assignee(ctx context.Context, tx Tx, s tracks.Step, c Contact) 
 }
 
 // skipReason says why a touch must not go out to this contact, or "".
-func (e *Engine) skipReason(ctx context.Context, j job) (string, error) {
+func skipReason(j job) string {
 	switch j.step.Channel {
 	case tracks.ChannelEmail:
 		if j.contact.Email == "" {
-			return "no email address", nil
+			return "no email address"
 		}
-		var why string
-		err := e.cfg.Store.Tx(ctx, func(tx Tx) error {
-			var err error
-			why, err = tx.Suppressed(ctx, j.contact.Email)
-			return err
-		})
-		if why != "" {
-			why = "suppressed: " + why
+		if j.suppressed != "" {
+			return "suppressed: " + j.suppressed
 		}
-		return why, err
 	case tracks.ChannelLetter:
 		if j.contact.Street == "" || j.contact.City == "" {
-			return "no postal address", nil
+			return "no postal address"
 		}
 	}
-	return "", nil
+	return ""
 }
 
 // fail ends a touch as failed when err is permanent or its attempts are used

@@ -65,12 +65,20 @@ func (s *Store) dispatch(ctx context.Context, file string, jobs []eventJob, res 
 		res.Exited += o.Exited
 		res.Errors = append(res.Errors, o.Errors...)
 	}
+	for _, err := range fatal {
+		if err != nil && !errors.Is(err, context.Canceled) {
+			return err // the others stopped because of this one
+		}
+	}
 	return errors.Join(fatal...)
 }
 
 // dispatchPart hands one worker's events to the sink in order.
 func (s *Store) dispatchPart(ctx context.Context, file string, jobs []eventJob, out *ImportResult) error {
 	for _, j := range jobs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		r, err := s.emit(ctx, j.ev)
 		if err != nil && j.line > 0 && ctx.Err() == nil &&
 			(errors.Is(err, engine.ErrNotFound) || errors.Is(err, engine.ErrConflict)) {

@@ -12,6 +12,7 @@ type ValidationError struct {
 	Message string
 }
 
+// Error says which field is bad and why.
 func (e *ValidationError) Error() string { return e.Field + ": " + e.Message }
 
 // invalid returns a *ValidationError for field.

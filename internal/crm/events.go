@@ -2,10 +2,8 @@ package crm
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -17,21 +15,18 @@ import (
 
 // EventFields is a CRM event as a user sends it.
 type EventFields struct {
-	Contact string      `json:"contact"` // a contact reference
-	Event   string      `json:"event"`   // an event name (tracks.Events)
-	At      string      `json:"at"`      // RFC 3339; default now
-	Track   string      `json:"track"`   // the track a manual event enrolls on
-	Amount  json.Number `json:"amount"`  // a plain decimal number, or empty
-	Item    string      `json:"item"`
+	Contact string  `json:"contact"` // a contact reference
+	Event   string  `json:"event"`   // an event name (tracks.Events)
+	At      string  `json:"at"`      // RFC 3339; default now
+	Track   string  `json:"track"`   // the track a manual event enrolls on
+	Amount  Decimal `json:"amount"`  // a plain decimal number, or empty
+	Item    string  `json:"item"`
 }
-
-// decimal is a plain decimal number, as amounts and revenue are written.
-var decimal = regexp.MustCompile(`^-?[0-9]{1,12}(\.[0-9]{1,2})?$`)
 
 // SendEvent checks an event and hands it to the engine.
 func (s *Store) SendEvent(ctx context.Context, f EventFields) (engine.EventResult, error) {
 	ev := engine.Event{Name: strings.TrimSpace(f.Event), Track: strings.TrimSpace(f.Track),
-		Amount: f.Amount.String(), Item: strings.TrimSpace(f.Item)}
+		Amount: strings.TrimSpace(string(f.Amount)), Item: strings.TrimSpace(f.Item)}
 	if !slices.Contains(tracks.Events, ev.Name) {
 		return engine.EventResult{}, invalid("event", "%q: want one of %s", ev.Name, strings.Join(tracks.Events, ", "))
 	}

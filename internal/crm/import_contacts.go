@@ -28,7 +28,8 @@ const batchSize = 1000
 // winning. Owners are reps' usernames, created when unknown.
 //
 // After the commit every new contact gets contact.created and every changed
-// one contact.updated through the sink, several contacts at a time.
+// one contact.updated through the sink, several contacts at a time, even
+// when ctx is canceled meanwhile.
 func (s *Store) Import(ctx context.Context, file string, r io.Reader) (ImportResult, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
@@ -60,7 +61,8 @@ func (s *Store) Import(ctx context.Context, file string, r io.Reader) (ImportRes
 	for _, id := range updated {
 		jobs = append(jobs, eventJob{ev: engine.Event{ContactID: id, Name: tracks.EventContactUpdated}})
 	}
-	if err := s.dispatch(ctx, file, jobs, &res); err != nil {
+	// The rows are in: their events follow even if the caller gives up.
+	if err := s.dispatch(context.WithoutCancel(ctx), file, jobs, &res); err != nil {
 		return res, fmt.Errorf("import %s: %w", file, err)
 	}
 	return res, nil

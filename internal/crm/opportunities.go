@@ -2,7 +2,6 @@ package crm
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -33,7 +32,7 @@ type Opportunity struct {
 	Revenue    string    `json:"revenue"` // decimal
 	Campaign   string    `json:"campaign"`
 	CloseDate  string    `json:"close_date,omitempty"` // YYYY-MM-DD
-	Owner      string    `json:"owner"`               // a rep's username
+	Owner      string    `json:"owner"`                // a rep's username
 	CreatedAt  time.Time `json:"created_at"`
 	UpdatedAt  time.Time `json:"updated_at"`
 }
@@ -41,16 +40,16 @@ type Opportunity struct {
 // OpportunityFields is an opportunity as a user enters it. On create a nil
 // field takes its default; on update only the non-nil fields change.
 type OpportunityFields struct {
-	Contact    *string      `json:"contact"` // a contact reference; required on create
-	Name       *string      `json:"name"`    // required on create
-	Type       *string      `json:"type"`
-	Stage      *string      `json:"stage"`
-	Status     *string      `json:"status"`      // Open (default), Won or Lost
-	LostReason *string      `json:"lost_reason"` // only for Lost
-	Revenue    *json.Number `json:"revenue"`
-	Campaign   *string      `json:"campaign"`   // a campaign's name, created if unknown
-	CloseDate  *string      `json:"close_date"` // YYYY-MM-DD, "" to clear
-	Owner      *string      `json:"owner"`      // an existing rep; default the contact's owner
+	Contact    *string  `json:"contact"` // a contact reference; required on create
+	Name       *string  `json:"name"`    // required on create
+	Type       *string  `json:"type"`
+	Stage      *string  `json:"stage"`
+	Status     *string  `json:"status"`      // Open (default), Won or Lost
+	LostReason *string  `json:"lost_reason"` // only for Lost
+	Revenue    *Decimal `json:"revenue"`
+	Campaign   *string  `json:"campaign"`   // a campaign's name, created if unknown
+	CloseDate  *string  `json:"close_date"` // YYYY-MM-DD, "" to clear
+	Owner      *string  `json:"owner"`      // an existing rep; default the contact's owner
 }
 
 const opportunitySelect = `SELECT o.id, coalesce(o.contact_id, 0), coalesce(c.external_id, c.email, ''),
@@ -61,7 +60,7 @@ const opportunitySelect = `SELECT o.id, coalesce(o.contact_id, 0), coalesce(c.ex
 
 func scanOpportunity(row pgx.Row) (Opportunity, error) {
 	var (
-		o     Opportunity
+		o         Opportunity
 		closeDate pgtype.Date
 	)
 	err := row.Scan(&o.ID, &o.ContactID, &o.Contact, &o.Name, &o.Type, &o.Stage, &o.Status,
@@ -204,7 +203,7 @@ func (f OpportunityFields) apply(o *Opportunity) error {
 		o.Status = statusName(*f.Status)
 	}
 	if f.Revenue != nil {
-		o.Revenue = f.Revenue.String()
+		o.Revenue = strings.TrimSpace(string(*f.Revenue))
 	}
 	if f.Status != nil && o.Status != OpportunityLost && f.LostReason == nil {
 		o.LostReason = ""

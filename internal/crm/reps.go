@@ -108,8 +108,8 @@ func (s *Store) ListReps(ctx context.Context) ([]engine.Rep, error) {
 // rep finds a rep by username, or by numeric id. An unknown one wraps
 // engine.ErrNotFound.
 func (s *Store) rep(ctx context.Context, ref string) (engine.Rep, error) {
-	r, err := scanRep(s.pool.QueryRow(ctx, `SELECT `+repColumns+` FROM reps WHERE username = $1
-		UNION ALL SELECT `+repColumns+` FROM reps WHERE id = $2 LIMIT 1`, ref, numericID(ref)))
+	r, err := scanRep(s.pool.QueryRow(ctx, `SELECT `+repColumns+` FROM reps WHERE username = $1 OR id = $2
+		ORDER BY username = $1 DESC LIMIT 1`, ref, numericID(ref)))
 	if err != nil {
 		return engine.Rep{}, fmt.Errorf("rep %q: %w", ref, notFound(err))
 	}

@@ -2,7 +2,6 @@ package crm
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -25,12 +24,12 @@ type Sale struct {
 
 // SaleFields is a sale as a user enters it.
 type SaleFields struct {
-	Contact       string      `json:"contact"` // a contact reference; required
-	OpportunityID int64       `json:"opportunity_id"`
-	Amount        json.Number `json:"amount"` // a plain decimal number; default 0
-	Item          string      `json:"item"`
-	SoldAt        string      `json:"sold_at"` // RFC 3339; default now
-	Rep           string      `json:"rep"`     // an existing rep; default the contact's owner
+	Contact       string  `json:"contact"` // a contact reference; required
+	OpportunityID int64   `json:"opportunity_id"`
+	Amount        Decimal `json:"amount"` // a plain decimal number; default 0
+	Item          string  `json:"item"`
+	SoldAt        string  `json:"sold_at"` // RFC 3339; default now
+	Rep           string  `json:"rep"`     // an existing rep; default the contact's owner
 }
 
 // CreateSale records a sale and makes its contact a customer, then sends
@@ -77,7 +76,7 @@ func (s *Store) CreateSale(ctx context.Context, f SaleFields) (Sale, error) {
 
 // sale checks the fields that need no database and fills the defaults.
 func (f SaleFields) sale(now time.Time) (Sale, error) {
-	sale := Sale{OpportunityID: f.OpportunityID, Amount: f.Amount.String(), Item: strings.TrimSpace(f.Item),
+	sale := Sale{OpportunityID: f.OpportunityID, Amount: strings.TrimSpace(string(f.Amount)), Item: strings.TrimSpace(f.Item),
 		SoldAt: now, Rep: strings.TrimSpace(f.Rep)}
 	if strings.TrimSpace(f.Contact) == "" {
 		return sale, invalid("contact", "is required")

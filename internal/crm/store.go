@@ -11,7 +11,6 @@ import (
 	"github.com/dripline/dripline/tracks"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -91,6 +90,7 @@ func afterSaleTracks(lib *tracks.Library) []string {
 // wallClock is the default Clock.
 type wallClock struct{}
 
+// Now returns the wall-clock time.
 func (wallClock) Now() time.Time { return time.Now() }
 
 // now reads the store's clock in UTC.
@@ -127,22 +127,6 @@ func uniqueViolation(err error, constraint string) bool {
 	return errors.As(err, &pe) && pe.Code == "23505" && pe.ConstraintName == constraint
 }
 
-// timeOf reads a nullable timestamp: the zero time when NULL, else in UTC.
-func timeOf(ts pgtype.Timestamptz) time.Time {
-	if !ts.Valid {
-		return time.Time{}
-	}
-	return ts.Time.UTC()
-}
-
-// nullTime stores the zero time as NULL.
-func nullTime(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	return &t
-}
-
 // nullID stores a zero id as NULL.
 func nullID(id int64) *int64 {
 	if id == 0 {
@@ -157,4 +141,12 @@ func nullText(s string) *string {
 		return nil
 	}
 	return &s
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.pool.Ping(ctx); err != nil {
+		return fmt.Errorf("ping database: %w", err)
+	}
+	return nil
 }

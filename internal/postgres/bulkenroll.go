@@ -7,33 +7,32 @@ import (
 
 	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/tracks"
+	"github.com/jackc/pgx/v5"
 )
 
 // bulkEnrollSQL enrolls every input row the rules allow and schedules its
-// first touch, in one statement. Per (contact, track) only the first row
-// counts. The latest enrollment (by start) decides: none → enroll; open →
-// skip; ended → enroll when the policy is "" (chaining), or "after-exit" and
-// it exited; "never" → skip. ON CONFLICT on the one-open-enrollment index
-// covers enrollments that a concurrent transaction creates.
+// first touch, in one statement. The latest enrollment (by start) on the
+// track decides: none → enroll; open → skip; ended → enroll when the policy
+// is "" (chaining) or "after-end", or "after-exit" and it exited; "never" → skip. ON
+// CONFLICT on the one-open-enrollment index covers enrollments that a
+// concurrent transaction creates.
 const bulkEnrollSQL = `WITH input AS (
 	SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::timestamptz[],
 		$6::timestamptz[], $7::text[], $8::int[], $9::text[], $10::text[], $11::timestamptz[], $12::text[])
-		WITH ORDINALITY AS i(contact_id, track_id, track_version, state, anchor, started_at,
-			reenroll, step_index, step_id, channel, due, touch_state, ord)
-), first_of_pair AS (
-	SELECT DISTINCT ON (contact_id, track_id) * FROM input ORDER BY contact_id, track_id, ord
+		AS i(contact_id, track_id, track_version, state, anchor, started_at,
+			reenroll, step_index, step_id, channel, due, touch_state)
 ), allowed AS (
-	SELECT f.* FROM first_of_pair f
+	SELECT i.* FROM input i
 	LEFT JOIN LATERAL (
 		SELECT e.state FROM enrollments e
-		WHERE e.contact_id = f.contact_id AND e.track_id = f.track_id
+		WHERE e.contact_id = i.contact_id AND e.track_id = i.track_id
 		ORDER BY e.started_at DESC, e.id DESC LIMIT 1) latest ON true
 	WHERE latest.state IS NULL
 	   OR (latest.state NOT IN ('active', 'paused')
-	       AND (f.reenroll = '' OR (f.reenroll = 'after-exit' AND latest.state = 'exited')))
+	       AND (i.reenroll IN ('', 'after-end') OR (i.reenroll = 'after-exit' AND latest.state = 'exited')))
 ), ins AS (
 	INSERT INTO enrollments (contact_id, track_id, track_version, state, anchor, started_at)
-	SELECT contact_id, track_id, track_version, state, anchor, started_at FROM allowed ORDER BY ord
+	SELECT contact_id, track_id, track_version, state, anchor, started_at FROM allowed
 	ON CONFLICT (contact_id, track_id) WHERE state IN ('active', 'paused') DO NOTHING
 	RETURNING id, contact_id, track_id
 ), first_touches AS (
@@ -45,6 +44,10 @@ const bulkEnrollSQL = `WITH input AS (
 )
 SELECT count(*) FROM ins`
 
+// bulkChunk is how many entries go in one statement: small enough that the
+// server keeps each statement's rows in memory (work_mem).
+const bulkChunk = 10_000
+
 // bulkColumns holds BulkEnroll's input as one array per column.
 type bulkColumns struct {
 	contactID                   []int64
@@ -54,59 +57,101 @@ type bulkColumns struct {
 	stepID, channel, touchState []string
 }
 
-// BulkEnroll creates each enrollment with its first touch in one statement,
-// skipping those the rules refuse: an open enrollment on the track exists, or
-// the latest one ended and the policy (Reenroll) forbids a new one: "never"
-// always, "after-exit" unless it exited; "" (chaining) allows it. Only the
-// first of several entries for one contact and track counts. It returns how
-// many enrollments it created.
+// BulkEnroll creates each enrollment with its first touch, skipping those the
+// rules refuse: an open enrollment on the track exists, or the latest one
+// ended and the policy (Reenroll) forbids a new one: "never" always,
+// "after-exit" unless it exited; "" (chaining) allows it. Only the first of
+// several entries for one contact and track counts. Everything happens in one
+// transaction and one round trip, a statement per 10,000 entries. It returns
+// how many enrollments it created.
 func (s *Store) BulkEnroll(ctx context.Context, es []engine.NewEnrollment) (int, error) {
-	if len(es) == 0 {
-		return 0, nil
-	}
-	cols, err := columnsOf(es)
+	chunks, err := chunksOf(es)
 	if err != nil {
 		return 0, fmt.Errorf("bulk enroll: %w", err)
 	}
-	var n int
-	err = s.pool.QueryRow(ctx, bulkEnrollSQL, cols.contactID, cols.trackID, cols.version, cols.state,
-		cols.anchor, cols.startedAt, cols.reenroll, cols.stepIndex, cols.stepID, cols.channel,
-		cols.due, cols.touchState).Scan(&n)
+	if len(chunks) == 0 {
+		return 0, nil
+	}
+	total := 0
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
+		// A generic plan, blind to the arrays' sizes, may join the chunk's
+		// rows in a nested loop: quadratic. Plan each chunk for its data.
+		b.Queue("SET LOCAL plan_cache_mode = force_custom_plan")
+		for _, c := range chunks {
+			b.Queue(bulkEnrollSQL, c.contactID, c.trackID, c.version, c.state, c.anchor, c.startedAt,
+				c.reenroll, c.stepIndex, c.stepID, c.channel, c.due, c.touchState).
+				QueryRow(func(row pgx.Row) error {
+					var n int
+					err := row.Scan(&n)
+					total += n
+					return err
+				})
+		}
+		return tx.SendBatch(ctx, b).Close()
+	})
 	if err != nil {
 		return 0, fmt.Errorf("bulk enroll %d contacts: %w", len(es), err)
 	}
-	return n, nil
+	return total, nil
 }
 
-// columnsOf checks the entries and turns them into columns.
-func columnsOf(es []engine.NewEnrollment) (bulkColumns, error) {
-	c := bulkColumns{}
-	for i, ne := range es {
-		e, t := ne.Enrollment, ne.First
-		if e.State == "" {
-			e.State = engine.EnrollmentActive
-		}
-		if t.State == "" {
-			t.State = engine.TouchScheduled
-		}
-		switch {
-		case !e.State.Open():
-			return c, fmt.Errorf("entry %d (contact %d): a new enrollment cannot be %s", i, e.ContactID, e.State)
-		case ne.Reenroll != "" && ne.Reenroll != string(tracks.ReenrollNever) && ne.Reenroll != string(tracks.ReenrollAfterExit):
-			return c, fmt.Errorf("entry %d (contact %d): unknown reenroll policy %q", i, e.ContactID, ne.Reenroll)
-		}
-		c.contactID = append(c.contactID, e.ContactID)
-		c.trackID = append(c.trackID, e.TrackID)
-		c.version = append(c.version, e.TrackVersion)
-		c.state = append(c.state, string(e.State))
-		c.anchor = append(c.anchor, e.Anchor)
-		c.startedAt = append(c.startedAt, e.StartedAt)
-		c.reenroll = append(c.reenroll, ne.Reenroll)
-		c.stepIndex = append(c.stepIndex, t.StepIndex)
-		c.stepID = append(c.stepID, t.StepID)
-		c.channel = append(c.channel, string(t.Channel))
-		c.due = append(c.due, t.Due)
-		c.touchState = append(c.touchState, string(t.State))
+// chunksOf checks the entries, drops all but the first for each contact and
+// track, and turns them into columns, bulkChunk entries at a time.
+func chunksOf(es []engine.NewEnrollment) ([]bulkColumns, error) {
+	type pair struct {
+		contact int64
+		track   string
 	}
-	return c, nil
+	seen := make(map[pair]bool, len(es))
+	var chunks []bulkColumns
+	for i, ne := range es {
+		if err := checkEntry(ne); err != nil {
+			return nil, fmt.Errorf("entry %d (contact %d): %w", i, ne.Enrollment.ContactID, err)
+		}
+		p := pair{ne.Enrollment.ContactID, ne.Enrollment.TrackID}
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
+		if len(chunks) == 0 || len(chunks[len(chunks)-1].contactID) == bulkChunk {
+			chunks = append(chunks, bulkColumns{})
+		}
+		chunks[len(chunks)-1].add(ne)
+	}
+	return chunks, nil
+}
+
+func checkEntry(ne engine.NewEnrollment) error {
+	if st := ne.Enrollment.State; st != "" && !st.Open() {
+		return fmt.Errorf("a new enrollment cannot be %s", st)
+	}
+	switch tracks.Reenroll(ne.Reenroll) {
+	case "", tracks.ReenrollNever, tracks.ReenrollAfterExit, tracks.ReenrollAfterEnd:
+		return nil
+	}
+	return fmt.Errorf("unknown reenroll policy %q", ne.Reenroll)
+}
+
+// add appends one entry; empty states mean active and scheduled.
+func (c *bulkColumns) add(ne engine.NewEnrollment) {
+	e, t := ne.Enrollment, ne.First
+	if e.State == "" {
+		e.State = engine.EnrollmentActive
+	}
+	if t.State == "" {
+		t.State = engine.TouchScheduled
+	}
+	c.contactID = append(c.contactID, e.ContactID)
+	c.trackID = append(c.trackID, e.TrackID)
+	c.version = append(c.version, e.TrackVersion)
+	c.state = append(c.state, string(e.State))
+	c.anchor = append(c.anchor, e.Anchor)
+	c.startedAt = append(c.startedAt, e.StartedAt)
+	c.reenroll = append(c.reenroll, ne.Reenroll)
+	c.stepIndex = append(c.stepIndex, t.StepIndex)
+	c.stepID = append(c.stepID, t.StepID)
+	c.channel = append(c.channel, string(t.Channel))
+	c.due = append(c.due, t.Due)
+	c.touchState = append(c.touchState, string(t.State))
 }

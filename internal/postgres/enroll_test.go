@@ -86,7 +86,7 @@ func TestBulkEnrollCreatesFirstTouches(t *testing.T) {
 		t.Fatalf("BulkEnroll = %d, %v; want 3", n, err)
 	}
 	for i, id := range ids {
-		ts := touchesOf(t, s, id)
+		ts := pendingOf(t, s, id)
 		if len(ts) != 1 {
 			t.Fatalf("contact %d has %d pending touches, want 1", id, len(ts))
 		}
@@ -168,13 +168,15 @@ func TestCreateEnrollment(t *testing.T) {
 		}
 		return nil
 	})
-	again := newEnrollment(ids[0], "gi", version, "", t0)
-	err := s.Tx(context.Background(), func(tx engine.Tx) error {
-		return tx.CreateEnrollment(context.Background(), &again.Enrollment, &again.First)
+	inTx(t, s, func(ctx context.Context, tx engine.Tx) error {
+		again := newEnrollment(ids[0], "gi", version, "", t0)
+		if err := tx.CreateEnrollment(ctx, &again.Enrollment, &again.First); !errors.Is(err, engine.ErrConflict) {
+			t.Errorf("second open enrollment: %v, want ErrConflict", err)
+		}
+		// The transaction goes on after the conflict.
+		_, err := tx.Enrollments(ctx, ids[0], "gi")
+		return err
 	})
-	if !errors.Is(err, engine.ErrConflict) {
-		t.Errorf("second open enrollment: %v, want ErrConflict", err)
-	}
 }
 
 func TestSetEnrollmentState(t *testing.T) {

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -57,18 +58,21 @@ func (x *tx) Enrollment(ctx context.Context, id int64) (engine.Enrollment, error
 }
 
 // CreateEnrollment inserts e and its first touch, setting their IDs and the
-// touch's EnrollmentID. An empty state means active. It fails when the
-// contact already has an open enrollment on the track (engine.ErrConflict).
+// touch's EnrollmentID. An empty state means active. When the contact already
+// has an open enrollment on the track it inserts nothing and fails with
+// engine.ErrConflict, leaving the transaction usable.
 func (x *tx) CreateEnrollment(ctx context.Context, e *engine.Enrollment, first *engine.Touch) error {
 	if e.State == "" {
 		e.State = engine.EnrollmentActive
 	}
 	err := x.q.QueryRow(ctx, `INSERT INTO enrollments (contact_id, track_id, track_version, state,
 			anchor, started_at, ended_at, reason)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (contact_id, track_id) WHERE state IN ('active', 'paused') DO NOTHING
+		RETURNING id`,
 		e.ContactID, e.TrackID, e.TrackVersion, string(e.State), e.Anchor, e.StartedAt,
 		nullTime(e.EndedAt), e.Reason).Scan(&e.ID)
-	if uniqueViolation(err, "enrollments_open_key") {
+	if errors.Is(err, pgx.ErrNoRows) {
 		err = fmt.Errorf("an open enrollment exists: %w", engine.ErrConflict)
 	}
 	if err != nil {

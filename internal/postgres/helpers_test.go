@@ -90,7 +90,7 @@ func inTx(t testing.TB, s *postgres.Store, fn func(ctx context.Context, tx engin
 }
 
 // touchesOf returns the touches of one contact, by id.
-func touchesOf(t testing.TB, s *postgres.Store, contactID int64) []engine.Touch {
+func pendingOf(t testing.TB, s *postgres.Store, contactID int64) []engine.Touch {
 	t.Helper()
 	var ts []engine.Touch
 	inTx(t, s, func(ctx context.Context, tx engine.Tx) error {

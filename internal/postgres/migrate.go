@@ -1,12 +1,13 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"embed"
 	"fmt"
 	"io/fs"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
@@ -114,6 +115,6 @@ func loadMigrations(fsys fs.FS) ([]migration, error) {
 		}
 		ms = append(ms, migration{version: v, name: e.Name(), sql: string(sql)})
 	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	slices.SortFunc(ms, func(a, b migration) int { return cmp.Compare(a.version, b.version) })
 	return ms, nil
 }

@@ -1,10 +1,11 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"time"
 
 	"github.com/dripline/dripline/engine"
@@ -53,27 +54,21 @@ func (s *Store) Requeue(ctx context.Context, staleBefore, now time.Time, limit i
 }
 
 // Claim leases a queued touch, or a running one whose lease ended before now,
-// until leaseUntil and counts the attempt. ok is false when the touch is
-// final, scheduled or leased to another worker; the error is
-// engine.ErrNotFound when the touch does not exist.
+// until leaseUntil and counts the attempt. ok is false, with no error, when
+// the touch is final, scheduled, leased to another worker or gone (its
+// contact deleted): a duplicate task has nothing to do.
 func (s *Store) Claim(ctx context.Context, id int64, now, leaseUntil time.Time) (engine.Touch, bool, error) {
 	t, err := scanTouch(s.pool.QueryRow(ctx, `UPDATE touches AS t
 		SET state = 'running', lease_until = $3, attempts = attempts + 1
 		WHERE t.id = $1 AND (t.state = 'queued' OR (t.state = 'running' AND t.lease_until < $2))
 		RETURNING `+touchColumns, id, now, leaseUntil))
 	if errors.Is(err, pgx.ErrNoRows) {
-		err = s.exists(ctx, id)
+		return engine.Touch{}, false, nil
 	}
 	if err != nil {
 		return engine.Touch{}, false, fmt.Errorf("claim touch %d: %w", id, err)
 	}
-	return t, t.ID != 0, nil
-}
-
-// exists returns nil when the touch exists and engine.ErrNotFound when not.
-func (s *Store) exists(ctx context.Context, id int64) error {
-	var one int
-	return notFound(s.pool.QueryRow(ctx, `SELECT 1 FROM touches WHERE id = $1`, id).Scan(&one))
+	return t, true, nil
 }
 
 // Release hands a running touch back: to queued after a temporary failure,
@@ -94,11 +89,12 @@ func (s *Store) Release(ctx context.Context, id int64, state engine.TouchState, 
 	return nil
 }
 
+// sortByDue orders touches earliest first, then by id: RETURNING keeps no order.
 func sortByDue(ts []engine.Touch) {
-	sort.Slice(ts, func(i, j int) bool {
-		if !ts[i].Due.Equal(ts[j].Due) {
-			return ts[i].Due.Before(ts[j].Due)
+	slices.SortFunc(ts, func(a, b engine.Touch) int {
+		if c := a.Due.Compare(b.Due); c != 0 {
+			return c
 		}
-		return ts[i].ID < ts[j].ID
+		return cmp.Compare(a.ID, b.ID)
 	})
 }

@@ -171,7 +171,7 @@ func TestTouchLifecycleInTx(t *testing.T) {
 	s := setup(t)
 	ids := addContacts(t, s, 1)
 	enrollAll(t, s, "gi", ids, func(int) time.Time { return t0 })
-	first := touchesOf(t, s, ids[0])[0]
+	first := pendingOf(t, s, ids[0])[0]
 	inTx(t, s, func(ctx context.Context, tx engine.Tx) error {
 		if err := tx.RescheduleTouch(ctx, first.ID, t0.Add(time.Hour)); err != nil {
 			return err

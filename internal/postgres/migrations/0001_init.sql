@@ -159,7 +159,7 @@ CREATE INDEX enrollments_track_open_idx ON enrollments (track_id, track_version)
 CREATE TABLE touches (
     id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     enrollment_id bigint NOT NULL REFERENCES enrollments ON DELETE CASCADE,
-    contact_id    bigint NOT NULL REFERENCES contacts ON DELETE CASCADE,
+    contact_id    bigint NOT NULL, -- the enrollment's, as are the track's id and version
     track_id      text NOT NULL,
     track_version integer NOT NULL,
     step_index    integer NOT NULL CHECK (step_index >= 0),
@@ -179,8 +179,9 @@ CREATE TABLE touches (
     CHECK ((state IN ('done', 'skipped', 'canceled', 'failed')) = (finished_at IS NOT NULL)),
     CHECK (state = 'running' OR lease_until IS NULL)
 );
--- The scheduler tick: scheduled touches by due time.
-CREATE INDEX touches_scheduled_idx ON touches (due) WHERE state = 'scheduled';
+-- The scheduler tick: scheduled touches in the order it queues them, so a
+-- batch reads only its own rows however many are due.
+CREATE INDEX touches_scheduled_idx ON touches (due, id) WHERE state = 'scheduled';
 -- The reconciler: touches handed to the queue or held by a worker.
 CREATE INDEX touches_inflight_idx ON touches (due) WHERE state IN ('queued', 'running');
 CREATE INDEX touches_contact_idx ON touches (contact_id, due);
