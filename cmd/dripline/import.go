@@ -5,11 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 
-	"github.com/dripline/dripline/engine"
-	"github.com/dripline/dripline/internal/clock"
 	"github.com/dripline/dripline/internal/config"
 	"github.com/dripline/dripline/internal/crm"
 )
@@ -54,12 +51,12 @@ func runImport(ctx context.Context, what string, args []string, stdout, stderr i
 		return err
 	}
 	defer f.Close()
-	store, done, err := openCRM(ctx, cfg, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	rt, err := openRuntime(ctx, cfg, quietLogger(stderr), false)
 	if err != nil {
 		return err
 	}
-	defer done()
-	res, err := run(store, ctx, files[0], f)
+	defer rt.Close()
+	res, err := run(rt.crm, ctx, files[0], f)
 	for _, e := range res.Errors {
 		fmt.Fprintln(stderr, e)
 	}
@@ -98,40 +95,4 @@ func printImport(w io.Writer, what, file string, res crm.ImportResult) {
 	}
 	fmt.Fprintf(w, "%s: %d events, %d enrollments, %d exits, %d bad rows\n",
 		file, res.Events, res.Enrolled, res.Exited, len(res.Errors))
-}
-
-// openCRM connects to the database (creating and migrating it when needed),
-// loads the track library and builds the CRM store over an engine that
-// handles the events imports send. It needs no Redis: the daemon's scheduler
-// picks up the touches the engine schedules. done closes the connections.
-func openCRM(ctx context.Context, cfg *config.Config, log *slog.Logger) (store *crm.Store, done func(), err error) {
-	if err := cfg.Check(); err != nil {
-		return nil, nil, err
-	}
-	lib, set, err := loadLibrary(cfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	pg, err := openStore(ctx, cfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer func() {
-		if err != nil {
-			pg.Close()
-		}
-	}()
-	eng, err := engine.New(engine.Config{Store: pg, Clock: clock.Real{}, Logger: log,
-		Library: lib, Templates: set, Business: business(cfg)})
-	if err != nil {
-		return nil, nil, err
-	}
-	if _, err := eng.LoadLibrary(ctx); err != nil {
-		return nil, nil, err
-	}
-	store, err = crm.New(pg.Pool(), crm.Options{Sink: eng, Library: lib, Logger: log})
-	if err != nil {
-		return nil, nil, err
-	}
-	return store, pg.Close, nil
 }

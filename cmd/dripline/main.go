@@ -32,6 +32,7 @@ func commands() map[string]command {
 		"simulate": {"run tracks over contacts and events on a virtual clock, sending nothing", runSimulate},
 		"serve":    {"run the scheduler, the workers and the HTTP API", runServe},
 		"migrate":  {"apply database migrations", runMigrate},
+		"demo":     {"simulate and serve a sample of reps, contacts and events", runDemo},
 		"contacts": {"import contacts from CSV: contacts import FILE", runContacts},
 		"events":   {"import CRM events from CSV: events import FILE", runEvents},
 		"touches":  {"print a contact's touches: touches --contact ID", runTouches},

@@ -28,7 +28,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return exitError{2}
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	rt, err := openRuntime(ctx, cfg, log)
+	rt, err := openRuntime(ctx, cfg, log, true)
 	if err != nil {
 		return err
 	}
@@ -38,11 +38,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("listen %s: %w", cfg.HTTPAddr, err)
 	}
 	fmt.Fprintf(stdout, "dripline serving on http://%s (tick %s, horizon %s, %d workers)\n", ln.Addr(), cfg.Tick, cfg.Horizon, cfg.Workers)
+	return serveRuntime(ctx, rt, ln, log)
+}
+
+// serveRuntime runs the scheduler, the workers and the HTTP API on ln until
+// ctx is done or one of them fails.
+func serveRuntime(ctx context.Context, rt *runtime, ln net.Listener, log *slog.Logger) error {
 	workers := queue.NewServer(rt.redis, queue.ServerConfig{
-		Concurrency: cfg.Workers, Logger: log, DelayedTaskCheckInterval: time.Second,
+		Concurrency: rt.cfg.Workers, Logger: log, DelayedTaskCheckInterval: time.Second,
 	}, rt.engine)
 	return supervise(ctx,
-		func(ctx context.Context) error { return scheduler(ctx, rt.engine, cfg.Tick, log) },
+		func(ctx context.Context) error { return scheduler(ctx, rt.engine, rt.cfg.Tick, log) },
 		workers.Run,
 		func(ctx context.Context) error { return serveHTTP(ctx, ln, rt.handler(), log) },
 	)

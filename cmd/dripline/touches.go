@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"text/tabwriter"
 
 	"github.com/dripline/dripline/internal/config"
@@ -33,12 +32,12 @@ func runTouches(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	case fs.NArg() > 0:
 		return usageError(fs, "unexpected argument "+fs.Arg(0))
 	}
-	store, done, err := openCRM(ctx, cfg, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	rt, err := openRuntime(ctx, cfg, quietLogger(stderr), false)
 	if err != nil {
 		return err
 	}
-	defer done()
-	touches, err := store.Touches(ctx, *contact)
+	defer rt.Close()
+	touches, err := rt.crm.Touches(ctx, *contact)
 	if err != nil {
 		return err
 	}

@@ -7,16 +7,18 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // CreateDatabase creates the database that url names when it does not exist
 // yet, connecting to the server's postgres database to do so; a fresh machine
 // then needs no manual step before `dripline migrate`.
 func CreateDatabase(ctx context.Context, url string) error {
-	cfg, err := pgx.ParseConfig(url)
+	pcfg, err := pgxpool.ParseConfig(url) // accepts the pool_* parameters too
 	if err != nil {
 		return fmt.Errorf("database url: %w", err)
 	}
+	cfg := pcfg.ConnConfig
 	name := cfg.Database
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err == nil {
