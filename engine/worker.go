@@ -165,8 +165,8 @@ func (e *Engine) finish(ctx context.Context, j job, state TouchState, reason str
 		if err != nil {
 			return err
 		}
-		if cur.State.Final() {
-			return nil
+		if cur.State.Final() || cur.Attempts != j.touch.Attempts {
+			return nil // ended meanwhile (an exit), or reclaimed after our lease ran out
 		}
 		now := e.now()
 		if err := tx.FinishTouch(ctx, j.touch.ID, state, reason, now); err != nil {
