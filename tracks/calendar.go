@@ -13,9 +13,10 @@ var zones = struct {
 	m map[string]*time.Location
 }{m: map[string]*time.Location{"UTC": time.UTC}}
 
-// loadZone returns the IANA zone called name. It refuses "" and "Local",
-// which time.LoadLocation accepts but which mean nothing in a track.
-func loadZone(name string) (*time.Location, bool) {
+// LoadZone returns the IANA time zone called name, such as America/New_York,
+// and whether it is one. It refuses "" and "Local", which time.LoadLocation
+// accepts but which name no place. Zones are loaded once and kept.
+func LoadZone(name string) (*time.Location, bool) {
 	zones.RLock()
 	loc, ok := zones.m[name]
 	zones.RUnlock()
@@ -44,7 +45,7 @@ func (t *Track) Location(contactTZ string) *time.Location {
 	if w != nil && w.TimeZone != TimeZoneContact {
 		return zoneOr(w.TimeZone, time.UTC)
 	}
-	if loc, ok := loadZone(contactTZ); ok {
+	if loc, ok := LoadZone(contactTZ); ok {
 		return loc
 	}
 	if w != nil {
@@ -54,7 +55,7 @@ func (t *Track) Location(contactTZ string) *time.Location {
 }
 
 func zoneOr(name string, def *time.Location) *time.Location {
-	if loc, ok := loadZone(name); ok {
+	if loc, ok := LoadZone(name); ok {
 		return loc
 	}
 	return def

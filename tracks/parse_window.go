@@ -41,13 +41,13 @@ func (p *parser) window(n *yaml.Node) *Window {
 	}
 	if v, ok := m["timezone"]; ok {
 		w.TimeZone = p.str(v, "window.timezone")
-		if _, ok := loadZone(w.TimeZone); !ok && w.TimeZone != TimeZoneContact && v.Kind == yaml.ScalarNode {
+		if _, ok := LoadZone(w.TimeZone); !ok && w.TimeZone != TimeZoneContact && v.Kind == yaml.ScalarNode {
 			p.errorf(v, "window.timezone: unknown time zone %s: expected contact or an IANA zone such as America/Los_Angeles", describe(v))
 		}
 	}
 	if v, ok := m["fallback"]; ok {
 		w.Fallback = p.str(v, "window.fallback")
-		if _, ok := loadZone(w.Fallback); !ok && v.Kind == yaml.ScalarNode {
+		if _, ok := LoadZone(w.Fallback); !ok && v.Kind == yaml.ScalarNode {
 			p.errorf(v, "window.fallback: unknown time zone %s: expected an IANA zone such as America/Los_Angeles", describe(v))
 		}
 	}

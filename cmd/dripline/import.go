@@ -70,22 +70,6 @@ func runImport(ctx context.Context, what string, args []string, stdout, stderr i
 	return nil
 }
 
-// parseInterspersed parses flags given before, between or after the
-// positional arguments, and returns those arguments.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var rest []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, exitError{2}
-		}
-		if fs.NArg() == 0 {
-			return rest, nil
-		}
-		rest = append(rest, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
-}
-
 // printImport prints what an import did on one line.
 func printImport(w io.Writer, what, file string, res crm.ImportResult) {
 	if what == "contacts" {

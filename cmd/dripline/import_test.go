@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dripline/dripline/internal/crm"
 	"github.com/dripline/dripline/internal/pgtest"
+	"github.com/dripline/dripline/internal/report"
 )
 
 func TestImportAndTouchesCommands(t *testing.T) {
@@ -47,7 +47,7 @@ func TestImportAndTouchesCommands(t *testing.T) {
 	}
 	found := false
 	for line := range strings.Lines(out) {
-		var tl crm.TouchLine
+		var tl report.Touch
 		if err := json.Unmarshal([]byte(line), &tl); err != nil {
 			t.Fatalf("touches line %q: %v", line, err)
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/dripline/dripline/internal/config"
 	"github.com/dripline/dripline/internal/csvio"
+	"github.com/dripline/dripline/internal/report"
 	"github.com/dripline/dripline/internal/sim"
 )
 
@@ -95,7 +96,8 @@ func parseTime(flagName, v string) (time.Time, error) {
 	return t, nil
 }
 
-func printJSONL(w io.Writer, touches []sim.Touch) error {
+// printJSONL prints touches one JSON object a line.
+func printJSONL(w io.Writer, touches []report.Touch) error {
 	enc := json.NewEncoder(w)
 	for _, t := range touches {
 		if err := enc.Encode(t); err != nil {
@@ -106,7 +108,7 @@ func printJSONL(w io.Writer, touches []sim.Touch) error {
 }
 
 // printSummary prints touches per track and channel, then per outcome.
-func printSummary(w io.Writer, touches []sim.Touch) error {
+func printSummary(w io.Writer, touches []report.Touch) error {
 	perTrack := map[string]map[string]int{}
 	outcomes := map[string]int{}
 	for _, t := range touches {
@@ -136,11 +138,4 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-// usageError prints a usage problem with the command's flags.
-func usageError(fs *flag.FlagSet, msg string) error {
-	fmt.Fprintf(fs.Output(), "dripline %s: %s\n", fs.Name(), msg)
-	fs.Usage()
-	return exitError{2}
 }

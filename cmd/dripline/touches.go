@@ -2,14 +2,13 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"text/tabwriter"
 
 	"github.com/dripline/dripline/internal/config"
-	"github.com/dripline/dripline/internal/crm"
+	"github.com/dripline/dripline/internal/report"
 )
 
 // runTouches is `dripline touches --contact ID [--format jsonl|text]`: a
@@ -44,17 +43,11 @@ func runTouches(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *format == "text" {
 		return printTouchTable(stdout, touches)
 	}
-	enc := json.NewEncoder(stdout)
-	for _, t := range touches {
-		if err := enc.Encode(t); err != nil {
-			return err
-		}
-	}
-	return nil
+	return printJSONL(stdout, touches)
 }
 
 // printTouchTable prints touches as an aligned table.
-func printTouchTable(w io.Writer, touches []crm.TouchLine) error {
+func printTouchTable(w io.Writer, touches []report.Touch) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "DUE\tTRACK\tSTEP\tCHANNEL\tOUTCOME\tREASON")
 	for _, t := range touches {

@@ -49,9 +49,9 @@ func runTracks(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return exitError{2}
 	}
 	f := newTracksFlags(args[0], stderr)
-	pos, err := f.parse(args[1:])
+	pos, err := parseInterspersed(f.fs, args[1:])
 	if err != nil {
-		return exitError{2}
+		return err
 	}
 	return sub[args[0]](f, pos, stdout, stderr)
 }
@@ -77,25 +77,6 @@ func newTracksFlags(name string, stderr io.Writer) tracksFlags {
 		start:     fs.String("start", "", "plan: when the contact is enrolled, RFC 3339"),
 		tz:        fs.String("tz", "", "plan: the contact's IANA time zone"),
 		format:    fs.String("format", "text", "plan: text or json"),
-	}
-}
-
-// parse parses flags wherever they stand among the positional arguments,
-// which it returns; everything after "--" is positional.
-func (f tracksFlags) parse(args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := f.fs.Parse(args); err != nil {
-			return nil, err
-		}
-		rest := f.fs.Args()
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
-			return append(pos, rest...), nil
-		}
-		pos, args = append(pos, rest[0]), rest[1:]
 	}
 }
 
@@ -149,7 +130,7 @@ func tracksPlan(f tracksFlags, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return problems(stderr, fmt.Errorf("dripline tracks plan: --start %q: expected an RFC 3339 time such as 2026-01-05T17:00:00Z", *f.start))
 	}
-	if _, err := time.LoadLocation(*f.tz); err != nil || *f.tz == "Local" {
+	if _, ok := tracks.LoadZone(*f.tz); *f.tz != "" && !ok {
 		return problems(stderr, fmt.Errorf("dripline tracks plan: --tz %q: expected an IANA time zone such as America/Los_Angeles", *f.tz))
 	}
 	if *f.format != "text" && *f.format != "json" {

@@ -65,11 +65,11 @@ func Bind(fs *flag.FlagSet) *Config {
 	str(&c.BusinessName, "business-name", "DRIPLINE_BUSINESS_NAME", "Summit Technology Partners", "business name in letters and emails")
 	str(&c.BusinessAddr, "business-address", "DRIPLINE_BUSINESS_ADDRESS", "1600 Mill Rock Way, Bakersfield, CA 93311", "postal address in every email footer")
 	str(&c.BusinessTel, "business-phone", "DRIPLINE_BUSINESS_PHONE", "(661) 555-0140", "business phone in letters and emails")
-	fs.DurationVar(&c.Tick, "tick", c.getDuration("DRIPLINE_TICK", 5*time.Second), "how often the scheduler looks for due touches (env DRIPLINE_TICK)")
-	fs.DurationVar(&c.Horizon, "horizon", c.getDuration("DRIPLINE_HORIZON", 5*time.Minute), "how far ahead touches are handed to Redis (env DRIPLINE_HORIZON)")
-	fs.IntVar(&c.Workers, "workers", c.getInt("DRIPLINE_WORKERS", 32), "touches processed at once by this daemon (env DRIPLINE_WORKERS)")
-	fs.Float64Var(&c.SMTPRate, "smtp-rate", c.getFloat("DRIPLINE_SMTP_RATE", 0), "messages per second to the SMTP server, 0 for no limit (env DRIPLINE_SMTP_RATE)")
-	fs.IntVar(&c.SMTPConns, "smtp-conns", c.getInt("DRIPLINE_SMTP_CONNS", 8), "SMTP connections kept open at most (env DRIPLINE_SMTP_CONNS)")
+	fs.DurationVar(&c.Tick, "tick", lookup(c, "DRIPLINE_TICK", 5*time.Second, time.ParseDuration, "a duration like 5s"), "how often the scheduler looks for due touches (env DRIPLINE_TICK)")
+	fs.DurationVar(&c.Horizon, "horizon", lookup(c, "DRIPLINE_HORIZON", 5*time.Minute, time.ParseDuration, "a duration like 5s"), "how far ahead touches are handed to Redis (env DRIPLINE_HORIZON)")
+	fs.IntVar(&c.Workers, "workers", lookup(c, "DRIPLINE_WORKERS", 32, strconv.Atoi, "a whole number"), "touches processed at once by this daemon (env DRIPLINE_WORKERS)")
+	fs.Float64Var(&c.SMTPRate, "smtp-rate", lookup(c, "DRIPLINE_SMTP_RATE", 0, parseFloat, "a number"), "messages per second to the SMTP server, 0 for no limit (env DRIPLINE_SMTP_RATE)")
+	fs.IntVar(&c.SMTPConns, "smtp-conns", lookup(c, "DRIPLINE_SMTP_CONNS", 8, strconv.Atoi, "a whole number"), "SMTP connections kept open at most (env DRIPLINE_SMTP_CONNS)")
 	return c
 }
 
@@ -80,47 +80,25 @@ func getenv(name, def string) string {
 	return def
 }
 
-func (c *Config) getDuration(name string, def time.Duration) time.Duration {
+// lookup reads the environment variable name with parse, falling back to def
+// when it is unset. A malformed value also falls back to def, and is recorded
+// so Check can refuse a typo in the environment instead of ignoring it; want
+// says what the value should look like.
+func lookup[T any](c *Config, name string, def T, parse func(string) (T, error), want string) T {
 	v, ok := os.LookupEnv(name)
 	if !ok {
 		return def
 	}
-	d, err := time.ParseDuration(v)
+	x, err := parse(v)
 	if err != nil {
-		c.bad = append(c.bad, fmt.Sprintf("%s=%q: want a duration like 5s", name, v))
+		c.bad = append(c.bad, fmt.Sprintf("%s=%q: want %s", name, v, want))
 		return def
 	}
-	return d
+	return x
 }
 
-func (c *Config) getInt(name string, def int) int {
-	v, ok := os.LookupEnv(name)
-	if !ok {
-		return def
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		c.bad = append(c.bad, fmt.Sprintf("%s=%q: want a whole number", name, v))
-		return def
-	}
-	return n
-}
-
-func (c *Config) getFloat(name string, def float64) float64 {
-	v, ok := os.LookupEnv(name)
-	if !ok {
-		return def
-	}
-	f, err := strconv.ParseFloat(v, 64)
-	if err != nil {
-		c.bad = append(c.bad, fmt.Sprintf("%s=%q: want a number", name, v))
-		return def
-	}
-	return f
-}
-
-// The typed getters fall back to the default on a malformed value and record
-// it, so Check can refuse a typo in the environment instead of ignoring it.
+// parseFloat reads a float64, for lookup.
+func parseFloat(s string) (float64, error) { return strconv.ParseFloat(s, 64) }
 
 // Check reports malformed environment values and settings out of range.
 func (c *Config) Check() error {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/postgres"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 )
@@ -115,7 +116,7 @@ func (s *Store) ListActivities(ctx context.Context, f ActivityFilter) ([]Activit
 func (s *Store) Activity(ctx context.Context, id int64) (Activity, error) {
 	a, err := scanActivity(s.pool.QueryRow(ctx, activitySelect+`WHERE a.id = $1`, id))
 	if err != nil {
-		return Activity{}, fmt.Errorf("activity %d: %w", id, notFound(err))
+		return Activity{}, fmt.Errorf("activity %d: %w", id, postgres.NotFound(err))
 	}
 	return a, nil
 }
@@ -169,7 +170,7 @@ func (s *Store) CreateActivity(ctx context.Context, f ActivityFields) (Activity,
 					(SELECT owner_id FROM contacts WHERE id = $1)),
 				t.name, t.points, $4, $5, $6, $7, $8
 			FROM activity_types t WHERE lower(t.name) = lower($3) RETURNING id`,
-			nullID(a.ContactID), a.Rep, a.Type, a.Subject, a.Notes, a.Status, a.Due, a.CompletedAt).Scan(&a.ID)
+			postgres.NullID(a.ContactID), a.Rep, a.Type, a.Subject, a.Notes, a.Status, a.Due, a.CompletedAt).Scan(&a.ID)
 	})
 	if err != nil {
 		return Activity{}, fmt.Errorf("create activity: %w", err)

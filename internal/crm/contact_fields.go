@@ -2,11 +2,12 @@ package crm
 
 import (
 	"maps"
-	"net/mail"
 	"strings"
 	"time"
 
 	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/mailaddr"
+	"github.com/dripline/dripline/tracks"
 )
 
 // ContactFields is a contact as a user enters it. On create a nil field
@@ -95,8 +96,8 @@ func validateContact(c *engine.Contact) error {
 		return invalid("email", "an email or an external_id is required")
 	}
 	if c.Email != "" {
-		if msg := checkEmail(c.Email); msg != "" {
-			return invalid("email", "%q: %s", c.Email, msg)
+		if err := mailaddr.Check(c.Email); err != nil {
+			return invalid("email", "%q: %v", c.Email, err)
 		}
 	}
 	switch c.Status {
@@ -105,7 +106,7 @@ func validateContact(c *engine.Contact) error {
 		return invalid("status", "%q: want suspect, prospect or customer", c.Status)
 	}
 	if c.TimeZone != "" {
-		if _, err := time.LoadLocation(c.TimeZone); err != nil || c.TimeZone == "Local" {
+		if _, ok := tracks.LoadZone(c.TimeZone); !ok {
 			return invalid("time_zone", "%q: not an IANA time zone such as America/New_York", c.TimeZone)
 		}
 	}
@@ -115,16 +116,4 @@ func validateContact(c *engine.Contact) error {
 		}
 	}
 	return nil
-}
-
-// checkEmail says what is wrong with an address, or "" when it is a bare one.
-func checkEmail(v string) string {
-	a, err := mail.ParseAddress(v)
-	switch {
-	case err != nil:
-		return "not a valid address"
-	case a.Name != "" || a.Address != v:
-		return "want a bare address such as name@example.com"
-	}
-	return ""
 }

@@ -5,42 +5,12 @@ import (
 	"fmt"
 	"maps"
 	"reflect"
-	"time"
 
 	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/postgres"
 	"github.com/dripline/dripline/tracks"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 )
-
-const contactColumns = `c.id, coalesce(c.external_id, ''), c.email, c.first_name, c.last_name,
-	c.company, c.title, c.phone, c.time_zone, c.status, c.industry, c.owner_id,
-	coalesce(r.username, ''), c.lead_source, c.campaign, c.birthday, c.street, c.city,
-	c.region, c.postal_code, c.country, c.custom`
-
-// contactsFrom joins each contact to its owner, for contactColumns.
-const contactsFrom = ` FROM contacts c LEFT JOIN reps r ON r.id = c.owner_id `
-
-func scanContact(row pgx.Row) (engine.Contact, error) {
-	var (
-		c        engine.Contact
-		owner    pgtype.Int8
-		birthday pgtype.Date
-	)
-	err := row.Scan(&c.ID, &c.ExternalID, &c.Email, &c.FirstName, &c.LastName,
-		&c.Company, &c.Title, &c.Phone, &c.TimeZone, &c.Status, &c.Industry, &owner,
-		&c.Owner, &c.LeadSource, &c.Campaign, &birthday, &c.Street, &c.City,
-		&c.Region, &c.PostalCode, &c.Country, &c.Custom)
-	if err != nil {
-		return engine.Contact{}, err
-	}
-	c.OwnerID = owner.Int64
-	if birthday.Valid {
-		d := time.Date(birthday.Time.Year(), birthday.Time.Month(), birthday.Time.Day(), 0, 0, 0, 0, time.UTC)
-		c.Birthday = &d
-	}
-	return c, nil
-}
 
 // contactValues are the SQL expressions of a contact's stored columns, in
 // contactArgs order; the company and owner are looked up by name.
@@ -61,15 +31,7 @@ func contactArgs(c *engine.Contact) []any {
 	}
 	return []any{nullText(c.ExternalID), c.Email, c.FirstName, c.LastName, c.Company, c.Title,
 		c.Phone, c.TimeZone, c.Status, c.Industry, c.Owner, c.LeadSource, c.Campaign,
-		dateOf(c.Birthday), c.Street, c.City, c.Region, c.PostalCode, c.Country, custom}
-}
-
-// dateOf stores a date, NULL when unknown.
-func dateOf(d *time.Time) any {
-	if d == nil {
-		return nil
-	}
-	return pgtype.Date{Time: time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC), Valid: true}
+		postgres.NullDate(c.Birthday), c.Street, c.City, c.Region, c.PostalCode, c.Country, custom}
 }
 
 // ensureCompanies creates the companies named that do not exist yet.
@@ -102,7 +64,7 @@ func (s *Store) CreateContact(ctx context.Context, f ContactFields) (engine.Cont
 		}
 		err := tx.QueryRow(ctx, `INSERT INTO contacts (`+contactTargets+`) VALUES (`+contactValues+`) RETURNING id`,
 			contactArgs(&c)...).Scan(&c.ID)
-		if uniqueViolation(err, "contacts_external_id_key") {
+		if postgres.UniqueViolation(err, "contacts_external_id_key") {
 			return fmt.Errorf("external_id %q is taken: %w", c.ExternalID, engine.ErrConflict)
 		}
 		return err
@@ -162,7 +124,7 @@ func writeContact(ctx context.Context, tx pgx.Tx, c *engine.Contact) error {
 		return err
 	}
 	_, err := tx.Exec(ctx, updateContactSQL, append(contactArgs(c), c.ID)...)
-	if uniqueViolation(err, "contacts_external_id_key") {
+	if postgres.UniqueViolation(err, "contacts_external_id_key") {
 		return fmt.Errorf("external_id %q is taken: %w", c.ExternalID, engine.ErrConflict)
 	}
 	return err
@@ -188,13 +150,13 @@ func (s *Store) Contact(ctx context.Context, ref string) (engine.Contact, error)
 
 // contact reads one contact by id; suffix may lock it (FOR UPDATE).
 func (s *Store) contact(ctx context.Context, q querier, id int64, suffix ...string) (engine.Contact, error) {
-	sql := `SELECT ` + contactColumns + contactsFrom + `WHERE c.id = $1 `
+	sql := `SELECT ` + postgres.ContactColumns + postgres.ContactsFrom + `WHERE c.id = $1 `
 	for _, x := range suffix {
 		sql += x
 	}
-	c, err := scanContact(q.QueryRow(ctx, sql, id))
+	c, err := postgres.ScanContact(q.QueryRow(ctx, sql, id))
 	if err != nil {
-		return engine.Contact{}, fmt.Errorf("contact %d: %w", id, notFound(err))
+		return engine.Contact{}, fmt.Errorf("contact %d: %w", id, postgres.NotFound(err))
 	}
 	return c, nil
 }
@@ -227,13 +189,13 @@ func (s *Store) ListContacts(ctx context.Context, f ContactFilter) (ContactPage,
 	if f.Limit > 500 {
 		return ContactPage{}, invalid("limit", "at most 500")
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+contactColumns+contactsFrom+`
+	rows, err := s.pool.Query(ctx, `SELECT `+postgres.ContactColumns+postgres.ContactsFrom+`
 		WHERE c.id > $1 AND ($2 = '' OR c.status = $2) AND ($3 = '' OR r.username = $3)
 		ORDER BY c.id LIMIT $4`, f.After, f.Status, f.Owner, f.Limit+1)
 	if err != nil {
 		return ContactPage{}, fmt.Errorf("list contacts: %w", err)
 	}
-	cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (engine.Contact, error) { return scanContact(r) })
+	cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (engine.Contact, error) { return postgres.ScanContact(r) })
 	if err != nil {
 		return ContactPage{}, fmt.Errorf("list contacts: %w", err)
 	}

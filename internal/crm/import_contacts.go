@@ -12,6 +12,7 @@ import (
 
 	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/csvio"
+	"github.com/dripline/dripline/internal/postgres"
 	"github.com/dripline/dripline/tracks"
 	"github.com/jackc/pgx/v5"
 )
@@ -85,35 +86,13 @@ func headerColumns(data []byte) []string {
 	return cols
 }
 
-// textColumns are the contact columns stored as text, by CSV name.
-var textColumns = map[string]func(*engine.Contact) *string{
-	"external_id": func(c *engine.Contact) *string { return &c.ExternalID },
-	"email":       func(c *engine.Contact) *string { return &c.Email },
-	"first_name":  func(c *engine.Contact) *string { return &c.FirstName },
-	"last_name":   func(c *engine.Contact) *string { return &c.LastName },
-	"company":     func(c *engine.Contact) *string { return &c.Company },
-	"title":       func(c *engine.Contact) *string { return &c.Title },
-	"phone":       func(c *engine.Contact) *string { return &c.Phone },
-	"time_zone":   func(c *engine.Contact) *string { return &c.TimeZone },
-	"status":      func(c *engine.Contact) *string { return &c.Status },
-	"industry":    func(c *engine.Contact) *string { return &c.Industry },
-	"owner":       func(c *engine.Contact) *string { return &c.Owner },
-	"lead_source": func(c *engine.Contact) *string { return &c.LeadSource },
-	"campaign":    func(c *engine.Contact) *string { return &c.Campaign },
-	"street":      func(c *engine.Contact) *string { return &c.Street },
-	"city":        func(c *engine.Contact) *string { return &c.City },
-	"region":      func(c *engine.Contact) *string { return &c.Region },
-	"postal_code": func(c *engine.Contact) *string { return &c.PostalCode },
-	"country":     func(c *engine.Contact) *string { return &c.Country },
-}
-
 // applyColumns copies the file's columns of row onto c. The external_id that
 // matched is kept; other columns are custom fields, removed when blank.
 func applyColumns(c *engine.Contact, row engine.Contact, cols []string) {
 	for _, col := range cols {
-		if field, ok := textColumns[col]; ok {
+		if field := csvio.TextField(c, col); field != nil {
 			if col != "external_id" {
-				*field(c) = *field(&row)
+				*field = *csvio.TextField(&row, col)
 			}
 			continue
 		}
@@ -224,12 +203,12 @@ func matchContacts(ctx context.Context, tx pgx.Tx, rows []engine.Contact) ([]*en
 			emails = append(emails, strings.ToLower(r.Email))
 		}
 	}
-	found, err := tx.Query(ctx, `SELECT `+contactColumns+contactsFrom+`
+	found, err := tx.Query(ctx, `SELECT `+postgres.ContactColumns+postgres.ContactsFrom+`
 		WHERE c.external_id = ANY($1) OR lower(c.email) = ANY($2) ORDER BY c.id`, ids, emails)
 	if err != nil {
 		return nil, fmt.Errorf("match contacts: %w", err)
 	}
-	cs, err := pgx.CollectRows(found, func(r pgx.CollectableRow) (engine.Contact, error) { return scanContact(r) })
+	cs, err := pgx.CollectRows(found, func(r pgx.CollectableRow) (engine.Contact, error) { return postgres.ScanContact(r) })
 	if err != nil {
 		return nil, fmt.Errorf("match contacts: %w", err)
 	}
@@ -273,7 +252,7 @@ func sendContacts(ctx context.Context, tx pgx.Tx, cs []*engine.Contact, sql stri
 			b.Queue(sql, args...).QueryRow(func(row pgx.Row) error { return row.Scan(&c.ID) })
 		}
 		err := tx.SendBatch(ctx, b).Close()
-		if uniqueViolation(err, "contacts_external_id_key") {
+		if postgres.UniqueViolation(err, "contacts_external_id_key") {
 			return fmt.Errorf("an external_id of the file was taken meanwhile: %w", engine.ErrConflict)
 		}
 		if err != nil {

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/dripline/dripline/tracks"
 )
 
 // MyDayQuery asks for one rep's My Day.
@@ -95,8 +97,8 @@ func (s *Store) MyDay(ctx context.Context, q MyDayQuery) (MyDay, error) {
 func (q MyDayQuery) dayStart(now time.Time) (time.Time, *time.Location, error) {
 	loc := time.UTC
 	if tz := strings.TrimSpace(q.TimeZone); tz != "" {
-		l, err := time.LoadLocation(tz)
-		if err != nil || tz == "Local" {
+		l, ok := tracks.LoadZone(tz)
+		if !ok {
 			return time.Time{}, nil, invalid("tz", "%q: not an IANA time zone such as America/New_York", tz)
 		}
 		loc = l

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/postgres"
 	"github.com/dripline/dripline/tracks"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -80,7 +81,7 @@ func (s *Store) Opportunity(ctx context.Context, id int64) (Opportunity, error) 
 func (s *Store) opportunity(ctx context.Context, q querier, id int64, lock string) (Opportunity, error) {
 	o, err := scanOpportunity(q.QueryRow(ctx, opportunitySelect+`WHERE o.id = $1 `+lock, id))
 	if err != nil {
-		return Opportunity{}, fmt.Errorf("opportunity %d: %w", id, notFound(err))
+		return Opportunity{}, fmt.Errorf("opportunity %d: %w", id, postgres.NotFound(err))
 	}
 	return o, nil
 }
@@ -185,7 +186,7 @@ func (o *Opportunity) opportunityArgs() []any {
 		d, _ := time.Parse(time.DateOnly, o.CloseDate) // checked by apply
 		closeDate = pgtype.Date{Time: d, Valid: true}
 	}
-	return []any{nullID(o.ContactID), o.Name, o.Type, o.Stage, o.Status, o.LostReason, o.Revenue,
+	return []any{postgres.NullID(o.ContactID), o.Name, o.Type, o.Stage, o.Status, o.LostReason, o.Revenue,
 		o.Campaign, closeDate, o.Owner}
 }
 

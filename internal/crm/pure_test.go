@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/mailaddr"
 )
 
 func TestMergeByEmail(t *testing.T) {
@@ -108,7 +109,7 @@ func FuzzContactFields(f *testing.F) {
 		if c.ExternalID == "" && c.Email == "" {
 			t.Fatal("a contact without email or external_id passed")
 		}
-		if c.Email != "" && checkEmail(c.Email) != "" {
+		if c.Email != "" && mailaddr.Check(c.Email) != nil {
 			t.Fatalf("bad email %q passed", c.Email)
 		}
 	})

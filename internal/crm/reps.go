@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/mailaddr"
+	"github.com/dripline/dripline/internal/postgres"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -57,7 +59,7 @@ func (s *Store) CreateRep(ctx context.Context, f RepFields) (engine.Rep, error) 
 	r, err := scanRep(s.pool.QueryRow(ctx, `INSERT INTO reps (username, name, email, signature, role, monthly_quota)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING `+repColumns,
 		f.Username, f.Name, f.Email, f.Signature, f.Role, quota))
-	if uniqueViolation(err, "reps_username_key") {
+	if postgres.UniqueViolation(err, "reps_username_key") {
 		return engine.Rep{}, fmt.Errorf("create rep: username %q is taken: %w", f.Username, engine.ErrConflict)
 	}
 	if err != nil {
@@ -85,8 +87,8 @@ func (f *RepFields) validate() error {
 		return invalid("monthly_quota", "must not be negative")
 	}
 	if f.Email != "" {
-		if msg := checkEmail(f.Email); msg != "" {
-			return invalid("email", "%q: %s", f.Email, msg)
+		if err := mailaddr.Check(f.Email); err != nil {
+			return invalid("email", "%q: %v", f.Email, err)
 		}
 	}
 	return nil
@@ -111,7 +113,7 @@ func (s *Store) rep(ctx context.Context, ref string) (engine.Rep, error) {
 	r, err := scanRep(s.pool.QueryRow(ctx, `SELECT `+repColumns+` FROM reps WHERE username = $1 OR id = $2
 		ORDER BY username = $1 DESC LIMIT 1`, ref, numericID(ref)))
 	if err != nil {
-		return engine.Rep{}, fmt.Errorf("rep %q: %w", ref, notFound(err))
+		return engine.Rep{}, fmt.Errorf("rep %q: %w", ref, postgres.NotFound(err))
 	}
 	return r, nil
 }

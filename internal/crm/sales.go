@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/postgres"
 	"github.com/dripline/dripline/tracks"
 	"github.com/jackc/pgx/v5"
 )
@@ -53,7 +54,7 @@ func (s *Store) CreateSale(ctx context.Context, f SaleFields) (Sale, error) {
 			VALUES ($1, $2, $3, $4, $5, coalesce((SELECT id FROM reps WHERE username = nullif($6, '')),
 				(SELECT owner_id FROM contacts WHERE id = $1)))
 			RETURNING id, coalesce((SELECT username FROM reps r WHERE r.id = sales.rep_id), '')`,
-			sale.ContactID, nullID(sale.OpportunityID), sale.Amount, sale.Item, sale.SoldAt, sale.Rep,
+			sale.ContactID, postgres.NullID(sale.OpportunityID), sale.Amount, sale.Item, sale.SoldAt, sale.Rep,
 		).Scan(&sale.ID, &sale.Rep)
 		if err != nil {
 			return err

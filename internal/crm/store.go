@@ -112,29 +112,6 @@ func (s *Store) emit(ctx context.Context, ev engine.Event) (engine.EventResult, 
 	return res, nil
 }
 
-// notFound turns pgx.ErrNoRows into engine.ErrNotFound, leaving other errors
-// as they are.
-func notFound(err error) error {
-	if errors.Is(err, pgx.ErrNoRows) {
-		return engine.ErrNotFound
-	}
-	return err
-}
-
-// uniqueViolation reports whether err broke the named unique constraint.
-func uniqueViolation(err error, constraint string) bool {
-	var pe *pgconn.PgError
-	return errors.As(err, &pe) && pe.Code == "23505" && pe.ConstraintName == constraint
-}
-
-// nullID stores a zero id as NULL.
-func nullID(id int64) *int64 {
-	if id == 0 {
-		return nil
-	}
-	return &id
-}
-
 // nullText stores an empty string as NULL.
 func nullText(s string) *string {
 	if s == "" {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/report"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 )
@@ -98,40 +99,22 @@ func activityTime(a Activity) time.Time {
 	return a.CreatedAt
 }
 
-// TouchLine is one touch in the JSON shape `dripline simulate` prints.
-type TouchLine struct {
-	Contact string `json:"contact"` // external_id, else email
-	Track   string `json:"track"`
-	Step    string `json:"step"`
-	Channel string `json:"channel"`
-	Due     string `json:"due"`     // RFC 3339, UTC
-	Outcome string `json:"outcome"` // pending, done, skipped, canceled or failed
-	Reason  string `json:"reason"`
-}
-
 // Touches returns the touches of the contact a reference names, by due time,
 // in the shape simulate prints; touches not final yet are `pending`.
-func (s *Store) Touches(ctx context.Context, ref string) ([]TouchLine, error) {
+func (s *Store) Touches(ctx context.Context, ref string) ([]report.Touch, error) {
 	c, err := s.Contact(ctx, ref)
 	if err != nil {
 		return nil, err
-	}
-	label := c.ExternalID
-	if label == "" {
-		label = c.Email
 	}
 	ts, err := touches(ctx, s.pool, c.ID)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]TouchLine, 0, len(ts))
+	out := make([]report.Touch, 0, len(ts))
 	for _, t := range ts {
-		outcome := t.State
-		if !engine.TouchState(t.State).Final() {
-			outcome = "pending"
-		}
-		out = append(out, TouchLine{Contact: label, Track: t.Track, Step: t.Step, Channel: t.Channel,
-			Due: t.Due.Format(time.RFC3339), Outcome: outcome, Reason: t.Reason})
+		out = append(out, report.Touch{Contact: report.Label(c), Track: t.Track, Step: t.Step,
+			Channel: t.Channel, Due: report.FormatDue(t.Due),
+			Outcome: report.Outcome(engine.TouchState(t.State)), Reason: t.Reason})
 	}
 	return out, nil
 }

@@ -3,22 +3,26 @@ package csvio
 import (
 	"fmt"
 	"io"
-	"net/mail"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/mailaddr"
+	"github.com/dripline/dripline/tracks"
 )
 
-// textColumns are the contact columns taken as they are.
+// textColumns are the contact columns stored as text, by CSV name.
 var textColumns = map[string]func(*engine.Contact) *string{
 	"external_id": func(c *engine.Contact) *string { return &c.ExternalID },
+	"email":       func(c *engine.Contact) *string { return &c.Email },
 	"first_name":  func(c *engine.Contact) *string { return &c.FirstName },
 	"last_name":   func(c *engine.Contact) *string { return &c.LastName },
 	"company":     func(c *engine.Contact) *string { return &c.Company },
 	"title":       func(c *engine.Contact) *string { return &c.Title },
 	"phone":       func(c *engine.Contact) *string { return &c.Phone },
+	"time_zone":   func(c *engine.Contact) *string { return &c.TimeZone },
+	"status":      func(c *engine.Contact) *string { return &c.Status },
 	"industry":    func(c *engine.Contact) *string { return &c.Industry },
 	"owner":       func(c *engine.Contact) *string { return &c.Owner },
 	"lead_source": func(c *engine.Contact) *string { return &c.LeadSource },
@@ -28,6 +32,16 @@ var textColumns = map[string]func(*engine.Contact) *string{
 	"region":      func(c *engine.Contact) *string { return &c.Region },
 	"postal_code": func(c *engine.Contact) *string { return &c.PostalCode },
 	"country":     func(c *engine.Contact) *string { return &c.Country },
+}
+
+// TextField returns the field of c that the text column (a lower-case CSV
+// column name such as "email" or "postal_code") fills, or nil when column is
+// birthday or a custom field.
+func TextField(c *engine.Contact, column string) *string {
+	if field, ok := textColumns[column]; ok {
+		return field(c)
+	}
+	return nil
 }
 
 // ParseContacts reads a contacts CSV. It returns the good rows in file order
@@ -40,7 +54,7 @@ func ParseContacts(file string, r io.Reader) ([]engine.Contact, []error) {
 	if !slices.Contains(rd.cols, "email") && !slices.Contains(rd.cols, "external_id") {
 		return nil, []error{rd.errorf(rd.line, "header: want an email or external_id column")}
 	}
-	p := contactParser{cols: rd.cols, zones: map[string]bool{}, ids: map[string]int{}}
+	p := contactParser{cols: rd.cols, ids: map[string]int{}}
 	var out []engine.Contact
 	errs := rd.each(func(rec []string) error {
 		c, err := p.contact(rec)
@@ -61,9 +75,8 @@ func ParseContacts(file string, r io.Reader) ([]engine.Contact, []error) {
 
 // contactParser turns records into contacts.
 type contactParser struct {
-	cols  []string
-	zones map[string]bool // time zone names already looked up: valid or not
-	ids   map[string]int  // external_id → line of the row that took it
+	cols []string
+	ids  map[string]int // external_id → line of the row that took it
 }
 
 // contact reads one record; the error lists every bad field.
@@ -75,15 +88,11 @@ func (p *contactParser) contact(rec []string) (engine.Contact, error) {
 			continue
 		}
 		name := p.cols[i]
-		if field, ok := textColumns[name]; ok {
-			*field(&c) = v
-			continue
-		}
 		switch name {
 		case "email":
 			c.Email = v
-			if msg := checkEmail(v); msg != "" {
-				bad.addf("email %q: %s", v, msg)
+			if err := mailaddr.Check(v); err != nil {
+				bad.addf("email %q: %v", v, err)
 			}
 		case "status":
 			c.Status = strings.ToLower(v)
@@ -92,7 +101,7 @@ func (p *contactParser) contact(rec []string) (engine.Contact, error) {
 			}
 		case "time_zone":
 			c.TimeZone = v
-			if !p.validZone(v) {
+			if _, ok := tracks.LoadZone(v); !ok {
 				bad.addf("time_zone %q: not an IANA time zone such as America/New_York", v)
 			}
 		case "birthday":
@@ -102,6 +111,10 @@ func (p *contactParser) contact(rec []string) (engine.Contact, error) {
 			}
 			c.Birthday = &d
 		default:
+			if field := TextField(&c, name); field != nil {
+				*field = v
+				continue
+			}
 			if c.Custom == nil {
 				c.Custom = map[string]string{}
 			}
@@ -112,28 +125,4 @@ func (p *contactParser) contact(rec []string) (engine.Contact, error) {
 		bad.addf("want an external_id or an email")
 	}
 	return c, bad.err()
-}
-
-// checkEmail says what is wrong with an address, or "" when it is a bare one.
-func checkEmail(v string) string {
-	a, err := mail.ParseAddress(v)
-	switch {
-	case err != nil:
-		return "not a valid address"
-	case a.Name != "" || a.Address != v:
-		return "want a bare address such as name@example.com"
-	}
-	return ""
-}
-
-// validZone reports whether name is an IANA zone, remembering the answer:
-// time.LoadLocation reads the zone database on each call.
-func (p *contactParser) validZone(name string) bool {
-	ok, seen := p.zones[name]
-	if !seen {
-		_, err := time.LoadLocation(name)
-		ok = err == nil && name != "Local"
-		p.zones[name] = ok
-	}
-	return ok
 }

@@ -10,15 +10,20 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
-const contactColumns = `c.id, coalesce(c.external_id, ''), c.email, c.first_name, c.last_name,
+// ContactColumns are the columns ScanContact reads, in its order. Select them
+// FROM ContactsFrom (contacts c joined to their owner r).
+const ContactColumns = `c.id, coalesce(c.external_id, ''), c.email, c.first_name, c.last_name,
 	c.company, c.title, c.phone, c.time_zone, c.status, c.industry, c.owner_id,
 	coalesce(r.username, ''), c.lead_source, c.campaign, c.birthday, c.street, c.city,
 	c.region, c.postal_code, c.country, c.custom`
 
-// contactsFrom joins each contact to its owner, for contactColumns.
-const contactsFrom = ` FROM contacts c LEFT JOIN reps r ON r.id = c.owner_id`
+// ContactsFrom joins each contact (c) to its owner (r), for ContactColumns.
+// It starts and ends with a space.
+const ContactsFrom = ` FROM contacts c LEFT JOIN reps r ON r.id = c.owner_id `
 
-func scanContact(row pgx.Row) (engine.Contact, error) {
+// ScanContact reads one row of ContactColumns. A NULL owner reads as OwnerID
+// 0 and Owner "", a NULL birthday as nil, an empty custom object as nil.
+func ScanContact(row pgx.Row) (engine.Contact, error) {
 	var (
 		c        engine.Contact
 		owner    pgtype.Int8
@@ -52,9 +57,9 @@ func scanContact(row pgx.Row) (engine.Contact, error) {
 
 // Contact returns one contact with its owner's username.
 func (x *tx) Contact(ctx context.Context, id int64) (engine.Contact, error) {
-	c, err := scanContact(x.q.QueryRow(ctx, `SELECT `+contactColumns+contactsFrom+` WHERE c.id = $1`, id))
+	c, err := ScanContact(x.q.QueryRow(ctx, `SELECT `+ContactColumns+ContactsFrom+`WHERE c.id = $1`, id))
 	if err != nil {
-		return engine.Contact{}, fmt.Errorf("contact %d: %w", id, notFound(err))
+		return engine.Contact{}, fmt.Errorf("contact %d: %w", id, NotFound(err))
 	}
 	return c, nil
 }
@@ -141,20 +146,21 @@ func insertContact(ctx context.Context, q querier, c *engine.Contact) error {
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
 		RETURNING id`,
 		external, c.Email, c.FirstName, c.LastName, companyID, c.Company, c.Title, c.Phone,
-		c.TimeZone, c.Status, c.Industry, nullID(c.OwnerID), c.LeadSource, c.Campaign,
-		birthdayOf(c.Birthday), c.Street, c.City, c.Region, c.PostalCode, c.Country, custom).Scan(&c.ID)
-	if uniqueViolation(err, "contacts_external_id_key") {
+		c.TimeZone, c.Status, c.Industry, NullID(c.OwnerID), c.LeadSource, c.Campaign,
+		NullDate(c.Birthday), c.Street, c.City, c.Region, c.PostalCode, c.Country, custom).Scan(&c.ID)
+	if UniqueViolation(err, "contacts_external_id_key") {
 		return fmt.Errorf("external_id %q is taken: %w", c.ExternalID, engine.ErrConflict)
 	}
 	return err
 }
 
-// birthdayOf stores a birthday as a date, NULL when unknown.
-func birthdayOf(b *time.Time) any {
-	if b == nil {
+// NullDate is the query argument storing the date of d (a birthday), NULL
+// when d is nil.
+func NullDate(d *time.Time) any {
+	if d == nil {
 		return nil
 	}
-	return pgtype.Date{Time: time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, time.UTC), Valid: true}
+	return pgtype.Date{Time: time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC), Valid: true}
 }
 
 // contactName names a contact in errors: its external id, else its email.

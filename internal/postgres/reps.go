@@ -20,7 +20,7 @@ func scanRep(row pgx.Row) (engine.Rep, error) {
 func (x *tx) Rep(ctx context.Context, id int64) (engine.Rep, error) {
 	r, err := scanRep(x.q.QueryRow(ctx, `SELECT `+repColumns+` FROM reps r WHERE r.id = $1`, id))
 	if err != nil {
-		return engine.Rep{}, fmt.Errorf("rep %d: %w", id, notFound(err))
+		return engine.Rep{}, fmt.Errorf("rep %d: %w", id, NotFound(err))
 	}
 	return r, nil
 }
@@ -29,7 +29,7 @@ func (x *tx) Rep(ctx context.Context, id int64) (engine.Rep, error) {
 func (x *tx) RepByUsername(ctx context.Context, username string) (engine.Rep, error) {
 	r, err := scanRep(x.q.QueryRow(ctx, `SELECT `+repColumns+` FROM reps r WHERE r.username = $1`, username))
 	if err != nil {
-		return engine.Rep{}, fmt.Errorf("rep %q: %w", username, notFound(err))
+		return engine.Rep{}, fmt.Errorf("rep %q: %w", username, NotFound(err))
 	}
 	return r, nil
 }
@@ -43,7 +43,7 @@ func (s *Store) CreateRep(ctx context.Context, r *engine.Rep) error {
 	err := s.pool.QueryRow(ctx, `INSERT INTO reps (username, name, email, signature, role, monthly_quota)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
 		r.Username, r.Name, r.Email, r.Signature, r.Role, r.MonthlyQuota).Scan(&r.ID)
-	if uniqueViolation(err, "reps_username_key") {
+	if UniqueViolation(err, "reps_username_key") {
 		err = fmt.Errorf("username is taken: %w", engine.ErrConflict)
 	}
 	if err != nil {

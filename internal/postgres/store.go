@@ -67,17 +67,17 @@ type querier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-// notFound turns pgx.ErrNoRows into engine.ErrNotFound, leaving other errors
+// NotFound turns pgx.ErrNoRows into engine.ErrNotFound, leaving other errors
 // as they are.
-func notFound(err error) error {
+func NotFound(err error) error {
 	if errors.Is(err, pgx.ErrNoRows) {
 		return engine.ErrNotFound
 	}
 	return err
 }
 
-// uniqueViolation reports whether err broke the named unique constraint or index.
-func uniqueViolation(err error, constraint string) bool {
+// UniqueViolation reports whether err broke the named unique constraint or index.
+func UniqueViolation(err error, constraint string) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "23505" && pe.ConstraintName == constraint
 }
@@ -90,8 +90,8 @@ func nullTime(t time.Time) *time.Time {
 	return &t
 }
 
-// nullID stores a zero id as NULL.
-func nullID(id int64) *int64 {
+// NullID is the query argument storing id, NULL when it is 0.
+func NullID(id int64) *int64 {
 	if id == 0 {
 		return nil
 	}
@@ -124,7 +124,7 @@ func wrongState(ctx context.Context, q querier, kind string, id int64, want stri
 	var state string
 	err := q.QueryRow(ctx, `SELECT state FROM `+tableOf[kind]+` WHERE id = $1`, id).Scan(&state)
 	if err != nil {
-		return notFound(err)
+		return NotFound(err)
 	}
 	return fmt.Errorf("%s is %s, not %s: %w", kind, state, want, engine.ErrConflict)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/dripline/dripline/internal/clock"
 	"github.com/dripline/dripline/internal/csvio"
 	"github.com/dripline/dripline/internal/memstore"
+	"github.com/dripline/dripline/internal/report"
 	"github.com/dripline/dripline/templates"
 	"github.com/dripline/dripline/tracks"
 )
@@ -29,21 +30,10 @@ type Options struct {
 	EventFile string           // for error messages
 }
 
-// Touch is one line of the simulation's output, in the JSON shape DESIGN.md fixes.
-type Touch struct {
-	Contact string `json:"contact"`
-	Track   string `json:"track"`
-	Step    string `json:"step"`
-	Channel string `json:"channel"`
-	Due     string `json:"due"`
-	Outcome string `json:"outcome"`
-	Reason  string `json:"reason"`
-}
-
 // Run simulates from opts.From to opts.Until and returns every touch that
 // reached an end state, ordered by due time, then contact. Touches still
 // pending at Until are left out.
-func Run(ctx context.Context, opts Options) ([]Touch, error) {
+func Run(ctx context.Context, opts Options) ([]report.Touch, error) {
 	if !opts.Until.After(opts.From) {
 		return nil, fmt.Errorf("--until %s is not after --from %s", opts.Until.Format(time.RFC3339), opts.From.Format(time.RFC3339))
 	}
@@ -70,7 +60,7 @@ func Run(ctx context.Context, opts Options) ([]Touch, error) {
 	if err := drive(ctx, eng, store, clk, events, opts.Until); err != nil {
 		return nil, err
 	}
-	return report(store, labels), nil
+	return finished(store, labels), nil
 }
 
 // load stores the contacts and their owner reps. It returns each contact's
@@ -87,7 +77,7 @@ func load(store *memstore.Store, contacts []engine.Contact) (map[int64]string, m
 			c.OwnerID = reps[c.Owner]
 		}
 		id := store.AddContact(c)
-		labels[id] = cmp.Or(c.ExternalID, c.Email)
+		labels[id] = report.Label(c)
 		for _, ref := range []string{c.ExternalID, c.Email} {
 			if ref != "" {
 				refs[ref] = id
@@ -146,20 +136,20 @@ func drive(ctx context.Context, eng *engine.Engine, store *memstore.Store, clk *
 	}
 }
 
-// report lists the touches that reached an end state.
-func report(store *memstore.Store, labels map[int64]string) []Touch {
-	var out []Touch
+// finished lists the touches that reached an end state.
+func finished(store *memstore.Store, labels map[int64]string) []report.Touch {
+	var out []report.Touch
 	for _, t := range store.Touches() {
 		if !t.State.Final() {
 			continue
 		}
-		out = append(out, Touch{
+		out = append(out, report.Touch{
 			Contact: labels[t.ContactID], Track: t.TrackID, Step: t.StepID,
-			Channel: string(t.Channel), Due: t.Due.UTC().Format(time.RFC3339),
-			Outcome: string(t.State), Reason: t.Reason,
+			Channel: string(t.Channel), Due: report.FormatDue(t.Due),
+			Outcome: report.Outcome(t.State), Reason: t.Reason,
 		})
 	}
-	slices.SortStableFunc(out, func(a, b Touch) int {
+	slices.SortStableFunc(out, func(a, b report.Touch) int {
 		return cmp.Or(cmp.Compare(a.Due, b.Due), cmp.Compare(a.Contact, b.Contact))
 	})
 	return out

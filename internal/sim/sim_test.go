@@ -11,6 +11,7 @@ import (
 
 	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/csvio"
+	"github.com/dripline/dripline/internal/report"
 	"github.com/dripline/dripline/internal/sim"
 	"github.com/dripline/dripline/templates"
 	"github.com/dripline/dripline/tracks"
@@ -45,7 +46,7 @@ func parse[T any](t *testing.T, path string, fn func(string, io.Reader) ([]T, []
 	return rows
 }
 
-func run(t *testing.T, until string) []sim.Touch {
+func run(t *testing.T, until string) []report.Touch {
 	t.Helper()
 	lib, set := library(t)
 	out, err := sim.Run(context.Background(), sim.Options{
@@ -70,13 +71,13 @@ func mustTime(t *testing.T, s string) time.Time {
 	return v
 }
 
-func find(out []sim.Touch, contact, track, step string) (sim.Touch, bool) {
+func find(out []report.Touch, contact, track, step string) (report.Touch, bool) {
 	for _, tc := range out {
 		if tc.Contact == contact && tc.Track == track && tc.Step == step {
 			return tc, true
 		}
 	}
-	return sim.Touch{}, false
+	return report.Touch{}, false
 }
 
 func TestSimulateAYear(t *testing.T) {

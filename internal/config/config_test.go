@@ -1,0 +1,59 @@
+package config
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"testing"
+)
+
+// typedEnv are the variables read by lookup.
+var typedEnv = []string{"DRIPLINE_TICK", "DRIPLINE_HORIZON", "DRIPLINE_WORKERS", "DRIPLINE_SMTP_RATE", "DRIPLINE_SMTP_CONNS"}
+
+func TestBindEnvironment(t *testing.T) {
+	tests := []struct {
+		env     map[string]string
+		args    []string
+		want    string // Tick Horizon Workers SMTPRate SMTPConns
+		wantErr string
+	}{
+		{want: "5s 5m0s 32 0 8"},
+		{env: map[string]string{"DRIPLINE_TICK": "2s", "DRIPLINE_WORKERS": "4", "DRIPLINE_SMTP_RATE": "2.5"}, want: "2s 5m0s 4 2.5 8"},
+		{env: map[string]string{"DRIPLINE_WORKERS": "4"}, args: []string{"--workers", "9"}, want: "5s 5m0s 9 0 8"},
+		{env: map[string]string{"DRIPLINE_TICK": "5"}, wantErr: `bad environment: DRIPLINE_TICK="5": want a duration like 5s`},
+		{env: map[string]string{"DRIPLINE_SMTP_CONNS": "many"}, wantErr: `bad environment: DRIPLINE_SMTP_CONNS="many": want a whole number`},
+		{env: map[string]string{"DRIPLINE_SMTP_RATE": "fast"}, wantErr: `bad environment: DRIPLINE_SMTP_RATE="fast": want a number`},
+		{args: []string{"--workers", "0"}, wantErr: "--tick, --horizon, --workers and --smtp-conns must be positive, --smtp-rate not negative"},
+	}
+	for i, tt := range tests {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			for _, k := range typedEnv {
+				t.Setenv(k, "") // restored when the subtest ends
+				os.Unsetenv(k)
+			}
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			fs := flag.NewFlagSet("test", flag.ContinueOnError)
+			fs.SetOutput(io.Discard)
+			c := Bind(fs)
+			if err := fs.Parse(tt.args); err != nil {
+				t.Fatalf("parse %q: %v", tt.args, err)
+			}
+			err := c.Check()
+			if tt.wantErr != "" {
+				if err == nil || err.Error() != tt.wantErr {
+					t.Errorf("Check() = %v, want %s", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Check() = %v", err)
+			}
+			if got := fmt.Sprint(c.Tick, c.Horizon, c.Workers, c.SMTPRate, c.SMTPConns); got != tt.want {
+				t.Errorf("got %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
