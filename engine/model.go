@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/dripline/dripline/tracks"
@@ -38,6 +39,16 @@ const (
 	StatusProspect = "prospect"
 	StatusCustomer = "customer"
 )
+
+// CheckStatus reports whether s is a contact status, with a message saying
+// which are.
+func CheckStatus(s string) error {
+	switch s {
+	case StatusSuspect, StatusProspect, StatusCustomer:
+		return nil
+	}
+	return fmt.Errorf("%q: want suspect, prospect or customer", s)
+}
 
 // Rep is a user of the CRM: a sales rep, an admin or a manager.
 type Rep struct {

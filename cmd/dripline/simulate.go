@@ -30,6 +30,9 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err := fs.Parse(args); err != nil {
 		return exitError{2}
 	}
+	if fs.NArg() > 0 {
+		return usageError(fs, fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
+	}
 	if *contactsFile == "" || *eventsFile == "" || *from == "" || *until == "" {
 		return usageError(fs, "--contacts, --events, --from and --until are required")
 	}

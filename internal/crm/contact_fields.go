@@ -100,10 +100,8 @@ func validateContact(c *engine.Contact) error {
 			return invalid("email", "%q: %v", c.Email, err)
 		}
 	}
-	switch c.Status {
-	case engine.StatusSuspect, engine.StatusProspect, engine.StatusCustomer:
-	default:
-		return invalid("status", "%q: want suspect, prospect or customer", c.Status)
+	if err := engine.CheckStatus(c.Status); err != nil {
+		return invalid("status", "%v", err)
 	}
 	if c.TimeZone != "" {
 		if _, ok := tracks.LoadZone(c.TimeZone); !ok {

@@ -181,10 +181,10 @@ func (s *Store) ListContacts(ctx context.Context, f ContactFilter) (ContactPage,
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
-	switch f.Status {
-	case "", engine.StatusSuspect, engine.StatusProspect, engine.StatusCustomer:
-	default:
-		return ContactPage{}, invalid("status", "%q: want suspect, prospect or customer", f.Status)
+	if f.Status != "" {
+		if err := engine.CheckStatus(f.Status); err != nil {
+			return ContactPage{}, invalid("status", "%v", err)
+		}
 	}
 	if f.Limit > 500 {
 		return ContactPage{}, invalid("limit", "at most 500")

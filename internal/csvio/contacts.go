@@ -96,8 +96,8 @@ func (p *contactParser) contact(rec []string) (engine.Contact, error) {
 			}
 		case "status":
 			c.Status = strings.ToLower(v)
-			if c.Status != engine.StatusSuspect && c.Status != engine.StatusProspect && c.Status != engine.StatusCustomer {
-				bad.addf("status %q: want suspect, prospect or customer", v)
+			if err := engine.CheckStatus(c.Status); err != nil {
+				bad.addf("status %v", err)
 			}
 		case "time_zone":
 			c.TimeZone = v
