@@ -41,8 +41,10 @@ type Store interface {
 	Claim(ctx context.Context, id int64, now, leaseUntil time.Time) (t Touch, ok bool, err error)
 
 	// Release hands a claimed touch back: state queued after a temporary failure
-	// (reason keeps the error), or scheduled when its enrollment is paused.
-	Release(ctx context.Context, id int64, state TouchState, reason string) error
+	// (reason keeps the error), or scheduled when its enrollment is paused. The
+	// attempt number the claim returned proves the lease is still the caller's;
+	// otherwise Release changes nothing and returns ErrConflict.
+	Release(ctx context.Context, id int64, attempt int, state TouchState, reason string) error
 
 	// BulkEnroll creates each enrollment with its first touch in one round trip,
 	// skipping those the track's rules refuse (an open enrollment exists, or a

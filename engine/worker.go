@@ -41,7 +41,7 @@ func (e *Engine) Process(ctx context.Context, id int64) error {
 	switch j.enrollment.State {
 	case EnrollmentActive:
 	case EnrollmentPaused:
-		return e.cfg.Store.Release(ctx, id, TouchScheduled, "enrollment paused")
+		return e.release(ctx, t, TouchScheduled, "enrollment paused")
 	default:
 		return e.finish(ctx, j, TouchCanceled, "enrollment "+string(j.enrollment.State), nil)
 	}
@@ -151,10 +151,21 @@ func (e *Engine) fail(ctx context.Context, t Touch, err error) error {
 // retries it with backoff.
 func (e *Engine) retry(ctx context.Context, t Touch, err error) error {
 	e.log.Info("touch will be retried", "touch", t.ID, "attempt", t.Attempts, "err", err)
-	if rerr := e.cfg.Store.Release(ctx, t.ID, TouchQueued, err.Error()); rerr != nil {
+	if rerr := e.release(ctx, t, TouchQueued, err.Error()); rerr != nil {
 		return errors.Join(err, rerr)
 	}
 	return fmt.Errorf("touch %d attempt %d: %w", t.ID, t.Attempts, err)
+}
+
+// release hands a claimed touch back to state. When the lease ran out and
+// another worker claimed the touch meanwhile, it is theirs: nothing to do.
+func (e *Engine) release(ctx context.Context, t Touch, state TouchState, reason string) error {
+	err := e.cfg.Store.Release(ctx, t.ID, t.Attempts, state, reason)
+	if errors.Is(err, ErrConflict) {
+		e.log.Info("touch was claimed again while this worker held it", "touch", t.ID, "attempt", t.Attempts)
+		return nil
+	}
+	return err
 }
 
 // finish records a touch's final state, what it produced and, for a hard

@@ -177,12 +177,15 @@ func (s *Store) Claim(_ context.Context, id int64, now, leaseUntil time.Time) (e
 }
 
 // Release implements engine.Store.
-func (s *Store) Release(_ context.Context, id int64, state engine.TouchState, reason string) error {
+func (s *Store) Release(_ context.Context, id int64, attempt int, state engine.TouchState, reason string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t := s.touches[id]
 	if t == nil {
 		return fmt.Errorf("release touch %d: %w", id, engine.ErrNotFound)
+	}
+	if t.State != engine.TouchRunning || t.Attempts != attempt {
+		return fmt.Errorf("release touch %d: not running attempt %d: %w", id, attempt, engine.ErrConflict)
 	}
 	t.State, t.Reason = state, reason
 	if state == engine.TouchScheduled {

@@ -73,15 +73,16 @@ func (s *Store) Claim(ctx context.Context, id int64, now, leaseUntil time.Time) 
 
 // Release hands a running touch back: to queued after a temporary failure,
 // with reason keeping the error, or to scheduled when its enrollment is
-// paused. The lease ends and the attempts stay counted.
-func (s *Store) Release(ctx context.Context, id int64, state engine.TouchState, reason string) error {
+// paused. The lease ends and the attempts stay counted. A touch another
+// worker has claimed since (its attempts moved on) is left alone: ErrConflict.
+func (s *Store) Release(ctx context.Context, id int64, attempt int, state engine.TouchState, reason string) error {
 	if state != engine.TouchQueued && state != engine.TouchScheduled {
 		return fmt.Errorf("release touch %d: state must be queued or scheduled, not %q", id, state)
 	}
 	tag, err := s.pool.Exec(ctx, `UPDATE touches SET state = $2, reason = $3, lease_until = NULL
-		WHERE id = $1 AND state = 'running'`, id, string(state), reason)
+		WHERE id = $1 AND state = 'running' AND attempts = $4`, id, string(state), reason, attempt)
 	if err == nil && tag.RowsAffected() == 0 {
-		err = wrongState(ctx, s.pool, "touch", id, "running")
+		err = wrongState(ctx, s.pool, "touch", id, fmt.Sprintf("running attempt %d", attempt))
 	}
 	if err != nil {
 		return fmt.Errorf("release touch %d: %w", id, err)

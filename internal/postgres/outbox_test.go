@@ -146,13 +146,16 @@ func TestReleaseAndRequeue(t *testing.T) {
 			t.Fatalf("claim %d: %v, %v", i, ok, err)
 		}
 	}
-	if err := s.Release(ctx, queued[1].ID, engine.TouchQueued, "smtp: 421 try later"); err != nil {
+	if err := s.Release(ctx, queued[1].ID, 2, engine.TouchQueued, "stale lease"); !errors.Is(err, engine.ErrConflict) {
+		t.Errorf("releasing with another claim's attempt: %v, want ErrConflict", err)
+	}
+	if err := s.Release(ctx, queued[1].ID, 1, engine.TouchQueued, "smtp: 421 try later"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Release(ctx, queued[1].ID, engine.TouchQueued, "again"); !errors.Is(err, engine.ErrConflict) {
+	if err := s.Release(ctx, queued[1].ID, 1, engine.TouchQueued, "again"); !errors.Is(err, engine.ErrConflict) {
 		t.Errorf("releasing a touch that is not running: %v, want ErrConflict", err)
 	}
-	if err := s.Release(ctx, queued[0].ID, engine.TouchDone, ""); err == nil {
+	if err := s.Release(ctx, queued[0].ID, 1, engine.TouchDone, ""); err == nil {
 		t.Error("release to done accepted")
 	}
 
@@ -193,7 +196,7 @@ func TestReleaseToScheduledWhenPaused(t *testing.T) {
 		t.Fatalf("claim: %v, %v", ok, err)
 	}
 	setLatest(t, s, ids[0], engine.EnrollmentPaused)
-	if err := s.Release(ctx, queued[0].ID, engine.TouchScheduled, "enrollment paused"); err != nil {
+	if err := s.Release(ctx, queued[0].ID, 1, engine.TouchScheduled, "enrollment paused"); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := s.QueueDue(ctx, t0, t0.Add(time.Hour), 1); err != nil || len(got) != 0 {
