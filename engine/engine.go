@@ -2,8 +2,10 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -96,6 +98,9 @@ type TrackChange struct {
 // gets a new one) and makes those versions the ones new enrollments use.
 // Enrollments already running stay on their version.
 func (e *Engine) LoadLibrary(ctx context.Context) ([]TrackChange, error) {
+	if err := e.checkActivities(ctx); err != nil {
+		return nil, err
+	}
 	var changes []TrackChange
 	for _, t := range e.cfg.Library.Tracks() {
 		v, old, err := e.cfg.Store.SaveTrack(ctx, t.ID, t.Hash, t.Source, t.File)
@@ -113,6 +118,28 @@ func (e *Engine) LoadLibrary(ctx context.Context) ([]TrackChange, error) {
 		}
 	}
 	return changes, nil
+}
+
+// checkActivities refuses a library whose steps name an activity type the
+// store does not know, before any touch could fail on it.
+func (e *Engine) checkActivities(ctx context.Context) error {
+	types, err := e.cfg.Store.ActivityTypes(ctx)
+	if err != nil || types == nil {
+		return err
+	}
+	known := make(map[string]bool, len(types))
+	for _, t := range types {
+		known[strings.ToLower(t.Name)] = true
+	}
+	var errs []error
+	for _, t := range e.cfg.Library.Tracks() {
+		for _, s := range t.Steps {
+			if name := defaultActivity(s); !known[strings.ToLower(name)] {
+				errs = append(errs, fmt.Errorf("%s: step %s: unknown activity type %q", s.Pos, s.ID, name))
+			}
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // currentTrack returns the library track and the version new enrollments use.

@@ -161,6 +161,13 @@ type Activity struct {
 	CreatedAt   time.Time
 }
 
+// ActivityType is a kind of activity and the points a rep earns for it.
+type ActivityType struct {
+	Name          string
+	Points        int
+	MonthlyTarget int // how many a rep should log a month; 0 when no target
+}
+
 // Letter is a rendered letter waiting to be printed in a batch.
 type Letter struct {
 	ID        int64

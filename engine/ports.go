@@ -61,6 +61,10 @@ type Store interface {
 	// date returns them, so several daemons never send a birthday twice.
 	ClaimBirthdays(ctx context.Context, day time.Time) ([]int64, error)
 
+	// ActivityTypes lists the activity types activities may have, or nil when
+	// the store keeps no such table (then step activities are not checked).
+	ActivityTypes(ctx context.Context) ([]ActivityType, error)
+
 	// TrackSource returns the YAML of one stored version of a track.
 	TrackSource(ctx context.Context, id string, version int) (source []byte, file string, err error)
 }

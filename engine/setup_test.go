@@ -27,6 +27,8 @@ type fixture struct {
 	clock *clock.Virtual
 	eng   *engine.Engine
 	rep   engine.Rep
+
+	templates *templates.Set
 }
 
 // setup builds a fixture with the tracks and templates in testdata and the
@@ -75,7 +77,7 @@ func setupWith(t testing.TB, extra map[tracks.Channel]engine.Channel, q engine.Q
 	if err := store.CreateRep(ctx, &rep); err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{t: t, ctx: ctx, store: store, clock: clk, eng: eng, rep: rep}
+	return &fixture{t: t, ctx: ctx, store: store, clock: clk, eng: eng, rep: rep, templates: set}
 }
 
 // contact stores a prospect owned by the fixture's rep.

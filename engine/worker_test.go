@@ -125,3 +125,30 @@ func TestChangedTrackKeepsRunningEnrollmentsOnTheirVersion(t *testing.T) {
 		t.Fatalf("the running enrollment did not stay on v1: %+v", ts)
 	}
 }
+
+func TestUnknownActivityTypeRefusesTheLibrary(t *testing.T) {
+	t.Parallel()
+	f := setup(t, nil)
+	tr, err := tracks.Parse("coffee.yaml", []byte(`id: coffee
+name: Coffee
+steps:
+  - id: invite
+    at: 1d
+    call: { subject: "Coffee", activity: Coffee With Client }
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := tracks.NewLibrary([]*tracks.Track{tr}, tracks.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := engine.New(engine.Config{Store: f.store, Clock: f.clock, Library: lib, Templates: f.templates})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = eng.LoadLibrary(f.ctx)
+	if err == nil || !strings.Contains(err.Error(), `coffee.yaml:4:5: step invite: unknown activity type "Coffee With Client"`) {
+		t.Fatalf("LoadLibrary = %v, want the step's position and the unknown type", err)
+	}
+}

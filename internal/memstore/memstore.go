@@ -294,6 +294,9 @@ func (s *Store) Contact(id int64) (engine.Contact, bool) {
 
 func lower(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
+// ActivityTypes implements engine.Store: memory keeps no points table.
+func (s *Store) ActivityTypes(context.Context) ([]engine.ActivityType, error) { return nil, nil }
+
 // ClaimBirthdays implements engine.Store.
 func (s *Store) ClaimBirthdays(_ context.Context, day time.Time) ([]int64, error) {
 	s.mu.Lock()

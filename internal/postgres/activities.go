@@ -9,20 +9,13 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// ActivityType is a kind of activity and the points a rep earns for it.
-type ActivityType struct {
-	Name          string
-	Points        int
-	MonthlyTarget int // how many a rep should log a month; 0 when no target
-}
-
 // ActivityTypes lists every activity type by name.
-func (s *Store) ActivityTypes(ctx context.Context) ([]ActivityType, error) {
+func (s *Store) ActivityTypes(ctx context.Context) ([]engine.ActivityType, error) {
 	rows, err := s.pool.Query(ctx, `SELECT name, points, monthly_target FROM activity_types ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("activity types: %w", err)
 	}
-	types, err := pgx.CollectRows(rows, pgx.RowToStructByPos[ActivityType])
+	types, err := pgx.CollectRows(rows, pgx.RowToStructByPos[engine.ActivityType])
 	if err != nil {
 		return nil, fmt.Errorf("activity types: %w", err)
 	}
