@@ -27,7 +27,7 @@ func (e *Engine) advance(ctx context.Context, tx Tx, en Enrollment, t *tracks.Tr
 	if t.Then == "" {
 		return nil
 	}
-	if _, err := e.enroll(ctx, tx, c, t.Then, done.Due, ""); err != nil {
+	if _, err := e.enroll(ctx, tx, c, t.Then, done.Due, "", en.Trigger); err != nil {
 		return fmt.Errorf("chain %s -> %s: %w", t.ID, t.Then, err)
 	}
 	return nil

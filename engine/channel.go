@@ -15,7 +15,8 @@ type Dispatch struct {
 	Track    *tracks.Track
 	Step     tracks.Step
 	Contact  Contact
-	Rep      Rep // the contact's owner, or the rep the step assigns; zero when none
+	Rep      Rep   // the contact's owner, or the rep the step assigns; zero when none
+	Event    Event // the event that started the enrollment
 	Business templates.Business
 	Now      time.Time
 }

@@ -70,7 +70,7 @@ func (e *Engine) handleEvent(ctx context.Context, tx Tx, ev Event) (EventResult,
 		if t.Anchor == tracks.AnchorEvent {
 			anchor = ev.At
 		}
-		ok, err := e.enroll(ctx, tx, c, t.ID, anchor, t.Enroll.Reenroll)
+		ok, err := e.enroll(ctx, tx, c, t.ID, anchor, t.Enroll.Reenroll, ev)
 		if err != nil {
 			return res, err
 		}
@@ -181,7 +181,7 @@ func (e *Engine) end(ctx context.Context, tx Tx, en Enrollment, state Enrollment
 // enroll puts a contact on the current version of a track unless an open
 // enrollment exists or the re-enrollment policy forbids it. An empty policy
 // (chaining through `then:`) only checks for an open enrollment, as after-end does.
-func (e *Engine) enroll(ctx context.Context, tx Tx, c Contact, trackID string, anchor time.Time, policy tracks.Reenroll) (bool, error) {
+func (e *Engine) enroll(ctx context.Context, tx Tx, c Contact, trackID string, anchor time.Time, policy tracks.Reenroll, trigger Event) (bool, error) {
 	t, version, err := e.currentTrack(trackID)
 	if err != nil {
 		return false, err
@@ -195,7 +195,7 @@ func (e *Engine) enroll(ctx context.Context, tx Tx, c Contact, trackID string, a
 	}
 	en := Enrollment{
 		ContactID: c.ID, TrackID: trackID, TrackVersion: version,
-		State: EnrollmentActive, Anchor: anchor, StartedAt: e.now(),
+		State: EnrollmentActive, Anchor: anchor, StartedAt: e.now(), Trigger: trigger,
 	}
 	first := e.firstTouch(t, c, anchor)
 	first.ContactID, first.TrackVersion = c.ID, version

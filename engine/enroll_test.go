@@ -103,7 +103,9 @@ func TestAfterSaleDatesAnchorOnTheSale(t *testing.T) {
 	f := setup(t, nil)
 	c := f.contact("pat@example.com")
 	sold := time.Date(2026, 1, 2, 19, 30, 0, 0, time.UTC) // Friday 11:30 in Los Angeles
-	f.event(c, "sale.closed", sold)
+	if _, err := f.eng.HandleEvent(f.ctx, engine.Event{ContactID: c.ID, Name: "sale.closed", At: sold, Item: "Sea Ray 190"}); err != nil {
+		t.Fatal(err)
+	}
 	f.runUntil(sold.AddDate(2, 0, 0))
 
 	want := []struct {
@@ -127,6 +129,13 @@ func TestAfterSaleDatesAnchorOnTheSale(t *testing.T) {
 	open := f.count(`SELECT count(*) FROM activities WHERE contact_id = $1 AND rep_id = $2 AND status = 'open'`, c.ID, f.rep.ID)
 	if open != 3 {
 		t.Errorf("%d open call activities for the rep, want 3", open)
+	}
+	var notes string
+	if err := f.store.Pool().QueryRow(f.ctx, `SELECT notes FROM activities WHERE contact_id = $1 ORDER BY id LIMIT 1`, c.ID).Scan(&notes); err != nil {
+		t.Fatal(err)
+	}
+	if notes != "Sea Ray 190 bought January 2, 2026" {
+		t.Errorf("day-4 call notes = %q, want the sale's item and date", notes)
 	}
 	if n := f.count(`SELECT count(*) FROM letters WHERE contact_id = $1`, c.ID); n != 1 {
 		t.Errorf("%d letters waiting, want 1", n)

@@ -1,12 +1,16 @@
 package engine
 
-import "github.com/dripline/dripline/templates"
+import (
+	"time"
+
+	"github.com/dripline/dripline/templates"
+)
 
 // dispatch builds what a channel needs from a claimed job.
 func (e *Engine) dispatch(j job) Dispatch {
 	return Dispatch{
 		Touch: j.touch, Track: j.track, Step: j.step, Contact: j.contact,
-		Rep: j.rep, Business: e.cfg.Business, Now: e.now(),
+		Rep: j.rep, Event: j.enrollment.Trigger, Business: e.cfg.Business, Now: e.now(),
 	}
 }
 
@@ -28,5 +32,16 @@ func (d Dispatch) MergeData() templates.Data {
 		Business: d.Business,
 		Track:    templates.Track{ID: d.Track.ID, Name: d.Track.Name},
 		Step:     d.Step.ID,
+		Event:    eventData(d.Event, d.Track.Location(c.TimeZone)),
 	}
+}
+
+// eventData is the merge data of an enrollment's event, its date written
+// the way a letter would, in the contact's zone.
+func eventData(ev Event, loc *time.Location) templates.Event {
+	d := templates.Event{Name: ev.Name, Item: ev.Item, Amount: ev.Amount}
+	if !ev.At.IsZero() {
+		d.Date = ev.At.In(loc).Format("January 2, 2006")
+	}
+	return d
 }

@@ -97,6 +97,9 @@ type Enrollment struct {
 	StartedAt    time.Time
 	EndedAt      time.Time // zero while open
 	Reason       string    // why it ended
+	// Trigger is the event that started it, or for a chained enrollment the
+	// one that started the first track; templates read it as .Event.
+	Trigger Event
 }
 
 // TouchState is where a touch stands in the outbox.

@@ -12,16 +12,17 @@ import (
 )
 
 const enrollmentColumns = `e.id, e.contact_id, e.track_id, e.track_version, e.state, e.anchor,
-	e.started_at, e.ended_at, e.reason`
+	e.started_at, e.ended_at, e.reason, e.event_name, e.event_at, e.event_item, e.event_amount`
 
 func scanEnrollment(row pgx.Row) (engine.Enrollment, error) {
 	var (
 		e     engine.Enrollment
 		state string
 		ended pgtype.Timestamptz
+		evAt  pgtype.Timestamptz
 	)
 	err := row.Scan(&e.ID, &e.ContactID, &e.TrackID, &e.TrackVersion, &state, &e.Anchor,
-		&e.StartedAt, &ended, &e.Reason)
+		&e.StartedAt, &ended, &e.Reason, &e.Trigger.Name, &evAt, &e.Trigger.Item, &e.Trigger.Amount)
 	if err != nil {
 		return engine.Enrollment{}, err
 	}
@@ -29,6 +30,7 @@ func scanEnrollment(row pgx.Row) (engine.Enrollment, error) {
 	e.Anchor = e.Anchor.UTC()
 	e.StartedAt = e.StartedAt.UTC()
 	e.EndedAt = timeOf(ended)
+	e.Trigger.At = timeOf(evAt)
 	return e, nil
 }
 
@@ -66,12 +68,12 @@ func (x *tx) CreateEnrollment(ctx context.Context, e *engine.Enrollment, first *
 		e.State = engine.EnrollmentActive
 	}
 	err := x.q.QueryRow(ctx, `INSERT INTO enrollments (contact_id, track_id, track_version, state,
-			anchor, started_at, ended_at, reason)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+			anchor, started_at, ended_at, reason, event_name, event_at, event_item, event_amount)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 		ON CONFLICT (contact_id, track_id) WHERE state IN ('active', 'paused') DO NOTHING
 		RETURNING id`,
 		e.ContactID, e.TrackID, e.TrackVersion, string(e.State), e.Anchor, e.StartedAt,
-		nullTime(e.EndedAt), e.Reason).Scan(&e.ID)
+		nullTime(e.EndedAt), e.Reason, e.Trigger.Name, nullTime(e.Trigger.At), e.Trigger.Item, e.Trigger.Amount).Scan(&e.ID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		err = fmt.Errorf("an open enrollment exists: %w", engine.ErrConflict)
 	}
