@@ -112,10 +112,6 @@ func (e *Engine) LoadLibrary(ctx context.Context) ([]TrackChange, error) {
 		e.versions[versionKey{t.ID, v}] = t
 		e.mu.Unlock()
 		changes = append(changes, TrackChange{Track: t.ID, Version: v, StillOnOld: old})
-		if old > 0 {
-			e.log.Info("track changed; running enrollments stay on their version",
-				"track", t.ID, "version", v, "still_on_old", old)
-		}
 	}
 	return changes, nil
 }

@@ -65,6 +65,13 @@ type Store interface {
 	// the store keeps no such table (then step activities are not checked).
 	ActivityTypes(ctx context.Context) ([]ActivityType, error)
 
+	// MoveEnrollments moves the open enrollments of a track on other versions
+	// to version: each whose pending touch (scheduled or queued) is at a step
+	// the version has, by step id, continues at that step with its due time
+	// unchanged. Enrollments whose touch is running or whose step the version
+	// lacks stay where they are. It reports how many moved and stayed.
+	MoveEnrollments(ctx context.Context, trackID string, version int, stepIndex map[string]int) (moved, stayed int, err error)
+
 	// TrackSource returns the YAML of one stored version of a track.
 	TrackSource(ctx context.Context, id string, version int) (source []byte, file string, err error)
 }

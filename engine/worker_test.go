@@ -152,3 +152,40 @@ steps:
 		t.Fatalf("LoadLibrary = %v, want the step's position and the unknown type", err)
 	}
 }
+
+func TestMoveToCurrentVersionIsExplicit(t *testing.T) {
+	t.Parallel()
+	f := setup(t, nil)
+	c := f.contact("pat@example.com")
+	f.event(c, "opportunity.lost")
+
+	src := strings.Replace(string(mustRead(t, "testdata/tracks/lost.yaml")), "after: 1mo", "after: 2mo", 1)
+	v2, err := tracks.Parse("lost.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := tracks.NewLibrary([]*tracks.Track{v2}, tracks.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.eng, err = engine.New(engine.Config{Store: f.store, Clock: f.clock, Library: lib, Templates: f.templates, Channels: engine.TaskChannels()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes, err := f.eng.LoadLibrary(f.ctx)
+	if err != nil || len(changes) != 1 || changes[0].Version != 2 || changes[0].StillOnOld != 1 {
+		t.Fatalf("LoadLibrary = %+v, %v; want lost v2 with 1 enrollment still on v1", changes, err)
+	}
+	if n := f.count(`SELECT count(*) FROM enrollments WHERE track_version = 1`); n != 1 {
+		t.Fatalf("loading v2 moved the running enrollment by itself")
+	}
+	res, err := f.eng.MoveToCurrent(f.ctx, "lost")
+	if err != nil || res.Moved != 1 || res.Stayed != 0 || res.Version != 2 {
+		t.Fatalf("MoveToCurrent = %+v, %v; want 1 moved to v2", res, err)
+	}
+	f.runUntil(start.AddDate(0, 4, 0))
+	ts := f.touches(c)
+	if len(ts) != 2 || !ts[1].Due.Equal(ts[0].Due.AddDate(0, 2, 0)) {
+		t.Fatalf("touches = %+v; want the later step two months (v2) after the wedge", ts)
+	}
+}

@@ -79,7 +79,8 @@ func openRuntime(ctx context.Context, cfg *config.Config, log *slog.Logger, with
 	}
 	for _, c := range changes {
 		if c.StillOnOld > 0 {
-			log.Info("track has a new version", "track", c.Track, "version", c.Version, "still_on_old", c.StillOnOld)
+			log.Info("track has a new version; running enrollments stay on theirs until `dripline enrollments move`",
+				"track", c.Track, "version", c.Version, "still_on_old", c.StillOnOld)
 		}
 	}
 	rt.crm, err = crm.New(rt.store.Pool(), crm.Options{Sink: rt.engine, Library: lib, Logger: log})

@@ -326,3 +326,36 @@ func birthdayOn(b, day time.Time) bool {
 }
 
 func isLeap(y int) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }
+
+// MoveEnrollments implements engine.Store.
+func (s *Store) MoveEnrollments(_ context.Context, trackID string, version int, stepIndex map[string]int) (int, int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	moved, stayed := 0, 0
+	for _, en := range s.enrollments {
+		if en.TrackID != trackID || en.TrackVersion == version || !en.State.Open() {
+			continue
+		}
+		var pending *engine.Touch
+		running := false
+		for _, id := range s.byEnroll[en.ID] {
+			switch t := s.touches[id]; t.State {
+			case engine.TouchScheduled, engine.TouchQueued:
+				pending = t
+			case engine.TouchRunning:
+				running = true
+			}
+		}
+		i, ok := 0, false
+		if pending != nil {
+			i, ok = stepIndex[pending.StepID]
+		}
+		if running || !ok {
+			stayed++
+			continue
+		}
+		en.TrackVersion, pending.TrackVersion, pending.StepIndex = version, version, i
+		moved++
+	}
+	return moved, stayed, nil
+}

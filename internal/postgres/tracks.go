@@ -57,3 +57,47 @@ func (s *Store) TrackSource(ctx context.Context, id string, version int) ([]byte
 	}
 	return []byte(source), file, nil
 }
+
+// moveSQL moves open enrollments of track $1 on versions other than $2 whose
+// single pending touch is at a step ($3 step ids, $4 their indexes) of
+// version $2, together with that touch, in one statement.
+const moveSQL = `WITH steps AS (
+	SELECT * FROM unnest($3::text[], $4::int[]) AS s(step_id, step_index)
+), movable AS (
+	SELECT e.id AS enrollment_id, t.id AS touch_id, s.step_index
+	FROM enrollments e
+	JOIN touches t ON t.enrollment_id = e.id AND t.state IN ('scheduled', 'queued')
+	JOIN steps s ON s.step_id = t.step_id
+	WHERE e.track_id = $1 AND e.track_version <> $2 AND e.state IN ('active', 'paused')
+	  AND NOT EXISTS (SELECT 1 FROM touches r WHERE r.enrollment_id = e.id AND r.state = 'running')
+	FOR UPDATE OF e, t
+), moved_touches AS (
+	UPDATE touches t SET track_version = $2, step_index = m.step_index
+	FROM movable m WHERE t.id = m.touch_id
+)
+UPDATE enrollments e SET track_version = $2 FROM movable m WHERE e.id = m.enrollment_id`
+
+// MoveEnrollments implements engine.Store.
+func (s *Store) MoveEnrollments(ctx context.Context, trackID string, version int, stepIndex map[string]int) (int, int, error) {
+	ids := make([]string, 0, len(stepIndex))
+	idx := make([]int32, 0, len(stepIndex))
+	for id, i := range stepIndex {
+		ids = append(ids, id)
+		idx = append(idx, int32(i))
+	}
+	var moved, stayed int
+	err := pgx.BeginFunc(ctx, s.pool, func(t pgx.Tx) error {
+		tag, err := t.Exec(ctx, moveSQL, trackID, version, ids, idx)
+		if err != nil {
+			return err
+		}
+		moved = int(tag.RowsAffected())
+		return t.QueryRow(ctx, `SELECT count(*) FROM enrollments
+			WHERE track_id = $1 AND track_version <> $2 AND state IN ('active', 'paused')`,
+			trackID, version).Scan(&stayed)
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("move enrollments of %s to v%d: %w", trackID, version, err)
+	}
+	return moved, stayed, nil
+}
