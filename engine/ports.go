@@ -40,6 +40,11 @@ type Store interface {
 	// is final, held by another worker, or not queued.
 	Claim(ctx context.Context, id int64, now, leaseUntil time.Time) (t Touch, ok bool, err error)
 
+	// Work reads, in one round trip where the store can, what a worker needs
+	// about a claimed touch: its enrollment, its contact, the contact's owner
+	// and whether the contact's address is suppressed.
+	Work(ctx context.Context, t Touch) (Work, error)
+
 	// Release hands a claimed touch back: state queued after a temporary failure
 	// (reason keeps the error), or scheduled when its enrollment is paused. The
 	// attempt number the claim returned proves the lease is still the caller's;
@@ -96,6 +101,10 @@ type Tx interface {
 	CreateTouch(ctx context.Context, t *Touch) error
 	// PendingTouches lists an enrollment's touches that are not final.
 	PendingTouches(ctx context.Context, enrollmentID int64) ([]Touch, error)
+	// FinishClaimed sets a final state on a touch still running under the
+	// claim with this attempt number. It reports false, changing nothing, when
+	// the touch ended meanwhile (an exit canceled it) or was claimed again.
+	FinishClaimed(ctx context.Context, id int64, attempt int, state TouchState, reason string, at time.Time) (bool, error)
 	// FinishTouch sets a final state with its reason.
 	FinishTouch(ctx context.Context, id int64, state TouchState, reason string, at time.Time) error
 	// RescheduleTouch moves a pending touch to state scheduled at due.
@@ -114,6 +123,14 @@ type Tx interface {
 	ContactsByEmail(ctx context.Context, email string) ([]int64, error)
 	// RecordEvent appends a received CRM event to the event log.
 	RecordEvent(ctx context.Context, e Event) error
+}
+
+// Work is what a worker reads about a claimed touch before acting.
+type Work struct {
+	Enrollment Enrollment
+	Contact    Contact
+	Owner      Rep    // the contact's owner; zero when none
+	Suppressed string // why the contact's address may not be emailed; "" when it may
 }
 
 // NewEnrollment is one enrollment for Store.BulkEnroll.

@@ -64,49 +64,31 @@ func (e *Engine) Process(ctx context.Context, id int64) error {
 
 // load reads the touch's enrollment, contact, rep and track version.
 func (e *Engine) load(ctx context.Context, t Touch) (job, error) {
-	j := job{touch: t}
-	err := e.cfg.Store.Tx(ctx, func(tx Tx) error {
-		var err error
-		if j.enrollment, err = tx.Enrollment(ctx, t.EnrollmentID); err != nil {
+	w, err := e.cfg.Store.Work(ctx, t)
+	if err != nil {
+		return job{}, fmt.Errorf("load touch %d: %w", t.ID, err)
+	}
+	j := job{touch: t, enrollment: w.Enrollment, contact: w.Contact, rep: w.Owner, suppressed: w.Suppressed}
+	if j.track, err = e.trackVersion(ctx, t.TrackID, t.TrackVersion); err != nil {
+		return j, fmt.Errorf("load touch %d: %w", t.ID, err)
+	}
+	if t.StepIndex >= len(j.track.Steps) {
+		return j, fmt.Errorf("load touch %d: track %s v%d has no step %d", t.ID, t.TrackID, t.TrackVersion, t.StepIndex)
+	}
+	j.step = j.track.Steps[t.StepIndex]
+	if a := j.step.Action.Assign; a != "" && a != "owner" {
+		err = e.cfg.Store.Tx(ctx, func(tx Tx) error {
+			j.rep, err = tx.RepByUsername(ctx, a)
+			if isNotFound(err) {
+				return fmt.Errorf("step %s assigns unknown rep %q", j.step.ID, a)
+			}
 			return err
-		}
-		if j.contact, err = tx.Contact(ctx, t.ContactID); err != nil {
-			return err
-		}
-		if j.track, err = e.trackVersion(ctx, t.TrackID, t.TrackVersion); err != nil {
-			return err
-		}
-		if t.StepIndex >= len(j.track.Steps) {
-			return fmt.Errorf("track %s v%d has no step %d", t.TrackID, t.TrackVersion, t.StepIndex)
-		}
-		j.step = j.track.Steps[t.StepIndex]
-		if j.rep, err = e.assignee(ctx, tx, j.step, j.contact); err != nil {
-			return err
-		}
-		if j.step.Channel == tracks.ChannelEmail && j.contact.Email != "" {
-			j.suppressed, err = tx.Suppressed(ctx, j.contact.Email)
-		}
-		return err
-	})
+		})
+	}
 	if err != nil {
 		return j, fmt.Errorf("load touch %d: %w", t.ID, err)
 	}
 	return j, nil
-}
-
-// assignee is the rep a step works for: the one it assigns, else the owner.
-func (e *Engine) assignee(ctx context.Context, tx Tx, s tracks.Step, c Contact) (Rep, error) {
-	if a := s.Action.Assign; a != "" && a != "owner" {
-		r, err := tx.RepByUsername(ctx, a)
-		if isNotFound(err) {
-			return Rep{}, fmt.Errorf("step %s assigns unknown rep %q", s.ID, a)
-		}
-		return r, err
-	}
-	if c.OwnerID == 0 {
-		return Rep{}, nil
-	}
-	return tx.Rep(ctx, c.OwnerID)
 }
 
 // skipReason says why a touch must not go out to this contact, or "".
@@ -172,16 +154,9 @@ func (e *Engine) release(ctx context.Context, t Touch, state TouchState, reason 
 // bounce, the suppression, all in one transaction, then moves the track on.
 func (e *Engine) finish(ctx context.Context, j job, state TouchState, reason string, out *Outcome, sup ...*SuppressError) error {
 	err := e.cfg.Store.Tx(ctx, func(tx Tx) error {
-		cur, err := tx.Touch(ctx, j.touch.ID)
-		if err != nil {
-			return err
-		}
-		if cur.State.Final() || cur.Attempts != j.touch.Attempts {
-			return nil // ended meanwhile (an exit), or reclaimed after our lease ran out
-		}
-		now := e.now()
-		if err := tx.FinishTouch(ctx, j.touch.ID, state, reason, now); err != nil {
-			return err
+		ok, err := tx.FinishClaimed(ctx, j.touch.ID, j.touch.Attempts, state, reason, e.now())
+		if err != nil || !ok {
+			return err // !ok: ended meanwhile (an exit), or reclaimed after our lease ran out
 		}
 		if out != nil {
 			if err := e.record(ctx, tx, j, *out); err != nil {

@@ -359,3 +359,19 @@ func (s *Store) MoveEnrollments(_ context.Context, trackID string, version int, 
 	}
 	return moved, stayed, nil
 }
+
+// Work implements engine.Store.
+func (s *Store) Work(_ context.Context, t engine.Touch) (engine.Work, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	en, ok := s.enrollments[t.EnrollmentID]
+	c, ok2 := s.contacts[t.ContactID]
+	if !ok || !ok2 {
+		return engine.Work{}, fmt.Errorf("work for touch %d: %w", t.ID, engine.ErrNotFound)
+	}
+	w := engine.Work{Enrollment: *en, Contact: *c, Owner: s.reps[c.OwnerID]}
+	if c.Email != "" {
+		w.Suppressed = s.suppressed[lower(c.Email)]
+	}
+	return w, nil
+}

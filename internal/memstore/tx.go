@@ -251,3 +251,11 @@ func (h *dueHeap) Pop() any {
 	*h = old[:len(old)-1]
 	return x
 }
+
+func (t tx) FinishClaimed(ctx context.Context, id int64, attempt int, state engine.TouchState, reason string, at time.Time) (bool, error) {
+	tc, ok := t.s.touches[id]
+	if !ok || tc.State != engine.TouchRunning || tc.Attempts != attempt {
+		return false, nil
+	}
+	return true, t.FinishTouch(ctx, id, state, reason, at)
+}
