@@ -196,3 +196,41 @@ func TestWorkersCarryOutQueuedTouches(t *testing.T) {
 		t.Fatalf("%d open call activities, want 20", n)
 	}
 }
+
+// The failures users of drip engines report most: the same touches handed
+// out again on every run (mautic #5423) and long campaigns silently stalling
+// (mautic #2004).
+func TestTickHandsEachTouchOverOnce(t *testing.T) {
+	t.Parallel()
+	f, _ := setupQueue(t)
+	f.enrollMany(40)
+	f.clock.Set(start.Add(24*time.Hour - time.Minute))
+	for run, want := range []int{40, 0, 0} {
+		if n, err := f.eng.Tick(f.ctx); err != nil || n != want {
+			t.Fatalf("tick %d = %d, %v; want %d", run, n, err, want)
+		}
+		f.clock.Advance(30 * time.Second)
+	}
+}
+
+func TestYearLongTrackRunsToTheEnd(t *testing.T) {
+	t.Parallel()
+	f := setup(t, nil)
+	c := f.contact("pat@example.com")
+	if _, err := f.eng.HandleEvent(f.ctx, engine.Event{ContactID: c.ID, Name: "manual", Track: "year"}); err != nil {
+		t.Fatal(err)
+	}
+	f.runUntil(start.AddDate(1, 1, 0))
+	ts := f.touches(c)
+	if len(ts) != 13 {
+		t.Fatalf("%d touches in 13 months, want 13", len(ts))
+	}
+	for _, tc := range ts {
+		if tc.State != engine.TouchDone {
+			t.Fatalf("touch %s is %s, want done", tc.StepID, tc.State)
+		}
+	}
+	if n := f.count(`SELECT count(*) FROM enrollments WHERE contact_id = $1 AND state = 'completed'`, c.ID); n != 1 {
+		t.Fatal("the year-long enrollment did not complete")
+	}
+}
