@@ -28,6 +28,7 @@ func (d Dispatch) MergeData() templates.Data {
 		},
 		Rep: templates.Rep{
 			Name: d.Rep.Name, Email: d.Rep.Email, Signature: d.Rep.Signature,
+			Phone: d.Rep.Phone, Title: d.Rep.Title,
 		},
 		Business: d.Business,
 		Track:    templates.Track{ID: d.Track.ID, Name: d.Track.Name},

@@ -57,6 +57,8 @@ type Rep struct {
 	Name         string
 	Email        string
 	Signature    string
+	Phone        string
+	Title        string
 	Role         string // sales | admin | manager
 	MonthlyQuota int    // activity points per month
 }

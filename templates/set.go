@@ -100,6 +100,12 @@ func (s *Set) Has(kind Kind, name string) bool {
 	return false
 }
 
+// HasHTML reports whether the set has an email template name with an HTML part.
+func (s *Set) HasHTML(name string) bool {
+	t, ok := s.emails[name]
+	return ok && t.html != nil
+}
+
 // Names returns the names of the templates of one kind, sorted.
 func (s *Set) Names(kind Kind) []string {
 	switch kind {

@@ -24,9 +24,12 @@ var demoData embed.FS
 
 // demoReps are the sample's sales reps, the owners named in demodata/contacts.csv.
 var demoReps = []crm.RepFields{
-	{Username: "cferguson", Name: "Cory Ferguson", Email: "cory@summit-tech.example", Signature: "Cory Ferguson\nAccount Manager, Summit Technology Partners\n(661) 555-0140"},
-	{Username: "npoints", Name: "Nick Points", Email: "nick@summit-tech.example", Signature: "Nick Points\nChannel Sales Executive, Summit Technology Partners\n(661) 555-0141"},
-	{Username: "jrivas", Name: "Jason Rivas", Email: "jason@summit-tech.example", Signature: "Jason Rivas\nSales Associate, Summit Technology Partners\n(661) 555-0142"},
+	{Username: "cferguson", Name: "Cory Ferguson", Email: "cory@summit-tech.example", Title: "Account Manager", Phone: "(661) 555-0140",
+		Signature: "Cory Ferguson\nAccount Manager, Summit Technology Partners\n(661) 555-0140"},
+	{Username: "npoints", Name: "Nick Points", Email: "nick@summit-tech.example", Title: "Channel Sales Executive", Phone: "(661) 555-0141",
+		Signature: "Nick Points\nChannel Sales Executive, Summit Technology Partners\n(661) 555-0141"},
+	{Username: "jrivas", Name: "Jason Rivas", Email: "jason@summit-tech.example", Title: "Sales Associate", Phone: "(661) 555-0142",
+		Signature: "Jason Rivas\nSales Associate, Summit Technology Partners\n(661) 555-0142"},
 }
 
 // runDemo is `dripline demo`: simulate a year of the default library for a

@@ -35,6 +35,7 @@ func commands() map[string]command {
 		"demo":        {"simulate and serve a sample of reps, contacts and events", runDemo},
 		"contacts":    {"import contacts from CSV: contacts import FILE", runContacts},
 		"events":      {"import CRM events from CSV: events import FILE", runEvents},
+		"templates":   {"preview and list email and letter templates: templates preview NAME --sample", runTemplates},
 		"touches":     {"print a contact's touches: touches --contact ID", runTouches},
 		"enrollments": {"move a track's running enrollments to its current version: enrollments move TRACK", runEnrollments},
 	}

@@ -106,11 +106,16 @@ func (rt *runtime) openQueue(ctx context.Context, set email.Renderer) error {
 	if rt.sender, err = newSender(cfg, rt.log); err != nil {
 		return err
 	}
-	rt.email, err = email.NewChannel(email.ChannelConfig{
-		Templates: set, Sender: rt.sender, PublicURL: cfg.PublicURL,
-		Secret: []byte(cfg.Secret), DefaultFrom: cfg.From, Domain: cfg.MailDomain, Logger: rt.log,
-	})
+	rt.email, err = newEmailChannel(cfg, set, rt.sender, rt.log)
 	return err
+}
+
+// newEmailChannel is the email channel the settings describe, over sender.
+func newEmailChannel(cfg *config.Config, set email.Renderer, sender email.Sender, log *slog.Logger) (*email.Channel, error) {
+	return email.NewChannel(email.ChannelConfig{
+		Templates: set, Sender: sender, PublicURL: cfg.PublicURL,
+		Secret: []byte(cfg.Secret), DefaultFrom: cfg.From, Domain: cfg.MailDomain, Logger: log,
+	})
 }
 
 // openStore creates the database if it is missing, connects and migrates.

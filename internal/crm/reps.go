@@ -19,16 +19,10 @@ type RepFields struct {
 	Name         string `json:"name"`
 	Email        string `json:"email"`
 	Signature    string `json:"signature"`
+	Phone        string `json:"phone"`
+	Title        string `json:"title"`
 	Role         string `json:"role"`          // sales (default), admin or manager
 	MonthlyQuota *int   `json:"monthly_quota"` // activity points a month; default 500
-}
-
-const repColumns = `id, username, name, email, signature, role, monthly_quota`
-
-func scanRep(row pgx.Row) (engine.Rep, error) {
-	var r engine.Rep
-	err := row.Scan(&r.ID, &r.Username, &r.Name, &r.Email, &r.Signature, &r.Role, &r.MonthlyQuota)
-	return r, err
 }
 
 // EnsureRep returns the id of the rep with this username, creating a sales
@@ -56,9 +50,9 @@ func (s *Store) CreateRep(ctx context.Context, f RepFields) (engine.Rep, error) 
 	if f.MonthlyQuota != nil {
 		quota = *f.MonthlyQuota
 	}
-	r, err := scanRep(s.pool.QueryRow(ctx, `INSERT INTO reps (username, name, email, signature, role, monthly_quota)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING `+repColumns,
-		f.Username, f.Name, f.Email, f.Signature, f.Role, quota))
+	r, err := postgres.ScanRep(s.pool.QueryRow(ctx, `INSERT INTO reps AS r (username, name, email, signature, phone, title, role, monthly_quota)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING `+postgres.RepColumns,
+		f.Username, f.Name, f.Email, f.Signature, f.Phone, f.Title, f.Role, quota))
 	if postgres.UniqueViolation(err, "reps_username_key") {
 		return engine.Rep{}, fmt.Errorf("create rep: username %q is taken: %w", f.Username, engine.ErrConflict)
 	}
@@ -96,11 +90,11 @@ func (f *RepFields) validate() error {
 
 // ListReps lists every rep by username.
 func (s *Store) ListReps(ctx context.Context) ([]engine.Rep, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+repColumns+` FROM reps ORDER BY username`)
+	rows, err := s.pool.Query(ctx, `SELECT `+postgres.RepColumns+` FROM reps r ORDER BY username`)
 	if err != nil {
 		return nil, fmt.Errorf("list reps: %w", err)
 	}
-	reps, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (engine.Rep, error) { return scanRep(r) })
+	reps, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (engine.Rep, error) { return postgres.ScanRep(r) })
 	if err != nil {
 		return nil, fmt.Errorf("list reps: %w", err)
 	}
@@ -110,7 +104,7 @@ func (s *Store) ListReps(ctx context.Context) ([]engine.Rep, error) {
 // rep finds a rep by username, or by numeric id. An unknown one wraps
 // engine.ErrNotFound.
 func (s *Store) rep(ctx context.Context, ref string) (engine.Rep, error) {
-	r, err := scanRep(s.pool.QueryRow(ctx, `SELECT `+repColumns+` FROM reps WHERE username = $1 OR id = $2
+	r, err := postgres.ScanRep(s.pool.QueryRow(ctx, `SELECT `+postgres.RepColumns+` FROM reps r WHERE username = $1 OR id = $2
 		ORDER BY username = $1 DESC LIMIT 1`, ref, numericID(ref)))
 	if err != nil {
 		return engine.Rep{}, fmt.Errorf("rep %q: %w", ref, postgres.NotFound(err))

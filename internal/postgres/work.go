@@ -20,9 +20,9 @@ func (s *Store) Work(ctx context.Context, t engine.Touch) (engine.Work, error) {
 		QueryRow(func(row pgx.Row) (err error) { w.Enrollment, err = scanEnrollment(row); return err })
 	b.Queue(`SELECT `+ContactColumns+ContactsFrom+`WHERE c.id = $1`, t.ContactID).
 		QueryRow(func(row pgx.Row) (err error) { w.Contact, err = ScanContact(row); return err })
-	b.Queue(`SELECT `+repColumns+` FROM reps r JOIN contacts c ON c.owner_id = r.id WHERE c.id = $1`, t.ContactID).
+	b.Queue(`SELECT `+RepColumns+` FROM reps r JOIN contacts c ON c.owner_id = r.id WHERE c.id = $1`, t.ContactID).
 		QueryRow(func(row pgx.Row) (err error) {
-			if w.Owner, err = scanRep(row); errors.Is(err, pgx.ErrNoRows) {
+			if w.Owner, err = ScanRep(row); errors.Is(err, pgx.ErrNoRows) {
 				err = nil
 			}
 			return err
