@@ -24,9 +24,15 @@ check:
 bench: services
 	$(GO) test -run XXX -bench . -benchtime 2x ./...
 
-## fuzz: each fuzz target for 20 seconds
+## fuzz: every fuzz target for FUZZTIME (default 20s) each
+FUZZTIME ?= 20s
+FUZZ_TARGETS = ./tracks:FuzzParse ./tracks:FuzzParseDuration ./templates:FuzzRenderText \
+	./internal/csvio:FuzzParseContacts ./internal/csvio:FuzzParseEvents ./internal/crm:FuzzContactFields \
+	./internal/email:FuzzParseURL ./internal/email:FuzzVerify ./internal/email:FuzzDecodeBounce \
+	./internal/mailaddr:FuzzCheck ./internal/queue:FuzzParseRedisURL ./internal/queue:FuzzParseTouchID \
+	./cmd/dripline:FuzzParseInterspersed
 fuzz:
-	$(GO) test ./tracks -run XXX -fuzz '^FuzzParseDuration$$' -fuzztime 20s
-	$(GO) test ./tracks -run XXX -fuzz '^FuzzParse$$' -fuzztime 20s
-	$(GO) test ./internal/csvio -run XXX -fuzz FuzzParseContacts -fuzztime 20s
-	$(GO) test ./internal/csvio -run XXX -fuzz FuzzParseEvents -fuzztime 20s
+	@for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $${t#*:} in $${t%%:*}"; \
+		$(GO) test $${t%%:*} -run XXX -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) || exit 1; \
+	done
