@@ -161,6 +161,9 @@ func (e *Engine) exitOn(ctx context.Context, tx Tx, contactID int64, event strin
 }
 
 // end closes an enrollment and cancels its pending touches with the reason.
+// A touch a worker is carrying out right now is left to that worker: it
+// records what really happened (the email went out) and, seeing the
+// enrollment ended, schedules nothing after it.
 func (e *Engine) end(ctx context.Context, tx Tx, en Enrollment, state EnrollmentState, reason string) error {
 	now := e.now()
 	if err := tx.SetEnrollmentState(ctx, en.ID, state, reason, now); err != nil {
@@ -171,6 +174,9 @@ func (e *Engine) end(ctx context.Context, tx Tx, en Enrollment, state Enrollment
 		return err
 	}
 	for _, t := range pending {
+		if t.State == TouchRunning {
+			continue
+		}
 		if err := tx.FinishTouch(ctx, t.ID, TouchCanceled, reason, now); err != nil {
 			return err
 		}

@@ -189,3 +189,30 @@ func TestMoveToCurrentVersionIsExplicit(t *testing.T) {
 		t.Fatalf("touches = %+v; want the later step two months (v2) after the wedge", ts)
 	}
 }
+
+// exiting is a call channel during whose delivery the contact wins the deal.
+type exiting struct{ f **fixture }
+
+func (x exiting) Deliver(ctx context.Context, d engine.Dispatch) (engine.Outcome, error) {
+	if _, err := (*x.f).eng.HandleEvent(ctx, engine.Event{ContactID: d.Contact.ID, Name: "opportunity.won"}); err != nil {
+		return engine.Outcome{}, err
+	}
+	return engine.Outcome{}, nil
+}
+
+func TestExitDuringDeliveryRecordsWhatHappened(t *testing.T) {
+	t.Parallel()
+	var f *fixture
+	f = setup(t, map[tracks.Channel]engine.Channel{tracks.ChannelCall: exiting{&f}})
+	c := f.contact("pat@example.com")
+	f.event(c, "opportunity.lost")
+	f.runUntil(start.AddDate(0, 3, 0))
+
+	ts := f.touches(c)
+	if len(ts) != 1 || ts[0].State != engine.TouchDone {
+		t.Fatalf("touches = %+v; want the wedge call done (it was carried out) and nothing after the exit", ts)
+	}
+	if n := f.count(`SELECT count(*) FROM enrollments WHERE contact_id = $1 AND state = 'exited'`, c.ID); n != 1 {
+		t.Fatal("the enrollment did not exit")
+	}
+}
