@@ -61,9 +61,8 @@ func (e *Engine) handleEvent(ctx context.Context, tx Tx, ev Event) (EventResult,
 	if err != nil {
 		return res, err
 	}
-	reached := map[string]bool{} // tracks the contact will reach through `then:`
-	for _, t := range chainOrder(candidates) {
-		if reached[t.ID] || ev.Name != tracks.EventManual && !conditionsHold(t.Enroll.If, c, ev) {
+	for _, t := range candidates {
+		if ev.Name != tracks.EventManual && !conditionsHold(t.Enroll.If, c, ev) {
 			continue
 		}
 		anchor := e.now()
@@ -76,43 +75,9 @@ func (e *Engine) handleEvent(ctx context.Context, tx Tx, ev Event) (EventResult,
 		}
 		if ok {
 			res.Enrolled = append(res.Enrolled, t.ID)
-			for next := t.Then; next != "" && !reached[next]; next = e.thenOf(next) {
-				reached[next] = true
-			}
 		}
 	}
 	return res, nil
-}
-
-// chainOrder orders the tracks an event may enroll on so that a track comes
-// before every track its `then:` chain leads to. An event that enrolls a
-// contact on an industry track then does not also enroll them on the general
-// track the industry track chains to: they reach it when the first ends.
-func chainOrder(ts []*tracks.Track) []*tracks.Track {
-	byID := make(map[string]*tracks.Track, len(ts))
-	for _, t := range ts {
-		byID[t.ID] = t
-	}
-	depth := map[string]int{}
-	for _, t := range ts {
-		d := 0
-		for next := t.Then; next != "" && byID[next] != nil && d < len(ts); next = byID[next].Then {
-			d++
-			depth[next] = max(depth[next], d)
-		}
-	}
-	out := slices.Clone(ts)
-	slices.SortStableFunc(out, func(a, b *tracks.Track) int { return depth[a.ID] - depth[b.ID] })
-	return out
-}
-
-// thenOf returns the `then:` of the current version of a track, or "".
-func (e *Engine) thenOf(id string) string {
-	t, _, err := e.currentTrack(id)
-	if err != nil {
-		return ""
-	}
-	return t.Then
 }
 
 // suppressedBy maps the events that put a contact's address on the
