@@ -84,7 +84,7 @@ func demoSimulation(ctx context.Context, cfg *config.Config, contactsCSV, events
 		return err
 	}
 	from := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
-	out, err := sim.Run(ctx, sim.Options{
+	res, err := sim.Run(ctx, sim.Options{
 		Library: lib, Templates: set, Business: business(cfg), From: from, Until: from.AddDate(1, 0, 0),
 		Contacts: contacts, Events: events, EventFile: "demodata/events.csv",
 	})
@@ -92,7 +92,10 @@ func demoSimulation(ctx context.Context, cfg *config.Config, contactsCSV, events
 		return err
 	}
 	fmt.Fprintf(w, "A year of the default library for %d sample contacts and %d events (dripline simulate):\n\n", len(contacts), len(events))
-	return printSummary(w, out)
+	if err := errors.Join(res.Skipped...); err != nil {
+		return err
+	}
+	return printSummary(w, res.Touches)
 }
 
 // demoLoad creates the sample's reps, imports its contacts and sends its

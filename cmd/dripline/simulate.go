@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"time"
 
@@ -51,44 +52,46 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	contacts, err := readCSV(*contactsFile, csvio.ParseContacts, stderr)
+	contacts, badContacts, err := readCSV(*contactsFile, csvio.ParseContacts)
 	if err != nil {
 		return err
 	}
-	events, err := readCSV(*eventsFile, csvio.ParseEvents, stderr)
+	events, badEvents, err := readCSV(*eventsFile, csvio.ParseEvents)
 	if err != nil {
 		return err
 	}
-	out, err := sim.Run(ctx, sim.Options{
+	res, err := sim.Run(ctx, sim.Options{
 		Library: lib, Templates: set, Business: business(cfg),
 		From: start, Until: end, Contacts: contacts, Events: events, EventFile: *eventsFile,
 	})
 	if err != nil {
 		return err
 	}
-	if *format == "text" {
-		return printSummary(stdout, out)
-	}
-	return printJSONL(stdout, out)
-}
-
-// readCSV parses a CSV file. Bad rows are reported on stderr as file:line:
-// message and, for simulate, stop the run: a simulation of half a file
-// would mislead.
-func readCSV[T any](path string, parse func(string, io.Reader) ([]T, []error), stderr io.Writer) ([]T, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	rows, errs := parse(path, f)
-	for _, e := range errs {
+	bad := slices.Concat(badContacts, badEvents, res.Skipped)
+	for _, e := range bad {
 		fmt.Fprintln(stderr, e)
 	}
-	if len(errs) > 0 {
-		return nil, exitError{1}
+	if *format == "text" {
+		err = printSummary(stdout, res.Touches)
+	} else {
+		err = printJSONL(stdout, res.Touches)
 	}
-	return rows, nil
+	if err == nil && len(bad) > 0 {
+		err = exitError{1} // the rest ran; the bad rows were reported above
+	}
+	return err
+}
+
+// readCSV parses a CSV file into its good rows and one file:line: message
+// error per bad row, which imports nothing from that row.
+func readCSV[T any](path string, parse func(string, io.Reader) ([]T, []error)) ([]T, []error, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	rows, bad := parse(path, f)
+	return rows, bad, nil
 }
 
 func parseTime(flagName, v string) (time.Time, error) {

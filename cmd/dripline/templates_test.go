@@ -129,7 +129,7 @@ func TestTemplatesList(t *testing.T) {
 		rows = append(rows, strings.Fields(line))
 	}
 	for _, want := range [][]string{
-		{"NAME", "KIND", "HTML"}, {"gi-welcome", "email", "yes"}, {"acct-intro", "email", "no"},
+		{"NAME", "KIND", "HTML"}, {"gi-welcome", "email", "yes"}, {"acct-intro", "email", "yes"},
 		{"birthday", "letter", "-"}, {"promo", "email", "no"}, {"promo", "letter", "-"},
 	} {
 		if !slices.ContainsFunc(rows, func(r []string) bool { return slices.Equal(r, want) }) {

@@ -30,19 +30,25 @@ type Options struct {
 	EventFile string           // for error messages
 }
 
-// Run simulates from opts.From to opts.Until and returns every touch that
-// reached an end state, ordered by due time, then contact. Touches still
-// pending at Until are left out.
-func Run(ctx context.Context, opts Options) ([]report.Touch, error) {
+// Result is what a simulation produced.
+type Result struct {
+	// Touches lists every touch that reached an end state, ordered by due
+	// time, then contact; touches still pending at Until are left out.
+	Touches []report.Touch
+	// Skipped holds a `file:line: message` error for each event row left out:
+	// its contact is not in the contacts file, or it happens before From.
+	Skipped []error
+}
+
+// Run simulates from opts.From to opts.Until. Event rows it cannot place are
+// reported in Result.Skipped and the rest run.
+func Run(ctx context.Context, opts Options) (Result, error) {
 	if !opts.Until.After(opts.From) {
-		return nil, fmt.Errorf("--until %s is not after --from %s", opts.Until.Format(time.RFC3339), opts.From.Format(time.RFC3339))
+		return Result{}, fmt.Errorf("--until %s is not after --from %s", opts.Until.Format(time.RFC3339), opts.From.Format(time.RFC3339))
 	}
 	store := memstore.New()
 	labels, refs := load(store, opts.Contacts)
-	events, err := resolve(opts, refs)
-	if err != nil {
-		return nil, err
-	}
+	events, skipped := resolve(opts, refs)
 	clk := clock.NewVirtual(opts.From)
 	channels := engine.TaskChannels()
 	channels[tracks.ChannelEmail] = renderOnly{opts.Templates}
@@ -52,15 +58,15 @@ func Run(ctx context.Context, opts Options) ([]report.Touch, error) {
 		Channels: channels, Business: opts.Business,
 	})
 	if err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	if _, err := eng.LoadLibrary(ctx); err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	if err := drive(ctx, eng, store, clk, events, opts.Until); err != nil {
-		return nil, err
+		return Result{}, err
 	}
-	return finished(store, labels), nil
+	return Result{Touches: finished(store, labels), Skipped: skipped}, nil
 }
 
 // load stores the contacts and their owner reps. It returns each contact's
@@ -87,23 +93,27 @@ func load(store *memstore.Store, contacts []engine.Contact) (map[int64]string, m
 	return labels, refs
 }
 
-// resolve ties each event to its contact and orders events by time.
-func resolve(opts Options, refs map[string]int64) ([]engine.Event, error) {
+// resolve ties each event to its contact and orders events by time; rows it
+// cannot place come back as errors.
+func resolve(opts Options, refs map[string]int64) ([]engine.Event, []error) {
 	var events []engine.Event
+	var skipped []error
 	for _, row := range opts.Events {
 		id, ok := refs[row.Contact]
 		if !ok {
-			return nil, fmt.Errorf("%s:%d: unknown contact %q (not an external_id or email in the contacts file)", opts.EventFile, row.Line, row.Contact)
+			skipped = append(skipped, fmt.Errorf("%s:%d: unknown contact %q (not an external_id or email in the contacts file)", opts.EventFile, row.Line, row.Contact))
+			continue
 		}
 		if row.Event.At.Before(opts.From) {
-			return nil, fmt.Errorf("%s:%d: event at %s is before --from", opts.EventFile, row.Line, row.Event.At.Format(time.RFC3339))
+			skipped = append(skipped, fmt.Errorf("%s:%d: event at %s is before --from", opts.EventFile, row.Line, row.Event.At.Format(time.RFC3339)))
+			continue
 		}
 		ev := row.Event
 		ev.ContactID = id
 		events = append(events, ev)
 	}
 	slices.SortStableFunc(events, func(a, b engine.Event) int { return a.At.Compare(b.At) })
-	return events, nil
+	return events, skipped
 }
 
 // drive moves the clock from one event or due touch to the next until the

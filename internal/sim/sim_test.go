@@ -50,17 +50,17 @@ func parse[T any](t *testing.T, path string, fn func(string, io.Reader) ([]T, []
 func run(t *testing.T, until string) []report.Touch {
 	t.Helper()
 	lib, set := library(t)
-	out, err := sim.Run(context.Background(), sim.Options{
+	res, err := sim.Run(context.Background(), sim.Options{
 		Library: lib, Templates: set,
 		From:     time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
 		Until:    mustTime(t, until),
 		Contacts: parse(t, "testdata/contacts.csv", csvio.ParseContacts),
 		Events:   parse(t, "testdata/events.csv", csvio.ParseEvents), EventFile: "events.csv",
 	})
-	if err != nil {
-		t.Fatal(err)
+	if err != nil || len(res.Skipped) > 0 {
+		t.Fatal(err, res.Skipped)
 	}
-	return out
+	return res.Touches
 }
 
 func mustTime(t *testing.T, s string) time.Time {
@@ -131,16 +131,29 @@ func TestSimulateAYear(t *testing.T) {
 	}
 }
 
-func TestSimulateUnknownContactNamesTheLine(t *testing.T) {
+func TestSimulateSkipsEventRowsItCannotPlace(t *testing.T) {
 	t.Parallel()
 	lib, set := library(t)
-	events := []csvio.EventRow{{Line: 7, Contact: "nobody", Event: engine.Event{Name: "contact.created", At: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)}}}
-	_, err := sim.Run(context.Background(), sim.Options{
+	jan := func(d int) time.Time { return time.Date(2026, 1, d, 17, 0, 0, 0, time.UTC) }
+	events := []csvio.EventRow{
+		{Line: 2, Contact: "p-1", Event: engine.Event{Name: "contact.created", At: jan(5)}},
+		{Line: 7, Contact: "nobody", Event: engine.Event{Name: "contact.created", At: jan(5)}},
+		{Line: 8, Contact: "p-1", Event: engine.Event{Name: "opportunity.lost", At: time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)}},
+	}
+	res, err := sim.Run(context.Background(), sim.Options{
 		Library: lib, Templates: set, EventFile: "events.csv", Events: events,
-		From: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Until: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC),
+		Contacts: []engine.Contact{{ExternalID: "p-1", Email: "pat@example.com", Status: "prospect"}},
+		From:     time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Until: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC),
 	})
-	if err == nil || !strings.HasPrefix(err.Error(), "events.csv:7: unknown contact") {
-		t.Fatalf("err = %v, want events.csv:7: unknown contact …", err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"events.csv:7: unknown contact", "events.csv:8: event at 2025-12-01T00:00:00Z is before --from"}
+	if len(res.Skipped) != 2 || !strings.HasPrefix(res.Skipped[0].Error(), want[0]) || res.Skipped[1].Error() != want[1] {
+		t.Fatalf("skipped = %v, want %q", res.Skipped, want)
+	}
+	if _, ok := find(res.Touches, "p-1", "general-interest", "welcome"); !ok {
+		t.Fatal("the good row did not run")
 	}
 }
 
@@ -172,14 +185,14 @@ func BenchmarkSimulateYear(b *testing.B) {
 	b.ResetTimer()
 	var n int
 	for range b.N {
-		out, err := sim.Run(context.Background(), sim.Options{
+		res, err := sim.Run(context.Background(), sim.Options{
 			Library: lib, Templates: set, From: from, Until: from.AddDate(1, 0, 0),
 			Contacts: contacts, Events: events,
 		})
 		if err != nil {
 			b.Fatal(err)
 		}
-		n = len(out)
+		n = len(res.Touches)
 	}
 	b.ReportMetric(float64(n), "touches")
 }
