@@ -63,7 +63,7 @@ func TestTemplatesPreviewSample(t *testing.T) {
 	}
 	h := msg.Header
 	if h.Get("Message-ID") != "<touch-0@example.com>" || !strings.HasPrefix(h.Get("List-Unsubscribe"), "<http://127.0.0.1:8080/u/") ||
-		h.Get("Subject") == "" || !strings.HasPrefix(h.Get("Content-Type"), "text/plain") {
+		h.Get("Subject") == "" || !strings.HasPrefix(h.Get("Content-Type"), "multipart/alternative") {
 		t.Errorf("preview --format eml: headers %v", h)
 	}
 	if !strings.Contains(errs, "touch id 0") {
