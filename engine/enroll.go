@@ -25,9 +25,16 @@ func (e *Engine) HandleEvent(ctx context.Context, ev Event) (EventResult, error)
 	var res EventResult
 	err := e.cfg.Store.Tx(ctx, func(tx Tx) error {
 		var err error
-		res, err = e.handleEvent(ctx, tx, ev)
+		res, err = e.HandleEventIn(ctx, tx, ev)
 		return err
 	})
+	return res, err
+}
+
+// HandleEventIn is HandleEvent inside the caller's transaction, so a CRM
+// change and the enrollments it causes commit together or not at all.
+func (e *Engine) HandleEventIn(ctx context.Context, tx Tx, ev Event) (EventResult, error) {
+	res, err := e.handleEvent(ctx, tx, ev)
 	if err != nil {
 		return EventResult{}, fmt.Errorf("event %s for contact %d: %w", ev.Name, ev.ContactID, err)
 	}

@@ -67,13 +67,13 @@ func (s *Store) CreateContact(ctx context.Context, f ContactFields) (engine.Cont
 		if postgres.UniqueViolation(err, "contacts_external_id_key") {
 			return fmt.Errorf("external_id %q is taken: %w", c.ExternalID, engine.ErrConflict)
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return s.emitIn(ctx, tx, engine.Event{ContactID: c.ID, Name: tracks.EventContactCreated})
 	})
 	if err != nil {
 		return c, fmt.Errorf("create contact: %w", err)
-	}
-	if _, err := s.emit(ctx, engine.Event{ContactID: c.ID, Name: tracks.EventContactCreated}); err != nil {
-		return c, err
 	}
 	return s.contact(ctx, s.pool, c.ID)
 }
@@ -101,16 +101,16 @@ func (s *Store) UpdateContact(ctx context.Context, ref string, f ContactFields) 
 		if sameContact(old, c) {
 			return nil
 		}
-		return writeContact(ctx, tx, &c)
+		if err := writeContact(ctx, tx, &c); err != nil {
+			return err
+		}
+		return s.emitIn(ctx, tx, engine.Event{ContactID: id, Name: tracks.EventContactUpdated})
 	})
 	if err != nil {
 		return engine.Contact{}, fmt.Errorf("update contact %q: %w", ref, err)
 	}
 	if sameContact(old, c) {
 		return old, nil
-	}
-	if _, err := s.emit(ctx, engine.Event{ContactID: id, Name: tracks.EventContactUpdated}); err != nil {
-		return c, err
 	}
 	return s.contact(ctx, s.pool, id)
 }

@@ -100,21 +100,22 @@ func (s *Store) CreateOpportunity(ctx context.Context, f OpportunityFields) (Opp
 		if err := s.resolveOpportunity(ctx, tx, &o, f); err != nil {
 			return err
 		}
-		return tx.QueryRow(ctx, `INSERT INTO opportunities (contact_id, name, type, stage, status,
+		err := tx.QueryRow(ctx, `INSERT INTO opportunities (contact_id, name, type, stage, status,
 				lost_reason, revenue, campaign_id, close_date, owner_id)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT id FROM campaigns WHERE name = nullif($8, '')), $9,
 				coalesce((SELECT id FROM reps WHERE username = nullif($10, '')),
 					(SELECT owner_id FROM contacts WHERE id = $1)))
 			RETURNING id`, o.opportunityArgs()...).Scan(&o.ID)
+		if err != nil {
+			return err
+		}
+		if err := s.emitOpportunity(ctx, tx, o, tracks.EventOpportunityOpen); err != nil {
+			return err
+		}
+		return s.emitStatus(ctx, tx, o, OpportunityOpen)
 	})
 	if err != nil {
 		return o, fmt.Errorf("create opportunity: %w", err)
-	}
-	if err := s.emitOpportunity(ctx, o, tracks.EventOpportunityOpen); err != nil {
-		return o, err
-	}
-	if err := s.emitStatus(ctx, o, OpportunityOpen); err != nil {
-		return o, err
 	}
 	return s.Opportunity(ctx, o.ID)
 }
@@ -141,13 +142,13 @@ func (s *Store) UpdateOpportunity(ctx context.Context, id int64, f OpportunityFi
 				campaign_id = (SELECT id FROM campaigns WHERE name = nullif($8, '')), close_date = $9,
 				owner_id = (SELECT id FROM reps WHERE username = nullif($10, '')), updated_at = now()
 			WHERE id = $11`, append(o.opportunityArgs(), id)...)
-		return err
+		if err != nil {
+			return err
+		}
+		return s.emitStatus(ctx, tx, o, was)
 	})
 	if err != nil {
 		return o, fmt.Errorf("update opportunity %d: %w", id, err)
-	}
-	if err := s.emitStatus(ctx, o, was); err != nil {
-		return o, err
 	}
 	return s.Opportunity(ctx, id)
 }
@@ -246,23 +247,22 @@ func statusName(s string) string {
 
 // emitStatus sends opportunity.won or opportunity.lost when o's status turned
 // to one of them from was.
-func (s *Store) emitStatus(ctx context.Context, o Opportunity, was string) error {
+func (s *Store) emitStatus(ctx context.Context, tx pgx.Tx, o Opportunity, was string) error {
 	switch {
 	case o.Status == was:
 		return nil
 	case o.Status == OpportunityWon:
-		return s.emitOpportunity(ctx, o, tracks.EventOpportunityWon)
+		return s.emitOpportunity(ctx, tx, o, tracks.EventOpportunityWon)
 	case o.Status == OpportunityLost:
-		return s.emitOpportunity(ctx, o, tracks.EventOpportunityLost)
+		return s.emitOpportunity(ctx, tx, o, tracks.EventOpportunityLost)
 	}
 	return nil
 }
 
 // emitOpportunity sends an opportunity event for its contact, if it has one.
-func (s *Store) emitOpportunity(ctx context.Context, o Opportunity, name string) error {
+func (s *Store) emitOpportunity(ctx context.Context, tx pgx.Tx, o Opportunity, name string) error {
 	if o.ContactID == 0 {
 		return nil
 	}
-	_, err := s.emit(ctx, engine.Event{ContactID: o.ContactID, Name: name, Amount: o.Revenue, Item: o.Name})
-	return err
+	return s.emitIn(ctx, tx, engine.Event{ContactID: o.ContactID, Name: name, Amount: o.Revenue, Item: o.Name})
 }

@@ -61,18 +61,20 @@ func (s *Store) CreateSale(ctx context.Context, f SaleFields) (Sale, error) {
 		}
 		_, err = tx.Exec(ctx, `UPDATE contacts SET status = 'customer', updated_at = now()
 			WHERE id = $1 AND status <> 'customer'`, sale.ContactID)
-		return err
+		if err != nil {
+			return err
+		}
+		err = s.emitIn(ctx, tx, engine.Event{ContactID: sale.ContactID, Name: tracks.EventSaleClosed,
+			At: sale.SoldAt, Amount: sale.Amount, Item: sale.Item})
+		if err != nil || was == engine.StatusCustomer {
+			return err
+		}
+		return s.emitIn(ctx, tx, engine.Event{ContactID: sale.ContactID, Name: tracks.EventContactUpdated})
 	})
 	if err != nil {
 		return sale, fmt.Errorf("create sale: %w", err)
 	}
-	_, err = s.emit(ctx, engine.Event{ContactID: sale.ContactID, Name: tracks.EventSaleClosed,
-		At: sale.SoldAt, Amount: sale.Amount, Item: sale.Item})
-	if err != nil || was == engine.StatusCustomer {
-		return sale, err
-	}
-	_, err = s.emit(ctx, engine.Event{ContactID: sale.ContactID, Name: tracks.EventContactUpdated})
-	return sale, err
+	return sale, nil
 }
 
 // sale checks the fields that need no database and fills the defaults.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/postgres"
 	"github.com/dripline/dripline/tracks"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -18,6 +19,9 @@ import (
 // implements it.
 type EventSink interface {
 	HandleEvent(ctx context.Context, ev engine.Event) (engine.EventResult, error)
+	// HandleEventIn handles the event inside the transaction that made the
+	// change, so both commit or neither does.
+	HandleEventIn(ctx context.Context, tx engine.Tx, ev engine.Event) (engine.EventResult, error)
 }
 
 // Clock tells the store what time it is (completed activities, My Day).
@@ -110,6 +114,12 @@ func (s *Store) emit(ctx context.Context, ev engine.Event) (engine.EventResult, 
 		return res, fmt.Errorf("%s for contact %d: %w", ev.Name, ev.ContactID, err)
 	}
 	return res, nil
+}
+
+// emitIn hands an event to the sink inside the change's own transaction.
+func (s *Store) emitIn(ctx context.Context, tx pgx.Tx, ev engine.Event) error {
+	_, err := s.sink.HandleEventIn(ctx, postgres.TxOf(tx), ev)
+	return err
 }
 
 // nullText stores an empty string as NULL.

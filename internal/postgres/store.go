@@ -60,6 +60,10 @@ type tx struct {
 	q querier
 }
 
+// TxOf lets the engine work inside a transaction another adapter began, so
+// a CRM change and the enrollments it causes commit together.
+func TxOf(t pgx.Tx) engine.Tx { return &tx{q: t} }
+
 // querier is what both a pool and a transaction offer.
 type querier interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
