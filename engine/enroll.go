@@ -13,8 +13,9 @@ import (
 
 // EventResult says what an event did.
 type EventResult struct {
-	Enrolled []string // tracks the contact was enrolled on
-	Exited   []string // tracks the contact left
+	Enrolled  []string // tracks the contact was enrolled on
+	Exited    []string // tracks the contact left
+	Duplicate bool     // the same event was handled before, so nothing happened
 }
 
 // HandleEvent applies one CRM event in one transaction: it records the event,
@@ -49,7 +50,8 @@ func (e *Engine) handleEvent(ctx context.Context, tx Tx, ev Event) (EventResult,
 	if ev.At.IsZero() {
 		ev.At = e.now()
 	}
-	if err := tx.RecordEvent(ctx, ev); err != nil {
+	if fresh, err := tx.RecordEvent(ctx, ev); err != nil || !fresh {
+		res.Duplicate = !fresh
 		return res, err
 	}
 	c, err := tx.Contact(ctx, ev.ContactID)

@@ -166,3 +166,20 @@ func TestChainingEnrollsAtLastTouchDue(t *testing.T) {
 		t.Fatalf("%d completed enrollments, want 2", n)
 	}
 }
+
+func TestSameEventTwiceIsHandledOnce(t *testing.T) {
+	t.Parallel()
+	f := setup(t, nil)
+	c := f.contact("pat@example.com")
+	sold := time.Date(2026, 1, 2, 19, 30, 0, 0, time.UTC)
+	ev := engine.Event{ContactID: c.ID, Name: "sale.closed", At: sold, Item: "Sea Ray 190"}
+	first, err := f.eng.HandleEvent(f.ctx, ev)
+	if err != nil || len(first.Enrolled) != 1 {
+		t.Fatalf("first sale.closed = %+v, %v", first, err)
+	}
+	f.runUntil(sold.AddDate(3, 0, 0)) // after-sale completes; after-end would allow a new one
+	again, err := f.eng.HandleEvent(f.ctx, ev)
+	if err != nil || !again.Duplicate || len(again.Enrolled) != 0 {
+		t.Fatalf("the same sale.closed again = %+v, %v; want a duplicate that enrolls nobody", again, err)
+	}
+}

@@ -121,8 +121,10 @@ type Tx interface {
 	Suppress(ctx context.Context, email, reason, detail string, at time.Time) error
 	// ContactsByEmail lists the contacts with this address (case-insensitive).
 	ContactsByEmail(ctx context.Context, email string) ([]int64, error)
-	// RecordEvent appends a received CRM event to the event log.
-	RecordEvent(ctx context.Context, e Event) error
+	// RecordEvent appends a received CRM event to the event log. It reports
+	// false, recording nothing, when the same event (contact, name, time,
+	// track, item, amount) was recorded before.
+	RecordEvent(ctx context.Context, e Event) (bool, error)
 }
 
 // Work is what a worker reads about a claimed touch before acting.

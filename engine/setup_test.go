@@ -97,13 +97,15 @@ func (f *fixture) contact(email string, change ...func(*engine.Contact)) engine.
 	return c
 }
 
-// event applies a CRM event at the clock's time unless at is set.
+// event applies a CRM event at the clock's time unless at is set, then moves
+// the clock on a second: two calls are two events, not one sent twice.
 func (f *fixture) event(c engine.Contact, name string, at ...time.Time) engine.EventResult {
 	f.t.Helper()
 	ev := engine.Event{ContactID: c.ID, Name: name, At: f.clock.Now()}
 	if len(at) > 0 {
 		ev.At = at[0]
 	}
+	defer f.clock.Advance(time.Second)
 	res, err := f.eng.HandleEvent(f.ctx, ev)
 	if err != nil {
 		f.t.Fatal(err)

@@ -30,7 +30,7 @@ type Store struct {
 	activities    []engine.Activity
 	letters       []engine.Letter
 	suppressed    map[string]string
-	events        []engine.Event
+	events        map[engine.Event]bool // recorded events, to handle each once
 	birthdaysDone map[string]bool
 	nextID        int64
 	undo          []func() // set while a transaction runs
@@ -57,6 +57,7 @@ func New() *Store {
 		touches:       map[int64]*engine.Touch{},
 		byEnroll:      map[int64][]int64{},
 		suppressed:    map[string]string{},
+		events:        map[engine.Event]bool{},
 		birthdaysDone: map[string]bool{},
 		trackVers:     map[string][]trackVersion{},
 	}

@@ -221,10 +221,14 @@ func (t tx) ContactsByEmail(_ context.Context, email string) ([]int64, error) {
 	return ids, nil
 }
 
-func (t tx) RecordEvent(_ context.Context, e engine.Event) error {
-	t.s.events = append(t.s.events, e)
-	t.s.remember(func() { t.s.events = t.s.events[:len(t.s.events)-1] })
-	return nil
+func (t tx) RecordEvent(_ context.Context, e engine.Event) (bool, error) {
+	e.At = e.At.UTC()
+	if t.s.events[e] {
+		return false, nil
+	}
+	t.s.events[e] = true
+	t.s.remember(func() { delete(t.s.events, e) })
+	return true, nil
 }
 
 // dueEntry is a scheduled touch in the due heap.

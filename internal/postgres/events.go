@@ -8,11 +8,11 @@ import (
 )
 
 // RecordEvent appends a received CRM event to the event log.
-func (x *tx) RecordEvent(ctx context.Context, e engine.Event) error {
-	_, err := x.q.Exec(ctx, `INSERT INTO events (contact_id, name, at, track, amount, item)
-		VALUES ($1, $2, $3, $4, $5, $6)`, e.ContactID, e.Name, e.At, e.Track, e.Amount, e.Item)
+func (x *tx) RecordEvent(ctx context.Context, e engine.Event) (bool, error) {
+	tag, err := x.q.Exec(ctx, `INSERT INTO events (contact_id, name, at, track, amount, item)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`, e.ContactID, e.Name, e.At, e.Track, e.Amount, e.Item)
 	if err != nil {
-		return fmt.Errorf("record event %s for contact %d: %w", e.Name, e.ContactID, err)
+		return false, fmt.Errorf("record event %s for contact %d: %w", e.Name, e.ContactID, err)
 	}
-	return nil
+	return tag.RowsAffected() == 1, nil
 }

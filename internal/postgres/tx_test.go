@@ -117,7 +117,13 @@ func TestContactRoundTrip(t *testing.T) {
 		if err != nil || !reflect.DeepEqual(zones, map[int64]string{c.ID: "America/Denver"}) {
 			t.Errorf("TimeZones = %v, %v", zones, err)
 		}
-		return tx.RecordEvent(ctx, engine.Event{ContactID: c.ID, Name: "sale.closed", At: t0, Amount: "1200.00", Item: "server"})
+		ev := engine.Event{ContactID: c.ID, Name: "sale.closed", At: t0, Amount: "1200.00", Item: "server"}
+		for i, want := range []bool{true, false} {
+			if fresh, err := tx.RecordEvent(ctx, ev); err != nil || fresh != want {
+				t.Errorf("RecordEvent %d = %v, %v; want %v (the same event is recorded once)", i, fresh, err, want)
+			}
+		}
+		return nil
 	})
 }
 
