@@ -61,10 +61,9 @@ type Store interface {
 	// enrollments on earlier versions.
 	SaveTrack(ctx context.Context, id, hash string, source []byte, file string) (version int, stillOnOld int, err error)
 
-	// ClaimBirthdays returns the contacts whose birthday falls on day's date
-	// (Feb 29 birthdays on Feb 28 in other years). Only the first call for a
-	// date returns them, so several daemons never send a birthday twice.
-	ClaimBirthdays(ctx context.Context, day time.Time) ([]int64, error)
+	// BirthdaysOn returns the contacts whose birthday falls on day's date
+	// (Feb 29 birthdays on Feb 28 in other years).
+	BirthdaysOn(ctx context.Context, day time.Time) ([]int64, error)
 
 	// ActivityTypes lists the activity types activities may have, or nil when
 	// the store keeps no such table (then step activities are not checked).

@@ -88,7 +88,7 @@ func scheduler(ctx context.Context, eng *engine.Engine, tick time.Duration, log 
 	}{
 		{fmt.Sprintf("@every %s", tick), "tick", eng.Tick},
 		{"@every 1m", "reconcile", eng.Reconcile},
-		{"CRON_TZ=UTC 0 7 * * *", "birthdays", eng.Birthdays},
+		{"@hourly", "birthdays", eng.Birthdays},
 	}
 	for _, j := range jobs {
 		if _, err := c.AddFunc(j.spec, func() {

@@ -20,20 +20,19 @@ import (
 type Store struct {
 	mu sync.Mutex
 
-	contacts      map[int64]*engine.Contact
-	reps          map[int64]engine.Rep
-	enrollments   map[int64]*engine.Enrollment
-	byContact     map[int64][]int64 // contact → enrollment ids, oldest first
-	touches       map[int64]*engine.Touch
-	byEnroll      map[int64][]int64 // enrollment → touch ids
-	due           dueHeap           // scheduled touches by due time; stale entries are skipped
-	activities    []engine.Activity
-	letters       []engine.Letter
-	suppressed    map[string]string
-	events        map[engine.Event]bool // recorded events, to handle each once
-	birthdaysDone map[string]bool
-	nextID        int64
-	undo          []func() // set while a transaction runs
+	contacts    map[int64]*engine.Contact
+	reps        map[int64]engine.Rep
+	enrollments map[int64]*engine.Enrollment
+	byContact   map[int64][]int64 // contact → enrollment ids, oldest first
+	touches     map[int64]*engine.Touch
+	byEnroll    map[int64][]int64 // enrollment → touch ids
+	due         dueHeap           // scheduled touches by due time; stale entries are skipped
+	activities  []engine.Activity
+	letters     []engine.Letter
+	suppressed  map[string]string
+	events      map[engine.Event]bool // recorded events, to handle each once
+	nextID      int64
+	undo        []func() // set while a transaction runs
 
 	// Track versions have their own lock: the engine reads them inside transactions.
 	tracksMu  sync.Mutex
@@ -50,16 +49,15 @@ var _ engine.Store = (*Store)(nil)
 // New returns an empty store.
 func New() *Store {
 	return &Store{
-		contacts:      map[int64]*engine.Contact{},
-		reps:          map[int64]engine.Rep{},
-		enrollments:   map[int64]*engine.Enrollment{},
-		byContact:     map[int64][]int64{},
-		touches:       map[int64]*engine.Touch{},
-		byEnroll:      map[int64][]int64{},
-		suppressed:    map[string]string{},
-		events:        map[engine.Event]bool{},
-		birthdaysDone: map[string]bool{},
-		trackVers:     map[string][]trackVersion{},
+		contacts:    map[int64]*engine.Contact{},
+		reps:        map[int64]engine.Rep{},
+		enrollments: map[int64]*engine.Enrollment{},
+		byContact:   map[int64][]int64{},
+		touches:     map[int64]*engine.Touch{},
+		byEnroll:    map[int64][]int64{},
+		suppressed:  map[string]string{},
+		events:      map[engine.Event]bool{},
+		trackVers:   map[string][]trackVersion{},
 	}
 }
 
@@ -298,15 +296,10 @@ func lower(email string) string { return strings.ToLower(strings.TrimSpace(email
 // ActivityTypes implements engine.Store: memory keeps no points table.
 func (s *Store) ActivityTypes(context.Context) ([]engine.ActivityType, error) { return nil, nil }
 
-// ClaimBirthdays implements engine.Store.
-func (s *Store) ClaimBirthdays(_ context.Context, day time.Time) ([]int64, error) {
+// BirthdaysOn implements engine.Store.
+func (s *Store) BirthdaysOn(_ context.Context, day time.Time) ([]int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	key := day.UTC().Format(time.DateOnly)
-	if s.birthdaysDone[key] {
-		return nil, nil
-	}
-	s.birthdaysDone[key] = true
 	var ids []int64
 	for id, c := range s.contacts {
 		if c.Birthday != nil && birthdayOn(*c.Birthday, day.UTC()) {

@@ -89,7 +89,7 @@ func TestSaveTrackConcurrently(t *testing.T) {
 	}
 }
 
-func TestClaimBirthdays(t *testing.T) {
+func TestBirthdaysOn(t *testing.T) {
 	t.Parallel()
 	s := setup(t)
 	ctx := context.Background()
@@ -105,19 +105,19 @@ func TestClaimBirthdays(t *testing.T) {
 		want []int64
 	}{
 		{time.Date(2026, 3, 7, 9, 0, 0, 0, time.UTC), []int64{ids[0]}},
-		{time.Date(2026, 3, 7, 23, 0, 0, 0, time.UTC), nil},             // claimed already
+		{time.Date(2026, 3, 7, 23, 0, 0, 0, time.UTC), []int64{ids[0]}}, // again: the engine's event log keeps it once
 		{time.Date(2027, 2, 28, 0, 0, 0, 0, time.UTC), ids[1:3]},        // Feb 29 birthdays too in a common year
 		{time.Date(2028, 2, 28, 0, 0, 0, 0, time.UTC), []int64{ids[2]}}, // not in a leap year
 		{time.Date(2028, 2, 29, 0, 0, 0, 0, time.UTC), []int64{ids[1]}},
 		{time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC), nil},
 	}
 	for _, c := range cases {
-		got, err := s.ClaimBirthdays(ctx, c.day)
+		got, err := s.BirthdaysOn(ctx, c.day)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if fmt.Sprint(got) != fmt.Sprint(c.want) {
-			t.Errorf("ClaimBirthdays(%s) = %v, want %v", c.day.Format(time.RFC3339), got, c.want)
+			t.Errorf("BirthdaysOn(%s) = %v, want %v", c.day.Format(time.RFC3339), got, c.want)
 		}
 	}
 }
