@@ -36,7 +36,7 @@ func (e *Engine) Process(ctx context.Context, id int64) error {
 	}
 	j, err := e.load(ctx, t)
 	if err != nil {
-		return e.fail(ctx, t, Permanent(err))
+		return e.fail(ctx, t, err)
 	}
 	switch j.enrollment.State {
 	case EnrollmentActive:
@@ -62,25 +62,34 @@ func (e *Engine) Process(ctx context.Context, id int64) error {
 	return e.finish(ctx, j, TouchDone, "", &out)
 }
 
-// load reads the touch's enrollment, contact, rep and track version.
+// load reads the touch's enrollment, contact, rep and track version. What
+// retrying cannot fix (a deleted contact, a step or rep that does not exist)
+// comes back marked Permanent; a database hiccup does not.
 func (e *Engine) load(ctx context.Context, t Touch) (job, error) {
 	w, err := e.cfg.Store.Work(ctx, t)
+	if isNotFound(err) {
+		err = Permanent(err)
+	}
 	if err != nil {
 		return job{}, fmt.Errorf("load touch %d: %w", t.ID, err)
 	}
 	j := job{touch: t, enrollment: w.Enrollment, contact: w.Contact, rep: w.Owner, suppressed: w.Suppressed}
 	if j.track, err = e.trackVersion(ctx, t.TrackID, t.TrackVersion); err != nil {
+		var bad tracks.ErrorList
+		if isNotFound(err) || errors.As(err, &bad) {
+			err = Permanent(err)
+		}
 		return j, fmt.Errorf("load touch %d: %w", t.ID, err)
 	}
 	if t.StepIndex >= len(j.track.Steps) {
-		return j, fmt.Errorf("load touch %d: track %s v%d has no step %d", t.ID, t.TrackID, t.TrackVersion, t.StepIndex)
+		return j, Permanent(fmt.Errorf("load touch %d: track %s v%d has no step %d", t.ID, t.TrackID, t.TrackVersion, t.StepIndex))
 	}
 	j.step = j.track.Steps[t.StepIndex]
 	if a := j.step.Action.Assign; a != "" && a != "owner" {
 		err = e.cfg.Store.Tx(ctx, func(tx Tx) error {
 			j.rep, err = tx.RepByUsername(ctx, a)
 			if isNotFound(err) {
-				return fmt.Errorf("step %s assigns unknown rep %q", j.step.ID, a)
+				return Permanent(fmt.Errorf("step %s assigns unknown rep %q", j.step.ID, a))
 			}
 			return err
 		})
