@@ -18,7 +18,7 @@ services:
 ## check: formatting and staticcheck (installs staticcheck from the module proxy)
 check:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
-	$(GO) run honnef.co/go/tools/cmd/staticcheck@latest ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
 ## bench: the benchmarks quoted in the README
 bench: services
