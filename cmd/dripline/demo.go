@@ -17,6 +17,7 @@ import (
 	"github.com/dripline/dripline/internal/crm"
 	"github.com/dripline/dripline/internal/csvio"
 	"github.com/dripline/dripline/internal/sim"
+	"github.com/dripline/dripline/tracks"
 )
 
 //go:embed demodata/*.csv
@@ -99,7 +100,8 @@ func demoSimulation(ctx context.Context, cfg *config.Config, contactsCSV, events
 }
 
 // demoLoad creates the sample's reps, imports its contacts and sends its
-// events as if they happened now, so their first touches fall due today.
+// events as if they happened now (sales four days ago), so their first
+// touches fall due today.
 func demoLoad(ctx context.Context, store *crm.Store, contactsCSV, eventsCSV []byte, w io.Writer) error {
 	for _, r := range demoReps {
 		if _, err := store.CreateRep(ctx, r); err != nil && !errors.Is(err, engine.ErrConflict) {
@@ -117,8 +119,13 @@ func demoLoad(ctx context.Context, store *crm.Store, contactsCSV, eventsCSV []by
 	enrolled := 0
 	for _, row := range rows {
 		ev := row.Event
+		at := "" // now
+		if ev.Name == tracks.EventSaleClosed {
+			// Sales closed four days ago, so the after-sale check-in calls are due today.
+			at = time.Now().AddDate(0, 0, -4).UTC().Format(time.RFC3339)
+		}
 		got, err := store.SendEvent(ctx, crm.EventFields{
-			Contact: row.Contact, Event: ev.Name, Track: ev.Track, Amount: crm.Decimal(ev.Amount), Item: ev.Item,
+			Contact: row.Contact, Event: ev.Name, At: at, Track: ev.Track, Amount: crm.Decimal(ev.Amount), Item: ev.Item,
 		})
 		if err != nil {
 			return fmt.Errorf("demodata/events.csv:%d: %w", row.Line, err)
