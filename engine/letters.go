@@ -23,7 +23,7 @@ func (l LetterChannel) Deliver(_ context.Context, d Dispatch) (Outcome, error) {
 		return Outcome{}, Permanent(fmt.Errorf("letter %s: %w", d.Step.Action.Template, err))
 	}
 	return Outcome{
-		Activity: Activity{Type: defaultActivity(d.Step), Subject: "Letter: " + d.Step.Action.Template, Status: ActivityDone},
+		Activity: Activity{Subject: "Letter: " + d.Step.Action.Template, Status: ActivityDone},
 		Letter:   &Letter{Template: d.Step.Action.Template, Body: body},
 	}, nil
 }

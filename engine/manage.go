@@ -10,16 +10,16 @@ import (
 
 // Pause holds an active enrollment: its pending touch waits until Resume.
 func (e *Engine) Pause(ctx context.Context, enrollmentID int64) error {
-	return e.setOpenState(ctx, enrollmentID, EnrollmentActive, EnrollmentPaused)
+	return e.setOpenState(ctx, "pause", enrollmentID, EnrollmentActive, EnrollmentPaused)
 }
 
 // Resume restarts a paused enrollment. A touch that fell due while paused goes
 // out at the next tick, inside its track's window.
 func (e *Engine) Resume(ctx context.Context, enrollmentID int64) error {
-	return e.setOpenState(ctx, enrollmentID, EnrollmentPaused, EnrollmentActive)
+	return e.setOpenState(ctx, "resume", enrollmentID, EnrollmentPaused, EnrollmentActive)
 }
 
-func (e *Engine) setOpenState(ctx context.Context, id int64, from, to EnrollmentState) error {
+func (e *Engine) setOpenState(ctx context.Context, verb string, id int64, from, to EnrollmentState) error {
 	err := e.cfg.Store.Tx(ctx, func(tx Tx) error {
 		en, err := tx.Enrollment(ctx, id)
 		if err != nil {
@@ -37,7 +37,7 @@ func (e *Engine) setOpenState(ctx context.Context, id int64, from, to Enrollment
 		return e.rescheduleOverdue(ctx, tx, en)
 	})
 	if err != nil {
-		return fmt.Errorf("%s enrollment %d: %w", strings.TrimSuffix(string(to), "d"), id, err)
+		return fmt.Errorf("%s enrollment %d: %w", verb, id, err)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // Tick hands every touch due within the horizon to the queue, in batches, and
@@ -10,27 +11,13 @@ import (
 // each touch to one of them. A touch the queue did not take stays queued in
 // the store and Reconcile hands it over again.
 func (e *Engine) Tick(ctx context.Context) (int, error) {
-	if e.cfg.Queue == nil {
-		return 0, fmt.Errorf("tick: no queue configured")
+	n, err := e.drain(ctx, func(now time.Time) ([]Touch, error) {
+		return e.cfg.Store.QueueDue(ctx, now, now.Add(e.cfg.Horizon), e.cfg.BatchSize)
+	})
+	if err != nil {
+		return n, fmt.Errorf("tick: %w", err)
 	}
-	total := 0
-	for {
-		now := e.now()
-		batch, err := e.cfg.Store.QueueDue(ctx, now, now.Add(e.cfg.Horizon), e.cfg.BatchSize)
-		if err != nil {
-			return total, fmt.Errorf("tick: %w", err)
-		}
-		if len(batch) == 0 {
-			return total, nil
-		}
-		if err := e.cfg.Queue.Enqueue(ctx, batch); err != nil {
-			return total, fmt.Errorf("tick: enqueue %d touches: %w", len(batch), err)
-		}
-		total += len(batch)
-		if len(batch) < e.cfg.BatchSize {
-			return total, nil
-		}
-	}
+	return n, nil
 }
 
 // Reconcile hands the queue again every touch that should be there but may not
@@ -38,21 +25,28 @@ func (e *Engine) Tick(ctx context.Context) (int, error) {
 // ones whose worker's lease ran out. Enqueueing a touch the queue still holds
 // changes nothing, so nothing runs twice and nothing is lost.
 func (e *Engine) Reconcile(ctx context.Context) (int, error) {
+	n, err := e.drain(ctx, func(now time.Time) ([]Touch, error) {
+		return e.cfg.Store.Requeue(ctx, now.Add(-e.cfg.StaleQueued), now, e.cfg.BatchSize)
+	})
+	if err != nil {
+		return n, fmt.Errorf("reconcile: %w", err)
+	}
+	return n, nil
+}
+
+// drain enqueues the batches next returns until one is short, and counts them.
+func (e *Engine) drain(ctx context.Context, next func(now time.Time) ([]Touch, error)) (int, error) {
 	if e.cfg.Queue == nil {
-		return 0, fmt.Errorf("reconcile: no queue configured")
+		return 0, fmt.Errorf("no queue configured")
 	}
 	total := 0
 	for {
-		now := e.now()
-		batch, err := e.cfg.Store.Requeue(ctx, now.Add(-e.cfg.StaleQueued), now, e.cfg.BatchSize)
-		if err != nil {
-			return total, fmt.Errorf("reconcile: %w", err)
-		}
-		if len(batch) == 0 {
-			return total, nil
+		batch, err := next(e.now())
+		if err != nil || len(batch) == 0 {
+			return total, err
 		}
 		if err := e.cfg.Queue.Enqueue(ctx, batch); err != nil {
-			return total, fmt.Errorf("reconcile: enqueue %d touches: %w", len(batch), err)
+			return total, fmt.Errorf("enqueue %d touches: %w", len(batch), err)
 		}
 		total += len(batch)
 		if len(batch) < e.cfg.BatchSize {

@@ -15,7 +15,8 @@ type TaskChannel struct{}
 
 var _ Channel = TaskChannel{}
 
-// Deliver renders the step's subject and notes and returns the open activity.
+// Deliver renders the step's subject and notes and returns the open activity;
+// the engine fills in its type, rep and due time.
 func (TaskChannel) Deliver(_ context.Context, d Dispatch) (Outcome, error) {
 	data := d.MergeData()
 	subject, err := templates.RenderText(d.Step.ID+".subject", d.Step.Action.Subject, data)
@@ -26,10 +27,7 @@ func (TaskChannel) Deliver(_ context.Context, d Dispatch) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, Permanent(fmt.Errorf("step %s notes: %w", d.Step.ID, err))
 	}
-	return Outcome{Activity: Activity{
-		Type: defaultActivity(d.Step), RepID: d.Rep.ID, Subject: subject, Notes: notes,
-		Status: ActivityOpen, Due: d.Touch.Due,
-	}}, nil
+	return Outcome{Activity: Activity{Subject: subject, Notes: notes, Status: ActivityOpen}}, nil
 }
 
 // TaskChannels returns the built-in channels for call and task steps.

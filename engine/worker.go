@@ -145,7 +145,7 @@ func (e *Engine) retry(ctx context.Context, t Touch, err error) error {
 	if rerr := e.release(ctx, t, TouchQueued, err.Error()); rerr != nil {
 		return errors.Join(err, rerr)
 	}
-	return fmt.Errorf("touch %d attempt %d: %w", t.ID, t.Attempts, err)
+	return fmt.Errorf("attempt %d: %w", t.Attempts, err)
 }
 
 // release hands a claimed touch back to state. When the lease ran out and

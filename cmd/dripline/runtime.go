@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -127,14 +128,14 @@ func openStore(ctx context.Context, cfg *config.Config) (*postgres.Store, error)
 	}
 	pcfg, err := pgxpool.ParseConfig(cfg.DatabaseURL)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("database url: %w", err)
 	}
 	if !strings.Contains(cfg.DatabaseURL, "pool_max_conns") {
 		pcfg.MaxConns = int32(cfg.Workers + 8)
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("connect to the database: %w", err)
 	}
 	if err := postgres.Migrate(ctx, pool); err != nil {
 		pool.Close()

@@ -76,7 +76,7 @@ func supervise(ctx context.Context, loops ...func(context.Context) error) error 
 
 // scheduler runs the engine's periodic jobs with robfig/cron: the tick that
 // hands due touches to the queue, the reconciler that re-enqueues touches lost
-// from Redis, and the daily birthday events. A job still running when its next
+// from Redis, and the birthday events (checked hourly, sent once a day). A job still running when its next
 // turn comes is skipped, and a panic in one is logged, not fatal.
 func scheduler(ctx context.Context, eng *engine.Engine, tick time.Duration, log *slog.Logger) error {
 	cl := cronLogger{log}

@@ -25,22 +25,6 @@ type RepFields struct {
 	MonthlyQuota *int   `json:"monthly_quota"` // activity points a month; default 500
 }
 
-// EnsureRep returns the id of the rep with this username, creating a sales
-// rep with the default quota when there is none (imports name owners this way).
-func (s *Store) EnsureRep(ctx context.Context, username string) (int64, error) {
-	username = strings.TrimSpace(username)
-	if username == "" {
-		return 0, invalid("owner", "a rep's username is required")
-	}
-	var id int64
-	err := s.pool.QueryRow(ctx, `INSERT INTO reps (username) VALUES ($1)
-		ON CONFLICT (username) DO UPDATE SET username = EXCLUDED.username RETURNING id`, username).Scan(&id)
-	if err != nil {
-		return 0, fmt.Errorf("ensure rep %q: %w", username, err)
-	}
-	return id, nil
-}
-
 // CreateRep adds a rep. A taken username wraps engine.ErrConflict.
 func (s *Store) CreateRep(ctx context.Context, f RepFields) (engine.Rep, error) {
 	if err := f.validate(); err != nil {

@@ -107,13 +107,9 @@ type querier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-// emit hands one event to the sink, naming it in the error.
+// emit hands one event to the sink, whose errors name the event.
 func (s *Store) emit(ctx context.Context, ev engine.Event) (engine.EventResult, error) {
-	res, err := s.sink.HandleEvent(ctx, ev)
-	if err != nil {
-		return res, fmt.Errorf("%s for contact %d: %w", ev.Name, ev.ContactID, err)
-	}
-	return res, nil
+	return s.sink.HandleEvent(ctx, ev)
 }
 
 // emitIn hands an event to the sink inside the change's own transaction.

@@ -12,7 +12,6 @@ import (
 
 // Engine is the part of the engine the API drives.
 type Engine interface {
-	HandleEvent(ctx context.Context, ev engine.Event) (engine.EventResult, error)
 	EnrollMany(ctx context.Context, trackID string, contactIDs []int64) (int, error)
 	Pause(ctx context.Context, enrollmentID int64) error
 	Resume(ctx context.Context, enrollmentID int64) error

@@ -280,17 +280,6 @@ func (s *Store) Touches() []engine.Touch {
 	return out
 }
 
-// Contact returns a stored contact.
-func (s *Store) Contact(id int64) (engine.Contact, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, ok := s.contacts[id]
-	if !ok {
-		return engine.Contact{}, false
-	}
-	return *c, true
-}
-
 func lower(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
 // ActivityTypes implements engine.Store: memory keeps no points table.

@@ -71,6 +71,12 @@ CREATE INDEX contacts_company_idx ON contacts (company_id);
 CREATE INDEX contacts_birthday_idx ON contacts ((extract(month FROM birthday)), (extract(day FROM birthday)))
     WHERE birthday IS NOT NULL;
 
+-- The days whose birthdays a daemon has claimed, so no one gets two greetings.
+CREATE TABLE birthday_claims (
+    day        date PRIMARY KEY,
+    claimed_at timestamptz NOT NULL DEFAULT now()
+);
+
 CREATE TABLE opportunities (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     contact_id  bigint REFERENCES contacts ON DELETE SET NULL,
