@@ -99,15 +99,15 @@ func TestRedisFlushedLosesNothing(t *testing.T) {
 	if err := rdb.FlushDB(f.ctx).Err(); err != nil {
 		t.Fatal(err)
 	}
-	if n, _ := f.eng.Reconcile(f.ctx); n != 0 {
-		t.Fatalf("reconcile before the touches are overdue re-enqueued %d, want 0", n)
+	if n, err := f.eng.Reconcile(f.ctx); err != nil || n != 0 {
+		t.Fatalf("reconcile before the touches are overdue = %d, %v; want 0", n, err)
 	}
 	f.clock.Advance(5 * time.Minute) // now well past due and still not run
 	if n, err := f.eng.Reconcile(f.ctx); err != nil || n != 50 {
 		t.Fatalf("reconcile = %d, %v; want 50", n, err)
 	}
-	if n, _ := f.eng.Reconcile(f.ctx); n != 0 {
-		t.Fatalf("a second reconcile right away re-enqueued %d, want 0", n)
+	if n, err := f.eng.Reconcile(f.ctx); err != nil || n != 0 {
+		t.Fatalf("a second reconcile right away = %d, %v; want 0", n, err)
 	}
 	f.work(opt, 50)
 	if n := f.count(`SELECT count(*) FROM touches WHERE step_id = 'wedge' AND state = 'done'`); n != 50 {

@@ -5,11 +5,13 @@
 //
 // # Events
 //
-// Changes that matter to marketing tracks are passed on, after they are
-// committed, as engine events through an [EventSink] (the engine): a new
-// contact sends contact.created, a changed one contact.updated, an
-// opportunity that turns Won or Lost opportunity.won or opportunity.lost, a
-// sale sale.closed dated at the sale.
+// Changes that matter to marketing tracks are passed on as engine events
+// through an [EventSink] (the engine): a new contact sends contact.created, a
+// changed one contact.updated, an opportunity that turns Won or Lost
+// opportunity.won or opportunity.lost, a sale sale.closed dated at the sale.
+// A single change and the enrollments its event causes share one transaction;
+// imports commit their rows first and then hand the events over, several
+// contacts at a time.
 //
 // # Errors
 //

@@ -121,7 +121,7 @@ func (s *Store) CreateOpportunity(ctx context.Context, f OpportunityFields) (Opp
 }
 
 // UpdateOpportunity changes the fields that are set. A status that turns Won
-// or Lost sends opportunity.won or opportunity.lost after the change is stored.
+// or Lost sends opportunity.won or opportunity.lost in the same transaction.
 func (s *Store) UpdateOpportunity(ctx context.Context, id int64, f OpportunityFields) (Opportunity, error) {
 	var o Opportunity
 	var was string

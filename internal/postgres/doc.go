@@ -37,7 +37,7 @@
 // # Adding queries
 //
 // Queries for the HTTP API and the command line go in a file per subject
-// (contacts.go, activities.go, letters.go, …) as methods on *Store, or on
+// (contacts.go, activities.go, …) as methods on *Store, or on
 // *tx when they must join the engine's transactions. Reuse the column lists
 // and scanners (touchColumns and scanTouch, ContactColumns and ScanContact,
 // …), wrap errors with what was asked for, and turn pgx.ErrNoRows into
