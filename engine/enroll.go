@@ -170,7 +170,7 @@ func (e *Engine) enroll(ctx context.Context, tx Tx, c Contact, trackID string, a
 	if err != nil {
 		return false, err
 	}
-	if !mayEnroll(past, policy) {
+	if !MayEnroll(past, policy) {
 		return false, nil
 	}
 	en := Enrollment{
@@ -185,9 +185,11 @@ func (e *Engine) enroll(ctx context.Context, tx Tx, c Contact, trackID string, a
 	return true, e.settleLate(ctx, tx, en, t, c, first)
 }
 
-// mayEnroll applies the one-open-enrollment rule and the re-enrollment policy
-// to a contact's past enrollments on a track (newest first).
-func mayEnroll(past []Enrollment, policy tracks.Reenroll) bool {
+// MayEnroll applies the one-open-enrollment rule and the re-enrollment policy
+// to a contact's past enrollments on a track (newest first). An empty policy,
+// used when chaining through `then:`, only checks for an open enrollment.
+// Stores that enroll in bulk apply the same rule.
+func MayEnroll(past []Enrollment, policy tracks.Reenroll) bool {
 	if len(past) == 0 {
 		return true
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/tracks"
 )
 
 // Store is an in-memory engine.Store.
@@ -210,25 +211,16 @@ func (s *Store) BulkEnroll(ctx context.Context, es []engine.NewEnrollment) (int,
 	return n, err
 }
 
+// mayEnroll applies engine.MayEnroll to the contact's enrollments on a track.
 func (s *Store) mayEnroll(contactID int64, trackID, policy string) bool {
-	var last *engine.Enrollment
-	for _, id := range s.byContact[contactID] {
-		if en := s.enrollments[id]; en.TrackID == trackID {
-			last = en
+	var past []engine.Enrollment
+	ids := s.byContact[contactID]
+	for i := len(ids) - 1; i >= 0; i-- {
+		if en := s.enrollments[ids[i]]; en.TrackID == trackID {
+			past = append(past, *en)
 		}
 	}
-	switch {
-	case last == nil:
-		return true
-	case last.State.Open():
-		return false
-	case policy == "after-exit":
-		return last.State == engine.EnrollmentExited
-	case policy == "after-end":
-		return true
-	default:
-		return false
-	}
+	return engine.MayEnroll(past, tracks.Reenroll(policy))
 }
 
 // SaveTrack implements engine.Store.
