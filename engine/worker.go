@@ -36,7 +36,7 @@ func (e *Engine) Process(ctx context.Context, id int64) error {
 	}
 	j, err := e.load(ctx, t)
 	if err != nil {
-		return e.fail(ctx, t, err)
+		return e.fail(ctx, j, err)
 	}
 	switch j.enrollment.State {
 	case EnrollmentActive:
@@ -50,11 +50,11 @@ func (e *Engine) Process(ctx context.Context, id int64) error {
 	}
 	ch, ok := e.cfg.Channels[j.step.Channel]
 	if !ok {
-		return e.fail(ctx, t, Permanent(fmt.Errorf("no %s channel configured", j.step.Channel)))
+		return e.fail(ctx, j, Permanent(fmt.Errorf("no %s channel configured", j.step.Channel)))
 	}
 	out, err := ch.Deliver(ctx, e.dispatch(j))
 	if err != nil {
-		return e.fail(ctx, t, err)
+		return e.fail(ctx, j, err)
 	}
 	if out.Skip != "" {
 		return e.finish(ctx, j, TouchSkipped, out.Skip, nil)
@@ -71,7 +71,7 @@ func (e *Engine) load(ctx context.Context, t Touch) (job, error) {
 		err = Permanent(err)
 	}
 	if err != nil {
-		return job{}, fmt.Errorf("load touch %d: %w", t.ID, err)
+		return job{touch: t}, fmt.Errorf("load touch %d: %w", t.ID, err)
 	}
 	j := job{touch: t, enrollment: w.Enrollment, contact: w.Contact, rep: w.Owner, suppressed: w.Suppressed}
 	if j.track, err = e.trackVersion(ctx, t.TrackID, t.TrackVersion); err != nil {
@@ -120,22 +120,44 @@ func skipReason(j job) string {
 
 // fail ends a touch as failed when err is permanent or its attempts are used
 // up, and otherwise hands it back for a retry.
-func (e *Engine) fail(ctx context.Context, t Touch, err error) error {
+func (e *Engine) fail(ctx context.Context, j job, err error) error {
+	t := j.touch
 	if !IsPermanent(err) && t.Attempts < e.cfg.MaxAttempts {
 		return e.retry(ctx, t, err)
 	}
 	e.log.Warn("touch failed", "touch", t.ID, "contact", t.ContactID, "track", t.TrackID, "step", t.StepID, "err", err)
-	j, lerr := e.load(ctx, t)
-	if lerr != nil {
-		return e.cfg.Store.Tx(ctx, func(tx Tx) error {
-			return tx.FinishTouch(ctx, t.ID, TouchFailed, err.Error(), e.now())
-		})
+	if j.track == nil {
+		return e.stop(ctx, t, err)
 	}
 	var sup *SuppressError
 	if errors.As(err, &sup) {
 		return e.finish(ctx, j, TouchFailed, err.Error(), nil, sup)
 	}
 	return e.finish(ctx, j, TouchFailed, err.Error(), nil)
+}
+
+// stop fails a touch whose enrollment or track could not be read, so the
+// track cannot move on, and ends the enrollment with the reason rather than
+// leave it open with nothing scheduled.
+func (e *Engine) stop(ctx context.Context, t Touch, cause error) error {
+	err := e.cfg.Store.Tx(ctx, func(tx Tx) error {
+		ok, err := tx.FinishClaimed(ctx, t.ID, t.Attempts, TouchFailed, cause.Error(), e.now())
+		if err != nil || !ok {
+			return err
+		}
+		en, err := tx.Enrollment(ctx, t.EnrollmentID)
+		if isNotFound(err) || err == nil && !en.State.Open() {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return tx.SetEnrollmentState(ctx, en.ID, EnrollmentCanceled, "stopped: "+cause.Error(), e.now())
+	})
+	if err != nil {
+		return fmt.Errorf("fail touch %d: %w", t.ID, err)
+	}
+	return nil
 }
 
 // retry hands a touch back to the queue and returns the error so the queue
