@@ -92,8 +92,8 @@ func (e *Engine) handleEvent(ctx context.Context, tx Tx, ev Event) (EventResult,
 // suppressedBy maps the events that put a contact's address on the
 // suppression list to the reason recorded.
 var suppressedBy = map[string]string{
-	tracks.EventUnsubscribed: "unsubscribe",
-	tracks.EventBounced:      "hard_bounce",
+	tracks.EventUnsubscribed: SuppressUnsubscribe,
+	tracks.EventBounced:      SuppressHardBounce,
 }
 
 // enrollingTracks lists the tracks an event may enroll on.

@@ -99,7 +99,7 @@ func (e *Engine) Unenroll(ctx context.Context, enrollmentID int64, reason string
 // ends the enrollments whose tracks exit on it. Unsubscribing twice is harmless.
 func (e *Engine) Unsubscribe(ctx context.Context, email, detail string) error {
 	err := e.cfg.Store.Tx(ctx, func(tx Tx) error {
-		return e.suppress(ctx, tx, email, "unsubscribe", detail)
+		return e.suppress(ctx, tx, email, SuppressUnsubscribe, detail)
 	})
 	if err != nil {
 		return fmt.Errorf("unsubscribe %s: %w", email, err)
@@ -110,7 +110,7 @@ func (e *Engine) Unsubscribe(ctx context.Context, email, detail string) error {
 // Bounce records a bounce reported by the mail provider: a hard bounce or a
 // complaint suppresses the address; a soft bounce changes nothing.
 func (e *Engine) Bounce(ctx context.Context, email, kind, detail string) error {
-	reason := map[string]string{"hard": "hard_bounce", "complaint": "complaint"}[kind]
+	reason := map[string]string{"hard": SuppressHardBounce, "complaint": SuppressComplaint}[kind]
 	if reason == "" {
 		return nil
 	}
@@ -131,7 +131,7 @@ func (e *Engine) suppress(ctx context.Context, tx Tx, email, reason, detail stri
 		return err
 	}
 	event := tracks.EventUnsubscribed
-	if reason == "hard_bounce" {
+	if reason == SuppressHardBounce {
 		event = tracks.EventBounced
 	}
 	ids, err := tx.ContactsByEmail(ctx, email)

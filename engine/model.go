@@ -173,6 +173,13 @@ type ActivityType struct {
 	MonthlyTarget int // how many a rep should log a month; 0 when no target
 }
 
+// Reasons an address is on the suppression list.
+const (
+	SuppressUnsubscribe = "unsubscribe"
+	SuppressHardBounce  = "hard_bounce"
+	SuppressComplaint   = "complaint"
+)
+
 // Letter is a rendered letter waiting to be printed in a batch.
 type Letter struct {
 	ID        int64

@@ -25,7 +25,7 @@ func classify(m *gomail.Msg, err error) error {
 	code := se.ErrorCode()
 	switch {
 	case code >= 500 && se.Reason == gomail.ErrSMTPRcptTo && hardBounce(code, se.EnhancedStatusCode()):
-		return &engine.SuppressError{Email: recipient(m), Reason: "hard_bounce", Err: err}
+		return &engine.SuppressError{Email: recipient(m), Reason: engine.SuppressHardBounce, Err: err}
 	case code >= 500:
 		return engine.Permanent(err)
 	case code >= 400:

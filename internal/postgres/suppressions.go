@@ -8,13 +8,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-)
 
-// Suppression reasons.
-const (
-	SuppressUnsubscribe = "unsubscribe"
-	SuppressHardBounce  = "hard_bounce"
-	SuppressComplaint   = "complaint"
+	"github.com/dripline/dripline/engine"
 )
 
 // Suppressed reports why an address may not be emailed (unsubscribe,
@@ -39,7 +34,7 @@ func (x *tx) Suppress(ctx context.Context, email, reason, detail string, at time
 	switch {
 	case addr == "":
 		return fmt.Errorf("suppress: empty email address")
-	case reason != SuppressUnsubscribe && reason != SuppressHardBounce && reason != SuppressComplaint:
+	case reason != engine.SuppressUnsubscribe && reason != engine.SuppressHardBounce && reason != engine.SuppressComplaint:
 		return fmt.Errorf("suppress %s: reason %q is not unsubscribe, hard_bounce or complaint", addr, reason)
 	}
 	_, err := x.q.Exec(ctx, `INSERT INTO suppressions (email, reason, detail, created_at)

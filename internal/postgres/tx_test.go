@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/dripline/dripline/engine"
-	"github.com/dripline/dripline/internal/postgres"
 )
 
 func TestActivityTypesAreSeeded(t *testing.T) {
@@ -153,10 +152,10 @@ func TestSuppressions(t *testing.T) {
 	t.Parallel()
 	s := setup(t)
 	inTx(t, s, func(ctx context.Context, tx engine.Tx) error {
-		if err := tx.Suppress(ctx, " Bob@Example.COM", postgres.SuppressHardBounce, "550 no such user", t0); err != nil {
+		if err := tx.Suppress(ctx, " Bob@Example.COM", engine.SuppressHardBounce, "550 no such user", t0); err != nil {
 			return err
 		}
-		if err := tx.Suppress(ctx, "bob@example.com", postgres.SuppressUnsubscribe, "", t0); err != nil {
+		if err := tx.Suppress(ctx, "bob@example.com", engine.SuppressUnsubscribe, "", t0); err != nil {
 			return err
 		}
 		if err := tx.Suppress(ctx, "x@example.com", "dislike", "", t0); err == nil {
@@ -224,7 +223,7 @@ func TestTxRollsBackOnError(t *testing.T) {
 	s := setup(t)
 	boom := errors.New("boom")
 	err := s.Tx(context.Background(), func(tx engine.Tx) error {
-		if err := tx.Suppress(context.Background(), "a@example.com", postgres.SuppressComplaint, "", t0); err != nil {
+		if err := tx.Suppress(context.Background(), "a@example.com", engine.SuppressComplaint, "", t0); err != nil {
 			return err
 		}
 		return boom
