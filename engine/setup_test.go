@@ -51,9 +51,7 @@ func setupWith(t testing.TB, extra map[tracks.Channel]engine.Channel, q engine.Q
 	if err != nil {
 		t.Fatal(err)
 	}
-	lib, err := tracks.LoadDir("testdata/tracks", tracks.Options{TemplateExists: func(ch tracks.Channel, name string) bool {
-		return set.Has(templates.Kind(ch), name)
-	}})
+	lib, err := tracks.LoadDir("testdata/tracks", engine.LibraryOptions(set))
 	if err != nil {
 		t.Fatal(err)
 	}

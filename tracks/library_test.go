@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/templates"
 	"github.com/dripline/dripline/tracks"
 )
@@ -15,13 +16,7 @@ func TestDefaultLibraryValidates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lib, err := tracks.Default(tracks.Options{
-		TemplateExists: func(ch tracks.Channel, name string) bool { return set.Has(templates.Kind(ch), name) },
-		CheckText: func(text string) error {
-			_, err := templates.RenderText("text", text, templates.Sample())
-			return err
-		},
-	})
+	lib, err := tracks.Default(engine.LibraryOptions(set))
 	if err != nil {
 		t.Fatalf("default library:\n%v", err)
 	}

@@ -1,8 +1,7 @@
 package main
 
 import (
-	"errors"
-
+	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/config"
 	"github.com/dripline/dripline/templates"
 	"github.com/dripline/dripline/tracks"
@@ -16,28 +15,13 @@ func loadLibrary(cfg *config.Config) (*tracks.Library, *templates.Set, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	opts := libraryOptions(set)
+	opts := engine.LibraryOptions(set)
 	if cfg.TracksDir != "" {
 		lib, err := tracks.LoadDir(cfg.TracksDir, opts)
 		return lib, set, err
 	}
 	lib, err := tracks.Default(opts)
 	return lib, set, err
-}
-
-// libraryOptions checks tracks against a template set: every template a step
-// names exists, and every call or task subject and notes renders.
-func libraryOptions(set *templates.Set) tracks.Options {
-	return tracks.Options{
-		TemplateExists: func(ch tracks.Channel, name string) bool { return set.Has(templates.Kind(ch), name) },
-		CheckText: func(text string) error {
-			_, err := templates.RenderText("text", text, templates.Sample())
-			if e, ok := errors.AsType[*templates.Error](err); ok {
-				return errors.New(e.Msg) // the track's position says where
-			}
-			return err
-		},
-	}
 }
 
 // business is the merge data about the business sending the touches.

@@ -12,6 +12,7 @@ import (
 	"time"
 	_ "time/tzdata" // zones load the same on every machine, with or without a zone database
 
+	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/templates"
 	"github.com/dripline/dripline/tracks"
 )
@@ -98,7 +99,7 @@ func tracksValidate(f tracksFlags, paths []string, stdout, _ io.Writer) error {
 	var opts tracks.Options
 	set, tmplErr := templates.Load(*f.templates)
 	if tmplErr == nil {
-		opts = libraryOptions(set)
+		opts = engine.LibraryOptions(set)
 	}
 	var lib *tracks.Library
 	var err error

@@ -46,9 +46,7 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lib, err := tracks.LoadDir("testdata/tracks", tracks.Options{TemplateExists: func(ch tracks.Channel, name string) bool {
-		return set.Has(templates.Kind(ch), name)
-	}})
+	lib, err := tracks.LoadDir("testdata/tracks", engine.LibraryOptions(set))
 	if err != nil {
 		t.Fatal(err)
 	}

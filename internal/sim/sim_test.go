@@ -24,9 +24,7 @@ func library(t testing.TB) (*tracks.Library, *templates.Set) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lib, err := tracks.Default(tracks.Options{TemplateExists: func(ch tracks.Channel, name string) bool {
-		return set.Has(templates.Kind(ch), name)
-	}})
+	lib, err := tracks.Default(engine.LibraryOptions(set))
 	if err != nil {
 		t.Fatal(err)
 	}
