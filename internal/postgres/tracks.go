@@ -23,9 +23,8 @@ func (s *Store) SaveTrack(ctx context.Context, id, hash string, source []byte, f
 		if version, err = saveTrackVersion(ctx, t, id, hash, source, file); err != nil {
 			return err
 		}
-		return t.QueryRow(ctx, `SELECT count(*) FROM enrollments
-			WHERE track_id = $1 AND track_version <> $2 AND state IN ('active', 'paused')`,
-			id, version).Scan(&stillOnOld)
+		stillOnOld, err = openOnOtherVersions(ctx, t, id, version)
+		return err
 	})
 	if err != nil {
 		return 0, 0, fmt.Errorf("save track %s: %w", id, err)
@@ -92,12 +91,20 @@ func (s *Store) MoveEnrollments(ctx context.Context, trackID string, version int
 			return err
 		}
 		moved = int(tag.RowsAffected())
-		return t.QueryRow(ctx, `SELECT count(*) FROM enrollments
-			WHERE track_id = $1 AND track_version <> $2 AND state IN ('active', 'paused')`,
-			trackID, version).Scan(&stayed)
+		stayed, err = openOnOtherVersions(ctx, t, trackID, version)
+		return err
 	})
 	if err != nil {
 		return 0, 0, fmt.Errorf("move enrollments of %s to v%d: %w", trackID, version, err)
 	}
 	return moved, stayed, nil
+}
+
+// openOnOtherVersions counts a track's open enrollments on versions other
+// than version.
+func openOnOtherVersions(ctx context.Context, t pgx.Tx, trackID string, version int) (int, error) {
+	var n int
+	err := t.QueryRow(ctx, `SELECT count(*) FROM enrollments
+		WHERE track_id = $1 AND track_version <> $2 AND state IN ('active', 'paused')`, trackID, version).Scan(&n)
+	return n, err
 }
