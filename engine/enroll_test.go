@@ -130,12 +130,16 @@ func TestAfterSaleDatesAnchorOnTheSale(t *testing.T) {
 	if open != 3 {
 		t.Errorf("%d open call activities for the rep, want 3", open)
 	}
-	var notes string
-	if err := f.store.Pool().QueryRow(f.ctx, `SELECT notes FROM activities WHERE contact_id = $1 ORDER BY id LIMIT 1`, c.ID).Scan(&notes); err != nil {
+	var notes, typ string
+	var points int
+	if err := f.store.Pool().QueryRow(f.ctx, `SELECT notes, type, points FROM activities WHERE contact_id = $1 ORDER BY id LIMIT 1`, c.ID).Scan(&notes, &typ, &points); err != nil {
 		t.Fatal(err)
 	}
 	if notes != "Sea Ray 190 bought January 2, 2026" {
 		t.Errorf("day-4 call notes = %q, want the sale's item and date", notes)
+	}
+	if typ != "Follow up Call/Email" || points != 1 {
+		t.Errorf("day-4 call logged as %q for %d points, want the step's Follow up Call/Email for 1", typ, points)
 	}
 	if n := f.count(`SELECT count(*) FROM letters WHERE contact_id = $1`, c.ID); n != 1 {
 		t.Errorf("%d letters waiting, want 1", n)

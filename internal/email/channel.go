@@ -129,13 +129,10 @@ func (c *Channel) Deliver(ctx context.Context, d engine.Dispatch) (engine.Outcom
 	if err := c.sender.Send(ctx, msg); err != nil {
 		return engine.Outcome{}, fmt.Errorf("email touch %d to %s: %w", d.Touch.ID, env.to.Address, err)
 	}
-	return engine.Outcome{Activity: engine.Activity{
-		Type:        activityType(d),
-		RepID:       d.Rep.ID,
+	return engine.Outcome{Activity: engine.Activity{ // the engine fills in type, rep and due
 		Subject:     subject,
 		Notes:       fmt.Sprintf("Emailed %s from %s, Message-ID <%s>", env.to.Address, env.from.Address, env.id),
 		Status:      engine.ActivityDone,
-		Due:         d.Touch.Due,
 		CompletedAt: env.date,
 	}}, nil
 }
@@ -201,14 +198,6 @@ func (c *Channel) from(d engine.Dispatch) (*mail.Address, error) {
 	}
 	a := *c.defaultFrom
 	return &a, nil
-}
-
-// activityType is the step's activity type, else "Marketing Track Email".
-func activityType(d engine.Dispatch) string {
-	if d.Step.Action.Activity != "" {
-		return d.Step.Action.Activity
-	}
-	return "Marketing Track Email"
 }
 
 func trackID(d engine.Dispatch) string {

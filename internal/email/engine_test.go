@@ -167,6 +167,11 @@ func TestEngineUnsubscribeAndHardBounce(t *testing.T) {
 	if w.sentTo("dana@harborview.example") != 1 || w.sentTo("gone@harborview.example") != 1 {
 		t.Fatalf("first touches: %d messages", w.smtp.Count())
 	}
+	var logged int
+	if err := w.store.Pool().QueryRow(w.ctx, `SELECT count(*) FROM activities
+		WHERE type = 'Marketing Track Email' AND status = 'done' AND subject <> '' AND touch_id IS NOT NULL`).Scan(&logged); err != nil || logged != 2 {
+		t.Fatalf("%d email activities logged, %v; want one per sent email", logged, err)
+	}
 
 	// Dana's mail client posts the one-click unsubscribe from her email.
 	m, err := w.smtp.Messages()[0].Parse()
