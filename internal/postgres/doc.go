@@ -39,14 +39,14 @@
 // Queries for the HTTP API and the command line go in a file per subject
 // (contacts.go, activities.go, …) as methods on *Store, or on
 // *tx when they must join the engine's transactions. Reuse the column lists
-// and scanners (touchColumns and scanTouch, ContactColumns and ScanContact,
+// and scanners (touchColumns and scanTouch, contactColumns and ScanContact,
 // …), wrap errors with what was asked for, and turn pgx.ErrNoRows into
 // engine.ErrNotFound with NotFound.
 //
 // # Sharing the schema
 //
 // Other adapters on the same database (the CRM store) reuse what reading and
-// writing a contact takes rather than repeating it: ContactColumns,
-// ContactsFrom and ScanContact; NotFound and UniqueViolation for errors;
+// writing a contact takes rather than repeating it: contactColumns,
+// contactsFrom and ScanContact; NotFound and UniqueViolation for errors;
 // NullID and NullDate for arguments. This package imports none of them.
 package postgres
