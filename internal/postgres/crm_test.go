@@ -2,7 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -123,32 +122,4 @@ func BenchmarkContactsImport(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(rows*b.N)/b.Elapsed().Seconds(), "rows/s")
-}
-
-// failingSink is an engine whose event handling fails, as it would when the
-// database drops the connection halfway.
-type failingSink struct{}
-
-func (failingSink) HandleEvent(context.Context, engine.Event) (engine.EventResult, error) {
-	return engine.EventResult{}, errors.New("connection lost")
-}
-
-func (failingSink) HandleEventIn(context.Context, engine.Tx, engine.Event) (engine.EventResult, error) {
-	return engine.EventResult{}, errors.New("connection lost")
-}
-
-func TestChangeAndItsEventCommitTogether(t *testing.T) {
-	t.Parallel()
-	_, pool := crmSetup(t)
-	store, err := crm.New(postgres.NewCRM(pool), crm.Options{Sink: failingSink{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	email := "ann@example.com"
-	if _, err := store.CreateContact(context.Background(), crm.System, crm.ContactFields{Email: &email}); err == nil {
-		t.Fatal("CreateContact succeeded though its contact.created failed")
-	}
-	if n := countRows(t, pool, `SELECT count(*) FROM contacts`); n != 0 {
-		t.Fatalf("%d contacts stored without their contact.created; the change must roll back", n)
-	}
 }
