@@ -110,7 +110,7 @@ func (s *Service) emitIn(ctx context.Context, tx Tx, ev engine.Event) error {
 // Ping checks that the store answers.
 func (s *Service) Ping(ctx context.Context) error {
 	if err := s.store.Ping(ctx); err != nil {
-		return fmt.Errorf("ping database: %w", err)
+		return fmt.Errorf("ping the CRM store: %w", err)
 	}
 	return nil
 }
