@@ -66,7 +66,8 @@ func setup(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.srv = httptest.NewServer(httpapi.New(httpapi.Deps{CRM: e.crm, Engine: e.eng, Logger: log, MaxBody: 4096}))
+	e.srv = httptest.NewServer(httpapi.New(httpapi.Deps{CRM: e.crm, Engine: e.eng, Logger: log, MaxBody: 4096,
+		Actor: func(*http.Request) (crm.Actor, error) { return crm.System, nil }}))
 	t.Cleanup(e.srv.Close)
 	return e
 }
