@@ -120,6 +120,11 @@ type Tx interface {
 	Suppress(ctx context.Context, email, reason, detail string, at time.Time) error
 	// ContactsByEmail lists the contacts with this address (case-insensitive).
 	ContactsByEmail(ctx context.Context, email string) ([]int64, error)
+	// AfterCommit registers fn to run once this transaction has committed
+	// (never when it rolls back), after the store released it. Functions run
+	// in the order registered, on the goroutine that committed.
+	AfterCommit(fn func())
+
 	// RecordEvent appends a received CRM event to the event log. It reports
 	// false, recording nothing, when the same event (contact, name, time,
 	// track, item, amount) was recorded before.

@@ -134,7 +134,7 @@ func (e *Engine) fail(ctx context.Context, j job, err error) error {
 // leave it open with nothing scheduled.
 func (e *Engine) stop(ctx context.Context, t Touch, cause error) error {
 	err := e.cfg.Store.Tx(ctx, func(tx Tx) error {
-		ok, err := tx.FinishClaimed(ctx, t.ID, t.Attempts, TouchFailed, cause.Error(), e.now())
+		ok, err := e.finishClaimed(ctx, tx, t, TouchFailed, cause.Error())
 		if err != nil || !ok {
 			return err
 		}
@@ -178,7 +178,7 @@ func (e *Engine) release(ctx context.Context, t Touch, state TouchState, reason 
 // bounce, the suppression, all in one transaction, then moves the track on.
 func (e *Engine) finish(ctx context.Context, j job, state TouchState, reason string, out *Outcome, sup ...*SuppressError) error {
 	err := e.cfg.Store.Tx(ctx, func(tx Tx) error {
-		ok, err := tx.FinishClaimed(ctx, j.touch.ID, j.touch.Attempts, state, reason, e.now())
+		ok, err := e.finishClaimed(ctx, tx, j.touch, state, reason)
 		if err != nil || !ok {
 			return err // !ok: ended meanwhile (an exit), or reclaimed after our lease ran out
 		}

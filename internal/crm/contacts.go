@@ -55,7 +55,7 @@ func (s *Store) CreateContact(ctx context.Context, f ContactFields) (engine.Cont
 	if err := validateContact(&c); err != nil {
 		return c, err
 	}
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := postgres.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := repIDByUsername(ctx, tx, "owner", c.Owner); err != nil {
 			return err
 		}
@@ -86,7 +86,7 @@ func (s *Store) UpdateContact(ctx context.Context, ref string, f ContactFields) 
 		return engine.Contact{}, err
 	}
 	var old, c engine.Contact
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err = postgres.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if old, err = s.contact(ctx, tx, id, "FOR UPDATE OF c"); err != nil {
 			return err
 		}

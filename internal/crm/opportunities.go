@@ -96,7 +96,7 @@ func (s *Store) CreateOpportunity(ctx context.Context, f OpportunityFields) (Opp
 	if err := f.apply(&o); err != nil {
 		return o, err
 	}
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := postgres.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if err := s.resolveOpportunity(ctx, tx, &o, f); err != nil {
 			return err
 		}
@@ -125,7 +125,7 @@ func (s *Store) CreateOpportunity(ctx context.Context, f OpportunityFields) (Opp
 func (s *Store) UpdateOpportunity(ctx context.Context, id int64, f OpportunityFields) (Opportunity, error) {
 	var o Opportunity
 	var was string
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := postgres.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var err error
 		if o, err = s.opportunity(ctx, tx, id, "FOR UPDATE OF o"); err != nil {
 			return err

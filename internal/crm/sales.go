@@ -42,7 +42,7 @@ func (s *Store) CreateSale(ctx context.Context, f SaleFields) (Sale, error) {
 		return sale, err
 	}
 	var was string
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err = postgres.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if err := s.resolveSale(ctx, tx, &sale, f.Contact); err != nil {
 			return err
 		}

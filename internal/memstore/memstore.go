@@ -34,6 +34,7 @@ type Store struct {
 	events      map[engine.Event]bool // recorded events, to handle each once
 	nextID      int64
 	undo        []func() // set while a transaction runs
+	after       []func() // what runs once the running transaction commits
 
 	// Track versions have their own lock: the engine reads them inside transactions.
 	tracksMu  sync.Mutex
@@ -85,19 +86,32 @@ func (s *Store) AddContact(c engine.Contact) int64 {
 	return c.ID
 }
 
-// Tx runs fn with the store locked; an error undoes fn's changes.
+// Tx runs fn with the store locked; an error undoes fn's changes. What fn
+// registers with AfterCommit runs after the lock is released.
 func (s *Store) Tx(ctx context.Context, fn func(tx engine.Tx) error) error {
+	after, err := s.run(fn)
+	if err == nil {
+		for _, f := range after {
+			f()
+		}
+	}
+	return err
+}
+
+// run runs fn locked and returns what is to run after it commits.
+func (s *Store) run(fn func(tx engine.Tx) error) ([]func(), error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.undo = s.undo[:0]
+	s.undo, s.after = s.undo[:0], nil
 	err := fn(tx{s})
 	if err != nil {
 		for i := len(s.undo) - 1; i >= 0; i-- {
 			s.undo[i]()
 		}
 	}
-	s.undo = nil
-	return err
+	after := s.after
+	s.undo, s.after = nil, nil
+	return after, err
 }
 
 // remember registers how to undo a change made inside a transaction.

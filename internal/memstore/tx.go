@@ -221,6 +221,8 @@ func (t tx) ContactsByEmail(_ context.Context, email string) ([]int64, error) {
 	return ids, nil
 }
 
+func (t tx) AfterCommit(fn func()) { t.s.after = append(t.s.after, fn) }
+
 func (t tx) RecordEvent(_ context.Context, e engine.Event) (bool, error) {
 	e.At = e.At.UTC()
 	if t.s.events[e] {

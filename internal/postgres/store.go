@@ -52,17 +52,53 @@ func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 // Tx runs fn in one transaction, committed when fn returns nil and rolled
 // back otherwise.
 func (s *Store) Tx(ctx context.Context, fn func(engine.Tx) error) error {
-	return pgx.BeginFunc(ctx, s.pool, func(t pgx.Tx) error { return fn(&tx{q: t}) })
+	return BeginFunc(ctx, s.pool, func(t pgx.Tx) error { return fn(TxOf(t)) })
 }
 
 // tx implements engine.Tx on one PostgreSQL transaction.
 type tx struct {
-	q querier
+	q     querier
+	after []func() // AfterCommit's functions
+}
+
+// committing is a transaction begun by BeginFunc: it carries its engine.Tx,
+// so what the engine registers with AfterCommit runs once it commits.
+type committing struct {
+	pgx.Tx
+	etx *tx
+}
+
+// BeginFunc is pgx.BeginFunc for an adapter whose transaction the engine
+// joins (through TxOf): once the transaction commits it runs what the engine
+// registered with AfterCommit, such as telling the Observer of touches the
+// change ended.
+func BeginFunc(ctx context.Context, pool *pgxpool.Pool, fn func(pgx.Tx) error) error {
+	var etx *tx
+	err := pgx.BeginFunc(ctx, pool, func(t pgx.Tx) error {
+		etx = &tx{q: t}
+		return fn(&committing{Tx: t, etx: etx})
+	})
+	if err != nil {
+		return err
+	}
+	for _, f := range etx.after {
+		f()
+	}
+	return nil
 }
 
 // TxOf lets the engine work inside a transaction another adapter began, so
-// a CRM change and the enrollments it causes commit together.
-func TxOf(t pgx.Tx) engine.Tx { return &tx{q: t} }
+// a CRM change and the enrollments it causes commit together. Begin that
+// transaction with BeginFunc: on any other, AfterCommit's functions never run.
+func TxOf(t pgx.Tx) engine.Tx {
+	if c, ok := t.(*committing); ok {
+		return c.etx
+	}
+	return &tx{q: t}
+}
+
+// AfterCommit implements engine.Tx.
+func (x *tx) AfterCommit(fn func()) { x.after = append(x.after, fn) }
 
 // querier is what both a pool and a transaction offer.
 type querier interface {
