@@ -4,3 +4,7 @@
 -- migration; the column only has to name one.
 ALTER TABLE touches DROP CONSTRAINT touches_channel_check;
 ALTER TABLE touches ADD CONSTRAINT touches_channel_check CHECK (channel <> '');
+
+-- An unsubscribe or bounce finds its contacts as the suppression list
+-- compares addresses: case and surrounding spaces do not matter.
+CREATE INDEX contacts_email_trim_idx ON contacts (lower(btrim(email)));
