@@ -28,8 +28,8 @@ type Store struct {
 	byContact   map[int64][]int64 // contact → enrollment ids, oldest first
 	touches     map[int64]*engine.Touch
 	queuedAt    map[int64]time.Time // when each queued touch was handed to the queue
-	byEnroll    map[int64][]int64 // enrollment → touch ids
-	due         dueHeap           // scheduled touches by due time; stale entries are skipped
+	byEnroll    map[int64][]int64   // enrollment → touch ids
+	due         dueHeap             // scheduled touches by due time; stale entries are skipped
 	activities  []engine.Activity
 	letters     []engine.Letter
 	suppressed  map[string]string
