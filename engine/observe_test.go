@@ -7,9 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/crm"
 	"github.com/dripline/dripline/internal/postgres"
 	"github.com/dripline/dripline/tracks"
 )
@@ -53,8 +52,9 @@ func TestObserverHearsEveryOutcomeOnce(t *testing.T) {
 	// An exit inside a CRM transaction: heard once it commits, never when it rolls back.
 	won := engine.Event{ContactID: failed.ID, Name: "opportunity.won", At: f.clock.Now()}
 	errRollback := errors.New("the CRM change failed")
-	err := postgres.BeginFunc(f.ctx, f.store.Pool(), func(tx pgx.Tx) error {
-		if _, err := f.eng.HandleEventIn(f.ctx, postgres.TxOf(tx), won); err != nil {
+	crmStore := postgres.NewCRM(f.store.Pool())
+	err := crmStore.Tx(f.ctx, func(tx crm.Tx) error {
+		if _, err := f.eng.HandleEventIn(f.ctx, tx.Engine(), won); err != nil {
 			return err
 		}
 		return errRollback
@@ -65,8 +65,8 @@ func TestObserverHearsEveryOutcomeOnce(t *testing.T) {
 	if n := len(rec.seen); n != 7 {
 		t.Fatalf("heard %d outcomes before the exit, want 7 (2 calls done, a letter failed, a letter skipped, 3 late): %+v", n, rec.seen)
 	}
-	err = postgres.BeginFunc(f.ctx, f.store.Pool(), func(tx pgx.Tx) error {
-		_, err := f.eng.HandleEventIn(f.ctx, postgres.TxOf(tx), won)
+	err = crmStore.Tx(f.ctx, func(tx crm.Tx) error {
+		_, err := f.eng.HandleEventIn(f.ctx, tx.Engine(), won)
 		return err
 	})
 	if err != nil {
