@@ -24,12 +24,6 @@ type Observer interface {
 	TouchFinished(f Finished)
 }
 
-// ObserverFunc makes a function an Observer.
-type ObserverFunc func(Finished)
-
-// TouchFinished calls f.
-func (f ObserverFunc) TouchFinished(x Finished) { f(x) }
-
 // finishTouch sets a pending touch's final state and tells the observer once
 // tx commits.
 func (e *Engine) finishTouch(ctx context.Context, tx Tx, t Touch, state TouchState, reason string) error {
