@@ -31,7 +31,11 @@ var demoReps = []crm.RepFields{
 		Signature: "Nick Points\nChannel Sales Executive, Summit Technology Partners\n(661) 555-0141"},
 	{Username: "jrivas", Name: "Jason Rivas", Email: "jason@summit-tech.example", Title: "Sales Associate", Phone: "(661) 555-0142",
 		Signature: "Jason Rivas\nSales Associate, Summit Technology Partners\n(661) 555-0142"},
+	{Username: "mgarcia", Name: "Maria Garcia", Email: "maria@summit-tech.example", Title: "Sales Manager", Role: "manager"},
 }
+
+// demoManager is the sample's manager, whose API token the demo prints.
+const demoManager = "mgarcia"
 
 // runDemo is `dripline demo`: simulate a year of the default library for a
 // sample of contacts, load the same sample into the database, and serve it.
@@ -60,16 +64,23 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.HTTPAddr, err)
 	}
+	token, _, err := rt.crm.IssueToken(ctx, crm.System, demoManager, "demo")
+	if err != nil {
+		return err
+	}
 	base := "http://" + ln.Addr().String()
 	fmt.Fprintf(stdout, `
-Dripline is running on %[1]s with the sample loaded. Have a look:
-  a rep's My Day:         curl -s %[1]s/api/reps/cferguson/myday
-  a contact's timeline:   curl -s %[1]s/api/contacts/c-01/timeline
-  a contact's touches:    curl -s %[1]s/api/contacts/c-08/touches
-  open call tasks:        curl -s '%[1]s/api/activities?status=open'
+Dripline is running on %[1]s with the sample loaded. Every API request
+carries a token; this one is the sales manager %[3]s's:
+  export DRIPLINE_TOKEN=%[4]s
+Have a look:
+  a rep's My Day:         curl -s -H "Authorization: Bearer $DRIPLINE_TOKEN" %[1]s/api/reps/cferguson/myday
+  a contact's timeline:   curl -s -H "Authorization: Bearer $DRIPLINE_TOKEN" %[1]s/api/contacts/c-01/timeline
+  a contact's touches:    curl -s -H "Authorization: Bearer $DRIPLINE_TOKEN" %[1]s/api/contacts/c-08/touches
+  open call tasks:        curl -s -H "Authorization: Bearer $DRIPLINE_TOKEN" '%[1]s/api/activities?status=open'
   emails sent:            ls %[2]s   (the file transport; set SMTP_URL for a real server)
-Stop with Ctrl-C.
-`, base, cfg.MailDir)
+A rep's own token: dripline users token cferguson. Stop with Ctrl-C.
+`, base, cfg.MailDir, demoManager, token)
 	return serveRuntime(ctx, rt, ln, log)
 }
 

@@ -28,16 +28,18 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"tracks":      {"validate, plan and list tracks", runTracks},
-		"simulate":    {"run tracks over contacts and events on a virtual clock, sending nothing", runSimulate},
-		"serve":       {"run the scheduler, the workers and the HTTP API", runServe},
-		"migrate":     {"apply database migrations", runMigrate},
-		"demo":        {"simulate and serve a sample of reps, contacts and events", runDemo},
-		"contacts":    {"import contacts from CSV: contacts import FILE", runContacts},
-		"events":      {"import CRM events from CSV: events import FILE", runEvents},
-		"templates":   {"preview and list email and letter templates: templates preview NAME --sample", runTemplates},
-		"touches":     {"print a contact's touches: touches --contact ID", runTouches},
-		"enrollments": {"move a track's running enrollments to its current version: enrollments move TRACK", runEnrollments},
+		"tracks":       {"validate, plan and list tracks", runTracks},
+		"simulate":     {"run tracks over contacts and events on a virtual clock, sending nothing", runSimulate},
+		"serve":        {"run the scheduler, the workers and the HTTP API", runServe},
+		"migrate":      {"apply database migrations", runMigrate},
+		"demo":         {"simulate and serve a sample of reps, contacts and events", runDemo},
+		"contacts":     {"import contacts from CSV: contacts import FILE", runContacts},
+		"events":       {"import CRM events from CSV: events import FILE", runEvents},
+		"templates":    {"preview and list email and letter templates: templates preview NAME --sample", runTemplates},
+		"touches":      {"print a contact's touches: touches --contact ID", runTouches},
+		"enrollments":  {"move a track's running enrollments to its current version: enrollments move TRACK", runEnrollments},
+		"users":        {"add users, issue and revoke API tokens, set passwords: users add|token|revoke|list|password", runUsers},
+		"suppressions": {"list, show and lift suppressed addresses: suppressions list|show|lift", runSuppressions},
 	}
 }
 
