@@ -118,8 +118,8 @@ type ContactFilter struct {
 	// OwnerID keeps only the contacts of this rep; 0 for any. A sales rep's
 	// list is always its own.
 	OwnerID int64
-	After  int64  // only contacts with a greater id (the previous page's Next)
-	Limit  int    // page size; default 50, at most 500
+	After   int64 // only contacts with a greater id (the previous page's Next)
+	Limit   int   // page size; default 50, at most 500
 }
 
 // ContactPage is one page of contacts in id order; Next is the After of the
