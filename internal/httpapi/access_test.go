@@ -1,11 +1,9 @@
 package httpapi_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -130,20 +128,9 @@ type csvBody string
 // call sends a request as caller and returns the status and the JSON answer.
 func (w *world) call(caller, method, path string, body any) (int, map[string]any, http.Header) {
 	w.t.Helper()
-	var (
-		rd    io.Reader
-		ctype = "application/json"
-	)
-	switch b := body.(type) {
-	case nil:
-	case csvBody:
+	rd, ctype := w.jsonBody(body), "application/json"
+	if b, ok := body.(csvBody); ok {
 		rd, ctype = strings.NewReader(string(b)), "text/csv"
-	default:
-		buf, err := json.Marshal(b)
-		if err != nil {
-			w.t.Fatal(err)
-		}
-		rd = bytes.NewReader(buf)
 	}
 	req, err := http.NewRequest(method, w.api.URL+path, rd)
 	if err != nil {
