@@ -5,11 +5,9 @@ import (
 	"context"
 	"embed"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"time"
 
 	"github.com/dripline/dripline/engine"
@@ -36,31 +34,24 @@ var demoReps = []crm.RepFields{
 // runDemo is `dripline demo`: simulate a year of the default library for a
 // sample of contacts, load the same sample into the database, and serve it.
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg := config.Bind(fs)
-	if err := fs.Parse(args); err != nil {
-		return exitError{2}
+	f := newFlags("demo", "[flags]", "Simulate a year of the track library for a sample of reps, contacts and\nevents, load the same sample into the database, and serve it.", stdout, stderr)
+	cfg := config.Bind(f.FlagSet)
+	if _, err := f.parse(args); err != nil {
+		return err
 	}
 	contacts, _ := demoData.ReadFile("demodata/contacts.csv")
 	events, _ := demoData.ReadFile("demodata/events.csv")
 	if err := demoSimulation(ctx, cfg, contacts, events, stdout); err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	rt, err := openRuntime(ctx, cfg, log, true)
+	srv, err := NewServer(ctx, cfg, ServerOptions{Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))})
 	if err != nil {
 		return err
 	}
-	defer rt.Close()
-	if err := demoLoad(ctx, rt.crm, contacts, events, stdout); err != nil {
+	defer srv.Close()
+	if err := demoLoad(ctx, srv.rt.crm, contacts, events, stdout); err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", cfg.HTTPAddr)
-	if err != nil {
-		return fmt.Errorf("listen %s: %w", cfg.HTTPAddr, err)
-	}
-	base := "http://" + ln.Addr().String()
 	fmt.Fprintf(stdout, `
 Dripline is running on %[1]s with the sample loaded. Have a look:
   a rep's My Day:         curl -s %[1]s/api/reps/cferguson/myday
@@ -69,13 +60,13 @@ Dripline is running on %[1]s with the sample loaded. Have a look:
   open call tasks:        curl -s '%[1]s/api/activities?status=open'
   emails sent:            ls %[2]s   (the file transport; set SMTP_URL for a real server)
 Stop with Ctrl-C.
-`, base, cfg.MailDir)
-	return serveRuntime(ctx, rt, ln, log)
+`, srv.URL(), cfg.MailDir)
+	return srv.Run(ctx)
 }
 
 // demoSimulation prints a year of the default library simulated for the sample.
 func demoSimulation(ctx context.Context, cfg *config.Config, contactsCSV, eventsCSV []byte, w io.Writer) error {
-	lib, set, err := loadLibrary(cfg)
+	lib, set, err := engine.ReadLibrary(cfg.TracksDir, cfg.TemplatesDir)
 	if err != nil {
 		return err
 	}
@@ -86,7 +77,7 @@ func demoSimulation(ctx context.Context, cfg *config.Config, contactsCSV, events
 	}
 	from := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
 	res, err := sim.Run(ctx, sim.Options{
-		Library: lib, Templates: set, Business: business(cfg), From: from, Until: from.AddDate(1, 0, 0),
+		Library: lib, Templates: set, Business: cfg.Business(), From: from, Until: from.AddDate(1, 0, 0),
 		Contacts: contacts, Events: events, EventFile: "demodata/events.csv",
 	})
 	if err != nil {

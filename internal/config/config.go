@@ -9,6 +9,8 @@ import (
 	"os"
 	"strconv"
 	"time"
+
+	"github.com/dripline/dripline/templates"
 )
 
 // DevSecret is the default unsubscribe signing key. Anyone can read it here,
@@ -48,13 +50,15 @@ type Group uint
 
 // The groups of settings.
 const (
-	Database Group = 1 << iota // --database-url
-	Library                    // --tracks, --templates
-	Business                   // --business-name, --business-address, --business-phone
-	Email                      // --public-url, --secret, --sender, --mail-domain: building messages
-	Daemon                     // Redis, SMTP, the mail folder, HTTP, the webhook token, tick, horizon, workers
+	Database  Group = 1 << iota // --database-url
+	Tracks                      // --tracks
+	Templates                   // --templates
+	Business                    // --business-name, --business-address, --business-phone
+	Email                       // --public-url, --secret, --sender, --mail-domain: building messages
+	Daemon                      // Redis, SMTP, the mail folder, HTTP, the webhook token, tick, horizon, workers
 
-	All = Database | Library | Business | Email | Daemon
+	Library = Tracks | Templates
+	All     = Database | Library | Business | Email | Daemon
 )
 
 // Bind registers the settings of groups on fs (every setting when none is
@@ -72,7 +76,7 @@ func Bind(fs *flag.FlagSet, groups ...Group) *Config {
 	}
 	c := &Config{}
 	unbound := flag.NewFlagSet("unbound", flag.ContinueOnError)
-	for _, one := range []Group{Database, Library, Business, Email, Daemon} {
+	for _, one := range []Group{Database, Tracks, Templates, Business, Email, Daemon} {
 		if g&one != 0 {
 			c.bind(fs, one)
 			continue
@@ -92,8 +96,9 @@ func (c *Config) bind(fs *flag.FlagSet, g Group) {
 	switch g {
 	case Database:
 		str(&c.DatabaseURL, "database-url", "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dripline?sslmode=disable", "PostgreSQL connection string")
-	case Library:
+	case Tracks:
 		str(&c.TracksDir, "tracks", "DRIPLINE_TRACKS", "", "folder of track YAML replacing the embedded library")
+	case Templates:
 		str(&c.TemplatesDir, "templates", "DRIPLINE_TEMPLATES", "", "folder of templates added to the embedded ones")
 	case Business:
 		str(&c.BusinessName, "business-name", "DRIPLINE_BUSINESS_NAME", "Summit Technology Partners", "business name in letters and emails")
@@ -160,4 +165,9 @@ func (c *Config) Check() error {
 		return fmt.Errorf("--tick, --horizon, --workers and --smtp-conns must be positive, --smtp-rate not negative")
 	}
 	return nil
+}
+
+// Business is the merge data about the business sending the touches.
+func (c *Config) Business() templates.Business {
+	return templates.Business{Name: c.BusinessName, Address: c.BusinessAddr, Phone: c.BusinessTel}
 }
