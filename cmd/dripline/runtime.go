@@ -24,7 +24,7 @@ import (
 type access int
 
 const (
-	readOnly access = iota // reads: no migration, no track versions, read-only transactions
+	readOnly  access = iota // reads: no migration, no track versions, read-only transactions
 	readWrite               // writes: migrates, stores the library's tracks as versions
 	daemon                  // readWrite, plus the queue and the channels that send
 )
