@@ -55,7 +55,7 @@ type runtime struct {
 // and stores changed tracks as new versions; a daemon one also connects to
 // Redis. The import commands only write to the database, and the daemon's
 // scheduler picks up the touches they schedule.
-func openRuntime(ctx context.Context, cfg *config.Config, opts runtimeOptions) (rt *runtime, err error) {
+func openRuntime(ctx context.Context, cfg *config.Config, opts runtimeOptions) (_ *runtime, err error) {
 	if err := cfg.Check(); err != nil {
 		return nil, err
 	}
@@ -69,7 +69,7 @@ func openRuntime(ctx context.Context, cfg *config.Config, opts runtimeOptions) (
 	if opts.log == nil {
 		opts.log = slog.New(slog.DiscardHandler)
 	}
-	rt = &runtime{cfg: cfg, log: opts.log}
+	rt := &runtime{cfg: cfg, log: opts.log}
 	defer func() {
 		if err != nil {
 			rt.Close()
@@ -104,8 +104,10 @@ func openRuntime(ctx context.Context, cfg *config.Config, opts runtimeOptions) (
 			return nil, err
 		}
 	}
-	rt.crm, err = crm.New(rt.store.Pool(), crm.Options{Sink: rt.engine, Library: lib, Logger: opts.log, Clock: opts.clock})
-	return rt, err
+	if rt.crm, err = crm.New(rt.store.Pool(), crm.Options{Sink: rt.engine, Library: lib, Logger: opts.log, Clock: opts.clock}); err != nil {
+		return nil, err
+	}
+	return rt, nil
 }
 
 // loadTracks stores the library's tracks, saying which changed tracks still
