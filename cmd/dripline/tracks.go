@@ -88,7 +88,7 @@ func runTracksPlan(_ context.Context, args []string, stdout, stderr io.Writer) e
 		fmt.Fprintf(stdout, "%s\n", b)
 		return nil
 	}
-	return printPlan(stdout, t, start, *tz, plan)
+	return tracks.WritePlan(stdout, t, start, *tz, plan)
 }
 
 // problems prints each line of err to w and returns exit status 1.
@@ -115,25 +115,6 @@ func planTrack(name, tracksDir string) (*tracks.Track, error) {
 		return t, nil
 	}
 	return nil, fmt.Errorf("%s: no such file, and no track with that id in the library", name)
-}
-
-// printPlan prints a plan as a calendar a marketer can read.
-func printPlan(w io.Writer, t *tracks.Track, start time.Time, tz string, plan []tracks.PlannedTouch) error {
-	loc := t.Location(tz)
-	const layout = "Mon 2006-01-02 15:04 MST"
-	fmt.Fprintf(w, "%s (%s), enrolled %s; times in %s\n\n", t.Name, t.ID, start.In(loc).Format(layout), loc)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "STEP\tCHANNEL\tDUE\tDAY")
-	for _, p := range plan {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\n", p.Step, p.Channel, p.Due.In(loc).Format(layout), daysBetween(start.In(loc), p.Due.In(loc)))
-	}
-	return tw.Flush()
-}
-
-// daysBetween counts the calendar days from a's date to b's, both local.
-func daysBetween(a, b time.Time) int {
-	day := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
-	return int(day(b).Sub(day(a)).Hours() / 24)
 }
 
 // runTracksList is `dripline tracks list`.
