@@ -11,7 +11,7 @@ import (
 )
 
 // importer is one of the CRM store's CSV imports.
-type importer func(s *crm.Store, ctx context.Context, file string, r io.Reader) (crm.ImportResult, error)
+type importer func(s *crm.Service, ctx context.Context, a crm.Actor, file string, r io.Reader) (crm.ImportResult, error)
 
 // csvImport is one CSV import command: what it imports, the import and how
 // its result reads.
@@ -22,11 +22,11 @@ type csvImport struct {
 }
 
 var (
-	contactsImport = csvImport{"contacts", (*crm.Store).Import, func(w io.Writer, file string, res crm.ImportResult) {
+	contactsImport = csvImport{"contacts", (*crm.Service).Import, func(w io.Writer, file string, res crm.ImportResult) {
 		fmt.Fprintf(w, "%s: %d created, %d updated, %d unchanged, %d bad rows; %d events, %d enrollments\n",
 			file, res.Created, res.Updated, res.Unchanged, len(res.Errors), res.Events, res.Enrolled)
 	}}
-	eventsImport = csvImport{"events", (*crm.Store).ImportEvents, func(w io.Writer, file string, res crm.ImportResult) {
+	eventsImport = csvImport{"events", (*crm.Service).ImportEvents, func(w io.Writer, file string, res crm.ImportResult) {
 		fmt.Fprintf(w, "%s: %d events, %d enrollments, %d exits, %d bad rows\n",
 			file, res.Events, res.Enrolled, res.Exited, len(res.Errors))
 	}}
@@ -70,7 +70,7 @@ func (imp csvImport) file(ctx context.Context, rt *runtime, file string, stdout,
 		return err
 	}
 	defer f.Close()
-	res, err := imp.run(rt.crm, ctx, file, f)
+	res, err := imp.run(rt.crm, ctx, crm.System, file, f)
 	for _, e := range res.Errors {
 		fmt.Fprintln(stderr, e)
 	}

@@ -47,7 +47,7 @@ type runtime struct {
 	sender email.Sender
 	email  *email.Channel
 	engine *engine.Engine
-	crm    *crm.Store
+	crm    *crm.Service
 }
 
 // openRuntime connects to PostgreSQL and builds the engine and the CRM store.
@@ -104,7 +104,7 @@ func openRuntime(ctx context.Context, cfg *config.Config, opts runtimeOptions) (
 			return nil, err
 		}
 	}
-	if rt.crm, err = crm.New(rt.store.Pool(), crm.Options{Sink: rt.engine, Library: lib, Logger: opts.log, Clock: opts.clock}); err != nil {
+	if rt.crm, err = crm.New(postgres.NewCRM(rt.store.Pool()), crm.Options{Sink: rt.engine, Library: lib, Logger: opts.log, Clock: opts.clock}); err != nil {
 		return nil, err
 	}
 	return rt, nil

@@ -60,13 +60,13 @@ type Loaded struct {
 // contacts and sends its events as if they happened now, sales four days
 // before now, so the first touches and the after-sale check-in calls fall
 // due today.
-func Load(ctx context.Context, store *crm.Store, now time.Time) (Loaded, error) {
+func Load(ctx context.Context, store *crm.Service, now time.Time) (Loaded, error) {
 	for _, r := range Reps {
-		if _, err := store.CreateRep(ctx, r); err != nil && !errors.Is(err, engine.ErrConflict) {
+		if _, err := store.CreateRep(ctx, crm.System, r); err != nil && !errors.Is(err, engine.ErrConflict) {
 			return Loaded{}, err
 		}
 	}
-	res, err := store.Import(ctx, ContactsFile, bytes.NewReader(Contacts()))
+	res, err := store.Import(ctx, crm.System, ContactsFile, bytes.NewReader(Contacts()))
 	if err != nil {
 		return Loaded{}, err
 	}
@@ -81,7 +81,7 @@ func Load(ctx context.Context, store *crm.Store, now time.Time) (Loaded, error) 
 		if ev.Name == tracks.EventSaleClosed {
 			at = now.AddDate(0, 0, -4).UTC().Format(time.RFC3339)
 		}
-		got, err := store.SendEvent(ctx, crm.EventFields{
+		got, err := store.SendEvent(ctx, crm.System, crm.EventFields{
 			Contact: row.Contact, Event: ev.Name, At: at, Track: ev.Track, Amount: crm.Decimal(ev.Amount), Item: ev.Item,
 		})
 		if err != nil {

@@ -30,7 +30,7 @@ func TestLoadTwice(t *testing.T) {
 	if _, err := eng.LoadLibrary(ctx); err != nil {
 		t.Fatal(err)
 	}
-	store, err := crm.New(pool, crm.Options{Sink: eng, Clock: clk, Library: lib})
+	store, err := crm.New(postgres.NewCRM(pool), crm.Options{Sink: eng, Clock: clk, Library: lib})
 	if err != nil {
 		t.Fatal(err)
 	}
