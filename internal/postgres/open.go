@@ -22,15 +22,7 @@ func OpenMigrated(ctx context.Context, url string, maxConns int32) (*Store, erro
 	if err != nil {
 		return nil, err
 	}
-	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
-	if err != nil {
-		return nil, fmt.Errorf("connect to the database: %w", err)
-	}
-	if err := Migrate(ctx, pool); err != nil {
-		pool.Close()
-		return nil, err
-	}
-	return New(pool), nil
+	return connect(ctx, pcfg, Migrate)
 }
 
 // OpenReadOnly connects for commands that only read. It creates and migrates
@@ -43,11 +35,16 @@ func OpenReadOnly(ctx context.Context, url string) (*Store, error) {
 		return nil, err
 	}
 	pcfg.ConnConfig.RuntimeParams["default_transaction_read_only"] = "on"
+	return connect(ctx, pcfg, CheckSchema)
+}
+
+// connect opens a pool with pcfg and readies it with prepare.
+func connect(ctx context.Context, pcfg *pgxpool.Config, prepare func(context.Context, *pgxpool.Pool) error) (*Store, error) {
 	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
 	if err != nil {
 		return nil, fmt.Errorf("connect to the database: %w", err)
 	}
-	if err := CheckSchema(ctx, pool); err != nil {
+	if err := prepare(ctx, pool); err != nil {
 		pool.Close()
 		return nil, err
 	}
