@@ -8,33 +8,28 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/dripline/dripline/internal/config"
 	"github.com/dripline/dripline/internal/crm"
 )
 
-// runSuppressions is `dripline suppressions list|show|lift`: the addresses
-// no email goes to, and lifting one with a reason, kept in its history.
-func runSuppressions(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return runGroup(ctx, "suppressions", map[string]subcommand{
-		"list": runSuppressionsList, "show": runSuppressionsShow, "lift": runSuppressionsLift,
-	}, args, stdout, stderr)
-}
-
 // runSuppressionsList is `dripline suppressions list [--reason R]
-// [--format text|json]`: every address suppressed now.
+// [--format text|json]`: every address suppressed now. It only reads.
 func runSuppressionsList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, cfg := groupFlags("suppressions", "list", "[--reason unsubscribe|hard_bounce|complaint] [--format text|json]", stderr)
-	reason := fs.String("reason", "", "only this reason: unsubscribe, hard_bounce or complaint")
-	format := fs.String("format", "text", "text (a table) or json (one object a line)")
-	pos, err := parseInterspersed(fs, args)
+	f := newFlags("suppressions list", "[--reason unsubscribe|hard_bounce|complaint] [--format text|json]",
+		"List the addresses no email goes to now. Reads only.", stdout, stderr)
+	cfg := config.Bind(f.FlagSet, config.Database)
+	reason := f.String("reason", "", "only this reason: unsubscribe, hard_bounce or complaint")
+	format := f.String("format", "text", "text (a table) or json (one object a line)")
+	pos, err := f.parse(args)
 	switch {
 	case err != nil:
 		return err
 	case len(pos) > 0:
-		return usageError(fs, "unexpected argument "+pos[0])
+		return f.fail("unexpected argument " + pos[0])
 	case *format != "text" && *format != "json":
-		return usageError(fs, "--format must be text or json")
+		return f.fail("--format must be text or json")
 	}
-	rt, err := openCRM(ctx, cfg, stderr)
+	rt, err := openCRM(ctx, cfg, readOnly, stderr)
 	if err != nil {
 		return err
 	}
@@ -44,9 +39,9 @@ func runSuppressionsList(ctx context.Context, args []string, stdout, stderr io.W
 	if *format == "text" {
 		fmt.Fprintln(tw, "EMAIL\tREASON\tSINCE\tDETAIL")
 	}
-	f := crm.SuppressionFilter{Reason: *reason, Limit: 1000}
+	q := crm.SuppressionFilter{Reason: *reason, Limit: 1000}
 	for {
-		page, err := rt.crm.Suppressions(ctx, crm.System, f)
+		page, err := rt.crm.Suppressions(ctx, crm.System, q)
 		if err != nil {
 			return err
 		}
@@ -59,25 +54,27 @@ func runSuppressionsList(ctx context.Context, args []string, stdout, stderr io.W
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.Email, s.Reason, s.At.Format(time.RFC3339), s.Detail)
 		}
-		if len(page) < f.Limit {
+		if len(page) < q.Limit {
 			return tw.Flush()
 		}
-		f.After = page[len(page)-1].Email
+		q.After = page[len(page)-1].Email
 	}
 }
 
 // runSuppressionsShow is `dripline suppressions show EMAIL`: whether the
-// address is suppressed now, and its history.
+// address is suppressed now, and its history. It only reads.
 func runSuppressionsShow(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, cfg := groupFlags("suppressions", "show", "EMAIL", stderr)
-	pos, err := parseInterspersed(fs, args)
+	f := newFlags("suppressions show", "EMAIL",
+		"Show whether an address is suppressed now, and every suppression and lift\nof it, with who and why. Reads only.", stdout, stderr)
+	cfg := config.Bind(f.FlagSet, config.Database)
+	pos, err := f.parse(args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return usageError(fs, "name one email address")
+		return f.fail("name one email address")
 	}
-	rt, err := openCRM(ctx, cfg, stderr)
+	rt, err := openCRM(ctx, cfg, readOnly, stderr)
 	if err != nil {
 		return err
 	}
@@ -91,18 +88,20 @@ func runSuppressionsShow(ctx context.Context, args []string, stdout, stderr io.W
 
 // runSuppressionsLift is `dripline suppressions lift EMAIL --reason TEXT`.
 func runSuppressionsLift(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, cfg := groupFlags("suppressions", "lift", "EMAIL --reason TEXT", stderr)
-	reason := fs.String("reason", "", "why the address may be emailed again (required, kept in its history)")
-	pos, err := parseInterspersed(fs, args)
+	f := newFlags("suppressions lift", "EMAIL --reason TEXT",
+		"Take an address off the suppression list, so email touches go to it again.\nThe lift and its reason stay in the address's history.", stdout, stderr)
+	cfg := config.Bind(f.FlagSet, config.Database)
+	reason := f.String("reason", "", "why the address may be emailed again (required)")
+	pos, err := f.parse(args)
 	switch {
 	case err != nil:
 		return err
 	case len(pos) != 1:
-		return usageError(fs, "name one email address")
+		return f.fail("name one email address")
 	case *reason == "":
-		return usageError(fs, "--reason is required")
+		return f.fail("--reason is required")
 	}
-	rt, err := openCRM(ctx, cfg, stderr)
+	rt, err := openCRM(ctx, cfg, readWrite, stderr)
 	if err != nil {
 		return err
 	}

@@ -3,11 +3,9 @@ package main
 import (
 	"bufio"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strings"
 	"text/tabwriter"
 
@@ -15,72 +13,35 @@ import (
 	"github.com/dripline/dripline/internal/crm"
 )
 
-// subcommand runs one `dripline GROUP NAME`.
-type subcommand func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+// The `dripline users` commands manage the reps who use the API and the
+// web pages. They are run by an operator with database access and act as
+// the system.
 
-// runGroup runs the subcommand args[0] names among subs, or lists them.
-func runGroup(ctx context.Context, group string, subs map[string]subcommand, args []string, stdout, stderr io.Writer) error {
-	if len(args) > 0 {
-		if sub, ok := subs[args[0]]; ok {
-			return sub(ctx, args[1:], stdout, stderr)
-		}
-		fmt.Fprintf(stderr, "dripline %s: unknown subcommand %q\n", group, args[0])
-	}
-	names := make([]string, 0, len(subs))
-	for name := range subs {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	fmt.Fprintf(stderr, "usage: dripline %s %s [flags]\n", group, strings.Join(names, "|"))
-	return exitError{2}
-}
-
-// runUsers is `dripline users add|token|revoke|list|password`: the reps who
-// use the API and the web pages, run by an operator with database access
-// (the commands act as the system).
-func runUsers(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return runGroup(ctx, "users", map[string]subcommand{
-		"add": runUsersAdd, "token": runUsersToken, "revoke": runUsersRevoke, "list": runUsersList,
-		"password": func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-			return runUsersPassword(ctx, args, os.Stdin, stdout, stderr)
-		},
-	}, args, stdout, stderr)
-}
-
-// groupFlags starts the flags of `dripline GROUP NAME`, with its usage line.
-func groupFlags(group, name, synopsis string, stderr io.Writer) (*flag.FlagSet, *config.Config) {
-	fs := flag.NewFlagSet(group+" "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: dripline %s %s %s\n", group, name, synopsis)
-		fs.PrintDefaults()
-	}
-	return fs, config.Bind(fs)
-}
-
-// openCRM opens the database for a command that only needs the CRM.
-func openCRM(ctx context.Context, cfg *config.Config, stderr io.Writer) (*runtime, error) {
-	return openRuntime(ctx, cfg, quietLogger(stderr), false)
+// openCRM opens the database for a users or suppressions command.
+func openCRM(ctx context.Context, cfg *config.Config, a access, stderr io.Writer) (*runtime, error) {
+	return openRuntime(ctx, cfg, runtimeOptions{access: a, log: quietLogger(stderr)})
 }
 
 // runUsersAdd is `dripline users add USERNAME --role sales|admin|manager
 // [--name N] [--email E] [--quota POINTS]`.
 func runUsersAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, cfg := groupFlags("users", "add", "USERNAME --role sales|admin|manager [--name N] [--email E] [--quota POINTS]", stderr)
-	role := fs.String("role", "", "sales, admin or manager (required)")
-	name := fs.String("name", "", "the rep's full name")
-	email := fs.String("email", "", "the rep's email address (the From of its contacts' emails)")
-	quota := fs.Int("quota", 500, "activity points a month")
-	pos, err := parseInterspersed(fs, args)
+	f := newFlags("users add", "USERNAME --role sales|admin|manager [--name N] [--email E] [--quota POINTS]",
+		"Add a user (a rep) with its role: sales works its own contacts, admin runs\nusers, tracks, templates and letters, manager sees everything.", stdout, stderr)
+	cfg := config.Bind(f.FlagSet, config.Database)
+	role := f.String("role", "", "sales, admin or manager (required)")
+	name := f.String("name", "", "the rep's full name")
+	email := f.String("email", "", "the rep's email address")
+	quota := f.Int("quota", 500, "activity points a month")
+	pos, err := f.parse(args)
 	switch {
 	case err != nil:
 		return err
 	case len(pos) != 1:
-		return usageError(fs, "name one username")
+		return f.fail("name one username")
 	case *role == "":
-		return usageError(fs, "--role is required")
+		return f.fail("--role is required")
 	}
-	rt, err := openCRM(ctx, cfg, stderr)
+	rt, err := openCRM(ctx, cfg, readWrite, stderr)
 	if err != nil {
 		return err
 	}
@@ -97,16 +58,18 @@ func runUsersAdd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 // runUsersToken is `dripline users token USERNAME [--label L]`: prints a
 // new API token, the only time it is shown.
 func runUsersToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, cfg := groupFlags("users", "token", "USERNAME [--label L]", stderr)
-	label := fs.String("label", "", "what the token is for (a laptop, a script)")
-	pos, err := parseInterspersed(fs, args)
+	f := newFlags("users token", "USERNAME [--label L]",
+		"Print a new API token for a user, once: only its hash is kept. Send it\nas Authorization: Bearer TOKEN.", stdout, stderr)
+	cfg := config.Bind(f.FlagSet, config.Database)
+	label := f.String("label", "", "what the token is for (a laptop, a script)")
+	pos, err := f.parse(args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return usageError(fs, "name one username")
+		return f.fail("name one username")
 	}
-	rt, err := openCRM(ctx, cfg, stderr)
+	rt, err := openCRM(ctx, cfg, readWrite, stderr)
 	if err != nil {
 		return err
 	}
@@ -116,23 +79,24 @@ func runUsersToken(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return err
 	}
 	fmt.Fprintln(stdout, token)
-	fmt.Fprintf(stderr, "token %s for %s: keep it now, it is not shown again; send it as Authorization: Bearer TOKEN\n",
-		t.Prefix, t.Rep)
+	fmt.Fprintf(stderr, "token %s for %s: keep it now, it is not shown again\n", t.Prefix, t.Rep)
 	return nil
 }
 
 // runUsersRevoke is `dripline users revoke TOKEN_PREFIX|--all USERNAME`.
 func runUsersRevoke(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, cfg := groupFlags("users", "revoke", "TOKEN_PREFIX | --all USERNAME", stderr)
-	all := fs.String("all", "", "revoke every token of this user and end its web sessions")
-	pos, err := parseInterspersed(fs, args)
+	f := newFlags("users revoke", "TOKEN_PREFIX | --all USERNAME",
+		"Revoke an API token by its prefix (as users list shows it), or every token\nof a user, which also ends its web sessions.", stdout, stderr)
+	cfg := config.Bind(f.FlagSet, config.Database)
+	all := f.String("all", "", "revoke every token of this user and end its web sessions")
+	pos, err := f.parse(args)
 	switch {
 	case err != nil:
 		return err
 	case (*all == "") == (len(pos) == 0) || len(pos) > 1:
-		return usageError(fs, "name one token prefix, or --all USERNAME")
+		return f.fail("name one token prefix, or --all USERNAME")
 	}
-	rt, err := openCRM(ctx, cfg, stderr)
+	rt, err := openCRM(ctx, cfg, readWrite, stderr)
 	if err != nil {
 		return err
 	}
@@ -153,17 +117,18 @@ func runUsersRevoke(ctx context.Context, args []string, stdout, stderr io.Writer
 }
 
 // runUsersList is `dripline users list`: every user, its role, whether it
-// has a password and its tokens by prefix; no secret.
+// has a password and its tokens in use by prefix; no secret. It only reads.
 func runUsersList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, cfg := groupFlags("users", "list", "", stderr)
-	pos, err := parseInterspersed(fs, args)
+	f := newFlags("users list", "", "List the users, their roles and their API tokens in use, by prefix. Reads only.", stdout, stderr)
+	cfg := config.Bind(f.FlagSet, config.Database)
+	pos, err := f.parse(args)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
-		return usageError(fs, "unexpected argument "+pos[0])
+		return f.fail("unexpected argument " + pos[0])
 	}
-	rt, err := openCRM(ctx, cfg, stderr)
+	rt, err := openCRM(ctx, cfg, readOnly, stderr)
 	if err != nil {
 		return err
 	}
@@ -191,28 +156,35 @@ func runUsersList(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	return tw.Flush()
 }
 
-// runUsersPassword is `dripline users password USERNAME`: the new password
-// is the first line of stdin. It ends the user's web sessions.
-func runUsersPassword(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs, cfg := groupFlags("users", "password", "USERNAME  (the new password on stdin)", stderr)
-	pos, err := parseInterspersed(fs, args)
+// runUsersPassword is `dripline users password USERNAME`, reading the new
+// password from stdin.
+func runUsersPassword(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return setPassword(ctx, args, os.Stdin, stdout, stderr)
+}
+
+// setPassword sets a user's password to the first line of stdin, which
+// ends its web sessions.
+func setPassword(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	f := newFlags("users password", "USERNAME < FILE",
+		"Set a user's password for the web pages (10 to 72 bytes), read from the\nfirst line of stdin. The user's web sessions end.", stdout, stderr)
+	cfg := config.Bind(f.FlagSet, config.Database)
+	pos, err := f.parse(args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return usageError(fs, "name one username")
+		return f.fail("name one username")
 	}
 	line, err := bufio.NewReader(stdin).ReadString('\n')
 	if err != nil && err != io.EOF {
 		return fmt.Errorf("read the password from stdin: %w", err)
 	}
-	password := strings.TrimRight(line, "\r\n")
-	rt, err := openCRM(ctx, cfg, stderr)
+	rt, err := openCRM(ctx, cfg, readWrite, stderr)
 	if err != nil {
 		return err
 	}
 	defer rt.Close()
-	if err := rt.crm.SetPassword(ctx, crm.System, pos[0], password); err != nil {
+	if err := rt.crm.SetPassword(ctx, crm.System, pos[0], strings.TrimRight(line, "\r\n")); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "password of %s set\n", pos[0])

@@ -43,7 +43,7 @@ func TestUsersAndSuppressionsCommands(t *testing.T) {
 		t.Fatalf("users token: exit %d, stdout %q, stderr %q", code, token, errs)
 	}
 	var out bytes.Buffer
-	if err := runUsersPassword(context.Background(), []string{"sam", "--database-url", db},
+	if err := setPassword(context.Background(), []string{"sam", "--database-url", db},
 		strings.NewReader("correct horse battery\n"), &out, &out); err != nil {
 		t.Fatalf("users password: %v: %s", err, out.String())
 	}
