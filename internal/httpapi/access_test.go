@@ -297,11 +297,16 @@ var routeCases = []routeCase{
 // with every kind of caller, and checks that a GET changes nothing.
 func TestEveryRouteWithEveryCaller(t *testing.T) {
 	t.Parallel()
-	var api []string
+	var api, public []string
 	for _, p := range httpapi.Routes() {
 		if strings.Contains(p, " /api/") {
 			api = append(api, p)
+		} else {
+			public = append(public, p)
 		}
+	}
+	if !slices.Equal(public, []string{"GET /healthz"}) {
+		t.Errorf("routes outside /api/ need no token: %q; check each is meant to be public", public)
 	}
 	var listed []string
 	for _, c := range routeCases {
@@ -318,6 +323,9 @@ func TestEveryRouteWithEveryCaller(t *testing.T) {
 		}
 	}
 	w := setupWorld(t)
+	if status, out, _ := w.call("none", "GET", "/healthz", nil); status != http.StatusOK {
+		t.Errorf("GET /healthz without a token: status %d: %v", status, out)
+	}
 	for _, c := range routeCases {
 		method := strings.Fields(c.pattern)[0]
 		for _, caller := range callers {
