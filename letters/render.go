@@ -1,6 +1,7 @@
 package letters
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -27,27 +28,68 @@ const (
 // Render writes one PDF to w: every letter (letterhead, date, recipient
 // block, body, signature; a letter may span pages), then one #10 envelope
 // page per letter, then Avery 5160 label sheets. It returns the page counts.
-// Rendering is independent per call: batches may render concurrently, each
-// from its own goroutine.
+//
+// It renders the batch in chunks of chunkLetters letters, envelopes or
+// labels, each its own gofpdf document, and joins their pages into w as it
+// goes, so its memory stays bounded whatever the batch's size. Calls are
+// independent: batches may render concurrently, each on its own goroutine.
 func Render(w io.Writer, opts Options, ls []Letter) (Pages, error) {
 	if len(ls) == 0 {
 		return Pages{}, errors.New("render: no letters")
 	}
-	d := newDoc(opts)
+	j := newJoiner(w)
 	var p Pages
-	for i := range ls {
-		p.Letters += d.letter(&ls[i])
+	var buf bytes.Buffer
+	chunk := func(what string, from int, draw func(d *doc)) error {
+		d := newDoc(opts)
+		draw(d)
+		buf.Reset()
+		if err := d.pdf.Output(&buf); err != nil {
+			return fmt.Errorf("render %s from letter %d: %w", what, from+1, err)
+		}
+		return j.add(buf.Bytes())
 	}
-	for i := range ls {
-		d.envelope(&ls[i].To)
-		p.Envelopes++
+	for i := 0; i < len(ls); i += chunkLetters {
+		part := ls[i:min(i+chunkLetters, len(ls))]
+		err := chunk("letters", i, func(d *doc) {
+			for k := range part {
+				p.Letters += d.letter(&part[k])
+			}
+		})
+		if err != nil {
+			return Pages{}, err
+		}
 	}
-	p.Labels = d.labels(ls)
-	if err := d.pdf.Output(w); err != nil {
+	for i := 0; i < len(ls); i += chunkLetters {
+		part := ls[i:min(i+chunkLetters, len(ls))]
+		err := chunk("envelopes", i, func(d *doc) {
+			for k := range part {
+				d.envelope(&part[k].To)
+			}
+		})
+		if err != nil {
+			return Pages{}, err
+		}
+		p.Envelopes += len(part)
+	}
+	for i := 0; i < len(ls); i += chunkLabels {
+		part := ls[i:min(i+chunkLabels, len(ls))]
+		if err := chunk("labels", i, func(d *doc) { p.Labels += d.labels(part) }); err != nil {
+			return Pages{}, err
+		}
+	}
+	if err := j.close(); err != nil {
 		return Pages{}, fmt.Errorf("render %d letters: %w", len(ls), err)
 	}
 	return p, nil
 }
+
+// How many letters, envelopes or labels one chunk holds: a chunk's gofpdf
+// document stays a few megabytes. Labels fill whole sheets.
+const (
+	chunkLetters = 200
+	chunkLabels  = 20 * labelsASheet
+)
 
 // doc is one PDF being built: a gofpdf document, used by one goroutine.
 type doc struct {
