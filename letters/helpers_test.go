@@ -120,3 +120,31 @@ func longLetter() Letter {
 	l.Body = b.String()
 	return l
 }
+
+// word is a word pdftotext -bbox finds, in points from the page's top left.
+type word struct {
+	text                   string
+	xMin, yMin, xMax, yMax float64
+}
+
+// center reports whether the word's centre lies in r.
+func (w word) in(r rect) bool {
+	x, y := (w.xMin+w.xMax)/2, (w.yMin+w.yMax)/2
+	return x >= r.x && x <= r.x+r.w && y >= r.y && y <= r.y+r.h
+}
+
+var wordRe = regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>`)
+
+// pageWords are the words of page n with their boxes.
+func pageWords(t testing.TB, path string, n int) []word {
+	t.Helper()
+	var ws []word
+	for _, m := range wordRe.FindAllStringSubmatch(pageText(t, path, n, n, "-bbox"), -1) {
+		f := func(i int) float64 { v, _ := strconv.ParseFloat(m[i], 64); return v }
+		ws = append(ws, word{m[5], f(1), f(2), f(3), f(4)})
+	}
+	if len(ws) == 0 {
+		t.Fatalf("page %d of %s: pdftotext -bbox found no words", n, path)
+	}
+	return ws
+}

@@ -89,7 +89,8 @@ func (d *doc) cut(s string, width float64) string {
 }
 
 // fitted prints s at (x, y) within width: in a smaller size when it is too
-// wide (down to two thirds of the current size), then cut short.
+// wide (down to two thirds of the current size), then cut short at a space
+// (inside a word when the first word is too wide).
 func (d *doc) fitted(x, y float64, s string, width float64) {
 	if s == "" {
 		return
@@ -99,7 +100,11 @@ func (d *doc) fitted(x, y float64, s string, width float64) {
 		d.font(style, d.size-0.5)
 	}
 	if d.width(s) > width {
-		s = d.cut(s, width)
+		cut := d.cut(s, width)
+		if i := strings.LastIndexByte(cut, ' '); i > 0 {
+			cut = cut[:i]
+		}
+		s = cut
 	}
 	d.text(x, y, s)
 	d.font(style, size)

@@ -93,10 +93,12 @@ func (d *doc) flow(l *Letter) []line {
 		add(l.Date.Format("January 2, 2006"), regular, false)
 		lead = 2 * leading
 	}
-	for _, s := range l.To.LinesFrom(d.opts.Sender.Address.Country) {
-		add(s, regular, false)
-	}
 	width := d.paper.Wd - 2*margin
+	for _, s := range l.To.LinesFrom(d.opts.Sender.Address.Country) {
+		for _, w := range d.wrap(s, width) {
+			add(w, regular, false)
+		}
+	}
 	for _, para := range paragraphs(l.Body) {
 		lead = 2 * leading
 		var wrapped []string
