@@ -2,6 +2,7 @@ package letters
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -45,5 +46,40 @@ func TestPaginate(t *testing.T) {
 				t.Errorf("pages %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestFlowKeepsLinesTogether(t *testing.T) {
+	d := newDoc(Options{Sender: testSender})
+	d.font(regular, bodySize)
+	word := "Our technicians keep your network, backups and phones running so that your staff can work. "
+	for n := range 60 {
+		l := sampleLetter(0)
+		for p := range n {
+			l.Body += "\n\n" + strings.Repeat(word, 1+p%4)
+		}
+		lines := d.flow(&l)
+		pages := paginate(lines, d.letterheadHeight(), margin, d.paper.Ht-margin)
+		for i, pg := range pages[1:] {
+			top := pg[0]
+			if !top.breakable {
+				t.Fatalf("%d paragraphs: page %d begins with %q, where no break is allowed", n, i+2, top.text)
+			}
+			if prev := pages[i]; len(prev) < 2 || top.text == "Sincerely," {
+				t.Fatalf("%d paragraphs: page %d is split badly before %q", n, i+2, top.text)
+			}
+		}
+	}
+	l := sampleLetter(0)
+	l.Body = strings.Repeat(word, 5)
+	var flags string
+	for _, ln := range d.flow(&l) {
+		if ln.text != "" {
+			flags += map[bool]string{true: "|", false: "."}[ln.breakable]
+		}
+	}
+	// date, 3 address lines, 5 body lines (break after 2 or 3), closing, 3 signature lines
+	if want := "...." + "|.||." + "...."; flags != want {
+		t.Errorf("breakable flags %s, want %s", flags, want)
 	}
 }

@@ -50,8 +50,10 @@ func TestLabelGrid(t *testing.T) {
 }
 
 func TestEnvelopeAreas(t *testing.T) {
-	ls := []Letter{utf8Letter(), sampleLetter(3)}
+	ls := []Letter{utf8Letter(), sampleLetter(3), sampleLetter(4)}
 	ls[1].To.Street = "Building 7, Northeast Corporate Campus Industrial Park Extension Road, Suite 1200\nFloor 3\nMail Stop 44"
+	ls[2].To.Company = "Attn: Receiving"
+	ls[2].To.Street = "Dock 4\nGate B\nBuilding 12\nFloor 3\nRoom 301\nDesk 9"
 	path, _ := renderFile(t, Options{Sender: testSender}, ls)
 	read := rect{x: readSide, y: envelope10.Ht - readTop, w: envelope10.Wd - 2*readSide, h: readTop - clearZone}
 	returnArea := rect{x: 0, y: 0, w: returnEdge + 3.5*inch, h: read.y}
