@@ -7,23 +7,23 @@ import (
 
 	"github.com/jung-kurt/gofpdf"
 	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goitalic"
 	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/sfnt"
 )
 
 // The font family and its styles, embedded in the binary: the Go fonts.
+// There is no italic: nothing in a batch prints in italics, and every font
+// added costs each chunk its parsing and its subset.
 const (
 	family  = "go"
 	regular = ""
 	bold    = "B"
-	italic  = "I"
 )
 
 var fontFiles = []struct {
 	style string
 	ttf   []byte
-}{{regular, goregular.TTF}, {bold, gobold.TTF}, {italic, goitalic.TTF}}
+}{{regular, goregular.TTF}, {bold, gobold.TTF}}
 
 // addFonts registers the Go fonts with pdf. Each document gets its own copy
 // of the font bytes: gofpdf writes into them while it computes the subset's
@@ -36,7 +36,7 @@ func addFonts(pdf *gofpdf.Fpdf) {
 }
 
 // covered holds, for every rune of the Basic Multilingual Plane, whether all
-// three fonts have a glyph for it.
+// fonts have a glyph for it.
 var covered = sync.OnceValue(func() []bool {
 	has := make([]bool, 0x10000)
 	for i := range has {

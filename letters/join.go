@@ -3,6 +3,7 @@ package letters
 import (
 	"bufio"
 	"bytes"
+	"compress/zlib"
 	"fmt"
 	"io"
 	"regexp"
@@ -24,6 +25,8 @@ type joiner struct {
 	off     int64   // bytes written so far
 	offsets []int64 // offsets[n] is where object n starts
 	kids    []int   // the page objects, in order
+	zw      *zlib.Writer
+	zbuf    bytes.Buffer
 	err     error
 }
 
@@ -96,18 +99,57 @@ func (j *joiner) add(pdf []byte) error {
 }
 
 // object writes body, an object's text after its "N 0 obj" line, as object
-// n, renumbering the references in its dictionary (not in its stream).
+// n, renumbering the references in its dictionary (not in its stream) and
+// compressing a stream gofpdf left plain.
 func (j *joiner) object(n int, body []byte, renum map[int]int) {
 	dict, stream := body, []byte(nil)
 	if i := bytes.Index(body, []byte("stream\n")); i >= 0 {
 		dict, stream = body[:i], body[i:]
 	}
-	j.write([]byte(strconv.Itoa(n) + " 0 obj\n"))
-	j.write(refRe.ReplaceAllFunc(dict, func(ref []byte) []byte {
+	dict = refRe.ReplaceAllFunc(dict, func(ref []byte) []byte {
 		old, _ := strconv.Atoi(string(ref[:bytes.IndexByte(ref, ' ')]))
 		return []byte(strconv.Itoa(renum[old]) + " 0 R")
-	}))
-	j.write(stream)
+	})
+	j.write([]byte(strconv.Itoa(n) + " 0 obj\n"))
+	if stream == nil || bytes.Contains(dict, []byte("/Filter")) {
+		j.write(dict)
+		j.write(stream)
+		return
+	}
+	j.deflated(dict, stream)
+}
+
+var lengthRe = regexp.MustCompile(`/Length (\d+)`)
+
+// deflated writes a plain stream's dictionary and stream compressed, with
+// one zlib writer for the whole batch (gofpdf makes a new one, a large
+// allocation, for every page).
+func (j *joiner) deflated(dict, stream []byte) {
+	m := lengthRe.FindSubmatchIndex(dict)
+	data := stream[len("stream\n"):]
+	size := 0
+	if m != nil {
+		size, _ = strconv.Atoi(string(dict[m[2]:m[3]]))
+	}
+	if m == nil || size > len(data) {
+		j.write(dict)
+		j.write(stream)
+		return
+	}
+	j.zbuf.Reset()
+	if j.zw == nil {
+		j.zw, _ = zlib.NewWriterLevel(&j.zbuf, zlib.BestSpeed)
+	} else {
+		j.zw.Reset(&j.zbuf)
+	}
+	_, _ = j.zw.Write(data[:size]) // writes to a bytes.Buffer do not fail
+	_ = j.zw.Close()
+	j.write(dict[:m[0]])
+	j.write([]byte("/Filter /FlateDecode /Length " + strconv.Itoa(j.zbuf.Len())))
+	j.write(dict[m[1]:])
+	j.write([]byte("stream\n"))
+	j.write(j.zbuf.Bytes())
+	j.write(data[size:])
 }
 
 // splitObjects returns the text of each object of pdf after its "N 0 obj"

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 
 	"github.com/jung-kurt/gofpdf"
 )
@@ -29,65 +30,126 @@ const (
 // block, body, signature; a letter may span pages), then one #10 envelope
 // page per letter, then Avery 5160 label sheets. It returns the page counts.
 //
-// It renders the batch in chunks of chunkLetters letters, envelopes or
-// labels, each its own gofpdf document, and joins their pages into w as it
-// goes, so its memory stays bounded whatever the batch's size. Calls are
-// independent: batches may render concurrently, each on its own goroutine.
+// It renders the batch in chunks of a few hundred letters, envelopes or
+// labels, each its own gofpdf document, on as many goroutines as there are
+// CPUs (at most a few), and joins their pages into w in order as they come,
+// so its memory stays bounded whatever the batch's size. Calls are
+// independent: batches may render concurrently.
 func Render(w io.Writer, opts Options, ls []Letter) (Pages, error) {
 	if len(ls) == 0 {
 		return Pages{}, errors.New("render: no letters")
 	}
-	j := newJoiner(w)
 	var p Pages
-	var buf bytes.Buffer
-	chunk := func(what string, from int, draw func(d *doc)) error {
-		d := newDoc(opts)
-		draw(d)
-		buf.Reset()
-		if err := d.pdf.Output(&buf); err != nil {
-			return fmt.Errorf("render %s from letter %d: %w", what, from+1, err)
-		}
-		return j.add(buf.Bytes())
+	j := newJoiner(w)
+	err := renderParts(opts, split(ls, &p), func(pt part, pdf []byte, pages int) error {
+		*pt.count += pages
+		return j.add(pdf)
+	})
+	if err == nil {
+		err = j.close()
 	}
-	for i := 0; i < len(ls); i += chunkLetters {
-		part := ls[i:min(i+chunkLetters, len(ls))]
-		err := chunk("letters", i, func(d *doc) {
-			for k := range part {
-				p.Letters += d.letter(&part[k])
-			}
-		})
-		if err != nil {
-			return Pages{}, err
-		}
-	}
-	for i := 0; i < len(ls); i += chunkLetters {
-		part := ls[i:min(i+chunkLetters, len(ls))]
-		err := chunk("envelopes", i, func(d *doc) {
-			for k := range part {
-				d.envelope(&part[k].To)
-			}
-		})
-		if err != nil {
-			return Pages{}, err
-		}
-		p.Envelopes += len(part)
-	}
-	for i := 0; i < len(ls); i += chunkLabels {
-		part := ls[i:min(i+chunkLabels, len(ls))]
-		if err := chunk("labels", i, func(d *doc) { p.Labels += d.labels(part) }); err != nil {
-			return Pages{}, err
-		}
-	}
-	if err := j.close(); err != nil {
+	if err != nil {
 		return Pages{}, fmt.Errorf("render %d letters: %w", len(ls), err)
 	}
 	return p, nil
 }
 
+// part is one chunk of a batch, rendered as its own document.
+type part struct {
+	what  string         // letters, envelopes or labels, for errors
+	from  int            // the index of its first letter
+	draw  func(*doc) int // prints the chunk and returns its page count
+	count *int           // the count in Pages its pages add to
+}
+
+// split cuts a batch into its parts, in the order their pages print.
+func split(ls []Letter, p *Pages) []part {
+	var ps []part
+	for i := 0; i < len(ls); i += chunkLetters {
+		chunk := ls[i:min(i+chunkLetters, len(ls))]
+		ps = append(ps, part{"letters", i, func(d *doc) int {
+			n := 0
+			for k := range chunk {
+				n += d.letter(&chunk[k])
+			}
+			return n
+		}, &p.Letters})
+	}
+	for i := 0; i < len(ls); i += chunkLetters {
+		chunk := ls[i:min(i+chunkLetters, len(ls))]
+		ps = append(ps, part{"envelopes", i, func(d *doc) int {
+			for k := range chunk {
+				d.envelope(&chunk[k].To)
+			}
+			return len(chunk)
+		}, &p.Envelopes})
+	}
+	for i := 0; i < len(ls); i += chunkLabels {
+		chunk := ls[i:min(i+chunkLabels, len(ls))]
+		ps = append(ps, part{"labels", i, func(d *doc) int { return d.labels(chunk) }, &p.Labels})
+	}
+	return ps
+}
+
+// rendered is a part's PDF and page count.
+type rendered struct {
+	pdf   []byte
+	pages int
+	err   error
+}
+
+// renderParts renders the parts concurrently and hands them to join in
+// order, holding at most a few rendered parts at a time. It stops at the
+// first error.
+func renderParts(opts Options, ps []part, join func(part, []byte, int) error) error {
+	workers := min(runtime.GOMAXPROCS(0), 4)
+	out := make([]chan rendered, len(ps))
+	for i := range out {
+		out[i] = make(chan rendered, 1)
+	}
+	slots := make(chan struct{}, workers)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		for i, pt := range ps {
+			select {
+			case slots <- struct{}{}:
+			case <-stop:
+				return
+			}
+			go func() { out[i] <- renderPart(opts, pt) }()
+		}
+	}()
+	for i, pt := range ps {
+		r := <-out[i]
+		if r.err == nil {
+			r.err = join(pt, r.pdf, r.pages)
+		}
+		<-slots
+		if r.err != nil {
+			return r.err
+		}
+	}
+	return nil
+}
+
+// renderPart renders one part as a document of its own.
+func renderPart(opts Options, pt part) rendered {
+	d := newDoc(opts)
+	n := pt.draw(d)
+	var buf bytes.Buffer
+	if err := d.pdf.Output(&buf); err != nil {
+		return rendered{err: fmt.Errorf("%s from letter %d: %w", pt.what, pt.from+1, err)}
+	}
+	return rendered{pdf: buf.Bytes(), pages: n}
+}
+
 // How many letters, envelopes or labels one chunk holds: a chunk's gofpdf
-// document stays a few megabytes. Labels fill whole sheets.
+// document stays a few megabytes, and there are few enough chunks that
+// their fixed cost (parsing the fonts, writing their subsets) stays small.
+// Labels fill whole sheets.
 const (
-	chunkLetters = 200
+	chunkLetters = 500
 	chunkLabels  = 20 * labelsASheet
 )
 
@@ -105,6 +167,7 @@ func newDoc(opts Options) *doc {
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetMargins(0, 0, 0)
 	pdf.SetCreator("Dripline", false)
+	pdf.SetCompression(false) // the joiner compresses the pages
 	addFonts(pdf)
 	paper := usLetter
 	if opts.Paper == PaperA4 {

@@ -179,3 +179,21 @@ func TestRenderConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// failAfter is a writer that fails once it has taken n bytes.
+type failAfter struct{ n int }
+
+func (f *failAfter) Write(b []byte) (int, error) {
+	if len(b) > f.n {
+		return f.n, fmt.Errorf("disk full")
+	}
+	f.n -= len(b)
+	return len(b), nil
+}
+
+func TestRenderWriteError(t *testing.T) {
+	_, err := Render(&failAfter{n: 100 << 10}, Options{Sender: testSender}, batch(chunkLetters+1))
+	if err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Fatalf("Render to a failing writer = %v, want the write error", err)
+	}
+}
