@@ -1,7 +1,5 @@
 package letters
 
-import "math"
-
 // Avery 5160 address labels on a US Letter sheet: 3 columns × 10 rows of
 // 2.625 × 1 in labels, 0.1875 in from the left and 0.5 in from the top
 // edge, 2.75 in apart across and 1 in down.
@@ -27,9 +25,8 @@ func (d *doc) labels(ls []Letter) int {
 		if i%labelsASheet == 0 {
 			d.page(usLetter)
 		}
-		lines := ls[i].To.Mailing(country)
-		size := math.Min(9, (labelH-2*labelPadY)/(float64(len(lines))*1.2))
-		d.block(labelRect(i%labelsASheet, d.opts.LabelOffsetX, d.opts.LabelOffsetY), lines, size)
+		r := labelRect(i%labelsASheet, d.opts.LabelOffsetX, d.opts.LabelOffsetY)
+		d.block(r, ls[i].To.Mailing(country), 9)
 	}
 	return (len(ls) + labelsASheet - 1) / labelsASheet
 }
