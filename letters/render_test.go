@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -195,5 +196,15 @@ func TestRenderWriteError(t *testing.T) {
 	_, err := Render(&failAfter{n: 100 << 10}, Options{Sender: testSender}, batch(chunkLetters+1))
 	if err == nil || !strings.Contains(err.Error(), "disk full") {
 		t.Fatalf("Render to a failing writer = %v, want the write error", err)
+	}
+}
+
+func TestRenderDateInLettersZone(t *testing.T) {
+	l := sampleLetter(0)
+	utc := time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC)
+	l.Date = utc.In(time.FixedZone("CST", -6*3600)) // still November 30 in the contact's zone
+	path, _ := renderFile(t, Options{Sender: testSender}, []Letter{l})
+	if text := pageText(t, path, 1, 1); !strings.Contains(text, "November 30, 2026\n") {
+		t.Errorf("want the date in the letter's zone, November 30, 2026:\n%s", text)
 	}
 }
