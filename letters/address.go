@@ -119,7 +119,12 @@ func sameCountry(a, b string) bool {
 }
 
 func countryKey(c string) string {
-	k := strings.ToUpper(strings.NewReplacer(".", "", " ", "").Replace(clean(c)))
+	k := strings.Map(func(r rune) rune {
+		if r == '.' || unicode.IsSpace(r) {
+			return -1
+		}
+		return unicode.ToUpper(r)
+	}, clean(c))
 	switch k {
 	case "", "US", "USA", "UNITEDSTATES", "UNITEDSTATESOFAMERICA":
 		return "US"

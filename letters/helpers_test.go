@@ -18,9 +18,12 @@ func poppler(t testing.TB, tool string, args ...string) string {
 	if _, err := exec.LookPath(tool); err != nil {
 		t.Fatalf("%s not found: run .ci/tools (make test does) to install poppler-utils", tool)
 	}
-	out, err := exec.Command(tool, args...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s %s: %v\n%s", tool, strings.Join(args, " "), err, out)
+	var stderr strings.Builder
+	cmd := exec.Command(tool, args...)
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil || stderr.Len() > 0 { // poppler mends a broken file, saying so on stderr
+		t.Fatalf("%s %s: %v\n%s", tool, strings.Join(args, " "), err, stderr.String())
 	}
 	return string(out)
 }

@@ -25,8 +25,6 @@ type joiner struct {
 	off     int64   // bytes written so far
 	offsets []int64 // offsets[n] is where object n starts
 	kids    []int   // the page objects, in order
-	zw      *zlib.Writer
-	zbuf    bytes.Buffer
 	err     error
 }
 
@@ -60,96 +58,131 @@ var (
 	infoRe      = regexp.MustCompile(`/Info (\d+) 0 R`)
 )
 
-// add appends the pages of pdf, a complete document gofpdf wrote.
-func (j *joiner) add(pdf []byte) error {
-	objs, trailer, err := splitObjects(pdf)
+// chunk is a document gofpdf wrote, taken apart for the joiner: its
+// objects by number, with the plain streams compressed, the objects the
+// joiner leaves out (the page tree, the catalog, the info dictionary) and
+// its pages in order.
+type chunk struct {
+	objs []object // by object number; unused numbers are zero
+	drop map[int]bool
+	kids []int
+}
+
+// object is one object's text after its "N 0 obj" line: the dictionary,
+// then the stream (if any) to the end of the object.
+type object struct{ dict, stream []byte }
+
+// readChunk takes pdf, a complete document gofpdf wrote, apart, compressing
+// the streams gofpdf left plain (it would make a zlib writer, a large
+// allocation, for every page; this makes one a chunk). Workers call it, so
+// compression runs in parallel.
+func readChunk(pdf []byte) (*chunk, error) {
+	bodies, trailer, err := splitObjects(pdf)
 	if err != nil {
-		return fmt.Errorf("join chunk: %w", err)
+		return nil, err
 	}
-	drop := map[int]bool{rootObj: true}
+	c := &chunk{objs: make([]object, len(bodies)), drop: map[int]bool{rootObj: true}}
 	for _, re := range []*regexp.Regexp{rootRe, infoRe} {
 		if m := re.FindSubmatch(trailer); m != nil {
 			n, _ := strconv.Atoi(string(m[1]))
-			drop[n] = true
+			c.drop[n] = true
 		}
 	}
-	renum := map[int]int{rootObj: rootObj}
-	for n := range objs {
-		if objs[n] != nil && !drop[n] {
+	if len(bodies) <= rootObj || bodies[rootObj] == nil {
+		return nil, fmt.Errorf("no page tree, object %d", rootObj)
+	}
+	kids := kidsRe.FindSubmatch(bodies[rootObj])
+	if kids == nil {
+		return nil, fmt.Errorf("no page list in object %d", rootObj)
+	}
+	for _, m := range refRe.FindAllSubmatch(kids[1], -1) {
+		n, _ := strconv.Atoi(string(m[1]))
+		c.kids = append(c.kids, n)
+	}
+	var z deflater
+	for n, body := range bodies {
+		if body == nil || c.drop[n] {
+			continue
+		}
+		o := object{dict: body}
+		if i := bytes.Index(body, []byte("stream\n")); i >= 0 {
+			o = object{dict: body[:i], stream: body[i:]}
+		}
+		if o.stream != nil && !bytes.Contains(o.dict, []byte("/Filter")) {
+			o = z.deflate(o)
+		}
+		c.objs[n] = o
+	}
+	return c, nil
+}
+
+// add appends the objects and pages of c, renumbered after those already
+// written.
+func (j *joiner) add(c *chunk) error {
+	renum := make([]int, len(c.objs))
+	for n, o := range c.objs {
+		if n == rootObj {
+			renum[n] = rootObj
+		} else if o.dict != nil {
 			renum[n] = len(j.offsets)
 			j.offsets = append(j.offsets, 0)
 		}
 	}
-	kids := kidsRe.FindSubmatch(objs[rootObj])
-	if kids == nil {
-		return fmt.Errorf("join chunk: no page list in object %d", rootObj)
+	for _, k := range c.kids {
+		if k >= len(renum) || renum[k] == 0 {
+			return fmt.Errorf("join chunk: page %d is not an object", k)
+		}
+		j.kids = append(j.kids, renum[k])
 	}
-	for _, m := range refRe.FindAllSubmatch(kids[1], -1) {
-		n, _ := strconv.Atoi(string(m[1]))
-		j.kids = append(j.kids, renum[n])
-	}
-	for n, body := range objs {
-		if body == nil || drop[n] {
+	for n, o := range c.objs {
+		if o.dict == nil {
 			continue
 		}
 		j.offsets[renum[n]] = j.off
-		j.object(renum[n], body, renum)
+		j.write([]byte(strconv.Itoa(renum[n]) + " 0 obj\n"))
+		j.write(refRe.ReplaceAllFunc(o.dict, func(ref []byte) []byte {
+			old, _ := strconv.Atoi(string(ref[:bytes.IndexByte(ref, ' ')]))
+			if old < len(renum) {
+				old = renum[old]
+			}
+			return []byte(strconv.Itoa(old) + " 0 R")
+		}))
+		j.write(o.stream)
 	}
 	return j.err
 }
 
-// object writes body, an object's text after its "N 0 obj" line, as object
-// n, renumbering the references in its dictionary (not in its stream) and
-// compressing a stream gofpdf left plain.
-func (j *joiner) object(n int, body []byte, renum map[int]int) {
-	dict, stream := body, []byte(nil)
-	if i := bytes.Index(body, []byte("stream\n")); i >= 0 {
-		dict, stream = body[:i], body[i:]
-	}
-	dict = refRe.ReplaceAllFunc(dict, func(ref []byte) []byte {
-		old, _ := strconv.Atoi(string(ref[:bytes.IndexByte(ref, ' ')]))
-		return []byte(strconv.Itoa(renum[old]) + " 0 R")
-	})
-	j.write([]byte(strconv.Itoa(n) + " 0 obj\n"))
-	if stream == nil || bytes.Contains(dict, []byte("/Filter")) {
-		j.write(dict)
-		j.write(stream)
-		return
-	}
-	j.deflated(dict, stream)
-}
-
 var lengthRe = regexp.MustCompile(`/Length (\d+)`)
 
-// deflated writes a plain stream's dictionary and stream compressed, with
-// one zlib writer for the whole batch (gofpdf makes a new one, a large
-// allocation, for every page).
-func (j *joiner) deflated(dict, stream []byte) {
-	m := lengthRe.FindSubmatchIndex(dict)
-	data := stream[len("stream\n"):]
-	size := 0
+// deflater compresses streams with one zlib writer.
+type deflater struct {
+	zw  *zlib.Writer
+	buf bytes.Buffer
+}
+
+// deflate returns o with its stream compressed and its dictionary saying
+// so, or o unchanged when its /Length does not match its stream.
+func (z *deflater) deflate(o object) object {
+	m := lengthRe.FindSubmatchIndex(o.dict)
+	data := o.stream[len("stream\n"):]
+	size := -1
 	if m != nil {
-		size, _ = strconv.Atoi(string(dict[m[2]:m[3]]))
+		size, _ = strconv.Atoi(string(o.dict[m[2]:m[3]]))
 	}
-	if m == nil || size > len(data) {
-		j.write(dict)
-		j.write(stream)
-		return
+	if size < 0 || size > len(data) {
+		return o
 	}
-	j.zbuf.Reset()
-	if j.zw == nil {
-		j.zw, _ = zlib.NewWriterLevel(&j.zbuf, zlib.BestSpeed)
+	z.buf.Reset()
+	if z.zw == nil {
+		z.zw, _ = zlib.NewWriterLevel(&z.buf, zlib.BestSpeed)
 	} else {
-		j.zw.Reset(&j.zbuf)
+		z.zw.Reset(&z.buf)
 	}
-	_, _ = j.zw.Write(data[:size]) // writes to a bytes.Buffer do not fail
-	_ = j.zw.Close()
-	j.write(dict[:m[0]])
-	j.write([]byte("/Filter /FlateDecode /Length " + strconv.Itoa(j.zbuf.Len())))
-	j.write(dict[m[1]:])
-	j.write([]byte("stream\n"))
-	j.write(j.zbuf.Bytes())
-	j.write(data[size:])
+	_, _ = z.zw.Write(data[:size]) // writes to a bytes.Buffer do not fail
+	_ = z.zw.Close()
+	dict := fmt.Appendf(nil, "%s/Filter /FlateDecode /Length %d%s", o.dict[:m[0]], z.buf.Len(), o.dict[m[1]:])
+	stream := append(append([]byte("stream\n"), z.buf.Bytes()...), data[size:]...)
+	return object{dict: dict, stream: stream}
 }
 
 // splitObjects returns the text of each object of pdf after its "N 0 obj"

@@ -41,9 +41,9 @@ func Render(w io.Writer, opts Options, ls []Letter) (Pages, error) {
 	}
 	var p Pages
 	j := newJoiner(w)
-	err := renderParts(opts, split(ls, &p), func(pt part, pdf []byte, pages int) error {
+	err := renderParts(opts, split(ls, &p), func(pt part, c *chunk, pages int) error {
 		*pt.count += pages
-		return j.add(pdf)
+		return j.add(c)
 	})
 	if err == nil {
 		err = j.close()
@@ -91,9 +91,9 @@ func split(ls []Letter, p *Pages) []part {
 	return ps
 }
 
-// rendered is a part's PDF and page count.
+// rendered is a part's document, taken apart, and its page count.
 type rendered struct {
-	pdf   []byte
+	chunk *chunk
 	pages int
 	err   error
 }
@@ -101,7 +101,7 @@ type rendered struct {
 // renderParts renders the parts concurrently and hands them to join in
 // order, holding at most a few rendered parts at a time. It stops at the
 // first error.
-func renderParts(opts Options, ps []part, join func(part, []byte, int) error) error {
+func renderParts(opts Options, ps []part, join func(part, *chunk, int) error) error {
 	workers := min(runtime.GOMAXPROCS(0), 4)
 	out := make([]chan rendered, len(ps))
 	for i := range out {
@@ -123,7 +123,7 @@ func renderParts(opts Options, ps []part, join func(part, []byte, int) error) er
 	for i, pt := range ps {
 		r := <-out[i]
 		if r.err == nil {
-			r.err = join(pt, r.pdf, r.pages)
+			r.err = join(pt, r.chunk, r.pages)
 		}
 		<-slots
 		if r.err != nil {
@@ -133,15 +133,21 @@ func renderParts(opts Options, ps []part, join func(part, []byte, int) error) er
 	return nil
 }
 
-// renderPart renders one part as a document of its own.
+// renderPart renders one part as a document of its own and takes it apart
+// for the joiner.
 func renderPart(opts Options, pt part) rendered {
 	d := newDoc(opts)
 	n := pt.draw(d)
 	var buf bytes.Buffer
-	if err := d.pdf.Output(&buf); err != nil {
+	err := d.pdf.Output(&buf)
+	var c *chunk
+	if err == nil {
+		c, err = readChunk(buf.Bytes())
+	}
+	if err != nil {
 		return rendered{err: fmt.Errorf("%s from letter %d: %w", pt.what, pt.from+1, err)}
 	}
-	return rendered{pdf: buf.Bytes(), pages: n}
+	return rendered{chunk: c, pages: n}
 }
 
 // How many letters, envelopes or labels one chunk holds: a chunk's gofpdf

@@ -208,3 +208,24 @@ func TestRenderDateInLettersZone(t *testing.T) {
 		t.Errorf("want the date in the letter's zone, November 30, 2026:\n%s", text)
 	}
 }
+
+func TestRenderCrossReference(t *testing.T) {
+	var buf bytes.Buffer
+	p, err := Render(&buf, Options{Sender: testSender}, batch(chunkLetters+3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs, _, err := splitObjects(buf.Bytes()) // every offset in the table starts its object
+	if err != nil {
+		t.Fatalf("the joined PDF's cross-reference table: %v", err)
+	}
+	c, err := readChunk(buf.Bytes())
+	if err != nil || len(c.kids) != p.Total() {
+		t.Fatalf("page tree: %v, %d pages, want %d", err, len(c.kids), p.Total())
+	}
+	for n := 1; n < len(objs); n++ {
+		if objs[n] == nil {
+			t.Errorf("object %d missing from the cross-reference table", n)
+		}
+	}
+}
