@@ -62,8 +62,11 @@ func (d *doc) wrap(s string, width float64) []string {
 		if cur != "" {
 			out = append(out, cur)
 		}
-		for d.width(w) > width {
+		for {
 			head := d.cut(w, width)
+			if len(head) == len(w) {
+				break
+			}
 			out = append(out, head)
 			w = w[len(head):]
 		}
@@ -76,16 +79,16 @@ func (d *doc) wrap(s string, width float64) []string {
 }
 
 // cut returns the longest prefix of s (at least one rune) no wider than
-// width.
+// width, adding up the runes' widths as gofpdf does (it does not kern).
 func (d *doc) cut(s string, width float64) string {
-	end := 0
+	sum := 0.0
 	for i, r := range s {
-		if i > 0 && d.width(s[:i+len(string(r))]) > width {
-			break
+		sum += d.width(string(r))
+		if i > 0 && sum > width {
+			return s[:i]
 		}
-		end = i + len(string(r))
 	}
-	return s[:end]
+	return s
 }
 
 // fitted prints s at (x, y) within width: in a smaller size when it is too

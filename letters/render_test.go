@@ -229,3 +229,20 @@ func TestRenderCrossReference(t *testing.T) {
 		}
 	}
 }
+
+func FuzzRender(f *testing.F) {
+	f.Add("Jürgen Weiß", "12 Straße\nApt 4", "Dear Jürgen,\n\nIt’s “fine” — ß ñ é ø.", "Ana")
+	f.Add("\U0001F600\x00\t", "\ufeff\u202e", "\r\n\r\n\u00a0", "")
+	f.Fuzz(func(t *testing.T, name, street, body, signer string) {
+		l := sampleLetter(0)
+		l.To.Name, l.To.Street, l.Body, l.From.Name = name, street, body, signer
+		var buf bytes.Buffer
+		p, err := Render(&buf, Options{Sender: testSender}, []Letter{l})
+		if err != nil || p.Letters < 1 || p.Envelopes != 1 || p.Labels != 1 {
+			t.Fatalf("Render = %+v, %v", p, err)
+		}
+		if _, _, err := splitObjects(buf.Bytes()); err != nil {
+			t.Fatalf("broken PDF: %v", err)
+		}
+	})
+}
