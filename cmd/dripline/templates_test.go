@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"flag"
-	"io"
 	"net/mail"
 	"path/filepath"
 	"slices"
@@ -185,12 +184,12 @@ func createRep(t *testing.T, url string, f crm.RepFields) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	rt, err := openRuntime(ctx, cfg, quietLogger(io.Discard), false)
+	rt, err := openRuntime(ctx, cfg, runtimeOptions{access: readWrite})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rt.Close()
-	if _, err := rt.crm.CreateRep(ctx, f); err != nil {
+	if _, err := rt.crm.CreateRep(ctx, crm.System, f); err != nil {
 		t.Fatal(err)
 	}
 }
