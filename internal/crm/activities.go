@@ -230,12 +230,17 @@ func (s *Service) resolveActivity(ctx context.Context, tx Tx, a Actor, act Activ
 // act's contact (or with none) logged done by hand on the day at (UTC): a
 // rep cannot inflate its points by logging the same meeting thirty times.
 // The activities of tracks do not count; admins and managers are not held.
-func (s *Service) loggedOnce(ctx context.Context, r Reader, a Actor, act Activity, at time.Time) error {
+// The rep's row stays locked until tx ends, so two requests at once cannot
+// both pass.
+func (s *Service) loggedOnce(ctx context.Context, tx Tx, a Actor, act Activity, at time.Time) error {
 	if a.scope() == 0 {
 		return nil
 	}
+	if err := tx.LockRep(ctx, a.RepID); err != nil {
+		return err
+	}
 	day := at.UTC().Truncate(24 * time.Hour)
-	n, err := r.LoggedByHand(ctx, a.RepID, act.ContactID, act.Type, day, day.Add(24*time.Hour))
+	n, err := tx.LoggedByHand(ctx, a.RepID, act.ContactID, act.Type, day, day.Add(24*time.Hour))
 	if err != nil {
 		return err
 	}

@@ -90,6 +90,8 @@ type Writer interface {
 	// CreateRep inserts r and sets its ID; a taken username wraps
 	// engine.ErrConflict.
 	CreateRep(ctx context.Context, r *engine.Rep) error
+	// LockRep locks a rep's row until the transaction ends.
+	LockRep(ctx context.Context, id int64) error
 
 	// LockOpportunity reads an opportunity and locks it until the
 	// transaction ends.

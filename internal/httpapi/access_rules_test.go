@@ -137,6 +137,39 @@ func TestLoggingPointsTwice(t *testing.T) {
 	}
 }
 
+// TestLoggingAtOnce: the same meeting posted eight times at once counts once.
+func TestLoggingAtOnce(t *testing.T) {
+	t.Parallel()
+	w := setupWorld(t)
+	body := `{"contact": "` + w.contact() + `", "type": "Technology Business Review Meeting", "status": "done"}`
+	statuses := make(chan int, 8)
+	for range cap(statuses) {
+		go func() {
+			req, err := http.NewRequest("POST", w.api.URL+"/api/activities", strings.NewReader(body))
+			if err != nil {
+				statuses <- 0
+				return
+			}
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", w.tokens["owner"])
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				statuses <- 0
+				return
+			}
+			resp.Body.Close()
+			statuses <- resp.StatusCode
+		}()
+	}
+	got := map[int]int{}
+	for range cap(statuses) {
+		got[<-statuses]++
+	}
+	if got[http.StatusCreated] != 1 || got[http.StatusConflict] != cap(statuses)-1 {
+		t.Errorf("statuses %v, want one 201 and the rest 409", got)
+	}
+}
+
 func TestBearerHeader(t *testing.T) {
 	t.Parallel()
 	w := setupWorld(t)
