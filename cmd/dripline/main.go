@@ -38,6 +38,7 @@ func commands() map[string]command {
 		"templates":   {"preview and list email and letter templates: templates preview NAME --sample", runTemplates},
 		"touches":     {"print a contact's touches: touches --contact ID", runTouches},
 		"enrollments": {"move a track's running enrollments to its current version: enrollments move TRACK", runEnrollments},
+		"letters":     {"the pile of printed letters: letters list|print|batches|reprint|purge|email", runLetters},
 	}
 }
 

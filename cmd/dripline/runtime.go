@@ -26,15 +26,16 @@ import (
 // runtime is the live system built from the configuration: the store, the
 // queue, the mail sender, the engine over them and the CRM store beside it.
 type runtime struct {
-	cfg    *config.Config
-	log    *slog.Logger
-	store  *postgres.Store
-	redis  asynq.RedisClientOpt
-	queue  *queue.Queue // nil for commands that only write to the database
-	sender email.Sender
-	email  *email.Channel
-	engine *engine.Engine
-	crm    *crm.Store
+	cfg     *config.Config
+	log     *slog.Logger
+	store   *postgres.Store
+	redis   asynq.RedisClientOpt
+	queue   *queue.Queue // nil for commands that only write to the database
+	sender  email.Sender
+	email   *email.Channel
+	engine  *engine.Engine
+	crm     *crm.Store
+	letters *crm.Letters
 }
 
 // openRuntime connects to PostgreSQL (creating and migrating the database when
@@ -84,7 +85,10 @@ func openRuntime(ctx context.Context, cfg *config.Config, log *slog.Logger, with
 				"track", c.Track, "version", c.Version, "still_on_old", c.StillOnOld)
 		}
 	}
-	rt.crm, err = crm.New(rt.store.Pool(), crm.Options{Sink: rt.engine, Library: lib, Logger: log})
+	if rt.crm, err = crm.New(rt.store.Pool(), crm.Options{Sink: rt.engine, Library: lib, Logger: log}); err != nil {
+		return rt, err
+	}
+	rt.letters, err = rt.openLetters(false)
 	return rt, err
 }
 
@@ -167,7 +171,7 @@ func (rt *runtime) handler() http.Handler {
 		BusinessName: rt.cfg.BusinessName, WebhookToken: rt.cfg.WebhookToken, Logger: rt.log,
 	}).Register(pages)
 	return httpapi.New(httpapi.Deps{
-		CRM: rt.crm, Engine: rt.engine, Logger: rt.log,
+		CRM: rt.crm, Letters: rt.letters, Engine: rt.engine, Logger: rt.log,
 		Mount: map[string]http.Handler{"/u/": pages, "/webhooks/": pages},
 	})
 }

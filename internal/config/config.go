@@ -38,6 +38,8 @@ type Config struct {
 	Workers      int           // DRIPLINE_WORKERS: touches processed at once by this daemon
 	SMTPRate     float64       // DRIPLINE_SMTP_RATE: messages per second to the SMTP server
 	SMTPConns    int           // DRIPLINE_SMTP_CONNS: SMTP connections kept open at most
+	Paper        string        // DRIPLINE_PAPER: letter (default) or a4, for letters and label sheets
+	LabelOffset  string        // DRIPLINE_LABEL_OFFSET: "x,y" in millimetres, shifts label sheets to fit a printer
 
 	bad []string // malformed environment values, reported by Check
 }
@@ -65,6 +67,8 @@ func Bind(fs *flag.FlagSet) *Config {
 	str(&c.BusinessName, "business-name", "DRIPLINE_BUSINESS_NAME", "Summit Technology Partners", "business name in letters and emails")
 	str(&c.BusinessAddr, "business-address", "DRIPLINE_BUSINESS_ADDRESS", "1600 Mill Rock Way, Bakersfield, CA 93311", "postal address in every email footer")
 	str(&c.BusinessTel, "business-phone", "DRIPLINE_BUSINESS_PHONE", "(661) 555-0140", "business phone in letters and emails")
+	str(&c.Paper, "paper", "DRIPLINE_PAPER", "letter", "paper letters print on: letter or a4")
+	str(&c.LabelOffset, "label-offset", "DRIPLINE_LABEL_OFFSET", "0,0", `printer calibration of label sheets: "x,y" in millimetres, right and down`)
 	fs.DurationVar(&c.Tick, "tick", lookup(c, "DRIPLINE_TICK", 5*time.Second, time.ParseDuration, "a duration like 5s"), "how often the scheduler looks for due touches (env DRIPLINE_TICK)")
 	fs.DurationVar(&c.Horizon, "horizon", lookup(c, "DRIPLINE_HORIZON", 5*time.Minute, time.ParseDuration, "a duration like 5s"), "how far ahead touches are handed to Redis (env DRIPLINE_HORIZON)")
 	fs.IntVar(&c.Workers, "workers", lookup(c, "DRIPLINE_WORKERS", 32, strconv.Atoi, "a whole number"), "touches processed at once by this daemon (env DRIPLINE_WORKERS)")
@@ -108,5 +112,6 @@ func (c *Config) Check() error {
 	if c.Tick <= 0 || c.Horizon <= 0 || c.Workers <= 0 || c.SMTPConns <= 0 || c.SMTPRate < 0 {
 		return fmt.Errorf("--tick, --horizon, --workers and --smtp-conns must be positive, --smtp-rate not negative")
 	}
-	return nil
+	_, err := c.LetterOptions()
+	return err
 }

@@ -22,9 +22,12 @@ var _ Engine = (*engine.Engine)(nil)
 
 // Deps is what the API needs. Zero sizes take the documented defaults.
 type Deps struct {
-	CRM    *crm.Store // required; its event sink should be Engine
-	Engine Engine     // required
-	Logger *slog.Logger
+	CRM *crm.Store // required; its event sink should be Engine
+	// Letters is the pile of printed letters under /api/letters; without it
+	// those routes are not served.
+	Letters *crm.Letters
+	Engine  Engine // required
+	Logger  *slog.Logger
 	// Mount adds handlers beside the API, by ServeMux pattern, such as the
 	// unsubscribe page ("/u/") and the bounce webhook.
 	Mount map[string]http.Handler
@@ -37,6 +40,7 @@ type Deps struct {
 // api holds the handlers' dependencies.
 type api struct {
 	crm       *crm.Store
+	letters   *crm.Letters
 	engine    Engine
 	log       *slog.Logger
 	maxBody   int64
@@ -45,7 +49,7 @@ type api struct {
 
 // New returns the API's handler.
 func New(d Deps) http.Handler {
-	a := &api{crm: d.CRM, engine: d.Engine, log: d.Logger, maxBody: d.MaxBody, maxImport: d.MaxImport}
+	a := &api{crm: d.CRM, letters: d.Letters, engine: d.Engine, log: d.Logger, maxBody: d.MaxBody, maxImport: d.MaxImport}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
@@ -95,6 +99,10 @@ func (a *api) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/activities", a.listActivities)
 	mux.HandleFunc("POST /api/activities", a.createActivity)
 	mux.HandleFunc("POST /api/activities/{id}/complete", a.completeActivity)
+
+	if a.letters != nil {
+		a.letterRoutes(mux)
+	}
 }
 
 // recover turns a panic in a handler into a logged 500.

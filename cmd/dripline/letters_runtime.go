@@ -1,0 +1,50 @@
+package main
+
+import (
+	"errors"
+	"io"
+
+	"github.com/dripline/dripline/internal/crm"
+	"github.com/dripline/dripline/internal/postgres"
+	"github.com/dripline/dripline/letters"
+)
+
+// renderPDF renders batches of letters. The letters package's PDF renderer
+// is being built on its own branch; until it is merged, printing refuses.
+var renderPDF crm.RenderPDF = func(io.Writer, letters.Options, []letters.Letter) (int, error) {
+	return 0, errors.New("PDF rendering is not built into this binary yet")
+}
+
+// openLetters builds the letters service over the runtime's database. With
+// mail it also connects the mail sender, for emailing letters instead.
+func (rt *runtime) openLetters(mail bool) (*crm.Letters, error) {
+	opts, err := rt.cfg.LetterOptions()
+	if err != nil {
+		return nil, err
+	}
+	lc := crm.LettersConfig{
+		Store: postgres.NewLetters(rt.store.Pool()), Render: renderPDF, PDF: opts,
+		Business: business(rt.cfg), Logger: rt.log,
+	}
+	if rt.email != nil {
+		lc.Mailer = rt.email
+	} else if mail {
+		if lc.Mailer, err = rt.openMailer(); err != nil {
+			return nil, err
+		}
+	}
+	return crm.NewLetters(lc)
+}
+
+// openMailer connects the mail sender the settings name (closed with the
+// runtime) and returns the email channel over it.
+func (rt *runtime) openMailer() (crm.LetterMailer, error) {
+	_, set, err := loadLibrary(rt.cfg)
+	if err != nil {
+		return nil, err
+	}
+	if rt.sender, err = newSender(rt.cfg, rt.log); err != nil {
+		return nil, err
+	}
+	return newEmailChannel(rt.cfg, set, rt.sender, rt.log)
+}
