@@ -44,7 +44,7 @@ func ParseOffset(s string) (x, y float64, err error) {
 	var v [2]float64
 	for i, part := range []string{xs, ys} {
 		f, err := strconv.ParseFloat(strings.TrimSpace(part), 64)
-		if err != nil || f < -maxOffset || f > maxOffset {
+		if err != nil || !(f >= -maxOffset && f <= maxOffset) { // NaN fails too
 			return 0, 0, fmt.Errorf("%q: want x,y in millimetres, each between -20 and 20, such as 1.5,-0.5", s)
 		}
 		v[i] = f
@@ -55,15 +55,17 @@ func ParseOffset(s string) (x, y float64, err error) {
 // AddressLine splits a postal address written on one line, as
 // DRIPLINE_BUSINESS_ADDRESS holds it ("1600 Mill Rock Way, Bakersfield, CA
 // 93311"), into its parts: the last part is the region and postal code, the
-// one before the city, the rest the street. A line it cannot split stays
-// whole in Street.
+// one before the city, the rest the street. Empty parts are dropped; a line
+// of fewer than three parts stays whole in Street.
 func AddressLine(line string) letters.Address {
-	parts := strings.Split(line, ",")
-	for i := range parts {
-		parts[i] = strings.TrimSpace(parts[i])
+	var parts []string
+	for p := range strings.SplitSeq(line, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			parts = append(parts, p)
+		}
 	}
 	if len(parts) < 3 {
-		return letters.Address{Street: strings.TrimSpace(line)}
+		return letters.Address{Street: strings.Join(parts, ", ")}
 	}
 	n := len(parts)
 	a := letters.Address{Street: strings.Join(parts[:n-2], ", "), City: parts[n-2], Region: parts[n-1]}
