@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"strconv"
 	"text/tabwriter"
-	"time"
 
 	"github.com/dripline/dripline/internal/config"
 	"github.com/dripline/dripline/internal/crm"
@@ -93,7 +91,7 @@ func listLetters(fs *flag.FlagSet) func(context.Context, *crm.Letters, []string,
 		}
 		kinds := crm.KindCounts(cs)
 		if *format == "json" {
-			return printLines(w, kinds)
+			return printJSONL(w, kinds)
 		}
 		if len(kinds) == 0 {
 			_, err := fmt.Fprintln(w, "no letters waiting")
@@ -118,9 +116,9 @@ func printLetters(fs *flag.FlagSet) func(context.Context, *crm.Letters, []string
 			req.Kind = pos[0]
 		}
 		if *before != "" {
-			t, err := time.Parse(time.RFC3339, *before)
+			t, err := parseTime("--before", *before)
 			if err != nil {
-				return fmt.Errorf("--before %q: want an RFC 3339 time such as 2026-11-02T17:00:00Z", *before)
+				return err
 			}
 			req.Before = t
 		}
@@ -155,7 +153,7 @@ func listBatches(fs *flag.FlagSet) func(context.Context, *crm.Letters, []string,
 			views[i] = crm.BatchOf(b)
 		}
 		if *format == "json" {
-			return printLines(w, views)
+			return printJSONL(w, views)
 		}
 		return table(w, "BATCH\tPRINTED\tBY\tKIND\tLETTERS\tPAGES\tFILE", views, func(b crm.Batch) []any {
 			kind := b.Kind
@@ -182,7 +180,7 @@ func reprintBatch(fs *flag.FlagSet) func(context.Context, *crm.Letters, []string
 		}
 		file := *out
 		if file == "" {
-			file = fmt.Sprintf("letters-%d.pdf", id)
+			file = fmt.Sprintf("./letters-%d.pdf", id)
 		}
 		b, err := l.ReprintFile(ctx, crm.System, id, file)
 		if err != nil {
@@ -243,7 +241,7 @@ func listUnmailable(fs *flag.FlagSet) func(context.Context, *crm.Letters, []stri
 		}
 		views := crm.UnmailableOf(ls)
 		if *format == "json" {
-			return printLines(w, views)
+			return printJSONL(w, views)
 		}
 		return table(w, "LETTER\tKIND\tCONTACT\tNAME\tFILED\tREASON", views, func(u crm.UnmailableLetter) []any {
 			return []any{u.ID, u.Kind, u.Contact, u.Name, u.Filed, u.Reason}
@@ -263,17 +261,6 @@ func checkArgs(pos []string, lo, hi int, format string) error {
 		return fmt.Errorf("unexpected arguments %q", pos)
 	case format != "text" && format != "json":
 		return fmt.Errorf("--format must be text or json")
-	}
-	return nil
-}
-
-// printLines writes each value as one JSON line.
-func printLines[T any](w io.Writer, vs []T) error {
-	enc := json.NewEncoder(w)
-	for _, v := range vs {
-		if err := enc.Encode(v); err != nil {
-			return err
-		}
 	}
 	return nil
 }

@@ -20,7 +20,7 @@ type PrintRequest struct {
 	Kind   string
 	All    bool
 	Before time.Time
-	// File is where the PDF goes; empty means letters-BATCH.pdf in the
+	// File is where the PDF goes; empty means ./letters-BATCH.pdf, in the
 	// current folder. With NoFile the PDF is rendered to count its pages and
 	// thrown away, for callers that download it later (Reprint).
 	File   string
@@ -49,7 +49,7 @@ func (l *Letters) Print(ctx context.Context, a Actor, req PrintRequest) (engine.
 			if !req.NoFile {
 				b.File = req.File
 				if b.File == "" {
-					b.File = fmt.Sprintf("letters-%d.pdf", b.ID)
+					b.File = fmt.Sprintf("./letters-%d.pdf", b.ID)
 				}
 				var err error
 				if out, err = createPDF(b.File); err != nil {
