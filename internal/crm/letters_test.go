@@ -243,12 +243,27 @@ func TestUnmailableListedAndRefiledOnceTheAddressIsFixed(t *testing.T) {
 	if b, err := p.letters.Print(p.ctx, crm.System, crm.PrintRequest{All: true, NoFile: true}); err != nil || b.ID != 0 {
 		t.Errorf("print of an unmailable pile = %+v, %v; want nothing", b, err)
 	}
+	store, err := crm.New(p.pool, crm.Options{Sink: p.eng, Clock: p.clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	timeline, err := store.Timeline(p.ctx, "cy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if i := slices.IndexFunc(timeline, func(e crm.TimelineEntry) bool { return e.Activity != nil }); i < 0 ||
+		timeline[i].Activity.Status != "open" || timeline[i].Activity.Notes != "Unmailable: no street, no city, no postal code" {
+		t.Errorf("the contact's timeline does not show the unmailable letter: %+v", timeline)
+	}
 	if _, err := p.pool.Exec(p.ctx, `UPDATE contacts SET street = '9 Elm St', city = 'Albany', postal_code = '12207' WHERE id = $1`, cy.ID); err != nil {
 		t.Fatal(err)
 	}
 	cs, err := p.letters.List(p.ctx, crm.System)
 	if err != nil || len(cs) != 1 || cs[0].Pending != 1 || cs[0].Unmailable != 0 {
 		t.Errorf("after the address is fixed the pile = %+v, %v; want the letter pending", cs, err)
+	}
+	if _, _, notes, _ := p.activity(cy); !strings.HasSuffix(notes, "\nAddress fixed: back on the pile to print") {
+		t.Errorf("refiled letter's activity notes = %q", notes)
 	}
 	b, err := p.letters.Print(p.ctx, crm.System, crm.PrintRequest{All: true, NoFile: true})
 	if err != nil || b.Letters != 1 || p.render.calls[0][0].To.City != "Albany" {

@@ -90,14 +90,20 @@ func (x *tx) CreateLetter(ctx context.Context, l *engine.Letter) error {
 // Refile puts unmailable letters whose contact now has a street, a city and
 // a postal code back on the pile, with the contact's address as it is now.
 func (s *Letters) Refile(ctx context.Context) (int, error) {
-	tag, err := s.pool.Exec(ctx, `UPDATE letters l SET unmailable = '', street = c.street, city = c.city,
-			region = c.region, postal_code = c.postal_code, country = c.country
-		FROM contacts c WHERE c.id = l.contact_id AND l.unmailable <> '' AND`+waiting+`
-			AND btrim(c.street) <> '' AND btrim(c.city) <> '' AND btrim(c.postal_code) <> ''`)
+	var n int
+	err := s.pool.QueryRow(ctx, `WITH r AS (
+			UPDATE letters l SET unmailable = '', street = c.street, city = c.city,
+				region = c.region, postal_code = c.postal_code, country = c.country
+			FROM contacts c WHERE c.id = l.contact_id AND l.unmailable <> '' AND`+waiting+`
+				AND btrim(c.street) <> '' AND btrim(c.city) <> '' AND btrim(c.postal_code) <> ''
+			RETURNING l.activity_id),
+		a AS (UPDATE activities SET notes = `+appendNote("$1")+`
+			WHERE id IN (SELECT activity_id FROM r) AND status = 'open')
+		SELECT count(*) FROM r`, "Address fixed: back on the pile to print").Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("refile letters: %w", err)
 	}
-	return int(tag.RowsAffected()), nil
+	return n, nil
 }
 
 // Counts lists the waiting letters by kind, printable or not.
