@@ -1,6 +1,8 @@
 package crm_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -103,5 +105,54 @@ func TestEmailInsteadOfPrinting(t *testing.T) {
 	}
 	if _, err := p.letters.Email(p.ctx, crm.System, ""); err == nil {
 		t.Error("email without a kind succeeded")
+	}
+}
+
+// crashAfterSend sends for real, then fails the first time as a crash
+// between the SMTP server's acceptance and the commit would.
+type crashAfterSend struct {
+	crm.LetterMailer
+	crashed bool
+}
+
+func (c *crashAfterSend) MailLetter(ctx context.Context, l engine.FiledLetter, subject string, b templates.Business) (string, error) {
+	id, err := c.LetterMailer.MailLetter(ctx, l, subject, b)
+	if err == nil && !c.crashed {
+		c.crashed = true
+		return "", errors.New("connection lost before the commit")
+	}
+	return id, err
+}
+
+func TestEmailAfterACrashResendsTheSameMessage(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.Start(t)
+	m := &crashAfterSend{LetterMailer: mailer(t, srv)}
+	p := setupPile(t, m)
+	ann := p.contact("ann")
+	p.file(ann, "thanks")
+	if n, err := p.letters.Email(p.ctx, crm.System, "thank-you-purchase"); err == nil || n != 0 {
+		t.Fatalf("email through a crash = %d, %v; want the error", n, err)
+	}
+	if status, _, _, _ := p.activity(ann); status != "open" {
+		t.Fatalf("after the crash the activity is %s, want open: the letter still waits", status)
+	}
+	if n, err := p.letters.Email(p.ctx, crm.System, "thank-you-purchase"); err != nil || n != 1 {
+		t.Fatalf("email again = %d, %v", n, err)
+	}
+	msgs := srv.WaitMessages(t, 2)
+	var ids []string
+	for _, msg := range msgs {
+		parsed, err := msg.Parse()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, parsed.Header.Get("Message-Id"))
+	}
+	if ids[0] != ids[1] || !strings.HasPrefix(ids[0], "<letter-") {
+		t.Errorf("Message-IDs %q: a resend after a crash must be the same message", ids)
+	}
+	if status, _, _, _ := p.activity(ann); status != "done" {
+		t.Errorf("after the resend the activity is %s, want done", status)
 	}
 }
