@@ -12,6 +12,7 @@ import (
 
 	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/crm"
+	"github.com/dripline/dripline/internal/postgres"
 )
 
 func TestLetterWaitsOpenUntilPrintedThenCountsPoints(t *testing.T) {
@@ -243,11 +244,11 @@ func TestUnmailableListedAndRefiledOnceTheAddressIsFixed(t *testing.T) {
 	if b, err := p.letters.Print(p.ctx, crm.System, crm.PrintRequest{All: true, NoFile: true}); err != nil || b.ID != 0 {
 		t.Errorf("print of an unmailable pile = %+v, %v; want nothing", b, err)
 	}
-	store, err := crm.New(p.pool, crm.Options{Sink: p.eng, Clock: p.clock})
+	store, err := crm.New(postgres.NewCRM(p.pool), crm.Options{Sink: p.eng, Clock: p.clock})
 	if err != nil {
 		t.Fatal(err)
 	}
-	timeline, err := store.Timeline(p.ctx, "cy")
+	timeline, err := store.Timeline(p.ctx, crm.System, "cy")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,8 +7,11 @@ import (
 	"time"
 
 	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/crm"
 	"github.com/dripline/dripline/templates"
 )
+
+var _ crm.LetterMailer = (*Channel)(nil)
 
 // LetterMessageID is the Message-ID of a letter emailed instead of printed,
 // without angle brackets: letter-{id}@{domain}. It depends on nothing else,

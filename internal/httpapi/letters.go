@@ -13,19 +13,19 @@ import (
 
 // letterRoutes registers the managers' pile of printed letters.
 func (a *api) letterRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /api/letters", a.letterCounts)
-	mux.HandleFunc("GET /api/letters/unmailable", a.unmailableLetters)
-	mux.HandleFunc("POST /api/letters/print", a.printLetters)
-	mux.HandleFunc("POST /api/letters/purge", a.purgeLetters)
-	mux.HandleFunc("POST /api/letters/email", a.emailLetters)
-	mux.HandleFunc("GET /api/letters/batches", a.letterBatches)
-	mux.HandleFunc("GET /api/letters/batches/{batch}", a.letterBatch)
-	mux.HandleFunc("GET /api/letters/batches/{id}/pdf", a.batchPDF)
+	mux.HandleFunc("GET /api/letters", a.as(a.letterCounts))
+	mux.HandleFunc("GET /api/letters/unmailable", a.as(a.unmailableLetters))
+	mux.HandleFunc("POST /api/letters/print", a.as(a.printLetters))
+	mux.HandleFunc("POST /api/letters/purge", a.as(a.purgeLetters))
+	mux.HandleFunc("POST /api/letters/email", a.as(a.emailLetters))
+	mux.HandleFunc("GET /api/letters/batches", a.as(a.letterBatches))
+	mux.HandleFunc("GET /api/letters/batches/{batch}", a.as(a.letterBatch))
+	mux.HandleFunc("GET /api/letters/batches/{id}/pdf", a.as(a.batchPDF))
 }
 
 // letterCounts is GET /api/letters: the letters waiting, by kind.
-func (a *api) letterCounts(w http.ResponseWriter, r *http.Request) {
-	cs, err := a.letters.List(r.Context(), crm.System)
+func (a *api) letterCounts(w http.ResponseWriter, r *http.Request, who crm.Actor) {
+	cs, err := a.letters.List(r.Context(), who)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -34,8 +34,8 @@ func (a *api) letterCounts(w http.ResponseWriter, r *http.Request) {
 }
 
 // unmailableLetters is GET /api/letters/unmailable?kind=KIND.
-func (a *api) unmailableLetters(w http.ResponseWriter, r *http.Request) {
-	ls, err := a.letters.Unmailable(r.Context(), crm.System, r.URL.Query().Get("kind"))
+func (a *api) unmailableLetters(w http.ResponseWriter, r *http.Request, who crm.Actor) {
+	ls, err := a.letters.Unmailable(r.Context(), who, r.URL.Query().Get("kind"))
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -59,7 +59,7 @@ type printedBatch struct {
 // printLetters is POST /api/letters/print: a batch of the letters waiting,
 // marked printed; its PDF is downloaded from the batch's pdf address.
 // Nothing waiting answers 200 with batch id 0.
-func (a *api) printLetters(w http.ResponseWriter, r *http.Request) {
+func (a *api) printLetters(w http.ResponseWriter, r *http.Request, who crm.Actor) {
 	var req printRequest
 	if err := a.decode(w, r, &req); err != nil {
 		a.fail(w, r, err)
@@ -74,7 +74,7 @@ func (a *api) printLetters(w http.ResponseWriter, r *http.Request) {
 		}
 		pr.Before = t
 	}
-	b, err := a.letters.Print(r.Context(), crm.System, pr)
+	b, err := a.letters.Print(r.Context(), who, pr)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -90,8 +90,8 @@ func (a *api) printLetters(w http.ResponseWriter, r *http.Request) {
 func batchPDFPath(id int64) string { return fmt.Sprintf("/api/letters/batches/%d/pdf", id) }
 
 // letterBatches is GET /api/letters/batches, newest first.
-func (a *api) letterBatches(w http.ResponseWriter, r *http.Request) {
-	bs, err := a.letters.Batches(r.Context(), crm.System)
+func (a *api) letterBatches(w http.ResponseWriter, r *http.Request, who crm.Actor) {
+	bs, err := a.letters.Batches(r.Context(), who)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -105,10 +105,10 @@ func (a *api) letterBatches(w http.ResponseWriter, r *http.Request) {
 
 // letterBatch is GET /api/letters/batches/{batch}: N.pdf is the batch's
 // PDF, N its JSON.
-func (a *api) letterBatch(w http.ResponseWriter, r *http.Request) {
+func (a *api) letterBatch(w http.ResponseWriter, r *http.Request, who crm.Actor) {
 	ref := r.PathValue("batch")
 	if id, ok := strings.CutSuffix(ref, ".pdf"); ok {
-		a.servePDF(w, r, id)
+		a.servePDF(w, r, who, id)
 		return
 	}
 	id, err := pathID(r, "batch")
@@ -116,7 +116,7 @@ func (a *api) letterBatch(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	b, err := a.letters.Batch(r.Context(), crm.System, id)
+	b, err := a.letters.Batch(r.Context(), who, id)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -125,13 +125,13 @@ func (a *api) letterBatch(w http.ResponseWriter, r *http.Request) {
 }
 
 // batchPDF is GET /api/letters/batches/{id}/pdf.
-func (a *api) batchPDF(w http.ResponseWriter, r *http.Request) {
-	a.servePDF(w, r, r.PathValue("id"))
+func (a *api) batchPDF(w http.ResponseWriter, r *http.Request, who crm.Actor) {
+	a.servePDF(w, r, who, r.PathValue("id"))
 }
 
 // servePDF renders a batch again, changing nothing, into a temporary file
 // and sends it as an attachment once it is complete.
-func (a *api) servePDF(w http.ResponseWriter, r *http.Request, ref string) {
+func (a *api) servePDF(w http.ResponseWriter, r *http.Request, who crm.Actor, ref string) {
 	id, err := strconv.ParseInt(ref, 10, 64)
 	if err != nil || id <= 0 {
 		a.fail(w, r, badRequest("batch", "%q is not a batch number", ref))
@@ -144,7 +144,7 @@ func (a *api) servePDF(w http.ResponseWriter, r *http.Request, ref string) {
 	}
 	defer os.Remove(f.Name())
 	defer f.Close()
-	if _, err := a.letters.Reprint(r.Context(), crm.System, id, f); err != nil {
+	if _, err := a.letters.Reprint(r.Context(), who, id, f); err != nil {
 		a.fail(w, r, err)
 		return
 	}
@@ -161,13 +161,13 @@ type purgeRequest struct {
 
 // purgeLetters is POST /api/letters/purge: discard the waiting letters of a
 // kind, with the reason.
-func (a *api) purgeLetters(w http.ResponseWriter, r *http.Request) {
+func (a *api) purgeLetters(w http.ResponseWriter, r *http.Request, who crm.Actor) {
 	var req purgeRequest
 	if err := a.decode(w, r, &req); err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	n, err := a.letters.Purge(r.Context(), crm.System, req.Kind, req.Reason)
+	n, err := a.letters.Purge(r.Context(), who, req.Kind, req.Reason)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -182,13 +182,13 @@ type emailRequest struct {
 
 // emailLetters is POST /api/letters/email: send the waiting letters of a
 // kind as emails to the contacts who have an address.
-func (a *api) emailLetters(w http.ResponseWriter, r *http.Request) {
+func (a *api) emailLetters(w http.ResponseWriter, r *http.Request, who crm.Actor) {
 	var req emailRequest
 	if err := a.decode(w, r, &req); err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	n, err := a.letters.Email(r.Context(), crm.System, req.Kind)
+	n, err := a.letters.Email(r.Context(), who, req.Kind)
 	if err != nil {
 		a.fail(w, r, err)
 		return

@@ -6,13 +6,14 @@ import (
 	"time"
 
 	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/crm"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// Letters is the pile of printed letters in PostgreSQL: what crm.Letters
-// works on (the compile-time check is in letters_test.go while the crm
-// package still imports this one).
+var _ crm.LetterStore = (*Letters)(nil)
+
+// Letters is the pile of printed letters in PostgreSQL: crm.LetterStore.
 type Letters struct {
 	pool *pgxpool.Pool
 }
@@ -77,7 +78,7 @@ func (x *tx) CreateLetter(ctx context.Context, l *engine.Letter) error {
 			signer_name, signer_title, signer_phone, unmailable)
 		VALUES ($1, $2, $3, $4, $5, $6, coalesce($7, now()), $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
 		RETURNING id, created_at`,
-		l.ContactID, NullID(l.TouchID), NullID(l.ActivityID), NullID(l.RepID), l.Template, l.Body,
+		l.ContactID, nullID(l.TouchID), nullID(l.ActivityID), nullID(l.RepID), l.Template, l.Body,
 		nullTime(l.CreatedAt), l.TimeZone, a.Name, a.Company, a.Street, a.City, a.Region, a.PostalCode,
 		a.Country, s.Name, s.Title, s.Phone, l.Unmailable).Scan(&l.ID, &l.CreatedAt)
 	if err != nil {

@@ -28,7 +28,7 @@ func (s *Letters) Print(ctx context.Context, p engine.LetterPrint, render func(*
 		b.Letters = len(ls)
 		err = tx.QueryRow(ctx, `INSERT INTO letter_batches (created_at, created_by, count, kind, before)
 			VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-			b.CreatedAt, NullID(b.RepID), b.Letters, b.Kind, nullTime(b.Before)).Scan(&b.ID)
+			b.CreatedAt, nullID(b.RepID), b.Letters, b.Kind, nullTime(b.Before)).Scan(&b.ID)
 		if err != nil {
 			return err
 		}
@@ -94,7 +94,7 @@ func (s *Letters) Batches(ctx context.Context) ([]engine.LetterBatch, error) {
 func (s *Letters) Batch(ctx context.Context, id int64) (engine.LetterBatch, []engine.Letter, error) {
 	b, err := scanBatch(s.pool.QueryRow(ctx, batchSelect+`WHERE b.id = $1`, id))
 	if err != nil {
-		return b, nil, fmt.Errorf("letter batch %d: %w", id, NotFound(err))
+		return b, nil, fmt.Errorf("letter batch %d: %w", id, notFound(err))
 	}
 	ls, err := collectLetters(ctx, s.pool, `SELECT `+letterColumns+` FROM letters l WHERE l.batch_id = $1
 		ORDER BY l.template, l.created_at, l.id`, id)

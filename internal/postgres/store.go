@@ -60,28 +60,25 @@ type tx struct {
 	q querier
 }
 
-// TxOf lets the engine work inside a transaction another adapter began, so
-// a CRM change and the enrollments it causes commit together.
-func TxOf(t pgx.Tx) engine.Tx { return &tx{q: t} }
-
 // querier is what both a pool and a transaction offer.
 type querier interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
-// NotFound turns pgx.ErrNoRows into engine.ErrNotFound, leaving other errors
+// notFound turns pgx.ErrNoRows into engine.ErrNotFound, leaving other errors
 // as they are.
-func NotFound(err error) error {
+func notFound(err error) error {
 	if errors.Is(err, pgx.ErrNoRows) {
 		return engine.ErrNotFound
 	}
 	return err
 }
 
-// UniqueViolation reports whether err broke the named unique constraint or index.
-func UniqueViolation(err error, constraint string) bool {
+// uniqueViolation reports whether err broke the named unique constraint or index.
+func uniqueViolation(err error, constraint string) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "23505" && pe.ConstraintName == constraint
 }
@@ -94,8 +91,8 @@ func nullTime(t time.Time) *time.Time {
 	return &t
 }
 
-// NullID is the query argument storing id, NULL when it is 0.
-func NullID(id int64) *int64 {
+// nullID is the query argument storing id, NULL when it is 0.
+func nullID(id int64) *int64 {
 	if id == 0 {
 		return nil
 	}
@@ -128,7 +125,7 @@ func wrongState(ctx context.Context, q querier, kind string, id int64, want stri
 	var state string
 	err := q.QueryRow(ctx, `SELECT state FROM `+tableOf[kind]+` WHERE id = $1`, id).Scan(&state)
 	if err != nil {
-		return NotFound(err)
+		return notFound(err)
 	}
 	return fmt.Errorf("%s is %s, not %s: %w", kind, state, want, engine.ErrConflict)
 }
