@@ -37,18 +37,12 @@ func letterTargets(l *engine.Letter) []any {
 		&l.To.PostalCode, &l.To.Country, &l.Signer.Name, &l.Signer.Title, &l.Signer.Phone, &l.Unmailable}
 }
 
-// collectLetters runs a query selecting letterColumns.
-func collectLetters(ctx context.Context, q querier, sql string, args ...any) ([]engine.Letter, error) {
-	rows, err := q.Query(ctx, sql, args...)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (engine.Letter, error) {
-		var l engine.Letter
-		err := r.Scan(letterTargets(&l)...)
-		l.CreatedAt = l.CreatedAt.UTC()
-		return l, err
-	})
+// scanLetter reads one row of letterColumns.
+func scanLetter(row pgx.Row) (engine.Letter, error) {
+	var l engine.Letter
+	err := row.Scan(letterTargets(&l)...)
+	l.CreatedAt = l.CreatedAt.UTC()
+	return l, err
 }
 
 // filedSelect reads letterColumns, then the contact, the signing rep and
@@ -109,37 +103,21 @@ func (s *Letters) Refile(ctx context.Context) (int, error) {
 
 // Counts lists the waiting letters by kind, printable or not.
 func (s *Letters) Counts(ctx context.Context) ([]engine.LetterCount, error) {
-	rows, err := s.pool.Query(ctx, `SELECT l.template, count(*) FILTER (WHERE l.unmailable = ''),
-			count(*) FILTER (WHERE l.unmailable <> ''), min(l.created_at)
-		FROM letters l WHERE`+waiting+`GROUP BY l.template ORDER BY l.template`)
-	if err != nil {
-		return nil, fmt.Errorf("count letters: %w", err)
-	}
-	cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (engine.LetterCount, error) {
+	return collect(ctx, s.pool, "count letters", func(r pgx.Row) (engine.LetterCount, error) {
 		var c engine.LetterCount
 		err := r.Scan(&c.Kind, &c.Pending, &c.Unmailable, &c.Oldest)
 		c.Oldest = c.Oldest.UTC()
 		return c, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("count letters: %w", err)
-	}
-	return cs, nil
+	}, `SELECT l.template, count(*) FILTER (WHERE l.unmailable = ''), count(*) FILTER (WHERE l.unmailable <> ''),
+			min(l.created_at)
+		FROM letters l WHERE`+waiting+`GROUP BY l.template ORDER BY l.template`)
 }
 
 // Unmailable lists the waiting letters without a usable address, of kind
 // ("" for every kind), oldest first.
 func (s *Letters) Unmailable(ctx context.Context, kind string) ([]engine.FiledLetter, error) {
-	rows, err := s.pool.Query(ctx, filedSelect+`WHERE`+waiting+`AND l.unmailable <> ''
+	return collect(ctx, s.pool, "unmailable letters", scanFiled, filedSelect+`WHERE`+waiting+`AND l.unmailable <> ''
 		AND ($1 = '' OR l.template = $1) ORDER BY l.created_at, l.id`, kind)
-	if err != nil {
-		return nil, fmt.Errorf("unmailable letters: %w", err)
-	}
-	fs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (engine.FiledLetter, error) { return scanFiled(r) })
-	if err != nil {
-		return nil, fmt.Errorf("unmailable letters: %w", err)
-	}
-	return fs, nil
 }
 
 // Purge discards the waiting letters of kind and cancels their open

@@ -19,7 +19,7 @@ import (
 func (s *Letters) Print(ctx context.Context, p engine.LetterPrint, render func(*engine.LetterBatch, []engine.Letter) error) (engine.LetterBatch, error) {
 	b := engine.LetterBatch{CreatedAt: p.At.UTC(), RepID: p.RepID, Kind: p.Kind, Before: p.Before}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		ls, err := collectLetters(ctx, tx, `SELECT `+letterColumns+` FROM letters l WHERE`+waiting+`
+		ls, err := collect(ctx, tx, "waiting letters", scanLetter, `SELECT `+letterColumns+` FROM letters l WHERE`+waiting+`
 			AND l.unmailable = '' AND ($1 = '' OR l.template = $1) AND ($2::timestamptz IS NULL OR l.created_at < $2)
 			ORDER BY l.template, l.created_at, l.id FOR UPDATE SKIP LOCKED`, p.Kind, nullTime(p.Before))
 		if err != nil || len(ls) == 0 {
@@ -79,15 +79,7 @@ func scanBatch(row pgx.Row) (engine.LetterBatch, error) {
 
 // Batches lists the batches, newest first.
 func (s *Letters) Batches(ctx context.Context) ([]engine.LetterBatch, error) {
-	rows, err := s.pool.Query(ctx, batchSelect+`ORDER BY b.id DESC`)
-	if err != nil {
-		return nil, fmt.Errorf("letter batches: %w", err)
-	}
-	bs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (engine.LetterBatch, error) { return scanBatch(r) })
-	if err != nil {
-		return nil, fmt.Errorf("letter batches: %w", err)
-	}
-	return bs, nil
+	return collect(ctx, s.pool, "letter batches", scanBatch, batchSelect+`ORDER BY b.id DESC`)
 }
 
 // Batch returns a batch and its letters in the order they were printed.
@@ -96,10 +88,10 @@ func (s *Letters) Batch(ctx context.Context, id int64) (engine.LetterBatch, []en
 	if err != nil {
 		return b, nil, fmt.Errorf("letter batch %d: %w", id, notFound(err))
 	}
-	ls, err := collectLetters(ctx, s.pool, `SELECT `+letterColumns+` FROM letters l WHERE l.batch_id = $1
-		ORDER BY l.template, l.created_at, l.id`, id)
+	ls, err := collect(ctx, s.pool, fmt.Sprintf("letters of batch %d", id), scanLetter,
+		`SELECT `+letterColumns+` FROM letters l WHERE l.batch_id = $1 ORDER BY l.template, l.created_at, l.id`, id)
 	if err != nil {
-		return b, nil, fmt.Errorf("letter batch %d: %w", id, err)
+		return b, nil, err
 	}
 	return b, ls, nil
 }
