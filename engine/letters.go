@@ -16,6 +16,7 @@ import (
 // emailed instead or purged. A contact without a usable address puts the
 // letter on the unmailable list, the reason saying what is missing.
 type LetterChannel struct {
+	AnyoneReach
 	Templates *templates.Set
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"strconv"
@@ -12,75 +11,79 @@ import (
 	"github.com/dripline/dripline/internal/crm"
 )
 
-// lettersCmd is one `dripline letters SUB` subcommand: its usage line, and
-// run with the parsed flags' positional arguments.
-type lettersCmd struct {
-	usage string
-	flags func(fs *flag.FlagSet) func(ctx context.Context, l *crm.Letters, pos []string, stdout io.Writer) error
-	// mail says the subcommand sends email and needs a mailer.
-	mail bool
+// letterCmd is one `dripline letters NAME`. flags binds its own flags and
+// returns what it does; called with a nil service that only checks the
+// arguments, so a usage mistake is reported before any connection is made.
+type letterCmd struct {
+	name, summary, synopsis, about string
+	flags                          func(f *flags) letterRun
+	mail                           bool // it sends email: binds the email and daemon settings, connects a mailer
 }
 
-func lettersCmds() map[string]lettersCmd {
-	return map[string]lettersCmd{
-		"list":       {"list [--format text|json]", listLetters, false},
-		"print":      {"print KIND|--all [--out FILE] [--before RFC3339]", printLetters, false},
-		"batches":    {"batches [--format text|json]", listBatches, false},
-		"reprint":    {"reprint BATCH [--out FILE]", reprintBatch, false},
-		"purge":      {"purge KIND --reason TEXT", purgeLetters, false},
-		"email":      {"email KIND", emailLetters, true},
-		"unmailable": {"unmailable [KIND] [--format text|json]", listUnmailable, false},
+// letterRun runs a letters subcommand on the service l with its positional
+// arguments, writing to w; a nil l only checks them.
+type letterRun func(ctx context.Context, l *crm.Letters, pos []string, w io.Writer) error
+
+// lettersCommands are the subcommands of `dripline letters`: the managers'
+// pile of printed letters.
+func lettersCommands() []command {
+	cmds := []letterCmd{
+		{"list", "letters waiting, by kind", "[--format text|json]",
+			"Count the letters waiting to be printed, by kind: pending (ready to print),\nunmailable (no usable postal address) and when the oldest was filed.", listLetters, false},
+		{"print", "print the waiting letters of a kind as one PDF", "KIND|--all [--out FILE] [--before RFC3339]",
+			"Print the waiting letters of KIND (or every kind) as one PDF: the letters,\nthen a #10 envelope per letter, then Avery 5160 label sheets; the letters are\nmarked printed with the batch. Nothing waiting: says so and writes no file.", printLetters, false},
+		{"batches", "list the printed batches", "[--format text|json]", "List the printed batches, newest first.", listBatches, false},
+		{"reprint", "render a batch again", "BATCH [--out FILE]",
+			"Render a printed batch again (a jammed printer), changing nothing.", reprintBatch, false},
+		{"purge", "discard the waiting letters of a kind", "KIND --reason TEXT",
+			"Discard the waiting letters of KIND; their activities are canceled with the reason.", purgeLetters, false},
+		{"email", "email the waiting letters of a kind instead", "KIND",
+			"Send the waiting letters of KIND as emails (the letter's text as the body) to\nthe contacts with an email address that may be written to; the others stay\nwaiting.", emailLetters, true},
+		{"unmailable", "letters without a usable postal address", "[KIND] [--format text|json]",
+			"List the waiting letters whose contact has no usable postal address, with\nwhat is missing.", listUnmailable, false},
 	}
+	out := make([]command, len(cmds))
+	for i, c := range cmds {
+		out[i] = command{name: c.name, summary: c.summary, run: c.run}
+	}
+	return out
 }
 
-// runLetters is `dripline letters list|print|batches|reprint|purge|email|unmailable`:
-// the managers' pile of printed letters.
-func runLetters(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cmds := lettersCmds()
-	name := ""
-	if len(args) > 0 {
-		name = args[0]
+// run parses the subcommand's flags, checks its arguments, opens the
+// database and runs it.
+func (c letterCmd) run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f := newFlags("letters "+c.name, c.synopsis, c.about, stdout, stderr)
+	groups := []config.Group{config.Database, config.Library, config.Business, config.Letters}
+	if c.mail {
+		groups = append(groups, config.Email, config.Daemon)
 	}
-	sub, ok := cmds[name]
-	if !ok {
-		fmt.Fprintln(stderr, "usage: dripline letters list|print|batches|reprint|purge|email|unmailable [flags]")
-		return exitError{2}
-	}
-	fs := flag.NewFlagSet("letters "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: dripline letters "+sub.usage)
-		fs.PrintDefaults()
-	}
-	cfg := config.Bind(fs)
-	run := sub.flags(fs)
-	pos, err := parseInterspersed(fs, args[1:])
+	cfg := config.Bind(f.FlagSet, groups...)
+	do := c.flags(f)
+	pos, err := f.parse(args)
 	if err != nil {
 		return err
 	}
-	if err := run(ctx, nil, pos, nil); err != nil {
-		return usageError(fs, err.Error())
+	if err := do(ctx, nil, pos, nil); err != nil {
+		return f.fail(err.Error())
 	}
-	rt, err := openRuntime(ctx, cfg, quietLogger(stderr), false)
+	rt, err := openRuntime(ctx, cfg, runtimeOptions{access: readWrite, log: quietLogger(stderr)})
 	if err != nil {
 		return err
 	}
 	defer rt.Close()
-	l := rt.letters
-	if sub.mail {
-		if l, err = rt.openLetters(true); err != nil {
-			return err
-		}
+	l, err := rt.openLetters(nil, c.mail)
+	if err != nil {
+		return err
 	}
-	return run(ctx, l, pos, stdout)
+	return do(ctx, l, pos, stdout)
 }
 
 // Each subcommand's flags func binds its flags and returns its run func.
 // Called with a nil service it only checks the arguments, so usage errors
 // come before any connection is made.
 
-func listLetters(fs *flag.FlagSet) func(context.Context, *crm.Letters, []string, io.Writer) error {
-	format := formatFlag(fs)
+func listLetters(f *flags) letterRun {
+	format := formatFlag(f)
 	return func(ctx context.Context, l *crm.Letters, pos []string, w io.Writer) error {
 		if err := checkArgs(pos, 0, 0, *format); err != nil || l == nil {
 			return err
@@ -103,10 +106,10 @@ func listLetters(fs *flag.FlagSet) func(context.Context, *crm.Letters, []string,
 	}
 }
 
-func printLetters(fs *flag.FlagSet) func(context.Context, *crm.Letters, []string, io.Writer) error {
-	all := fs.Bool("all", false, "print the letters of every kind")
-	out := fs.String("out", "", "the PDF to write (default ./letters-BATCH.pdf)")
-	before := fs.String("before", "", "only letters filed before this RFC 3339 time")
+func printLetters(f *flags) letterRun {
+	all := f.Bool("all", false, "print the letters of every kind")
+	out := f.String("out", "", "the PDF to write (default ./letters-BATCH.pdf)")
+	before := f.String("before", "", "only letters filed before this RFC 3339 time")
 	return func(ctx context.Context, l *crm.Letters, pos []string, w io.Writer) error {
 		req := crm.PrintRequest{All: *all, File: *out}
 		if len(pos) > 1 || *all == (len(pos) == 1) {
@@ -138,8 +141,8 @@ func printLetters(fs *flag.FlagSet) func(context.Context, *crm.Letters, []string
 	}
 }
 
-func listBatches(fs *flag.FlagSet) func(context.Context, *crm.Letters, []string, io.Writer) error {
-	format := formatFlag(fs)
+func listBatches(f *flags) letterRun {
+	format := formatFlag(f)
 	return func(ctx context.Context, l *crm.Letters, pos []string, w io.Writer) error {
 		if err := checkArgs(pos, 0, 0, *format); err != nil || l == nil {
 			return err
@@ -165,8 +168,8 @@ func listBatches(fs *flag.FlagSet) func(context.Context, *crm.Letters, []string,
 	}
 }
 
-func reprintBatch(fs *flag.FlagSet) func(context.Context, *crm.Letters, []string, io.Writer) error {
-	out := fs.String("out", "", "the PDF to write (default ./letters-BATCH.pdf)")
+func reprintBatch(f *flags) letterRun {
+	out := f.String("out", "", "the PDF to write (default ./letters-BATCH.pdf)")
 	return func(ctx context.Context, l *crm.Letters, pos []string, w io.Writer) error {
 		if len(pos) != 1 {
 			return fmt.Errorf("name one BATCH number")
@@ -191,8 +194,8 @@ func reprintBatch(fs *flag.FlagSet) func(context.Context, *crm.Letters, []string
 	}
 }
 
-func purgeLetters(fs *flag.FlagSet) func(context.Context, *crm.Letters, []string, io.Writer) error {
-	reason := fs.String("reason", "", "why the letters are discarded (required)")
+func purgeLetters(f *flags) letterRun {
+	reason := f.String("reason", "", "why the letters are discarded (required)")
 	return func(ctx context.Context, l *crm.Letters, pos []string, w io.Writer) error {
 		switch {
 		case len(pos) != 1:
@@ -211,7 +214,7 @@ func purgeLetters(fs *flag.FlagSet) func(context.Context, *crm.Letters, []string
 	}
 }
 
-func emailLetters(fs *flag.FlagSet) func(context.Context, *crm.Letters, []string, io.Writer) error {
+func emailLetters(f *flags) letterRun {
 	return func(ctx context.Context, l *crm.Letters, pos []string, w io.Writer) error {
 		if len(pos) != 1 {
 			return fmt.Errorf("name one KIND of letters")
@@ -225,8 +228,8 @@ func emailLetters(fs *flag.FlagSet) func(context.Context, *crm.Letters, []string
 	}
 }
 
-func listUnmailable(fs *flag.FlagSet) func(context.Context, *crm.Letters, []string, io.Writer) error {
-	format := formatFlag(fs)
+func listUnmailable(f *flags) letterRun {
+	format := formatFlag(f)
 	return func(ctx context.Context, l *crm.Letters, pos []string, w io.Writer) error {
 		if err := checkArgs(pos, 0, 1, *format); err != nil || l == nil {
 			return err
@@ -250,8 +253,8 @@ func listUnmailable(fs *flag.FlagSet) func(context.Context, *crm.Letters, []stri
 }
 
 // formatFlag binds --format text|json.
-func formatFlag(fs *flag.FlagSet) *string {
-	return fs.String("format", "text", "output: text (a table) or json (one object a line)")
+func formatFlag(f *flags) *string {
+	return f.String("format", "text", "output: text (a table) or json (one object a line)")
 }
 
 // checkArgs checks the number of positional arguments and the format.

@@ -2,6 +2,8 @@ package main
 
 import (
 	"errors"
+	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/email"
 	"io"
 
 	"github.com/dripline/dripline/internal/crm"
@@ -17,14 +19,14 @@ var renderPDF crm.RenderPDF = func(io.Writer, letters.Options, []letters.Letter)
 
 // openLetters builds the letters service over the runtime's database. With
 // mail it also connects the mail sender, for emailing letters instead.
-func (rt *runtime) openLetters(mail bool) (*crm.Letters, error) {
+func (rt *runtime) openLetters(clk engine.Clock, mail bool) (*crm.Letters, error) {
 	opts, err := rt.cfg.LetterOptions()
 	if err != nil {
 		return nil, err
 	}
 	lc := crm.LettersConfig{
 		Store: postgres.NewLetters(rt.store.Pool()), Render: renderPDF, PDF: opts,
-		Business: business(rt.cfg), Logger: rt.log,
+		Business: rt.cfg.Business(), Clock: clk, Logger: rt.log,
 	}
 	if rt.email != nil {
 		lc.Mailer = rt.email
@@ -39,12 +41,12 @@ func (rt *runtime) openLetters(mail bool) (*crm.Letters, error) {
 // openMailer connects the mail sender the settings name (closed with the
 // runtime) and returns the email channel over it.
 func (rt *runtime) openMailer() (crm.LetterMailer, error) {
-	_, set, err := loadLibrary(rt.cfg)
+	_, set, err := engine.ReadLibrary(rt.cfg.TracksDir, rt.cfg.TemplatesDir)
 	if err != nil {
 		return nil, err
 	}
 	if rt.sender, err = newSender(rt.cfg, rt.log); err != nil {
 		return nil, err
 	}
-	return newEmailChannel(rt.cfg, set, rt.sender, rt.log)
+	return email.NewChannel(emailConfig(rt.cfg, set, rt.sender, rt.log))
 }

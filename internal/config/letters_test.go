@@ -108,8 +108,8 @@ func TestLetterOptions(t *testing.T) {
 		if err := fs.Parse(args); err != nil {
 			t.Fatal(err)
 		}
-		if err := c.Check(); err == nil || !strings.Contains(err.Error(), args[0]) {
-			t.Errorf("Check with %v = %v, want an error naming %s", args, err, args[0])
+		if _, err := c.LetterOptions(); err == nil || !strings.Contains(err.Error(), args[0]) {
+			t.Errorf("LetterOptions with %v = %v, want an error naming %s", args, err, args[0])
 		}
 	}
 }

@@ -92,10 +92,11 @@ func (x *tx) TimeZones(ctx context.Context, ids []int64) (map[int64]string, erro
 }
 
 // ContactsByEmail lists the ids of the contacts with this address, compared
-// case-insensitively, in id order.
+// as the suppression list compares (case and surrounding spaces do not
+// matter), in id order.
 func (x *tx) ContactsByEmail(ctx context.Context, email string) ([]int64, error) {
 	rows, err := x.q.Query(ctx, `SELECT id FROM contacts
-		WHERE lower(email) = lower(btrim($1)) AND email <> '' ORDER BY id`, email)
+		WHERE lower(btrim(email)) = lower(btrim($1)) AND btrim(email) <> '' ORDER BY id`, email)
 	if err != nil {
 		return nil, fmt.Errorf("contacts with email %q: %w", email, err)
 	}

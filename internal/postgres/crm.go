@@ -26,10 +26,11 @@ type CRM struct {
 func NewCRM(pool *pgxpool.Pool) *CRM { return &CRM{crmReader: crmReader{q: pool}, pool: pool} }
 
 // Tx runs fn in one transaction, committed when fn returns nil and rolled
-// back otherwise. The engine's transaction fn's tx hands out is the same one.
+// back otherwise. The engine's transaction fn's tx hands out is the same one;
+// what the engine registers with its AfterCommit runs once it commits.
 func (s *CRM) Tx(ctx context.Context, fn func(crm.Tx) error) error {
-	return pgx.BeginFunc(ctx, s.pool, func(t pgx.Tx) error {
-		return fn(&crmTx{crmReader: crmReader{q: t}, engine: &tx{q: t}})
+	return inTx(ctx, s.pool, func(t pgx.Tx, x *tx) error {
+		return fn(&crmTx{crmReader: crmReader{q: t}, engine: x})
 	})
 }
 

@@ -52,13 +52,34 @@ func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 // Tx runs fn in one transaction, committed when fn returns nil and rolled
 // back otherwise.
 func (s *Store) Tx(ctx context.Context, fn func(engine.Tx) error) error {
-	return pgx.BeginFunc(ctx, s.pool, func(t pgx.Tx) error { return fn(&tx{q: t}) })
+	return inTx(ctx, s.pool, func(_ pgx.Tx, x *tx) error { return fn(x) })
 }
 
 // tx implements engine.Tx on one PostgreSQL transaction.
 type tx struct {
-	q querier
+	q     querier
+	after []func() // AfterCommit's functions
 }
+
+// inTx runs fn in one transaction, given both as pgx.Tx and as the engine's
+// tx, and once it commits runs what was registered with AfterCommit.
+func inTx(ctx context.Context, pool *pgxpool.Pool, fn func(pgx.Tx, *tx) error) error {
+	x := &tx{}
+	err := pgx.BeginFunc(ctx, pool, func(t pgx.Tx) error {
+		x.q = t
+		return fn(t, x)
+	})
+	if err != nil {
+		return err
+	}
+	for _, f := range x.after {
+		f()
+	}
+	return nil
+}
+
+// AfterCommit implements engine.Tx.
+func (x *tx) AfterCommit(fn func()) { x.after = append(x.after, fn) }
 
 // querier is what both a pool and a transaction offer.
 type querier interface {
