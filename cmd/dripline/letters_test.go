@@ -19,7 +19,6 @@ import (
 	"github.com/dripline/dripline/internal/pgtest"
 	"github.com/dripline/dripline/internal/postgres"
 	"github.com/dripline/dripline/letters"
-	"github.com/dripline/dripline/templates"
 	"github.com/dripline/dripline/tracks"
 )
 
@@ -45,11 +44,7 @@ func fileLetters(t *testing.T, url string) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	set, err := templates.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	lib, err := tracks.Default(engine.LibraryOptions(set))
+	lib, set, err := engine.ReadLibrary("", "")
 	if err != nil {
 		t.Fatal(err)
 	}
