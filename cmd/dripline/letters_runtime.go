@@ -1,21 +1,12 @@
 package main
 
 import (
-	"errors"
 	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/email"
-	"io"
 
 	"github.com/dripline/dripline/internal/crm"
 	"github.com/dripline/dripline/internal/postgres"
-	"github.com/dripline/dripline/letters"
 )
-
-// renderPDF renders batches of letters. The letters package's PDF renderer
-// is being built on its own branch; until it is merged, printing refuses.
-var renderPDF crm.RenderPDF = func(io.Writer, letters.Options, []letters.Letter) (int, error) {
-	return 0, errors.New("PDF rendering is not built into this binary yet")
-}
 
 // openLetters builds the letters service over the runtime's database. With
 // mail it also connects the mail sender, for emailing letters instead.
@@ -25,7 +16,7 @@ func (rt *runtime) openLetters(clk engine.Clock, mail bool) (*crm.Letters, error
 		return nil, err
 	}
 	lc := crm.LettersConfig{
-		Store: postgres.NewLetters(rt.store.Pool()), Render: renderPDF, PDF: opts,
+		Store: postgres.NewLetters(rt.store.Pool()), PDF: opts,
 		Business: rt.cfg.Business(), Clock: clk, Logger: rt.log,
 	}
 	if rt.email != nil {

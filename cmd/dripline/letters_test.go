@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,23 +14,11 @@ import (
 
 	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/clock"
+	"github.com/dripline/dripline/internal/pdftest"
 	"github.com/dripline/dripline/internal/pgtest"
 	"github.com/dripline/dripline/internal/postgres"
-	"github.com/dripline/dripline/letters"
 	"github.com/dripline/dripline/tracks"
 )
-
-// TestMain stands a text renderer in for the PDF one, which is built on its
-// own branch: a page per letter, an envelope per letter, a label sheet per 30.
-func TestMain(m *testing.M) {
-	renderPDF = func(w io.Writer, _ letters.Options, ls []letters.Letter) (int, error) {
-		for _, l := range ls {
-			fmt.Fprintf(w, "%s\n%s\n", l.To.Name, l.Body)
-		}
-		return 2*len(ls) + (len(ls)+29)/30, nil
-	}
-	os.Exit(m.Run())
-}
 
 // fileLetters carries out every scheduled touch in the database at url, each
 // at its due time, as the daemon's workers would with the default library.
@@ -130,8 +116,12 @@ func TestLettersCommands(t *testing.T) {
 	if want := "batch 1: 2 letters, 5 pages, " + pdf + "\n"; code != 0 || out != want {
 		t.Fatalf("print --all: exit %d, %q, want %q; %s", code, out, want, errs)
 	}
-	if b, err := os.ReadFile(pdf); err != nil || !strings.Contains(string(b), "Cy Díaz") {
-		t.Errorf("%s = %q, %v", pdf, b, err)
+	// Two one-page letters, their two envelopes and one label sheet.
+	if n := pdftest.Pages(t, pdf); n != 5 {
+		t.Errorf("%s has %d pages, want 5", pdf, n)
+	}
+	if text := pdftest.Text(t, pdf); !strings.Contains(text, "Cy Díaz") || !strings.Contains(text, "Happy birthday") || strings.Contains(text, "Bo Ng") {
+		t.Errorf("%s reads %q, want the letters of c-1 and c-3 alone", pdf, text)
 	}
 	if code, out, _ = letters("print", "birthday"); code != 0 || out != "no letters waiting to print\n" {
 		t.Errorf("second print: exit %d, %q; a letter never prints twice", code, out)
@@ -142,6 +132,9 @@ func TestLettersCommands(t *testing.T) {
 	again := filepath.Join(dir, "again.pdf")
 	if code, out, _ = letters("reprint", "1", "--out", again); code != 0 || out != "batch 1: 2 letters, 5 pages, "+again+"\n" {
 		t.Errorf("reprint: exit %d, %q", code, out)
+	}
+	if a, b := pdftest.Text(t, again), pdftest.Text(t, pdf); a != b {
+		t.Errorf("the reprint reads differently from the batch:\n%s\n%s", a, b)
 	}
 	if code, _, errs = letters("reprint", "7", "--out", again); code != 1 || !strings.Contains(errs, "not found") {
 		t.Errorf("reprint of an unknown batch: exit %d, %q", code, errs)

@@ -51,8 +51,14 @@ type LetterStore interface {
 }
 
 // RenderPDF writes letters, their envelopes and label sheets as one PDF and
-// returns how many pages it wrote; letters.Render is the real one.
+// returns how many pages it wrote.
 type RenderPDF func(w io.Writer, opts letters.Options, ls []letters.Letter) (pages int, err error)
+
+// renderPDF is letters.Render, the default RenderPDF.
+func renderPDF(w io.Writer, opts letters.Options, ls []letters.Letter) (int, error) {
+	p, err := letters.Render(w, opts, ls)
+	return p.Total(), err
+}
 
 // LetterMailer emails a letter's text to its contact instead of printing
 // it; the email channel is one. The Message-ID it returns derives from the
@@ -61,10 +67,10 @@ type LetterMailer interface {
 	MailLetter(ctx context.Context, l engine.FiledLetter, subject string, b templates.Business) (messageID string, err error)
 }
 
-// LettersConfig wires a Letters service. Store and Render are required.
+// LettersConfig wires a Letters service. Store is required.
 type LettersConfig struct {
 	Store    LetterStore
-	Render   RenderPDF
+	Render   RenderPDF    // default letters.Render
 	Mailer   LetterMailer // nil: emailing letters instead is refused
 	PDF      letters.Options
 	Business templates.Business // the email footer of letters emailed instead
@@ -80,8 +86,11 @@ type Letters struct {
 
 // NewLetters checks cfg and returns the service.
 func NewLetters(cfg LettersConfig) (*Letters, error) {
-	if cfg.Store == nil || cfg.Render == nil {
-		return nil, errors.New("letters: a Store and a Render are required")
+	if cfg.Store == nil {
+		return nil, errors.New("letters: a Store is required")
+	}
+	if cfg.Render == nil {
+		cfg.Render = renderPDF
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = wallClock{}

@@ -32,7 +32,7 @@ type pile struct {
 	clock   *clock.Virtual
 	rep     engine.Rep
 	letters *crm.Letters
-	render  *fakeRender
+	render  *recordingRender
 }
 
 // pileStart is Monday 2 March 2026, 09:00 in Los Angeles.
@@ -40,7 +40,7 @@ var pileStart = time.Date(2026, 3, 2, 17, 0, 0, 0, time.UTC)
 
 func setupPile(t *testing.T, mailer crm.LetterMailer) *pile {
 	t.Helper()
-	p := &pile{t: t, ctx: context.Background(), pool: pgtest.New(t), clock: clock.NewVirtual(pileStart), render: &fakeRender{}}
+	p := &pile{t: t, ctx: context.Background(), pool: pgtest.New(t), clock: clock.NewVirtual(pileStart), render: &recordingRender{}}
 	p.pg = postgres.New(p.pool)
 	set, err := templates.Default()
 	if err != nil {
@@ -136,29 +136,23 @@ func (p *pile) activity(c engine.Contact) (status string, completed *time.Time, 
 	return status, completed, notes, points
 }
 
-// fakeRender stands in for letters.Render until the PDF renderer is merged:
-// it writes each letter's recipient and body as text and counts a page per
-// letter, an envelope per letter and a label sheet per 30 letters. It
-// remembers the letters of every call, and fails when fail is set.
-type fakeRender struct {
+// recordingRender is letters.Render that remembers the letters of every
+// call, and fails instead when fail is set.
+type recordingRender struct {
 	mu    sync.Mutex
 	calls [][]letters.Letter
 	fail  error
 }
 
-func (f *fakeRender) Render(w io.Writer, _ letters.Options, ls []letters.Letter) (int, error) {
-	f.mu.Lock()
-	f.calls = append(f.calls, ls)
-	fail := f.fail
-	f.mu.Unlock()
-	if _, err := fmt.Fprintf(w, "%%PDF-fake %d letters\n", len(ls)); err != nil {
-		return 0, err
-	}
-	for _, l := range ls {
-		fmt.Fprintf(w, "%s\n%s\n%s\n", l.To.Name, l.Date.Format(time.DateOnly), l.Body)
-	}
+func (r *recordingRender) Render(w io.Writer, opts letters.Options, ls []letters.Letter) (int, error) {
+	r.mu.Lock()
+	r.calls = append(r.calls, ls)
+	fail := r.fail
+	r.mu.Unlock()
 	if fail != nil {
+		fmt.Fprintln(w, "half a PDF")
 		return 0, fail
 	}
-	return 2*len(ls) + (len(ls)+29)/30, nil
+	p, err := letters.Render(w, opts, ls)
+	return p.Total(), err
 }

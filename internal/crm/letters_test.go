@@ -12,6 +12,7 @@ import (
 
 	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/crm"
+	"github.com/dripline/dripline/internal/pdftest"
 	"github.com/dripline/dripline/internal/postgres"
 )
 
@@ -54,8 +55,12 @@ func TestLetterWaitsOpenUntilPrintedThenCountsPoints(t *testing.T) {
 	if b.ID == 0 || b.Letters != 2 || b.Pages != 5 || b.File != file || b.PrintedBy != "" && b.PrintedBy != "jsmith" {
 		t.Errorf("batch = %+v, want 2 letters, 5 pages, %s", b, file)
 	}
-	if pdf, err := os.ReadFile(file); err != nil || !strings.Contains(string(pdf), "Pat ANN") || !strings.Contains(string(pdf), "Pat BOB") {
-		t.Errorf("PDF %s = %q, %v; want both letters", file, pdf, err)
+	// Two one-page letters, two envelopes, one label sheet.
+	if n := pdftest.Pages(t, file); n != 5 {
+		t.Errorf("%s has %d pages, want 5", file, n)
+	}
+	if text := pdftest.Text(t, file); !strings.Contains(text, "Pat ANN") || !strings.Contains(text, "Pat BOB") || strings.Contains(text, "Pat CY") {
+		t.Errorf("%s reads %q; want the letters of ann and bob alone", file, text)
 	}
 	status, completed, notes, points := p.activity(bob)
 	if status != "done" || completed == nil || !completed.Equal(p.clock.Now()) || points != 1 {
@@ -106,6 +111,12 @@ func TestConcurrentPrintsSplitThePile(t *testing.T) {
 	}
 	if got := batches[0].Letters + batches[1].Letters; got != n {
 		t.Errorf("the two batches hold %d + %d letters, want %d in all", batches[0].Letters, batches[1].Letters, n)
+	}
+	for _, b := range batches {
+		// One-page letters, an envelope each, a label sheet per 30.
+		if want := 2*b.Letters + (b.Letters+29)/30; b.Pages != want {
+			t.Errorf("batch of %d letters has %d pages, want %d", b.Letters, b.Pages, want)
+		}
 	}
 	seen := map[string]bool{}
 	for _, call := range p.render.calls {
@@ -180,8 +191,8 @@ func TestPrintBeforeAndReprint(t *testing.T) {
 	if err != nil || r.ID != b.ID || r.Letters != 1 || r.Pages != 3 {
 		t.Fatalf("reprint = %+v, %v", r, err)
 	}
-	if pdf, _ := os.ReadFile(file); !strings.Contains(string(pdf), "Pat OLD") || strings.Contains(string(pdf), "Pat NEW") {
-		t.Errorf("reprint = %q, want the batch's letter alone", pdf)
+	if text := pdftest.Text(t, file); !strings.Contains(text, "Pat OLD") || strings.Contains(text, "Pat NEW") || pdftest.Pages(t, file) != 3 {
+		t.Errorf("reprint reads %q, want the batch's letter alone on 3 pages", text)
 	}
 	if after := state(); after != before {
 		t.Errorf("reprint changed the database:\n%s\n%s", before, after)
