@@ -174,12 +174,21 @@ func (l *Letters) Email(ctx context.Context, _ Actor, kind string) (int, error) 
 	}
 	subject := LetterSubject(kind, l.cfg.Business.Name)
 	n, err := l.cfg.Store.EmailEach(ctx, kind, l.now, func(fl engine.FiledLetter) (string, error) {
+		fl.Letter.Body = SignedText(fl.Letter, l.cfg.Business.Name)
 		return l.cfg.Mailer.MailLetter(ctx, fl, subject, l.cfg.Business)
 	})
 	if err != nil {
 		return n, fmt.Errorf("email %s letters: %w", kind, err)
 	}
 	return n, nil
+}
+
+// SignedText is a letter as the PDF prints it, in plain text: the body, the
+// closing and the signer's lines (the business's name when the signer has
+// none), for emailing it instead.
+func SignedText(l engine.Letter, business string) string {
+	return strings.TrimRight(l.Body, "\n") + "\n\n" + letters.Closing + "\n\n" +
+		strings.Join(letters.Signature(l.Signer, business), "\n") + "\n"
 }
 
 // LetterSubject is the subject of a letter emailed instead of printed: its

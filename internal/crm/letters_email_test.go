@@ -71,8 +71,8 @@ func TestEmailInsteadOfPrinting(t *testing.T) {
 		}
 		body, _ := io.ReadAll(msg.Body)
 		to[m.To[0]] = msg.Header.Get("Message-Id") + " " + msg.Header.Get("Subject")
-		if !strings.Contains(string(body), "Dear Pat,") {
-			t.Errorf("email to %s lacks the letter's text: %q", m.To[0], body)
+		if !strings.Contains(string(body), "Dear Pat,") || !strings.Contains(string(body), "Sincerely,\r\n\r\nJane Smith\r\nAccount Manager") {
+			t.Errorf("email to %s lacks the letter's text, closing and signature: %q", m.To[0], body)
 		}
 	}
 	var annLetter int64
