@@ -2,6 +2,7 @@ package crm_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -295,5 +296,30 @@ func TestLetterSubject(t *testing.T) {
 		if got := crm.LetterSubject(kind, "Summit"); got != want {
 			t.Errorf("LetterSubject(%q) = %q, want %q", kind, got, want)
 		}
+	}
+}
+
+// A batch's PDF holds each letter, an envelope a letter and a label sheet
+// for each 30 letters: 31 one-page letters make 31 + 31 + 2 pages.
+func TestBatchPagesReadBack(t *testing.T) {
+	t.Parallel()
+	p := setupPile(t, nil)
+	const n = 31
+	for i := range n {
+		p.file(p.contact(fmt.Sprintf("c%02d", i), func(c *engine.Contact) { c.FirstName = "Zoë" }), "thanks")
+	}
+	file := filepath.Join(t.TempDir(), "batch.pdf")
+	b, err := p.letters.Print(p.ctx, crm.System, crm.PrintRequest{All: true, File: file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := pdftest.Pages(t, file); b.Letters != n || b.Pages != 2*n+2 || got != b.Pages {
+		t.Errorf("batch = %d letters, %d pages; pdfinfo reads %d pages; want %d letters, %d pages", b.Letters, b.Pages, got, n, 2*n+2)
+	}
+	// The 31st letter: its recipient block as written, its envelope and its
+	// label on the second sheet in capitals.
+	if text := pdftest.Text(t, file); strings.Count(text, "Zoë C30") != 1 || strings.Count(text, "ZOË C30") != 2 {
+		t.Errorf("the last letter's name appears %d times as written and %d in capitals, want 1 and 2",
+			strings.Count(text, "Zoë C30"), strings.Count(text, "ZOË C30"))
 	}
 }
