@@ -158,6 +158,10 @@ func listBatches(f *flags) letterRun {
 		if *format == "json" {
 			return printJSONL(w, views)
 		}
+		if len(views) == 0 {
+			_, err := fmt.Fprintln(w, "no batches printed yet")
+			return err
+		}
 		return table(w, "BATCH\tPRINTED\tBY\tKIND\tLETTERS\tPAGES\tFILE", views, func(b crm.Batch) []any {
 			kind := b.Kind
 			if kind == "" {
@@ -245,6 +249,10 @@ func listUnmailable(f *flags) letterRun {
 		views := crm.UnmailableOf(ls)
 		if *format == "json" {
 			return printJSONL(w, views)
+		}
+		if len(views) == 0 {
+			_, err := fmt.Fprintln(w, "no unmailable letters")
+			return err
 		}
 		return table(w, "LETTER\tKIND\tCONTACT\tNAME\tFILED\tREASON", views, func(u crm.UnmailableLetter) []any {
 			return []any{u.ID, u.Kind, u.Contact, u.Name, u.Filed, u.Reason}

@@ -80,7 +80,7 @@ func (l *Letters) Print(ctx context.Context, a Actor, req PrintRequest) (engine.
 func (l *Letters) Reprint(ctx context.Context, _ Actor, id int64, w io.Writer) (engine.LetterBatch, error) {
 	b, ls, err := l.cfg.Store.Batch(ctx, id)
 	if err != nil {
-		return engine.LetterBatch{}, fmt.Errorf("letter batch %d: %w", id, err)
+		return engine.LetterBatch{}, fmt.Errorf("reprint: %w", err)
 	}
 	if b.Pages, err = l.cfg.Render(w, l.cfg.PDF, PDFLetters(ls)); err != nil {
 		return engine.LetterBatch{}, fmt.Errorf("reprint batch %d: %w", id, err)
