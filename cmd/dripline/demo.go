@@ -42,6 +42,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := fs.Parse(args); err != nil {
 		return exitError{2}
 	}
+	cfg.Dev = true
 	contacts, _ := demoData.ReadFile("demodata/contacts.csv")
 	events, _ := demoData.ReadFile("demodata/events.csv")
 	if err := demoSimulation(ctx, cfg, contacts, events, stdout); err != nil {

@@ -27,6 +27,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := fs.Parse(args); err != nil {
 		return exitError{2}
 	}
+	if err := cfg.CheckServe(); err != nil {
+		return err
+	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	rt, err := openRuntime(ctx, cfg, log, true)
 	if err != nil {
