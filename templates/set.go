@@ -16,8 +16,8 @@ import (
 	"text/template"
 )
 
-// Kind is the kind of a template. Its values equal the track channel names,
-// so a caller can convert a step's channel: templates.Kind(step.Channel).
+// Kind is the kind of a template. A template-based channel registered in the
+// track language names the kind its steps use (tracks.ChannelSpec.TemplateKind).
 type Kind string
 
 // The kinds of template.

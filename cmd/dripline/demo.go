@@ -103,13 +103,13 @@ func demoSimulation(ctx context.Context, cfg *config.Config, contactsCSV, events
 // demoLoad creates the sample's reps, imports its contacts and sends its
 // events as if they happened now (sales four days ago), so their first
 // touches fall due today.
-func demoLoad(ctx context.Context, store *crm.Store, contactsCSV, eventsCSV []byte, w io.Writer) error {
+func demoLoad(ctx context.Context, store *crm.Service, contactsCSV, eventsCSV []byte, w io.Writer) error {
 	for _, r := range demoReps {
-		if _, err := store.CreateRep(ctx, r); err != nil && !errors.Is(err, engine.ErrConflict) {
+		if _, err := store.CreateRep(ctx, crm.System, r); err != nil && !errors.Is(err, engine.ErrConflict) {
 			return err
 		}
 	}
-	res, err := store.Import(ctx, "demodata/contacts.csv", bytes.NewReader(contactsCSV))
+	res, err := store.Import(ctx, crm.System, "demodata/contacts.csv", bytes.NewReader(contactsCSV))
 	if err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func demoLoad(ctx context.Context, store *crm.Store, contactsCSV, eventsCSV []by
 			// Sales closed four days ago, so the after-sale check-in calls are due today.
 			at = time.Now().AddDate(0, 0, -4).UTC().Format(time.RFC3339)
 		}
-		got, err := store.SendEvent(ctx, crm.EventFields{
+		got, err := store.SendEvent(ctx, crm.System, crm.EventFields{
 			Contact: row.Contact, Event: ev.Name, At: at, Track: ev.Track, Amount: crm.Decimal(ev.Amount), Item: ev.Item,
 		})
 		if err != nil {

@@ -13,16 +13,16 @@ import (
 )
 
 // importer is one of the CRM store's CSV imports.
-type importer func(s *crm.Store, ctx context.Context, file string, r io.Reader) (crm.ImportResult, error)
+type importer func(s *crm.Service, ctx context.Context, a crm.Actor, file string, r io.Reader) (crm.ImportResult, error)
 
 // runContacts is `dripline contacts import FILE`.
 func runContacts(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return runImport(ctx, "contacts", args, stdout, stderr, (*crm.Store).Import)
+	return runImport(ctx, "contacts", args, stdout, stderr, (*crm.Service).Import)
 }
 
 // runEvents is `dripline events import FILE`.
 func runEvents(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return runImport(ctx, "events", args, stdout, stderr, (*crm.Store).ImportEvents)
+	return runImport(ctx, "events", args, stdout, stderr, (*crm.Service).ImportEvents)
 }
 
 // runImport writes a CSV file into the database at DATABASE_URL the way the
@@ -57,7 +57,7 @@ func runImport(ctx context.Context, what string, args []string, stdout, stderr i
 		return err
 	}
 	defer rt.Close()
-	res, err := run(rt.crm, ctx, files[0], f)
+	res, err := run(rt.crm, ctx, crm.System, files[0], f)
 	for _, e := range res.Errors {
 		fmt.Fprintln(stderr, e)
 	}

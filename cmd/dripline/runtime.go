@@ -34,7 +34,7 @@ type runtime struct {
 	sender email.Sender
 	email  *email.Channel
 	engine *engine.Engine
-	crm    *crm.Store
+	crm    *crm.Service
 }
 
 // openRuntime connects to PostgreSQL (creating and migrating the database when
@@ -84,7 +84,7 @@ func openRuntime(ctx context.Context, cfg *config.Config, log *slog.Logger, with
 				"track", c.Track, "version", c.Version, "still_on_old", c.StillOnOld)
 		}
 	}
-	rt.crm, err = crm.New(rt.store.Pool(), crm.Options{Sink: rt.engine, Library: lib, Logger: log})
+	rt.crm, err = crm.New(postgres.NewCRM(rt.store.Pool()), crm.Options{Sink: rt.engine, Library: lib, Logger: log})
 	return rt, err
 }
 

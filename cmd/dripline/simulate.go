@@ -15,6 +15,7 @@ import (
 	"github.com/dripline/dripline/internal/csvio"
 	"github.com/dripline/dripline/internal/report"
 	"github.com/dripline/dripline/internal/sim"
+	"github.com/dripline/dripline/tracks"
 )
 
 // runSimulate is `dripline simulate`: the real engine over a contacts file and
@@ -113,7 +114,7 @@ func printJSONL(w io.Writer, touches []report.Touch) error {
 	return nil
 }
 
-// printSummary prints touches per track and channel, then per outcome.
+// printSummary prints touches per track and registered channel, then per outcome.
 func printSummary(w io.Writer, touches []report.Touch) error {
 	perTrack := map[string]map[string]int{}
 	outcomes := map[string]int{}
@@ -124,10 +125,18 @@ func printSummary(w io.Writer, touches []report.Touch) error {
 		perTrack[t.Track][t.Channel]++
 		outcomes[t.Outcome]++
 	}
-	fmt.Fprintf(w, "%-28s %6s %6s %6s %6s\n", "TRACK", "email", "letter", "call", "task")
+	channels := tracks.Channels()
+	fmt.Fprintf(w, "%-28s", "TRACK")
+	for _, ch := range channels {
+		fmt.Fprintf(w, " %6s", ch.Name)
+	}
+	fmt.Fprintln(w)
 	for _, id := range sortedKeys(perTrack) {
-		c := perTrack[id]
-		fmt.Fprintf(w, "%-28s %6d %6d %6d %6d\n", id, c["email"], c["letter"], c["call"], c["task"])
+		fmt.Fprintf(w, "%-28s", id)
+		for _, ch := range channels {
+			fmt.Fprintf(w, " %6d", perTrack[id][string(ch.Name)])
+		}
+		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "\n%d touches:", len(touches))
 	for _, o := range sortedKeys(outcomes) {

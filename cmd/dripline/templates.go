@@ -15,6 +15,7 @@ import (
 
 	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/config"
+	"github.com/dripline/dripline/internal/crm"
 	"github.com/dripline/dripline/templates"
 	"github.com/dripline/dripline/tracks"
 )
@@ -265,7 +266,7 @@ func contactDispatch(ctx context.Context, cfg *config.Config, ref string, stderr
 		return engine.Dispatch{}, err
 	}
 	defer rt.Close()
-	c, err := rt.crm.Contact(ctx, ref)
+	c, err := rt.crm.Contact(ctx, crm.System, ref)
 	if err != nil {
 		return engine.Dispatch{}, err
 	}

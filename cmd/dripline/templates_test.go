@@ -190,7 +190,7 @@ func createRep(t *testing.T, url string, f crm.RepFields) {
 		t.Fatal(err)
 	}
 	defer rt.Close()
-	if _, err := rt.crm.CreateRep(ctx, f); err != nil {
+	if _, err := rt.crm.CreateRep(ctx, crm.System, f); err != nil {
 		t.Fatal(err)
 	}
 }

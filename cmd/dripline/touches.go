@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/dripline/dripline/internal/config"
+	"github.com/dripline/dripline/internal/crm"
 	"github.com/dripline/dripline/internal/report"
 )
 
@@ -36,7 +37,7 @@ func runTouches(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer rt.Close()
-	touches, err := rt.crm.Touches(ctx, *contact)
+	touches, err := rt.crm.Touches(ctx, crm.System, *contact)
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ type ContactFields struct {
 	TimeZone   *string           `json:"time_zone"` // IANA zone
 	Status     *string           `json:"status"`    // suspect | prospect | customer
 	Industry   *string           `json:"industry"`
-	Owner      *string           `json:"owner"` // an existing rep's username
+	Owner      *string           `json:"owner"` // a rep's username, created if unknown
 	LeadSource *string           `json:"lead_source"`
 	Campaign   *string           `json:"campaign"`
 	Birthday   *string           `json:"birthday"` // YYYY-MM-DD, "" to clear

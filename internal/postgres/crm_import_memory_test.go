@@ -1,4 +1,4 @@
-package crm_test
+package postgres_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/dripline/dripline/internal/crm"
 	"github.com/dripline/dripline/internal/csvio/csviotest"
 	"github.com/dripline/dripline/internal/pgtest"
+	"github.com/dripline/dripline/internal/postgres"
 )
 
 // countingSink takes the import's events and only counts them, so that the
@@ -34,7 +35,7 @@ func BenchmarkImport64MiB(b *testing.B) {
 	path, rows := csviotest.WriteContacts(b, b.TempDir(), 64<<20)
 	for b.Loop() {
 		sink := &countingSink{}
-		store, err := crm.New(pgtest.New(b), crm.Options{Sink: sink})
+		store, err := crm.New(postgres.NewCRM(pgtest.New(b)), crm.Options{Sink: sink})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -42,7 +43,7 @@ func BenchmarkImport64MiB(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		res, err := store.Import(b.Context(), path, f)
+		res, err := store.Import(b.Context(), crm.System, path, f)
 		f.Close()
 		if err != nil || res.Created != rows || sink.n.Load() != int64(rows) {
 			b.Fatalf("created %d of %d, %d events: %v %v", res.Created, rows, sink.n.Load(), err, res.Errors)
