@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net/url"
 	"regexp"
 	"strings"
 )
@@ -16,6 +15,10 @@ func secret(fs *flag.FlagSet, p *string, name, env, usage string) {
 	*p = getenv(env, "")
 }
 
+// urlPassword finds the password in a URL's user info, scheme://user:password@,
+// read as text so that a URL with a bad escape elsewhere is redacted too.
+var urlPassword = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*://[^/?#@:]*:)[^/?#]*@`)
+
 // dsnPassword finds a password in a keyword/value connection string or a
 // URL's query (password=..., sslpassword=...).
 var dsnPassword = regexp.MustCompile(`(?i)(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]*)`)
@@ -24,12 +27,7 @@ var dsnPassword = regexp.MustCompile(`(?i)(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^
 // URL's user info (postgres://u:pw@host, redis://:pw@host, smtp://u:pw@host)
 // and password=... in a query or a keyword/value connection string.
 func RedactURL(s string) string {
-	if u, err := url.Parse(s); err == nil && u.Scheme != "" && u.User != nil {
-		if _, has := u.User.Password(); has {
-			u.User = url.UserPassword(u.User.Username(), "xxxxx")
-			s = u.String()
-		}
-	}
+	s = urlPassword.ReplaceAllString(s, "${1}xxxxx@")
 	return dsnPassword.ReplaceAllString(s, "${1}xxxxx")
 }
 

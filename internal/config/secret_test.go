@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"flag"
 	"io"
+	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -113,4 +115,21 @@ func TestRedactURL(t *testing.T) {
 			t.Errorf("RedactURL(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
+}
+
+// FuzzRedactURL: the password of a URL never survives RedactURL.
+func FuzzRedactURL(f *testing.F) {
+	f.Add("redis", "app", "hunter2-secret", "db.internal:5432/dripline?sslmode=disable")
+	f.Add("postgres", "", "p@ss:w/rd", "cache:6379/0")
+	f.Add("smtp", "mailer", "日本語パスワード", "smtp.example.com:587?tls=starttls")
+	f.Fuzz(func(t *testing.T, scheme, user, pass, rest string) {
+		if len(pass) < 8 || strings.Contains(scheme+user+rest, pass) || !regexp.MustCompile(`^[a-z]+$`).MatchString(scheme) {
+			return // a short password may appear by chance in the rest
+		}
+		u := &url.URL{Scheme: scheme, User: url.UserPassword(user, pass), Host: "h"}
+		in := u.String() + "/" + rest
+		if out := RedactURL(in); strings.Contains(out, pass) || strings.Contains(out, url.QueryEscape(pass)) || strings.Contains(out, u.User.String()) {
+			t.Fatalf("RedactURL(%q) = %q keeps the password", in, out)
+		}
+	})
 }
