@@ -30,7 +30,7 @@ func (s *countingSink) HandleEventIn(ctx context.Context, _ engine.Tx, ev engine
 // and reports the process's peak memory. Run it alone, so that the peak is
 // the import's:
 //
-//	go test ./internal/crm -run XXX -bench Import64MiB -benchtime 1x
+//	go test ./internal/postgres -run XXX -bench Import64MiB -benchtime 1x -timeout 20m
 func BenchmarkImport64MiB(b *testing.B) {
 	path, rows := csviotest.WriteContacts(b, b.TempDir(), 64<<20)
 	for b.Loop() {
