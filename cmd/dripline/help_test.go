@@ -43,7 +43,6 @@ func TestEveryCommandHelpListsItsOwnFlags(t *testing.T) {
 	business := []string{"business-address", "business-name", "business-phone"}
 	lettersFlags := []string{"label-offset", "paper"}
 	emailFlags := []string{"mail-domain", "public-url", "secret", "sender"}
-	daemonFlags := []string{"http-addr", "horizon", "mail-dir", "redis-url", "smtp-conns", "smtp-helo", "smtp-rate", "smtp-url", "tick", "webhook-token", "workers"}
 	own := map[string][]string{
 		"contacts import":    slices.Concat(db, library),
 		"events import":      slices.Concat(db, library),
@@ -53,7 +52,7 @@ func TestEveryCommandHelpListsItsOwnFlags(t *testing.T) {
 		"letters batches":    slices.Concat(db, library, business, lettersFlags, []string{"format"}),
 		"letters reprint":    slices.Concat(db, library, business, lettersFlags, []string{"out"}),
 		"letters purge":      slices.Concat(db, library, business, lettersFlags, []string{"reason"}),
-		"letters email":      slices.Concat(db, library, business, lettersFlags, emailFlags, daemonFlags),
+		"letters email":      slices.Concat(db, library, business, lettersFlags, emailFlags),
 		"letters unmailable": slices.Concat(db, library, business, lettersFlags, []string{"format"}),
 		"migrate":            db,
 		"serve":              settings,

@@ -17,7 +17,7 @@ import (
 type letterCmd struct {
 	name, summary, synopsis, about string
 	flags                          func(f *flags) letterRun
-	mail                           bool // it sends email: binds the email and daemon settings, connects a mailer
+	mail                           bool // it sends email: binds the email settings, connects a mailer
 }
 
 // letterRun runs a letters subcommand on the service l with its positional
@@ -38,7 +38,7 @@ func lettersCommands() []command {
 		{"purge", "discard the waiting letters of a kind", "KIND --reason TEXT",
 			"Discard the waiting letters of KIND; their activities are canceled with the reason.", purgeLetters, false},
 		{"email", "email the waiting letters of a kind instead", "KIND",
-			"Send the waiting letters of KIND as emails (the letter's text as the body) to\nthe contacts with an email address that may be written to; the others stay\nwaiting.", emailLetters, true},
+			"Send the waiting letters of KIND as emails (the letter's text as the body) to\nthe contacts with an email address that may be written to; the others stay\nwaiting. Mail goes out as the daemon's does: through SMTP_URL, else as .eml\nfiles in DRIPLINE_MAIL_DIR.", emailLetters, true},
 		{"unmailable", "letters without a usable postal address", "[KIND] [--format text|json]",
 			"List the waiting letters whose contact has no usable postal address, with\nwhat is missing.", listUnmailable, false},
 	}
@@ -55,7 +55,7 @@ func (c letterCmd) run(ctx context.Context, args []string, stdout, stderr io.Wri
 	f := newFlags("letters "+c.name, c.synopsis, c.about, stdout, stderr)
 	groups := []config.Group{config.Database, config.Library, config.Business, config.Letters}
 	if c.mail {
-		groups = append(groups, config.Email, config.Daemon)
+		groups = append(groups, config.Email)
 	}
 	cfg := config.Bind(f.FlagSet, groups...)
 	do := c.flags(f)
