@@ -48,6 +48,9 @@ type runtime struct {
 	email  *email.Channel
 	engine *engine.Engine
 	crm    *crm.Service
+	// letters is the pile of printed letters, for the daemon's API; the
+	// letters command opens its own (openLetters).
+	letters *crm.Letters
 }
 
 // openRuntime connects to PostgreSQL and builds the engine and the CRM store.
@@ -107,6 +110,11 @@ func openRuntime(ctx context.Context, cfg *config.Config, opts runtimeOptions) (
 	if rt.crm, err = crm.New(postgres.NewCRM(rt.store.Pool()), crm.Options{Sink: rt.engine, Library: lib, Logger: opts.log, Clock: opts.clock}); err != nil {
 		return nil, err
 	}
+	if opts.access == daemon {
+		if rt.letters, err = rt.openLetters(opts.clock, false); err != nil {
+			return nil, err
+		}
+	}
 	return rt, nil
 }
 
@@ -129,7 +137,7 @@ func (rt *runtime) loadTracks(ctx context.Context) error {
 // openQueue connects to Redis and builds the email channel the workers use.
 func (rt *runtime) openQueue(ctx context.Context, set email.Renderer) error {
 	cfg := rt.cfg
-	if cfg.Secret == config.DevSecret {
+	if string(cfg.SecretKeys()[0]) == config.DevSecret {
 		rt.log.Warn("DRIPLINE_SECRET is the development default: anyone can forge unsubscribe links; set your own")
 	}
 	var err error
@@ -153,7 +161,7 @@ func (rt *runtime) openQueue(ctx context.Context, set email.Renderer) error {
 func emailConfig(cfg *config.Config, set email.Renderer, sender email.Sender, log *slog.Logger) email.ChannelConfig {
 	return email.ChannelConfig{
 		Templates: set, Sender: sender, PublicURL: cfg.PublicURL,
-		Secret: []byte(cfg.Secret), DefaultFrom: cfg.From, Domain: cfg.MailDomain, Logger: log,
+		Secret: cfg.SecretKeys()[0], DefaultFrom: cfg.From, Domain: cfg.MailDomain, Logger: log,
 	}
 }
 
@@ -176,11 +184,11 @@ func newSender(cfg *config.Config, log *slog.Logger) (email.Sender, error) {
 func (rt *runtime) handler() http.Handler {
 	pages := http.NewServeMux()
 	(&email.Handlers{
-		Secret: []byte(rt.cfg.Secret), Unsubscriber: rt.engine, Bouncer: rt.engine,
+		Secrets: rt.cfg.SecretKeys(), Unsubscriber: rt.engine, Bouncer: rt.engine,
 		BusinessName: rt.cfg.BusinessName, WebhookToken: rt.cfg.WebhookToken, Logger: rt.log,
 	}).Register(pages)
 	return httpapi.New(httpapi.Deps{
-		CRM: rt.crm, Engine: rt.engine, Logger: rt.log, Actor: httpapi.Bearer(rt.crm),
+		CRM: rt.crm, Letters: rt.letters, Engine: rt.engine, Logger: rt.log, Actor: httpapi.Bearer(rt.crm),
 		Mount: map[string]http.Handler{"/u/": pages, "/webhooks/": pages},
 	})
 }

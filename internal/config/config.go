@@ -13,8 +13,8 @@ import (
 	"github.com/dripline/dripline/templates"
 )
 
-// DevSecret is the default unsubscribe signing key. Anyone can read it here,
-// so the daemon warns when it is still in use.
+// DevSecret is the unsubscribe signing key used when DRIPLINE_SECRET is not
+// set. Anyone can read it here, so `serve` refuses it unless --dev is given.
 const DevSecret = "dripline-development-secret"
 
 // Config is every setting of the daemon and the commands.
@@ -27,7 +27,8 @@ type Config struct {
 	PublicURL    string        // DRIPLINE_PUBLIC_URL: base of links in emails
 	TracksDir    string        // DRIPLINE_TRACKS: folder of tracks replacing the embedded library
 	TemplatesDir string        // DRIPLINE_TEMPLATES: folder of templates added to the embedded ones
-	Secret       string        // DRIPLINE_SECRET: signs unsubscribe links
+	Secret       string        // DRIPLINE_SECRET: comma-separated keys; the first signs unsubscribe links, all verify
+	Dev          bool          // --dev: development mode, the public DevSecret allowed
 	From         string        // DRIPLINE_SENDER: sender when a contact has no owner rep
 	MailDomain   string        // DRIPLINE_MAIL_DOMAIN: domain of Message-IDs; keep it stable
 	SMTPHelo     string        // DRIPLINE_SMTP_HELO: name sent in EHLO
@@ -35,6 +36,8 @@ type Config struct {
 	BusinessName string        // DRIPLINE_BUSINESS_NAME: merge field .Business.Name
 	BusinessAddr string        // DRIPLINE_BUSINESS_ADDRESS: postal address in every email footer
 	BusinessTel  string        // DRIPLINE_BUSINESS_PHONE
+	Paper        string        // DRIPLINE_PAPER: letter (default) or a4, for letters and label sheets
+	LabelOffset  string        // DRIPLINE_LABEL_OFFSET: "x,y" in millimetres, shifts label sheets to fit a printer
 	Tick         time.Duration // DRIPLINE_TICK: how often the scheduler looks for due touches
 	Horizon      time.Duration // DRIPLINE_HORIZON: how far ahead touches are handed to Redis
 	Workers      int           // DRIPLINE_WORKERS: touches processed at once by this daemon
@@ -56,9 +59,10 @@ const (
 	Business                    // --business-name, --business-address, --business-phone
 	Email                       // --public-url, --secret, --sender, --mail-domain: building messages
 	Daemon                      // Redis, SMTP, the mail folder, HTTP, the webhook token, tick, horizon, workers
+	Letters                     // --paper, --label-offset: printing letters
 
 	Library = Tracks | Templates
-	All     = Database | Library | Business | Email | Daemon
+	All     = Database | Library | Business | Email | Daemon | Letters
 )
 
 // Bind registers the settings of groups on fs (every setting when none is
@@ -76,7 +80,7 @@ func Bind(fs *flag.FlagSet, groups ...Group) *Config {
 	}
 	c := &Config{}
 	unbound := flag.NewFlagSet("unbound", flag.ContinueOnError)
-	for _, one := range []Group{Database, Tracks, Templates, Business, Email, Daemon} {
+	for _, one := range []Group{Database, Tracks, Templates, Business, Email, Daemon, Letters} {
 		if g&one != 0 {
 			c.bind(fs, one)
 			continue
@@ -84,6 +88,11 @@ func Bind(fs *flag.FlagSet, groups ...Group) *Config {
 		bad := len(c.bad)
 		c.bind(unbound, one)
 		c.bad = c.bad[:bad]
+	}
+	for _, name := range []string{"database-url", "redis-url", "smtp-url"} {
+		if f := fs.Lookup(name); f != nil {
+			f.DefValue = RedactURL(f.DefValue)
+		}
 	}
 	return c
 }
@@ -106,11 +115,14 @@ func (c *Config) bind(fs *flag.FlagSet, g Group) {
 		str(&c.BusinessTel, "business-phone", "DRIPLINE_BUSINESS_PHONE", "(661) 555-0140", "business phone in letters and emails")
 	case Email:
 		str(&c.PublicURL, "public-url", "DRIPLINE_PUBLIC_URL", "http://127.0.0.1:8080", "base of links in emails")
-		str(&c.Secret, "secret", "DRIPLINE_SECRET", DevSecret, "key that signs unsubscribe links; set it in production")
+		secret(fs, &c.Secret, "secret", "DRIPLINE_SECRET", "comma-separated keys for unsubscribe links: the first signs, all verify; required by serve without --dev")
 		str(&c.From, "sender", "DRIPLINE_SENDER", "Dripline <marketing@example.com>", "sender when a contact has no owner rep")
 		str(&c.MailDomain, "mail-domain", "DRIPLINE_MAIL_DOMAIN", "", "domain of Message-IDs (default: the sender's domain); keep it stable across restarts")
 	case Daemon:
 		c.bindDaemon(fs, str)
+	case Letters:
+		str(&c.Paper, "paper", "DRIPLINE_PAPER", "letter", "paper letters print on: letter or a4")
+		str(&c.LabelOffset, "label-offset", "DRIPLINE_LABEL_OFFSET", "0,0", `printer calibration of label sheets: "x,y" in millimetres, right and down`)
 	}
 }
 
@@ -121,7 +133,8 @@ func (c *Config) bindDaemon(fs *flag.FlagSet, str func(p *string, name, env, def
 	str(&c.MailDir, "mail-dir", "DRIPLINE_MAIL_DIR", "./var/mail", "folder for .eml files when no SMTP server is set")
 	str(&c.HTTPAddr, "http-addr", "DRIPLINE_HTTP_ADDR", "127.0.0.1:8080", "address of the HTTP API")
 	str(&c.SMTPHelo, "smtp-helo", "DRIPLINE_SMTP_HELO", "", "name sent in EHLO (default: this host's name)")
-	str(&c.WebhookToken, "webhook-token", "DRIPLINE_WEBHOOK_TOKEN", "", "bearer token required on POST /webhooks/bounce; empty leaves it open")
+	secret(fs, &c.WebhookToken, "webhook-token", "DRIPLINE_WEBHOOK_TOKEN", "bearer token required on POST /webhooks/bounce; empty closes the webhook")
+	fs.BoolVar(&c.Dev, "dev", false, "development mode: without DRIPLINE_SECRET, sign with a public development key")
 	fs.DurationVar(&c.Tick, "tick", lookup(c, "DRIPLINE_TICK", 5*time.Second, time.ParseDuration, "a duration like 5s"), "how often the scheduler looks for due touches (env DRIPLINE_TICK)")
 	fs.DurationVar(&c.Horizon, "horizon", lookup(c, "DRIPLINE_HORIZON", 5*time.Minute, time.ParseDuration, "a duration like 5s"), "how far ahead touches are handed to Redis (env DRIPLINE_HORIZON)")
 	fs.IntVar(&c.Workers, "workers", lookup(c, "DRIPLINE_WORKERS", 32, strconv.Atoi, "a whole number"), "touches processed at once by this daemon (env DRIPLINE_WORKERS)")
@@ -164,7 +177,7 @@ func (c *Config) Check() error {
 	if c.Tick <= 0 || c.Horizon <= 0 || c.Workers <= 0 || c.SMTPConns <= 0 || c.SMTPRate < 0 {
 		return fmt.Errorf("--tick, --horizon, --workers and --smtp-conns must be positive, --smtp-rate not negative")
 	}
-	return nil
+	return c.checkSecret()
 }
 
 // Business is the merge data about the business sending the touches.

@@ -119,7 +119,7 @@ type Writer interface {
 type ActivityQuery struct {
 	ContactID int64
 	Rep       string // a rep's username
-	Status    string // open | done
+	Status    string // open | done | canceled
 	VisibleTo int64  // a rep's id: only the activities of its contacts or assigned to it
 	Offset    int
 	Limit     int

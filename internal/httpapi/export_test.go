@@ -1,12 +1,16 @@
 package httpapi
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/dripline/dripline/internal/crm"
+)
 
 // Routes lists the patterns of every endpoint New registers, so the tests
 // can check each one has an entry in their tables.
 func Routes() []string {
 	var rec patterns
-	(&api{}).routes(&rec)
+	(&api{letters: &crm.Letters{}}).routes(&rec)
 	return rec
 }
 

@@ -68,6 +68,9 @@ type Deps struct {
 	// CRM; an error refuses the request (a *crm.AuthError with 401).
 	// Default: every /api/ request is refused with 401.
 	Actor func(*http.Request) (crm.Actor, error)
+	// Letters is the pile of printed letters under /api/letters; without it
+	// those routes are not served.
+	Letters *crm.Letters
 	// Mount adds handlers beside the API, by ServeMux pattern, such as the
 	// unsubscribe page ("/u/") and the bounce webhook.
 	Mount map[string]http.Handler
@@ -80,6 +83,7 @@ type Deps struct {
 // api holds the handlers' dependencies.
 type api struct {
 	crm       CRM
+	letters   *crm.Letters
 	engine    Engine
 	actorOf   func(*http.Request) (crm.Actor, error)
 	log       *slog.Logger
@@ -89,7 +93,7 @@ type api struct {
 
 // New returns the API's handler.
 func New(d Deps) http.Handler {
-	a := &api{crm: d.CRM, engine: d.Engine, actorOf: d.Actor, log: d.Logger, maxBody: d.MaxBody, maxImport: d.MaxImport}
+	a := &api{crm: d.CRM, letters: d.Letters, engine: d.Engine, actorOf: d.Actor, log: d.Logger, maxBody: d.MaxBody, maxImport: d.MaxImport}
 	if a.actorOf == nil {
 		a.actorOf = refuseAll
 	}
@@ -153,6 +157,10 @@ func (a *api) routes(mux router) {
 	mux.HandleFunc("GET /api/suppressions", a.as(a.listSuppressions))
 	mux.HandleFunc("GET /api/suppressions/{email}", a.as(a.getSuppression))
 	mux.HandleFunc("POST /api/suppressions/{email}/lift", a.as(a.liftSuppression))
+
+	if a.letters != nil {
+		a.letterRoutes(mux)
+	}
 }
 
 // actorHandler is an API handler told who the request acts for.
