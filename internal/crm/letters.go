@@ -105,13 +105,11 @@ func NewLetters(cfg LettersConfig) (*Letters, error) {
 
 func (l *Letters) now() time.Time { return l.cfg.Clock.Now().UTC() }
 
-// List counts the waiting letters by kind, after putting back on the pile
-// the unmailable letters whose contact's address was fixed.
+// List counts the waiting letters by kind. It only reads: a letter goes
+// back on the pile when its contact's address is fixed (UpdateContact, the
+// contacts import) or at the next print.
 func (l *Letters) List(ctx context.Context, a Actor) ([]engine.LetterCount, error) {
 	if err := Allow(a, ManageLetters); err != nil {
-		return nil, fmt.Errorf("list letters: %w", err)
-	}
-	if _, err := l.cfg.Store.Refile(ctx); err != nil {
 		return nil, fmt.Errorf("list letters: %w", err)
 	}
 	cs, err := l.cfg.Store.Counts(ctx)
@@ -125,9 +123,6 @@ func (l *Letters) List(ctx context.Context, a Actor) ([]engine.LetterCount, erro
 // ("" for every kind), with the reason each cannot be mailed.
 func (l *Letters) Unmailable(ctx context.Context, a Actor, kind string) ([]engine.FiledLetter, error) {
 	if err := Allow(a, ManageLetters); err != nil {
-		return nil, fmt.Errorf("unmailable letters: %w", err)
-	}
-	if _, err := l.cfg.Store.Refile(ctx); err != nil {
 		return nil, fmt.Errorf("unmailable letters: %w", err)
 	}
 	ls, err := l.cfg.Store.Unmailable(ctx, strings.TrimSpace(kind))

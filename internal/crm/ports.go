@@ -86,6 +86,9 @@ type Writer interface {
 	// that do not exist yet. A taken external_id wraps engine.ErrConflict.
 	CreateContacts(ctx context.Context, cs []*engine.Contact) error
 	UpdateContacts(ctx context.Context, cs []*engine.Contact) error
+	// RefileLetters puts back on the letters pile the unmailable letters of
+	// these contacts whose address is now usable, and says how many.
+	RefileLetters(ctx context.Context, contactIDs []int64) (int, error)
 
 	// CreateRep inserts r and sets its ID; a taken username wraps
 	// engine.ErrConflict.

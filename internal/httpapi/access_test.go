@@ -117,6 +117,19 @@ func (w *world) activity() int64 {
 	return a.ID
 }
 
+// unmailable files a letter without a city whose contact's address is then
+// fixed behind the CRM's back, so a GET refiling it would change the
+// database. It returns no body.
+func (w *world) unmailable() any {
+	w.t.Helper()
+	ref := fmt.Sprintf("l-%d", w.next())
+	w.fileLetter(ref, "birthday", "")
+	if _, err := w.pool.Exec(context.Background(), `UPDATE contacts SET city = 'Fresno' WHERE external_id = $1`, ref); err != nil {
+		w.t.Fatal(err)
+	}
+	return nil
+}
+
 // suppressed returns a new address on the suppression list.
 func (w *world) suppressed() string {
 	w.t.Helper()
@@ -289,9 +302,10 @@ var routeCases = []routeCase{
 		return fmt.Sprintf("/api/activities/%d/complete", w.activity()), nil
 	}, roles{ok, missing, ok, ok}},
 
-	{"GET /api/letters", fixed("/api/letters", nil), roles{denied, denied, ok, ok}},
-	{"GET /api/letters/unmailable", fixed("/api/letters/unmailable", nil), roles{denied, denied, ok, ok}},
-	{"POST /api/letters/print", fixed("/api/letters/print", map[string]any{"all": true}), roles{denied, denied, ok, ok}},
+	{"GET /api/letters", func(w *world) (string, any) { return "/api/letters", w.unmailable() }, roles{denied, denied, ok, ok}},
+	{"GET /api/letters/unmailable", func(w *world) (string, any) { return "/api/letters/unmailable", w.unmailable() },
+		roles{denied, denied, ok, ok}},
+	{"POST /api/letters/print", fixed("/api/letters/print", map[string]any{"kind": "none-waiting"}), roles{denied, denied, ok, ok}},
 	{"POST /api/letters/purge", fixed("/api/letters/purge", map[string]any{"kind": "birthday", "reason": "old copy"}),
 		roles{denied, denied, ok, ok}},
 	// No mailer here: a kind left out shows the role gate comes before the 400.
