@@ -42,10 +42,13 @@ func TestEveryCommandHelpListsItsOwnFlags(t *testing.T) {
 	db, library := []string{"database-url"}, []string{"templates", "tracks"}
 	business := []string{"business-address", "business-name", "business-phone"}
 	own := map[string][]string{
+		"campaigns add":     slices.Concat(db, library, []string{"cost", "subtype", "type"}),
+		"campaigns list":    db,
 		"contacts import":   slices.Concat(db, library),
 		"events import":     slices.Concat(db, library),
 		"enrollments move":  slices.Concat(db, library),
 		"migrate":           db,
+		"reports":           slices.Concat(db, library, []string{"format", "from", "stage-probabilities", "tz", "until"}),
 		"serve":             settings,
 		"demo":              settings,
 		"simulate":          slices.Concat(business, library, []string{"contacts", "events", "format", "from", "until"}),

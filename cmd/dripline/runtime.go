@@ -48,6 +48,9 @@ type runtime struct {
 	email  *email.Channel
 	engine *engine.Engine
 	crm    *crm.Service
+
+	reports  *crm.Reports
+	leadForm http.Handler // POST /forms/lead; nil unless the runtime is the daemon's
 }
 
 // openRuntime connects to PostgreSQL and builds the engine and the CRM store.
@@ -105,6 +108,9 @@ func openRuntime(ctx context.Context, cfg *config.Config, opts runtimeOptions) (
 		}
 	}
 	if rt.crm, err = crm.New(postgres.NewCRM(rt.store.Pool()), crm.Options{Sink: rt.engine, Library: lib, Logger: opts.log, Clock: opts.clock}); err != nil {
+		return nil, err
+	}
+	if err := rt.openReports(lib, opts.clock, opts.access == daemon); err != nil {
 		return nil, err
 	}
 	return rt, nil
@@ -180,8 +186,7 @@ func (rt *runtime) handler() http.Handler {
 		BusinessName: rt.cfg.BusinessName, WebhookToken: rt.cfg.WebhookToken, Logger: rt.log,
 	}).Register(pages)
 	return httpapi.New(httpapi.Deps{
-		CRM: rt.crm, Engine: rt.engine, Logger: rt.log,
-		Mount: map[string]http.Handler{"/u/": pages, "/webhooks/": pages},
+		CRM: rt.crm, Engine: rt.engine, Reports: rt.reports, Logger: rt.log, Mount: rt.mounts(pages),
 	})
 }
 

@@ -51,6 +51,9 @@ type CRM interface {
 	ListActivities(ctx context.Context, a crm.Actor, f crm.ActivityFilter) ([]crm.Activity, error)
 	CreateActivity(ctx context.Context, a crm.Actor, f crm.ActivityFields) (crm.Activity, error)
 	CompleteActivity(ctx context.Context, a crm.Actor, id int64, notes string) (crm.Activity, error)
+
+	ListCampaigns(ctx context.Context, a crm.Actor) ([]crm.Campaign, error)
+	AddCampaign(ctx context.Context, a crm.Actor, f crm.CampaignFields) (crm.Campaign, error)
 }
 
 var _ CRM = (*crm.Service)(nil)
@@ -59,7 +62,9 @@ var _ CRM = (*crm.Service)(nil)
 type Deps struct {
 	CRM    CRM    // required; its event sink should be Engine
 	Engine Engine // required
-	Logger *slog.Logger
+	// Reports serves /api/reports/NAME; nil leaves those routes out.
+	Reports Reports
+	Logger  *slog.Logger
 	// Actor says who a request acts for; an error refuses the request.
 	// Default: every request acts as crm.System.
 	Actor func(*http.Request) (crm.Actor, error)
@@ -76,6 +81,7 @@ type Deps struct {
 type api struct {
 	crm       CRM
 	engine    Engine
+	reports   Reports
 	actorOf   func(*http.Request) (crm.Actor, error)
 	log       *slog.Logger
 	maxBody   int64
@@ -84,7 +90,7 @@ type api struct {
 
 // New returns the API's handler.
 func New(d Deps) http.Handler {
-	a := &api{crm: d.CRM, engine: d.Engine, actorOf: d.Actor, log: d.Logger, maxBody: d.MaxBody, maxImport: d.MaxImport}
+	a := &api{crm: d.CRM, engine: d.Engine, reports: d.Reports, actorOf: d.Actor, log: d.Logger, maxBody: d.MaxBody, maxImport: d.MaxImport}
 	if a.actorOf == nil {
 		a.actorOf = func(*http.Request) (crm.Actor, error) { return crm.System, nil }
 	}
@@ -137,6 +143,12 @@ func (a *api) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/activities", a.as(a.listActivities))
 	mux.HandleFunc("POST /api/activities", a.as(a.createActivity))
 	mux.HandleFunc("POST /api/activities/{id}/complete", a.as(a.completeActivity))
+
+	mux.HandleFunc("GET /api/campaigns", a.as(a.listCampaigns))
+	mux.HandleFunc("POST /api/campaigns", a.as(a.createCampaign))
+	if a.reports != nil {
+		mux.HandleFunc("GET /api/reports/{name}", a.as(a.getReport))
+	}
 }
 
 // actorHandler is an API handler told who the request acts for.
