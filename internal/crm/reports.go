@@ -166,10 +166,11 @@ func midnight(t time.Time, loc *time.Location) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, loc)
 }
 
-// thisMonth is the current month up to now.
+// thisMonth is the current month.
 func thisMonth(now time.Time, loc *time.Location) (time.Time, time.Time) {
 	y, m, _ := now.Date()
-	return time.Date(y, m, 1, 0, 0, 0, 0, loc), now
+	first := time.Date(y, m, 1, 0, 0, 0, 0, loc)
+	return first, first.AddDate(0, 1, 0)
 }
 
 // today is the current day.
