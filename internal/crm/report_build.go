@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"slices"
 	"strconv"
-	"time"
 
 	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/report"
@@ -16,7 +15,8 @@ import (
 // points lists, for every month the span touches, each sales rep (and any
 // other rep that earned points) with its points against its quota.
 func (r *Reports) points(ctx context.Context, span ReportSpan) (report.Table, error) {
-	earned, err := r.cfg.Store.PointsByMonth(ctx, span)
+	cal := calendar(span, byMonth)
+	earned, err := r.cfg.Store.PointsByMonth(ctx, span, cal.Starts)
 	if err != nil {
 		return report.Table{}, err
 	}
@@ -24,18 +24,22 @@ func (r *Reports) points(ctx context.Context, span ReportSpan) (report.Table, er
 	if err != nil {
 		return report.Table{}, err
 	}
-	got := map[[2]string]int{}
+	type key struct {
+		rep   string
+		month int
+	}
+	got := map[key]int{}
 	for _, e := range earned {
-		got[[2]string{e.Rep, e.Month}] = e.Earned
+		got[key{e.Rep, e.Month}] = e.Earned
 	}
 	t := report.Table{Columns: []string{"rep", "month", "earned", "quota", "percent"}}
-	for _, month := range months(span) {
+	for month, name := range cal.Labels {
 		for _, rep := range reps {
-			n, ok := got[[2]string{rep.Username, month}]
+			n, ok := got[key{rep.Username, month}]
 			if !ok && rep.Role != string(RoleSales) {
 				continue
 			}
-			row := PointsRow{Rep: rep.Username, Month: month, Earned: n, Quota: rep.MonthlyQuota}
+			row := PointsRow{Rep: rep.Username, Month: name, Earned: n, Quota: rep.MonthlyQuota}
 			if rep.MonthlyQuota > 0 {
 				p := round2(float64(n) / float64(rep.MonthlyQuota) * 100)
 				row.Percent = &p
@@ -53,17 +57,6 @@ func (r *Reports) scopedReps(ctx context.Context, repID int64) ([]engine.Rep, er
 		return reps, err
 	}
 	return slices.DeleteFunc(reps, func(rep engine.Rep) bool { return rep.ID != repID }), nil
-}
-
-// months lists the months (YYYY-MM, in the span's zone) the span touches.
-func months(span ReportSpan) []string {
-	loc, _ := tracks.LoadZone(span.Zone)
-	from, until := span.From.In(loc), span.Until.In(loc)
-	var out []string
-	for m := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, loc); m.Before(until); m = m.AddDate(0, 1, 0) {
-		out = append(out, m.Format("2006-01"))
-	}
-	return out
 }
 
 // sources adds the ROI to each lead source and campaign's totals.
@@ -112,18 +105,22 @@ func (r *Reports) pipeline(ctx context.Context, span ReportSpan) (report.Table, 
 	return t, nil
 }
 
-// traffic folds the per-source counts into one row per rep and day.
+// traffic folds the per-source counts into one row per rep and day, by
+// day, then rep.
 func (r *Reports) traffic(ctx context.Context, span ReportSpan) (report.Table, error) {
-	counts, err := r.cfg.Store.LeadsByDay(ctx, span)
+	cal := calendar(span, byDay)
+	counts, err := r.cfg.Store.LeadsByDay(ctx, span, cal.Starts)
 	if err != nil {
 		return report.Table{}, err
 	}
+	slices.SortFunc(counts, func(a, b DayLeads) int { return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.Rep, b.Rep)) })
 	t := report.Table{Columns: []string{"rep", "day", "leads", "by_source"}}
 	var row *TrafficRow
-	for _, c := range counts { // ordered by day, rep
-		if row == nil || row.Rep != c.Rep || row.Day != c.Day {
-			t.Rows = append(t.Rows, &TrafficRow{Rep: c.Rep, Day: c.Day, BySource: map[string]int{}})
-			row = t.Rows[len(t.Rows)-1].(*TrafficRow)
+	for _, c := range counts {
+		day := cal.Labels[c.Day]
+		if row == nil || row.Rep != c.Rep || row.Day != day {
+			row = &TrafficRow{Rep: c.Rep, Day: day, BySource: map[string]int{}}
+			t.Rows = append(t.Rows, row)
 		}
 		row.Leads += c.Leads
 		row.BySource[c.Source] += c.Leads
@@ -214,7 +211,8 @@ func (f ForecastRow) Cells() []string {
 // and week: the rep a step assigns (assign: USERNAME), else the contact's
 // owner.
 func (r *Reports) forecast(ctx context.Context, span ReportSpan) (report.Table, error) {
-	work, err := r.cfg.Store.ScheduledWork(ctx, span)
+	cal := calendar(span, byWeek)
+	work, err := r.cfg.Store.ScheduledWork(ctx, span, cal.Starts)
 	if err != nil {
 		return report.Table{}, err
 	}
@@ -228,9 +226,9 @@ func (r *Reports) forecast(ctx context.Context, span ReportSpan) (report.Table, 
 		if span.RepID != 0 && (len(reps) == 0 || reps[0].Username != rep) {
 			continue
 		}
-		key := [2]string{rep, w.Week}
+		key := [2]string{rep, cal.Labels[w.Week]}
 		if rows[key] == nil {
-			rows[key] = &ForecastRow{Rep: rep, Week: w.Week, Counts: map[tracks.Channel]int{}}
+			rows[key] = &ForecastRow{Rep: rep, Week: key[1], Counts: map[tracks.Channel]int{}}
 		}
 		rows[key].Counts[tracks.Channel(w.Channel)] += w.Count
 	}

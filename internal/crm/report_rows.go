@@ -9,10 +9,11 @@ import (
 	"strings"
 )
 
-// MonthPoints is the points one rep earned in one month (YYYY-MM).
+// MonthPoints is the points one rep earned in one month (an index into
+// the months asked for).
 type MonthPoints struct {
 	Rep    string
-	Month  string
+	Month  int
 	Earned int
 }
 
@@ -72,10 +73,11 @@ func (p PipelineRow) Cells() []string {
 	return []string{p.Stage, strconv.Itoa(p.Open), money(p.Amount), money(p.Weighted)}
 }
 
-// DayLeads is how many leads of one source a rep got on one day.
+// DayLeads is how many leads of one source a rep got on one day (an index
+// into the days asked for).
 type DayLeads struct {
 	Rep    string
-	Day    string // YYYY-MM-DD
+	Day    int
 	Source string
 	Leads  int
 }
@@ -112,13 +114,13 @@ func (f FollowupRow) Cells() []string {
 }
 
 // ScheduledTouches counts touches not carried out yet of one step in one
-// ISO week, by the contact's owner.
+// ISO week (an index into the weeks asked for), by the contact's owner.
 type ScheduledTouches struct {
 	Owner   string
 	Track   string
 	Step    string
 	Channel string
-	Week    string // 2026-W49
+	Week    int
 	Count   int
 }
 

@@ -12,14 +12,15 @@ import (
 )
 
 // ReportStore reads the figures of the reports: PostgreSQL in production.
-// Each method sums over the span and rep r selects; days, months and weeks
-// are counted in r.Zone.
+// Each method sums over the span and rep r selects. Those counting by day,
+// week or month take the periods' starts (a Calendar's) and say which
+// period (an index into starts) each count is for.
 type ReportStore interface {
 	// Reps lists every rep by username.
 	Reps(ctx context.Context) ([]engine.Rep, error)
 	// PointsByMonth sums the points of done activities by rep and month of
 	// completion.
-	PointsByMonth(ctx context.Context, r ReportSpan) ([]MonthPoints, error)
+	PointsByMonth(ctx context.Context, r ReportSpan, starts []time.Time) ([]MonthPoints, error)
 	// SourceTotals counts leads, won opportunities and revenue by the
 	// contacts' lead source and campaign, with each campaign's cost.
 	SourceTotals(ctx context.Context, r ReportSpan) ([]SourceRow, error)
@@ -27,13 +28,13 @@ type ReportStore interface {
 	// (the span is not used: the pipeline is as it stands).
 	OpenByStage(ctx context.Context, r ReportSpan) ([]StageTotal, error)
 	// LeadsByDay counts contacts created by owner, day and lead source.
-	LeadsByDay(ctx context.Context, r ReportSpan) ([]DayLeads, error)
+	LeadsByDay(ctx context.Context, r ReportSpan, starts []time.Time) ([]DayLeads, error)
 	// OpenActivityCounts counts each rep's open activities due in
 	// [r.From, r.Until) and due before r.From.
 	OpenActivityCounts(ctx context.Context, r ReportSpan) ([]FollowupRow, error)
 	// ScheduledWork counts touches not carried out yet, due in the span, by
-	// the contact's owner, track, step, channel and ISO week.
-	ScheduledWork(ctx context.Context, r ReportSpan) ([]ScheduledTouches, error)
+	// the contact's owner, track, step, channel and period (ISO weeks).
+	ScheduledWork(ctx context.Context, r ReportSpan, starts []time.Time) ([]ScheduledTouches, error)
 	// StepOutcomes counts touches due in the span by track, step and outcome.
 	StepOutcomes(ctx context.Context, r ReportSpan) ([]TrackRow, error)
 }
@@ -41,7 +42,7 @@ type ReportStore interface {
 // ReportSpan is what a report's store query covers.
 type ReportSpan struct {
 	From, Until time.Time // [From, Until)
-	Zone        string    // IANA zone days, months and weeks are counted in
+	Zone        string    // IANA zone of days, weeks, months and close dates
 	RepID       int64     // only this rep's rows; 0 for every rep
 }
 

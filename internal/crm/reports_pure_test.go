@@ -154,8 +154,20 @@ func TestReportSpans(t *testing.T) {
 			t.Errorf("%s: [%s, %s), want [%s, %s)", tt.name, f, u, tt.from, tt.until)
 		}
 	}
-	got := months(ReportSpan{From: time.Date(2026, 11, 15, 0, 0, 0, 0, time.UTC), Until: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), Zone: "UTC"})
-	if strings.Join(got, ",") != "2026-11,2026-12" {
-		t.Errorf("months = %v", got)
+	span := ReportSpan{From: time.Date(2026, 12, 29, 12, 0, 0, 0, time.UTC), Until: time.Date(2027, 1, 5, 0, 0, 0, 0, time.UTC), Zone: "America/Los_Angeles"}
+	for p, want := range map[period]string{
+		byMonth: "2026-12@2026-12-01T08:00:00Z 2027-01@2027-01-01T08:00:00Z",
+		byWeek:  "2026-W53@2026-12-28T08:00:00Z 2027-W01@2027-01-04T08:00:00Z",
+		byDay: "2026-12-29@2026-12-29T08:00:00Z 2026-12-30@2026-12-30T08:00:00Z 2026-12-31@2026-12-31T08:00:00Z " +
+			"2027-01-01@2027-01-01T08:00:00Z 2027-01-02@2027-01-02T08:00:00Z 2027-01-03@2027-01-03T08:00:00Z 2027-01-04@2027-01-04T08:00:00Z",
+	} {
+		cal := calendar(span, p)
+		var got []string
+		for i, l := range cal.Labels {
+			got = append(got, l+"@"+cal.Starts[i].Format(time.RFC3339))
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("calendar %d = %v, want %s", p, got, want)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"time"
 
 	"github.com/dripline/dripline/internal/crm"
 	"github.com/jackc/pgx/v5"
@@ -9,29 +10,28 @@ import (
 
 var _ crm.ReportStore = (*CRM)(nil)
 
-// Every report query takes the span as $1 (from), $2 (until), $3 (the IANA
-// zone days, months and weeks are counted in) and $4 (the one rep, 0 for
-// all), through spanArgs.
-func spanArgs(r crm.ReportSpan) []any { return []any{r.From, r.Until, r.Zone, r.RepID} }
-
-// PointsByMonth sums done activities' points by rep and month of completion.
-func (r crmReader) PointsByMonth(ctx context.Context, span crm.ReportSpan) ([]crm.MonthPoints, error) {
+// PointsByMonth sums done activities' points by rep and month of
+// completion (width_bucket over the months' starts: no time zone work per
+// row). The covering index activities_done_idx serves it.
+func (r crmReader) PointsByMonth(ctx context.Context, span crm.ReportSpan, starts []time.Time) ([]crm.MonthPoints, error) {
 	return collect(ctx, r.q, "points by month", func(row pgx.Row) (p crm.MonthPoints, err error) {
 		return p, row.Scan(&p.Rep, &p.Month, &p.Earned)
-	}, `SELECT r.username, to_char(a.completed_at AT TIME ZONE $3::text, 'YYYY-MM') AS month, sum(a.points)::int
-		FROM activities a JOIN reps r ON r.id = a.rep_id
-		WHERE a.status = 'done' AND a.completed_at >= $1 AND a.completed_at < $2
-			AND ($4::bigint = 0 OR a.rep_id = $4)
-		GROUP BY 1, 2 ORDER BY 2, 1`, spanArgs(span)...)
+	}, `SELECT r.username, m.month, m.earned FROM (
+			SELECT rep_id, width_bucket(completed_at, $4::timestamptz[]) - 1 AS month, sum(points)::int AS earned
+			FROM activities
+			WHERE status = 'done' AND completed_at >= $1 AND completed_at < $2 AND ($3::bigint = 0 OR rep_id = $3)
+			GROUP BY 1, 2) m
+		JOIN reps r ON r.id = m.rep_id`, span.From, span.Until, span.RepID, starts)
 }
 
-// sourcesSQL totals leads (contacts created), won opportunities (dated by
-// their close date, else their last change) and revenue by the contact's
-// lead source and campaign. Revenue is the won opportunities' plus the
-// sales not tied to a won opportunity, so a sale closing an opportunity
-// counts once. A campaign's cost is shared among its rows by their leads
-// (evenly when none has leads); a campaign with a cost that was created in
-// the span and brought nothing shows on a row of its own (for managers).
+// sourcesSQL totals, over [$1, $2) for the rep $4 (0 for all), leads
+// (contacts created), won opportunities (dated by their close date in the
+// zone $3, else their last change) and revenue by the contact's lead source
+// and campaign. Revenue is the won opportunities' plus the sales not tied
+// to a won opportunity, so a sale closing an opportunity counts once. A
+// campaign's cost is shared among its rows by their leads (evenly when none
+// has leads); a campaign with a cost that was created in the span and
+// brought nothing shows on a row of its own (for managers).
 const sourcesSQL = `WITH
 leads AS (
 	SELECT lead_source, campaign, count(*) AS n FROM contacts
@@ -73,7 +73,7 @@ ORDER BY t.lead_source, t.campaign`
 func (r crmReader) SourceTotals(ctx context.Context, span crm.ReportSpan) ([]crm.SourceRow, error) {
 	return collect(ctx, r.q, "sources", func(row pgx.Row) (s crm.SourceRow, err error) {
 		return s, row.Scan(&s.LeadSource, &s.Campaign, &s.Leads, &s.Won, &s.Revenue, &s.Cost)
-	}, sourcesSQL, spanArgs(span)...)
+	}, sourcesSQL, span.From, span.Until, span.Zone, span.RepID)
 }
 
 // OpenByStage counts open opportunities and sums their revenue by stage.
@@ -85,16 +85,16 @@ func (r crmReader) OpenByStage(ctx context.Context, span crm.ReportSpan) ([]crm.
 		GROUP BY stage ORDER BY stage`, span.RepID)
 }
 
-// LeadsByDay counts contacts created by owner, day and lead source, ordered
-// by day, owner and source.
-func (r crmReader) LeadsByDay(ctx context.Context, span crm.ReportSpan) ([]crm.DayLeads, error) {
+// LeadsByDay counts contacts created by owner, day and lead source.
+func (r crmReader) LeadsByDay(ctx context.Context, span crm.ReportSpan, starts []time.Time) ([]crm.DayLeads, error) {
 	return collect(ctx, r.q, "traffic", func(row pgx.Row) (d crm.DayLeads, err error) {
 		return d, row.Scan(&d.Rep, &d.Day, &d.Source, &d.Leads)
-	}, `SELECT coalesce(r.username, ''), to_char(c.created_at AT TIME ZONE $3::text, 'YYYY-MM-DD') AS day,
-			c.lead_source, count(*)::int
-		FROM contacts c LEFT JOIN reps r ON r.id = c.owner_id
-		WHERE c.created_at >= $1 AND c.created_at < $2 AND ($4::bigint = 0 OR c.owner_id = $4)
-		GROUP BY 1, 2, 3 ORDER BY 2, 1, 3`, spanArgs(span)...)
+	}, `SELECT coalesce(r.username, ''), d.day, d.lead_source, d.leads FROM (
+			SELECT owner_id, width_bucket(created_at, $4::timestamptz[]) - 1 AS day, lead_source, count(*)::int AS leads
+			FROM contacts
+			WHERE created_at >= $1 AND created_at < $2 AND ($3::bigint = 0 OR owner_id = $3)
+			GROUP BY 1, 2, 3) d
+		LEFT JOIN reps r ON r.id = d.owner_id`, span.From, span.Until, span.RepID, starts)
 }
 
 // OpenActivityCounts counts each rep's open activities due in the span and
@@ -109,17 +109,17 @@ func (r crmReader) OpenActivityCounts(ctx context.Context, span crm.ReportSpan) 
 }
 
 // ScheduledWork counts touches not carried out yet, due in the span, by the
-// contact's owner, track, step, channel and ISO week (2026-W49). It leaves
-// the rep to the caller, who knows which steps assign someone else.
-func (r crmReader) ScheduledWork(ctx context.Context, span crm.ReportSpan) ([]crm.ScheduledTouches, error) {
+// contact's owner, track, step, channel and week. It leaves the rep to the
+// caller, who knows which steps assign someone else.
+func (r crmReader) ScheduledWork(ctx context.Context, span crm.ReportSpan, starts []time.Time) ([]crm.ScheduledTouches, error) {
 	return collect(ctx, r.q, "forecast", func(row pgx.Row) (s crm.ScheduledTouches, err error) {
 		return s, row.Scan(&s.Owner, &s.Track, &s.Step, &s.Channel, &s.Week, &s.Count)
-	}, `SELECT coalesce(r.username, ''), t.track_id, t.step_id, t.channel,
-			to_char(t.due AT TIME ZONE $3::text, 'IYYY-"W"IW'), count(*)::int
-		FROM touches t JOIN contacts c ON c.id = t.contact_id LEFT JOIN reps r ON r.id = c.owner_id
-		WHERE t.state IN ('scheduled', 'queued', 'running') AND t.due >= $1 AND t.due < $2
-			AND t.channel <> 'email'
-		GROUP BY 1, 2, 3, 4, 5`, span.From, span.Until, span.Zone)
+	}, `SELECT coalesce(r.username, ''), w.track_id, w.step_id, w.channel, w.week, w.n FROM (
+			SELECT c.owner_id, t.track_id, t.step_id, t.channel, width_bucket(t.due, $3::timestamptz[]) - 1 AS week, count(*)::int AS n
+			FROM touches t JOIN contacts c ON c.id = t.contact_id
+			WHERE t.state IN ('scheduled', 'queued', 'running') AND t.due >= $1 AND t.due < $2 AND t.channel <> 'email'
+			GROUP BY 1, 2, 3, 4, 5) w
+		LEFT JOIN reps r ON r.id = w.owner_id`, span.From, span.Until, starts)
 }
 
 // StepOutcomes counts touches due in the span by track, step and outcome,
