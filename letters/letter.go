@@ -110,21 +110,24 @@ func (d *doc) flow(l *Letter) []line {
 		}
 	}
 	lead = 2 * leading
-	add("Sincerely,", regular, false)
+	add(Closing, regular, false)
 	lead = 4 * leading // room for the pen
-	for _, s := range d.signature(l.From) {
+	for _, s := range Signature(l.From, d.opts.Sender.Name) {
 		add(s, regular, false)
 	}
 	return ls
 }
 
-// signature returns the lines under the closing: the signer's name (the
+// Closing is the line every letter closes with, above the signature.
+const Closing = "Sincerely,"
+
+// Signature returns the lines under the closing: the signer's name (the
 // business's when the signer has none), title and phone, leaving out what
 // is empty.
-func (d *doc) signature(s Signer) []string {
+func Signature(s Signer, business string) []string {
 	name := clean(s.Name)
 	if name == "" {
-		name = clean(d.opts.Sender.Name)
+		name = clean(business)
 	}
 	var out []string
 	for _, v := range []string{name, clean(s.Title), clean(s.Phone)} {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/fieldcheck"
 )
 
 // CampaignTypes are the campaign types, from the seeds: DESIGN.md's list and
@@ -79,8 +80,13 @@ func (f CampaignFields) campaign() (Campaign, error) {
 	if c.Cost == "" {
 		c.Cost = "0"
 	}
-	if !decimal.MatchString(c.Cost) || strings.HasPrefix(c.Cost, "-") {
-		return c, invalid("cost", "%q: want an amount such as 1250.00, not negative", c.Cost)
+	for _, err := range []error{
+		fieldcheck.Line("name", c.Name, fieldcheck.MaxLine), fieldcheck.Line("subtype", c.SubType, fieldcheck.MaxLine),
+		fieldcheck.Amount("cost", c.Cost),
+	} {
+		if err != nil {
+			return c, checked(err)
+		}
 	}
 	return c, nil
 }

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/fieldcheck"
 	"github.com/dripline/dripline/internal/mailaddr"
 )
 
@@ -193,7 +194,8 @@ func (f LeadForm) fields() ContactFields {
 	return cf
 }
 
-// leadLimits are the longest values a form's fields may have, in characters.
+// leadLimits are the longest values a form's fields may have, in
+// characters; the message may span lines, the others not.
 var leadLimits = []struct {
 	name string
 	max  int
@@ -216,8 +218,12 @@ func (f *LeadForm) clean() error {
 	for _, l := range leadLimits {
 		p := l.get(f)
 		*p = strings.TrimSpace(*p)
-		if n := utf8.RuneCountInString(*p); n > l.max {
-			return invalid(l.name, "is %d characters long; at most %d", n, l.max)
+		check := fieldcheck.Line
+		if l.name == "message" {
+			check = fieldcheck.Lines
+		}
+		if err := check(l.name, *p, l.max); err != nil {
+			return checked(err)
 		}
 	}
 	switch {

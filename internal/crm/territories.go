@@ -3,7 +3,8 @@ package crm
 import (
 	"fmt"
 	"strings"
-	"unicode"
+
+	"github.com/dripline/dripline/internal/fieldcheck"
 )
 
 // Territory gives the leads of a region, or of a postal code prefix, to a
@@ -33,7 +34,7 @@ func ParseTerritories(s string) (Territories, error) {
 		switch {
 		case !ok || key == "" || rep == "":
 			return nil, fmt.Errorf("territory %d %q: want REGION=USERNAME or POSTAL_PREFIX=USERNAME, such as CA=alice or 981=carol", i+1, item)
-		case strings.ContainsFunc(rep, unicode.IsSpace) || strings.Contains(rep, "/"):
+		case fieldcheck.Username("username", rep) != nil:
 			return nil, fmt.Errorf("territory %d %q: %q is not a username", i+1, item, rep)
 		case seen[strings.ToUpper(key)]:
 			return nil, fmt.Errorf("territory %d %q: %s is listed twice", i+1, item, key)
