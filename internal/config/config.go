@@ -180,8 +180,11 @@ func (c *Config) Check() error {
 	if len(c.bad) > 0 {
 		return fmt.Errorf("bad environment: %s", c.bad[0])
 	}
-	if c.Tick <= 0 || c.Horizon <= 0 || c.Workers <= 0 || c.SMTPConns <= 0 || c.SMTPRate < 0 || c.FormRate < 0 {
+	if c.Tick <= 0 || c.Horizon <= 0 || c.Workers <= 0 || c.SMTPConns <= 0 || c.SMTPRate < 0 {
 		return fmt.Errorf("--tick, --horizon, --workers and --smtp-conns must be positive, --smtp-rate not negative")
+	}
+	if c.FormRate < 0 {
+		return fmt.Errorf("--form-rate must not be negative")
 	}
 	return c.checkSecret()
 }
