@@ -148,8 +148,8 @@ func (h *leadForm) read(w http.ResponseWriter, r *http.Request, asJSON bool) (le
 	var p leadPost
 	r.Body = http.MaxBytesReader(w, r.Body, h.cfg.MaxBody)
 	if asJSON {
-		api := &api{maxBody: h.cfg.MaxBody}
-		return p, api.decode(w, r, &p)
+		dec := &api{maxBody: h.cfg.MaxBody}
+		return p, dec.decode(w, r, &p)
 	}
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	var err error
