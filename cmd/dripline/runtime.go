@@ -48,6 +48,9 @@ type runtime struct {
 	email  *email.Channel
 	engine *engine.Engine
 	crm    *crm.Service
+	// letters is the pile of printed letters, for the daemon's API; the
+	// letters command opens its own (openLetters).
+	letters *crm.Letters
 
 	reports  *crm.Reports
 	leadForm http.Handler // POST /forms/lead; nil unless the runtime is the daemon's
@@ -112,6 +115,11 @@ func openRuntime(ctx context.Context, cfg *config.Config, opts runtimeOptions) (
 	}
 	if err := rt.openReports(lib, opts.clock, opts.access == daemon); err != nil {
 		return nil, err
+	}
+	if opts.access == daemon {
+		if rt.letters, err = rt.openLetters(opts.clock, false); err != nil {
+			return nil, err
+		}
 	}
 	return rt, nil
 }
@@ -186,7 +194,8 @@ func (rt *runtime) handler() http.Handler {
 		BusinessName: rt.cfg.BusinessName, WebhookToken: rt.cfg.WebhookToken, Logger: rt.log,
 	}).Register(pages)
 	return httpapi.New(httpapi.Deps{
-		CRM: rt.crm, Engine: rt.engine, Reports: rt.reports, Logger: rt.log, Mount: rt.mounts(pages),
+		CRM: rt.crm, Letters: rt.letters, Engine: rt.engine, Reports: rt.reports, Logger: rt.log,
+		Mount: rt.mounts(pages),
 	})
 }
 

@@ -36,6 +36,8 @@ type Config struct {
 	BusinessName string        // DRIPLINE_BUSINESS_NAME: merge field .Business.Name
 	BusinessAddr string        // DRIPLINE_BUSINESS_ADDRESS: postal address in every email footer
 	BusinessTel  string        // DRIPLINE_BUSINESS_PHONE
+	Paper        string        // DRIPLINE_PAPER: letter (default) or a4, for letters and label sheets
+	LabelOffset  string        // DRIPLINE_LABEL_OFFSET: "x,y" in millimetres, shifts label sheets to fit a printer
 	Tick         time.Duration // DRIPLINE_TICK: how often the scheduler looks for due touches
 	Horizon      time.Duration // DRIPLINE_HORIZON: how far ahead touches are handed to Redis
 	Workers      int           // DRIPLINE_WORKERS: touches processed at once by this daemon
@@ -61,11 +63,12 @@ const (
 	Business                    // --business-name, --business-address, --business-phone
 	Email                       // --public-url, --secret, --sender, --mail-domain: building messages
 	Daemon                      // Redis, SMTP, the mail folder, HTTP, the webhook token, tick, horizon, workers
+	Letters                     // --paper, --label-offset: printing letters
 	Reports                     // --stage-probabilities
 	Leads                       // --territories, --form-origins, --form-rate
 
 	Library = Tracks | Templates
-	All     = Database | Library | Business | Email | Daemon | Reports | Leads
+	All     = Database | Library | Business | Email | Daemon | Letters | Reports | Leads
 )
 
 // Bind registers the settings of groups on fs (every setting when none is
@@ -83,7 +86,7 @@ func Bind(fs *flag.FlagSet, groups ...Group) *Config {
 	}
 	c := &Config{}
 	unbound := flag.NewFlagSet("unbound", flag.ContinueOnError)
-	for _, one := range []Group{Database, Tracks, Templates, Business, Email, Daemon, Reports, Leads} {
+	for _, one := range []Group{Database, Tracks, Templates, Business, Email, Daemon, Letters, Reports, Leads} {
 		if g&one != 0 {
 			c.bind(fs, one)
 			continue
@@ -123,6 +126,9 @@ func (c *Config) bind(fs *flag.FlagSet, g Group) {
 		str(&c.MailDomain, "mail-domain", "DRIPLINE_MAIL_DOMAIN", "", "domain of Message-IDs (default: the sender's domain); keep it stable across restarts")
 	case Daemon:
 		c.bindDaemon(fs, str)
+	case Letters:
+		str(&c.Paper, "paper", "DRIPLINE_PAPER", "letter", "paper letters print on: letter or a4")
+		str(&c.LabelOffset, "label-offset", "DRIPLINE_LABEL_OFFSET", "0,0", `printer calibration of label sheets: "x,y" in millimetres, right and down`)
 	case Reports:
 		str(&c.Stages, "stage-probabilities", "DRIPLINE_STAGE_PROBABILITIES", "", "the pipeline's sales stages in order with their probabilities, such as \"Prospect=0.1,Discovery=60%\" (default CharTec's six stages)")
 	case Leads:

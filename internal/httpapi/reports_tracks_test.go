@@ -4,6 +4,10 @@ import (
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/crm"
+	"github.com/dripline/dripline/letters"
 )
 
 func TestForecastReport(t *testing.T) {
@@ -63,5 +67,34 @@ func TestTracksReport(t *testing.T) {
 	// A span counts the touches due in it: the intro calls, on 3 March.
 	sameRows(t, "tracks on 3 March", e.report(nil, "tracks", "from=2026-03-03T00:00:00Z&until=2026-03-04T00:00:00Z"), []row{
 		{"track": "welcome", "step": "intro-call", "channel": "call", "done": 3.0, "skipped": 0.0, "canceled": 0.0, "failed": 0.0, "pending": 0.0},
+	})
+}
+
+func TestPointsCountALetterOncePrinted(t *testing.T) {
+	t.Parallel()
+	e := setupLetters(t)
+	alice := e.rep("alice", "sales", 100)
+	c := e.must(http.StatusCreated, "POST", "/api/contacts", map[string]any{"external_id": "c-1", "email": "c-1@example.com", "owner": "alice"})
+	// A letter touch files its letter with an open activity, as the engine does.
+	err := e.pg.Tx(e.t.Context(), func(tx engine.Tx) error {
+		a := engine.Activity{ContactID: int64(c["id"].(float64)), RepID: alice.RepID, Type: "Thank You Card",
+			Subject: "Letter: thank-you", Status: engine.ActivityOpen}
+		if err := tx.CreateActivity(e.t.Context(), &a); err != nil {
+			return err
+		}
+		return tx.CreateLetter(e.t.Context(), &engine.Letter{ContactID: a.ContactID, ActivityID: a.ID, Template: "thank-you",
+			Body: "Dear Pat,", CreatedAt: e.clock.Now(), To: letters.Address{Name: "Pat", Street: "1 Main St", City: "Fresno", PostalCode: "93650"}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reports := e.as(crm.System)
+	sameRows(t, "points before printing", e.report(reports, "points", ""), []row{
+		{"rep": "alice", "month": "2026-03", "earned": 0.0, "quota": 100.0, "percent": 0.0},
+	})
+	e.clock.Advance(time.Hour)
+	e.must(http.StatusCreated, "POST", "/api/letters/print", map[string]any{"all": true})
+	sameRows(t, "points once printed", e.report(reports, "points", ""), []row{
+		{"rep": "alice", "month": "2026-03", "earned": 1.0, "quota": 100.0, "percent": 1.0},
 	})
 }

@@ -68,6 +68,9 @@ type Deps struct {
 	// Actor says who a request acts for; an error refuses the request.
 	// Default: every request acts as crm.System.
 	Actor func(*http.Request) (crm.Actor, error)
+	// Letters is the pile of printed letters under /api/letters; without it
+	// those routes are not served.
+	Letters *crm.Letters
 	// Mount adds handlers beside the API, by ServeMux pattern, such as the
 	// unsubscribe page ("/u/") and the bounce webhook.
 	Mount map[string]http.Handler
@@ -80,6 +83,7 @@ type Deps struct {
 // api holds the handlers' dependencies.
 type api struct {
 	crm       CRM
+	letters   *crm.Letters
 	engine    Engine
 	reports   Reports
 	actorOf   func(*http.Request) (crm.Actor, error)
@@ -90,7 +94,8 @@ type api struct {
 
 // New returns the API's handler.
 func New(d Deps) http.Handler {
-	a := &api{crm: d.CRM, engine: d.Engine, reports: d.Reports, actorOf: d.Actor, log: d.Logger, maxBody: d.MaxBody, maxImport: d.MaxImport}
+	a := &api{crm: d.CRM, letters: d.Letters, engine: d.Engine, reports: d.Reports, actorOf: d.Actor, log: d.Logger,
+		maxBody: d.MaxBody, maxImport: d.MaxImport}
 	if a.actorOf == nil {
 		a.actorOf = func(*http.Request) (crm.Actor, error) { return crm.System, nil }
 	}
@@ -148,6 +153,9 @@ func (a *api) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/campaigns", a.as(a.createCampaign))
 	if a.reports != nil {
 		mux.HandleFunc("GET /api/reports/{name}", a.as(a.getReport))
+	}
+	if a.letters != nil {
+		a.letterRoutes(mux)
 	}
 }
 
