@@ -165,6 +165,9 @@ func (l *Leads) update(ctx context.Context, id int64, f LeadForm) (engine.Contac
 		return c, err
 	}
 	fields := f.fields()
+	if strings.EqualFold(c.Email, f.Email) {
+		fields.Email = nil // found by it: keep it as stored
+	}
 	if c.LeadSource == "" && f.LeadSource != "" {
 		fields.LeadSource = &f.LeadSource
 	}

@@ -96,7 +96,7 @@ func TestLeadFormAssignsOwnersAndStartsTracks(t *testing.T) {
 	// lead source and campaign stay.
 	status, _, _ := post(t, srv, url.Values{"email": {"CA@example.com"}, "company": {"Acme"}, "lead_source": {"Ad"}, "message": {"again"}})
 	c := e.must(http.StatusOK, "GET", "/api/contacts/ca@example.com", nil)
-	if status != http.StatusOK || c["company"] != "Acme" || c["owner"] != "alice" || c["lead_source"] != "Web" {
+	if status != http.StatusOK || c["company"] != "Acme" || c["owner"] != "alice" || c["lead_source"] != "Web" || c["email"] != "ca@example.com" {
 		t.Errorf("known lead: %d %v", status, c)
 	}
 	if n := e.count(`SELECT count(*) FROM contacts`); n != 6 {
