@@ -248,3 +248,33 @@ func TestReportCSV(t *testing.T) {
 		t.Errorf("csv:\n%s\nwant\n%s", body, want)
 	}
 }
+
+func TestCampaignsAPI(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	e.contact("dan", "")
+	// An opportunity naming a campaign not added yet creates it without a type…
+	e.must(http.StatusCreated, "POST", "/api/opportunities", map[string]any{"contact": "dan", "name": "Deal", "campaign": "Spring Webinar"})
+	// … and adding it later fills in its type and cost.
+	e.must(http.StatusCreated, "POST", "/api/campaigns", map[string]any{"name": "Spring Webinar", "type": "Webinar", "cost": "250.5"})
+	for _, tt := range []struct {
+		body  map[string]any
+		code  int
+		field string
+	}{
+		{map[string]any{"name": "Spring Webinar", "type": "Web"}, http.StatusConflict, ""},
+		{map[string]any{"name": "Fair", "type": "Billboard"}, http.StatusBadRequest, "type"},
+		{map[string]any{"name": "Fair", "type": "Event", "cost": -5}, http.StatusBadRequest, "cost"},
+		{map[string]any{"type": "Event"}, http.StatusBadRequest, "name"},
+		{map[string]any{"name": "Fair", "type": "Event", "budget": 5}, http.StatusBadRequest, "budget"},
+	} {
+		status, out := e.do("POST", "/api/campaigns", tt.body)
+		if status != tt.code || (tt.field != "" && out["field"] != tt.field) {
+			t.Errorf("POST %v: %d %v, want %d naming %q", tt.body, status, out, tt.code, tt.field)
+		}
+	}
+	cs := list(e.must(http.StatusOK, "GET", "/api/campaigns", nil), "campaigns")
+	if len(cs) != 1 || cs[0]["name"] != "Spring Webinar" || cs[0]["type"] != "Webinar" || cs[0]["subtype"] != "" || cs[0]["cost"] != "250.50" {
+		t.Errorf("GET /api/campaigns = %v", cs)
+	}
+}
