@@ -32,6 +32,8 @@ func TestVerifyRefuses(t *testing.T) {
 	}{
 		"wrong secret":      {[]byte("another secret"), tok},
 		"empty secret":      {nil, tok},
+		"signed with nil":   {nil, Sign(nil, "dana@example.com")},
+		"signed with empty": {[]byte{}, Sign([]byte{}, "dana@example.com")},
 		"empty":             {secret, ""},
 		"no dot":            {secret, enc + mac},
 		"mac swapped":       {secret, enc + "." + otherMAC},
