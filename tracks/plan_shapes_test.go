@@ -23,6 +23,7 @@ func TestPlanShapes(t *testing.T) {
 		monWedFri   = "window: { days: [mon, wed, fri], hours: \"09:00-17:00\", timezone: UTC }\n"
 		mondays     = "window: { days: [mon], hours: \"09:00-17:00\", timezone: Europe/Berlin }\n"
 		allDays     = "window: { hours: \"09:00-17:00\", timezone: UTC }\n"
+		allHours    = "window: { days: [mon], timezone: UTC }\n"
 	)
 	at := func(d string) string { return "  - id: s\n    at: " + d + "\n    call: { subject: hi }\n" }
 	two := func(a, b string) string {
@@ -58,6 +59,9 @@ func TestPlanShapes(t *testing.T) {
 		{"tuesday to monday", mondays, at("0d"), "2026-01-06T10:00:00Z", []string{"2026-01-12T08:00:00Z"}},
 		{"mondays: after 1d from monday", mondays, two("0d", "1d"), "2026-01-05T10:00:00Z",
 			[]string{"2026-01-05T10:00:00Z", "2026-01-12T08:00:00Z"}},
+		// a window without hours is open all day
+		{"days only: late evening", allHours, at("0d"), "2026-01-05T23:30:00Z", []string{"2026-01-05T23:30:00Z"}},
+		{"days only: midnight", allHours, at("0d"), "2026-01-04T23:59:00Z", []string{"2026-01-05T00:00:00Z"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
