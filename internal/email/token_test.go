@@ -45,6 +45,7 @@ func TestVerifyRefuses(t *testing.T) {
 		"extra dot":         {secret, tok + ".x"},
 		"std base64 chars":  {secret, enc + ".+" + mac[1:]},
 		"mac of other addr": {secret, enc + "." + otherMAC},
+		"signed but long":   {secret, Sign(secret, strings.Repeat("a", 800)+"@example.com")},
 	}
 	for name, tt := range tests {
 		if got, err := Verify(tt.secret, tt.token); !errors.Is(err, ErrBadToken) {
