@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/dripline/dripline/engine"
 )
 
@@ -75,5 +77,26 @@ func TestBounceKinds(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("%s: events %q, want %q", tt.c.Email, got, tt.want)
 		}
+	}
+}
+
+// TestDefaultActivityTypes: a step that names no activity type is logged as
+// the marketing-track type of its channel.
+func TestDefaultActivityTypes(t *testing.T) {
+	t.Parallel()
+	f := setup(t, nil)
+	c := f.contact("pat@example.com")
+	f.event(c, "contact.created")
+	f.runUntil(start.AddDate(0, 1, 0))
+	rows, err := f.store.Pool().Query(f.ctx, `SELECT t.step_id || ':' || a.type FROM activities a JOIN touches t ON t.id = a.touch_id
+		WHERE a.contact_id = $1 ORDER BY t.id`, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	want := []string{"hello:Marketing Track Activity Call", "letter:Marketing Track Letter",
+		"again:Marketing Track Activity Call", "only:Marketing Track Task"}
+	if err != nil || !slices.Equal(got, want) {
+		t.Fatalf("activity types %v, %v; want %v", got, err, want)
 	}
 }
