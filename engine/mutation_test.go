@@ -32,7 +32,9 @@ func TestActivitiesGoToTheOwnerWithTheTouchDue(t *testing.T) {
 	if err := f.store.CreateRep(f.ctx, &other); err != nil {
 		t.Fatal(err)
 	}
-	f.contact("first@example.com") // takes the id the fixture's rep has
+	for _, addr := range []string{"first@example.com", "second@example.com"} {
+		f.contact(addr) // so that no contact's id is its owner's
+	}
 	c := f.contact("pat@example.com", func(c *engine.Contact) { c.OwnerID = other.ID })
 	f.event(c, "contact.created")
 	f.clock.Set(start.Add(26 * time.Hour))
