@@ -41,7 +41,8 @@ func (e *Engine) settleLate(ctx context.Context, tx Tx, en Enrollment, t *tracks
 		return nil
 	}
 	reason := fmt.Sprintf("late: due %s, already past when scheduled", touch.Due.Format(time.RFC3339))
-	if err := tx.FinishTouch(ctx, touch.ID, TouchSkipped, reason, e.now()); err != nil {
+	touch.EnrollmentID = en.ID
+	if err := e.finishTouch(ctx, tx, touch, TouchSkipped, reason); err != nil {
 		return err
 	}
 	touch.State = TouchSkipped

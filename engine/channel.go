@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/dripline/dripline/templates"
@@ -29,10 +30,61 @@ type Outcome struct {
 	Skip     string   // when not empty the touch is skipped for this reason
 }
 
-// Channel carries out touches of one kind: email, letter, call or task.
+// Channel carries out the touches of one channel registered in the track
+// language (tracks.Channels). Adding a channel is its registration there plus
+// an implementation of this interface given in Config.Channels.
 type Channel interface {
+	// Reachable reports whether the contact can receive this channel's
+	// touches at all; when not, why says what is missing ("no email
+	// address") and the engine skips the touch with that reason.
+	Reachable(c Contact) (ok bool, why string)
+	// Deliver carries out one touch.
 	Deliver(ctx context.Context, d Dispatch) (Outcome, error)
 }
+
+// Emailer is a Channel that reaches contacts at their email address: the
+// engine also skips its touches to an address on the suppression list
+// (unsubscribe, hard bounce, complaint). Embed EmailReach to be one.
+type Emailer interface {
+	Channel
+	EmailAddressed()
+}
+
+// EmailReach, embedded in a channel, makes it reach contacts that have an
+// email address and marks it an Emailer.
+type EmailReach struct{}
+
+// Reachable reports whether the contact has an email address.
+func (EmailReach) Reachable(c Contact) (bool, string) {
+	if strings.TrimSpace(c.Email) == "" {
+		return false, "no email address"
+	}
+	return true, ""
+}
+
+// EmailAddressed marks the channel an Emailer.
+func (EmailReach) EmailAddressed() {}
+
+// PostalReach, embedded in a channel, makes it reach contacts with a usable
+// postal address: a street, a city and a postal code.
+type PostalReach struct{}
+
+// Reachable reports whether the contact has a usable postal address.
+func (PostalReach) Reachable(c Contact) (bool, string) {
+	for _, f := range []string{c.Street, c.City, c.PostalCode} {
+		if strings.TrimSpace(f) == "" {
+			return false, "no postal address"
+		}
+	}
+	return true, ""
+}
+
+// AnyoneReach, embedded in a channel, makes every contact reachable: a call
+// or task goes to a rep, who finds a way.
+type AnyoneReach struct{}
+
+// Reachable reports true.
+func (AnyoneReach) Reachable(Contact) (bool, string) { return true, "" }
 
 // permanentError marks a failure that retrying cannot fix.
 type permanentError struct{ err error }

@@ -23,6 +23,7 @@ type Config struct {
 	Templates *templates.Set
 	Channels  map[tracks.Channel]Channel
 	Business  templates.Business
+	Observer  Observer // hears every touch's final outcome after it commits; nil: nobody
 
 	Horizon     time.Duration // how far ahead the scheduler queues touches; default 5m
 	Lease       time.Duration // how long a worker holds a claimed touch; default 2m

@@ -151,7 +151,7 @@ func (e *Engine) end(ctx context.Context, tx Tx, en Enrollment, state Enrollment
 		if t.State == TouchRunning {
 			continue
 		}
-		if err := tx.FinishTouch(ctx, t.ID, TouchCanceled, reason, now); err != nil {
+		if err := e.finishTouch(ctx, tx, t, TouchCanceled, reason); err != nil {
 			return err
 		}
 	}

@@ -11,6 +11,7 @@ import (
 // waiting for a manager to print it in the next batch with its envelope and
 // label. The touch is done once the letter waits; printing is a batch job.
 type LetterChannel struct {
+	PostalReach
 	Templates *templates.Set
 }
 

@@ -11,7 +11,10 @@ import (
 // names exists, and every call or task subject and notes renders.
 func LibraryOptions(set *templates.Set) tracks.Options {
 	return tracks.Options{
-		TemplateExists: func(ch tracks.Channel, name string) bool { return set.Has(templates.Kind(ch), name) },
+		TemplateExists: func(ch tracks.Channel, name string) bool {
+			spec, _ := tracks.Spec(ch)
+			return set.Has(templates.Kind(spec.TemplateKind), name)
+		},
 		CheckText: func(text string) error {
 			_, err := templates.RenderText("text", text, templates.Sample())
 			if e, ok := errors.AsType[*templates.Error](err); ok {
@@ -20,4 +23,16 @@ func LibraryOptions(set *templates.Set) tracks.Options {
 			return err
 		},
 	}
+}
+
+// ReadLibrary loads the templates (the embedded ones plus templatesDir) and
+// the tracks (tracksDir, else the embedded library), checking every track
+// against the templates with LibraryOptions.
+func ReadLibrary(tracksDir, templatesDir string) (*tracks.Library, *templates.Set, error) {
+	set, err := templates.Load(templatesDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	lib, err := tracks.DirOrDefault(tracksDir, LibraryOptions(set))
+	return lib, set, err
 }

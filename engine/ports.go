@@ -20,6 +20,7 @@ var ErrNotFound = errors.New("not found")
 var ErrConflict = errors.New("conflict")
 
 // Store keeps the engine's state: PostgreSQL in production, memory in simulate.
+// Both keep the contract in engine/storetest, which their tests run.
 type Store interface {
 	// Tx runs fn in one transaction; an error from fn rolls everything back.
 	Tx(ctx context.Context, fn func(tx Tx) error) error
@@ -57,12 +58,12 @@ type Store interface {
 	BulkEnroll(ctx context.Context, es []NewEnrollment) (int, error)
 
 	// SaveTrack records a track version. A track whose hash is new gets the next
-	// version number; an unchanged one keeps its version. stillOnOld counts open
-	// enrollments on earlier versions.
+	// version number; a hash already stored keeps its version. stillOnOld
+	// counts the track's open enrollments on other versions.
 	SaveTrack(ctx context.Context, id, hash string, source []byte, file string) (version int, stillOnOld int, err error)
 
-	// BirthdaysOn returns the contacts whose birthday falls on day's date
-	// (Feb 29 birthdays on Feb 28 in other years).
+	// BirthdaysOn returns the contacts whose birthday falls on day's date as
+	// day's own zone has it (Feb 29 birthdays on Feb 28 in other years), in id order.
 	BirthdaysOn(ctx context.Context, day time.Time) ([]int64, error)
 
 	// ActivityTypes lists the activity types activities may have, or nil when
@@ -93,7 +94,8 @@ type Tx interface {
 	Enrollment(ctx context.Context, id int64) (Enrollment, error)
 	// CreateEnrollment inserts e and its first touch, setting their IDs.
 	CreateEnrollment(ctx context.Context, e *Enrollment, first *Touch) error
-	// SetEnrollmentState changes the state; an ended state also sets EndedAt and Reason.
+	// SetEnrollmentState changes an open enrollment's state; an ended state
+	// also sets EndedAt and Reason. An ended enrollment stays ended: ErrConflict.
 	SetEnrollmentState(ctx context.Context, id int64, state EnrollmentState, reason string, at time.Time) error
 
 	Touch(ctx context.Context, id int64) (Touch, error)
@@ -104,9 +106,11 @@ type Tx interface {
 	// claim with this attempt number. It reports false, changing nothing, when
 	// the touch ended meanwhile (an exit canceled it) or was claimed again.
 	FinishClaimed(ctx context.Context, id int64, attempt int, state TouchState, reason string, at time.Time) (bool, error)
-	// FinishTouch sets a final state with its reason.
+	// FinishTouch sets a final state with its reason; a touch already final
+	// is left alone: ErrConflict.
 	FinishTouch(ctx context.Context, id int64, state TouchState, reason string, at time.Time) error
-	// RescheduleTouch moves a pending touch to state scheduled at due.
+	// RescheduleTouch moves a pending touch to state scheduled at due; a
+	// final one is left alone: ErrConflict.
 	RescheduleTouch(ctx context.Context, id int64, due time.Time) error
 
 	// CreateActivity inserts a, filling its ID and Points from its type.
@@ -118,8 +122,14 @@ type Tx interface {
 	// Suppress puts an address on the suppression list (unsubscribe, hard_bounce,
 	// complaint); suppressing it again keeps the first record.
 	Suppress(ctx context.Context, email, reason, detail string, at time.Time) error
-	// ContactsByEmail lists the contacts with this address (case-insensitive).
+	// ContactsByEmail lists the contacts with this address; case and
+	// surrounding spaces do not matter, as on the suppression list.
 	ContactsByEmail(ctx context.Context, email string) ([]int64, error)
+	// AfterCommit registers fn to run once this transaction has committed
+	// (never when it rolls back), after the store released it. Functions run
+	// in the order registered, on the goroutine that committed.
+	AfterCommit(fn func())
+
 	// RecordEvent appends a received CRM event to the event log. It reports
 	// false, recording nothing, when the same event (contact, name, time,
 	// track, item, amount) was recorded before.

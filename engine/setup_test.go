@@ -37,8 +37,9 @@ func setup(t testing.TB, extra map[tracks.Channel]engine.Channel) *fixture {
 	return setupWith(t, extra, nil)
 }
 
-// setupWith is setup with a queue for the scheduler.
-func setupWith(t testing.TB, extra map[tracks.Channel]engine.Channel, q engine.Queue) *fixture {
+// setupWith is setup with a queue for the scheduler and changes to the
+// engine's configuration.
+func setupWith(t testing.TB, extra map[tracks.Channel]engine.Channel, q engine.Queue, opts ...func(*engine.Config)) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	pool, err := pgxpool.New(ctx, pgtest.URL(t)+"&pool_max_conns=40")
@@ -61,10 +62,14 @@ func setupWith(t testing.TB, extra map[tracks.Channel]engine.Channel, q engine.Q
 		channels[ch] = c
 	}
 	clk := clock.NewVirtual(start)
-	eng, err := engine.New(engine.Config{
+	cfg := engine.Config{
 		Store: store, Queue: q, Clock: clk, Library: lib, Templates: set, Channels: channels,
 		Business: templates.Business{Name: "Summit Tech", Address: "1 Main St"},
-	})
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	eng, err := engine.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

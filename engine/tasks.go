@@ -11,7 +11,7 @@ import (
 // TaskChannel carries out call and task steps: it opens an activity for the
 // rep, due at the touch's due time, that shows in the rep's My Day until the
 // rep completes it.
-type TaskChannel struct{}
+type TaskChannel struct{ AnyoneReach }
 
 var _ Channel = TaskChannel{}
 

@@ -45,12 +45,12 @@ func (e *Engine) Process(ctx context.Context, id int64) error {
 	default:
 		return e.finish(ctx, j, TouchCanceled, "enrollment "+string(j.enrollment.State), nil)
 	}
-	if reason := skipReason(j); reason != "" {
-		return e.finish(ctx, j, TouchSkipped, reason, nil)
-	}
 	ch, ok := e.cfg.Channels[j.step.Channel]
 	if !ok {
 		return e.fail(ctx, j, Permanent(fmt.Errorf("no %s channel configured", j.step.Channel)))
+	}
+	if reason := skipReason(ch, j); reason != "" {
+		return e.finish(ctx, j, TouchSkipped, reason, nil)
 	}
 	out, err := ch.Deliver(ctx, e.dispatch(j))
 	if err != nil {
@@ -100,20 +100,13 @@ func (e *Engine) load(ctx context.Context, t Touch) (job, error) {
 	return j, nil
 }
 
-// skipReason says why a touch must not go out to this contact, or "".
-func skipReason(j job) string {
-	switch j.step.Channel {
-	case tracks.ChannelEmail:
-		if j.contact.Email == "" {
-			return "no email address"
-		}
-		if j.suppressed != "" {
-			return "suppressed: " + j.suppressed
-		}
-	case tracks.ChannelLetter:
-		if j.contact.Street == "" || j.contact.City == "" {
-			return "no postal address"
-		}
+// skipReason says why the channel's touch must not go out to this contact, or "".
+func skipReason(ch Channel, j job) string {
+	if ok, why := ch.Reachable(j.contact); !ok {
+		return why
+	}
+	if _, ok := ch.(Emailer); ok && j.suppressed != "" {
+		return "suppressed: " + j.suppressed
 	}
 	return ""
 }
@@ -141,7 +134,7 @@ func (e *Engine) fail(ctx context.Context, j job, err error) error {
 // leave it open with nothing scheduled.
 func (e *Engine) stop(ctx context.Context, t Touch, cause error) error {
 	err := e.cfg.Store.Tx(ctx, func(tx Tx) error {
-		ok, err := tx.FinishClaimed(ctx, t.ID, t.Attempts, TouchFailed, cause.Error(), e.now())
+		ok, err := e.finishClaimed(ctx, tx, t, TouchFailed, cause.Error())
 		if err != nil || !ok {
 			return err
 		}
@@ -185,7 +178,7 @@ func (e *Engine) release(ctx context.Context, t Touch, state TouchState, reason 
 // bounce, the suppression, all in one transaction, then moves the track on.
 func (e *Engine) finish(ctx context.Context, j job, state TouchState, reason string, out *Outcome, sup ...*SuppressError) error {
 	err := e.cfg.Store.Tx(ctx, func(tx Tx) error {
-		ok, err := tx.FinishClaimed(ctx, j.touch.ID, j.touch.Attempts, state, reason, e.now())
+		ok, err := e.finishClaimed(ctx, tx, j.touch, state, reason)
 		if err != nil || !ok {
 			return err // !ok: ended meanwhile (an exit), or reclaimed after our lease ran out
 		}
@@ -246,19 +239,12 @@ func (e *Engine) record(ctx context.Context, tx Tx, j job, out Outcome) error {
 	return tx.CreateLetter(ctx, &l)
 }
 
-// defaultActivity is the activity type logged for a step that names none.
+// defaultActivity is the activity type logged for a step: its own, else its
+// channel's default.
 func defaultActivity(s tracks.Step) string {
 	if s.Action.Activity != "" {
 		return s.Action.Activity
 	}
-	switch s.Channel {
-	case tracks.ChannelEmail:
-		return "Marketing Track Email"
-	case tracks.ChannelLetter:
-		return "Marketing Track Letter"
-	case tracks.ChannelCall:
-		return "Marketing Track Activity Call"
-	default:
-		return "Marketing Track Task"
-	}
+	spec, _ := tracks.Spec(s.Channel)
+	return spec.DefaultActivity
 }

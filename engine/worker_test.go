@@ -12,7 +12,10 @@ import (
 )
 
 // failing is a letter channel that fails with err.
-type failing struct{ err error }
+type failing struct {
+	engine.PostalReach
+	err error
+}
 
 func (f failing) Deliver(context.Context, engine.Dispatch) (engine.Outcome, error) {
 	return engine.Outcome{}, f.err
@@ -20,7 +23,7 @@ func (f failing) Deliver(context.Context, engine.Dispatch) (engine.Outcome, erro
 
 func TestPermanentFailureKeepsTheErrorAndMovesOn(t *testing.T) {
 	t.Parallel()
-	f := setup(t, map[tracks.Channel]engine.Channel{tracks.ChannelLetter: failing{engine.Permanent(errors.New("printer template broken"))}})
+	f := setup(t, map[tracks.Channel]engine.Channel{tracks.ChannelLetter: failing{err: engine.Permanent(errors.New("printer template broken"))}})
 	c := f.contact("pat@example.com")
 	f.event(c, "contact.created")
 	f.runUntil(start.AddDate(0, 0, 3))
@@ -39,7 +42,7 @@ func TestPermanentFailureKeepsTheErrorAndMovesOn(t *testing.T) {
 
 func TestTemporaryFailureRetriesThenFails(t *testing.T) {
 	t.Parallel()
-	f := setup(t, map[tracks.Channel]engine.Channel{tracks.ChannelLetter: failing{errors.New("451 try later")}})
+	f := setup(t, map[tracks.Channel]engine.Channel{tracks.ChannelLetter: failing{err: errors.New("451 try later")}})
 	c := f.contact("pat@example.com")
 	f.event(c, "contact.created")
 	f.runUntil(start.AddDate(0, 0, 1)) // the hello call
@@ -191,7 +194,10 @@ func TestMoveToCurrentVersionIsExplicit(t *testing.T) {
 }
 
 // exiting is a call channel during whose delivery the contact wins the deal.
-type exiting struct{ f **fixture }
+type exiting struct {
+	engine.AnyoneReach
+	f **fixture
+}
 
 func (x exiting) Deliver(ctx context.Context, d engine.Dispatch) (engine.Outcome, error) {
 	if _, err := (*x.f).eng.HandleEvent(ctx, engine.Event{ContactID: d.Contact.ID, Name: "opportunity.won"}); err != nil {
@@ -203,7 +209,7 @@ func (x exiting) Deliver(ctx context.Context, d engine.Dispatch) (engine.Outcome
 func TestExitDuringDeliveryRecordsWhatHappened(t *testing.T) {
 	t.Parallel()
 	var f *fixture
-	f = setup(t, map[tracks.Channel]engine.Channel{tracks.ChannelCall: exiting{&f}})
+	f = setup(t, map[tracks.Channel]engine.Channel{tracks.ChannelCall: exiting{f: &f}})
 	c := f.contact("pat@example.com")
 	f.event(c, "opportunity.lost")
 	f.runUntil(start.AddDate(0, 3, 0))

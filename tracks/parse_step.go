@@ -10,22 +10,16 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-var (
-	channels = []Channel{ChannelEmail, ChannelLetter, ChannelCall, ChannelTask}
-	stepKeys = []string{"id", "at", "after", "email", "letter", "call", "task"}
-
-	// actionKeys are the keys each channel's action accepts.
-	actionKeys = map[Channel][]string{
-		ChannelEmail:  {"template", "from", "activity"},
-		ChannelLetter: {"template", "activity"},
-		ChannelCall:   {"assign", "subject", "notes", "activity"},
-		ChannelTask:   {"assign", "subject", "notes", "activity"},
-	}
-)
+// stepKeys are the keys a step accepts: its timing and one key per channel.
+var stepKeys = append([]string{"id", "at", "after"}, channelNames()...)
 
 func (p *parser) steps(n *yaml.Node) []Step {
 	if n.Kind != yaml.SequenceNode || len(n.Content) == 0 {
 		p.errorf(n, "steps: expected a list of at least one step, found %s", describe(n))
+		return nil
+	}
+	if len(n.Content) > MaxSteps {
+		p.errorf(n, "steps: %d steps: expected at most %d", len(n.Content), MaxSteps)
 		return nil
 	}
 	var out []Step
@@ -107,41 +101,43 @@ func (p *parser) duration(n *yaml.Node, what string) *Duration {
 	return &d
 }
 
-// action reads the step's one action: email, letter, call or task.
+// action reads the step's one action, keyed by a registered channel.
 func (p *parser) action(s *Step, n *yaml.Node, m map[string]*yaml.Node, label string) {
 	var found []string
-	for _, ch := range channels {
-		v, ok := m[string(ch)]
+	for _, spec := range registry {
+		v, ok := m[string(spec.Name)]
 		if !ok {
 			continue
 		}
-		found = append(found, string(ch))
+		found = append(found, string(spec.Name))
 		if len(found) > 1 {
-			p.errorf(v, "%s: more than one action (%s): expected exactly one of email, letter, call or task", label, strings.Join(found, ", "))
+			p.errorf(v, "%s: more than one action (%s): expected exactly one of %s", label, strings.Join(found, ", "), channelChoice())
 			continue
 		}
-		s.Channel = ch
-		p.actionFields(s, ch, v, label)
+		s.Channel = spec.Name
+		p.actionFields(s, spec, v, label)
 	}
 	if len(found) == 0 {
-		p.errorf(n, "%s: missing action: expected one of email, letter, call or task", label)
+		p.errorf(n, "%s: missing action: expected one of %s", label, channelChoice())
 	}
 }
 
-func (p *parser) actionFields(s *Step, ch Channel, n *yaml.Node, label string) {
+func (p *parser) actionFields(s *Step, spec ChannelSpec, n *yaml.Node, label string) {
 	a := &s.Action
+	ch := spec.Name
 	what := label + " " + string(ch)
-	m, ok := p.mapping(n, what, actionKeys[ch]...)
+	keys := spec.Keys()
+	m, ok := p.mapping(n, what, keys...)
 	if !ok {
 		if isNull(n) {
-			p.errorf(n, "%s is empty: expected a mapping with keys %s", what, strings.Join(actionKeys[ch], ", "))
+			p.errorf(n, "%s is empty: expected a mapping with keys %s", what, strings.Join(keys, ", "))
 		}
 		return
 	}
 	if v, ok := m["activity"]; ok {
 		a.Activity = p.str(v, what+".activity")
 	}
-	if ch == ChannelEmail || ch == ChannelLetter {
+	if spec.Action == ActionTemplate {
 		a.Template = p.required(m, n, "template", what, "the name of "+article(ch)+" template")
 		s.templatePos = p.posOf(m["template"])
 		if v, ok := m["from"]; ok {
@@ -189,12 +185,4 @@ func (p *parser) template(n *yaml.Node, what, text string) Pos {
 			what, templateErrPrefix.ReplaceAllString(err.Error(), ""))
 	}
 	return p.pos(n)
-}
-
-// article returns the channel with "a" or "an" before it.
-func article(ch Channel) string {
-	if ch == ChannelEmail {
-		return "an email"
-	}
-	return "a " + string(ch)
 }

@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/dripline/dripline/internal/suggest"
 )
 
 // parser walks the YAML node tree of one file and collects every problem.
@@ -32,11 +33,8 @@ func (p *parser) errorf(n *yaml.Node, format string, args ...any) {
 	p.errs.add(p.pos(n), format, args...)
 }
 
-var yamlLine = regexp.MustCompile(`(?s)^yaml: line (\d+): (.*)$`)
-
 // document decodes src and returns its root node, or nil after reporting why
-// there is none. yaml.v3 reports only the line of a syntax error, so such
-// errors point at column 1.
+// there is none; yamlErrorPos places a syntax error.
 func (p *parser) document(src []byte) *yaml.Node {
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	var doc, extra yaml.Node
@@ -55,12 +53,8 @@ func (p *parser) document(src []byte) *yaml.Node {
 			return doc.Content[0]
 		}
 	}
-	line, msg := 1, strings.TrimPrefix(err.Error(), "yaml: ")
-	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-		line, _ = strconv.Atoi(m[1])
-		msg = m[2]
-	}
-	p.errs.add(Pos{p.file, line, 1}, "invalid YAML: %s", msg)
+	line, col, msg := yamlErrorPos(src, err)
+	p.errs.add(Pos{p.file, line, col}, "invalid YAML: %s", msg)
 	return nil
 }
 
@@ -135,7 +129,7 @@ func (p *parser) mapping(n *yaml.Node, what string, keys ...string) (map[string]
 	m := make(map[string]*yaml.Node, len(entries))
 	for _, e := range entries {
 		if !slices.Contains(keys, e.key.Value) {
-			p.errorf(e.key, "unknown key %q in %s: %sexpected one of %s", e.key.Value, what, suggest(e.key.Value, keys), strings.Join(keys, ", "))
+			p.errorf(e.key, "unknown key %q in %s: %sexpected one of %s", e.key.Value, what, didYouMean(e.key.Value, keys), strings.Join(keys, ", "))
 			continue
 		}
 		m[e.key.Value] = e.value
@@ -230,34 +224,11 @@ func validID(s string) bool {
 	return s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == ""
 }
 
-// suggest returns "did you mean KEY? " for the key a typo most likely
-// meant: one at most two edits away.
-func suggest(typo string, keys []string) string {
-	for _, k := range keys {
-		if d := distance(typo, k); d <= 2 && d < len(k) {
-			return "did you mean " + k + "? "
-		}
+// didYouMean returns "did you mean KEY? " for the key a typo most likely
+// meant, or "".
+func didYouMean(typo string, keys []string) string {
+	if k := suggest.Closest(typo, keys, 1); len(k) > 0 {
+		return "did you mean " + k[0] + "? "
 	}
 	return ""
-}
-
-// distance is the Levenshtein distance between a and b, in bytes.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"flag"
-	"io"
 	"net/mail"
 	"path/filepath"
 	"slices"
@@ -86,7 +85,7 @@ func TestTemplatesPreviewBothKinds(t *testing.T) {
 		t.Errorf("preview promo: exit %d, stderr %q, stdout\n%s", code, errs, out)
 	}
 	code, out, errs = runDripline(t, "templates", "preview", "promo", "--sample", "--templates", dir, "--kind", "letter")
-	if code != 0 || out != "Hello Dana on paper.\n" || errs != "" {
+	if code != 0 || out != "Hello Dana on paper.\n\nSincerely,\n\nMarcus Reyes\nAccount Executive\n(559) 555-0142\n" || errs != "" {
 		t.Errorf("preview promo --kind letter: exit %d, stderr %q, stdout %q", code, errs, out)
 	}
 }
@@ -185,12 +184,12 @@ func createRep(t *testing.T, url string, f crm.RepFields) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	rt, err := openRuntime(ctx, cfg, quietLogger(io.Discard), false)
+	rt, err := openRuntime(ctx, cfg, runtimeOptions{access: readWrite})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rt.Close()
-	if _, err := rt.crm.CreateRep(ctx, f); err != nil {
+	if _, err := rt.crm.CreateRep(ctx, crm.System, f); err != nil {
 		t.Fatal(err)
 	}
 }

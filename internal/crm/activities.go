@@ -8,9 +8,7 @@ import (
 	"time"
 
 	"github.com/dripline/dripline/engine"
-	"github.com/dripline/dripline/internal/postgres"
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/dripline/dripline/internal/fieldcheck"
 )
 
 // Activity is a logged touch, or a task or call waiting for a rep, with the
@@ -35,43 +33,6 @@ type Activity struct {
 	Step        string     `json:"step,omitempty"`
 }
 
-const activitySelect = `SELECT a.id, coalesce(a.contact_id, 0), coalesce(c.external_id, c.email, ''),
-	btrim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')), coalesce(c.phone, ''),
-	coalesce(r.username, ''), a.type, a.points, a.subject, a.notes, a.status, a.due, a.completed_at,
-	a.created_at, coalesce(a.touch_id, 0), coalesce(t.track_id, ''), coalesce(t.step_id, '')
-	FROM activities a LEFT JOIN contacts c ON c.id = a.contact_id LEFT JOIN reps r ON r.id = a.rep_id
-	LEFT JOIN touches t ON t.id = a.touch_id `
-
-func scanActivity(row pgx.Row) (Activity, error) {
-	var (
-		a              Activity
-		due, completed pgtype.Timestamptz
-	)
-	err := row.Scan(&a.ID, &a.ContactID, &a.Contact, &a.ContactName, &a.Phone, &a.Rep, &a.Type,
-		&a.Points, &a.Subject, &a.Notes, &a.Status, &due, &completed, &a.CreatedAt, &a.TouchID,
-		&a.Track, &a.Step)
-	a.Due, a.CompletedAt, a.CreatedAt = timePtr(due), timePtr(completed), a.CreatedAt.UTC()
-	return a, err
-}
-
-// collectActivities runs a query selecting activitySelect's columns.
-func collectActivities(ctx context.Context, q querier, sql string, args ...any) ([]Activity, error) {
-	rows, err := q.Query(ctx, sql, args...)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Activity, error) { return scanActivity(r) })
-}
-
-// timePtr reads a nullable timestamp as nil or a UTC time.
-func timePtr(ts pgtype.Timestamptz) *time.Time {
-	if !ts.Valid {
-		return nil
-	}
-	t := ts.Time.UTC()
-	return &t
-}
-
 // ActivityFilter selects activities; empty fields select all.
 type ActivityFilter struct {
 	Contact string // a contact reference
@@ -82,7 +43,7 @@ type ActivityFilter struct {
 }
 
 // ListActivities lists activities by due time (else creation time), oldest first.
-func (s *Store) ListActivities(ctx context.Context, f ActivityFilter) ([]Activity, error) {
+func (s *Service) ListActivities(ctx context.Context, a Actor, f ActivityFilter) ([]Activity, error) {
 	if f.Limit <= 0 {
 		f.Limit = 100
 	}
@@ -94,18 +55,15 @@ func (s *Store) ListActivities(ctx context.Context, f ActivityFilter) ([]Activit
 	case f.Status != "" && f.Status != string(engine.ActivityOpen) && f.Status != string(engine.ActivityDone):
 		return nil, invalid("status", "%q: want open or done", f.Status)
 	}
-	var contactID int64
+	q := ActivityQuery{Rep: f.Rep, Status: f.Status, Offset: f.Offset, Limit: f.Limit}
 	if f.Contact != "" {
-		id, err := s.ContactID(ctx, f.Contact)
+		id, err := s.ContactID(ctx, a, f.Contact)
 		if err != nil {
 			return nil, err
 		}
-		contactID = id
+		q.ContactID = id
 	}
-	as, err := collectActivities(ctx, s.pool, activitySelect+`
-		WHERE ($1 = 0 OR a.contact_id = $1) AND ($2 = '' OR r.username = $2) AND ($3 = '' OR a.status = $3)
-		ORDER BY coalesce(a.due, a.created_at), a.id OFFSET $4 LIMIT $5`,
-		contactID, f.Rep, f.Status, f.Offset, f.Limit)
+	as, err := s.store.Activities(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("list activities: %w", err)
 	}
@@ -113,33 +71,27 @@ func (s *Store) ListActivities(ctx context.Context, f ActivityFilter) ([]Activit
 }
 
 // Activity returns one activity.
-func (s *Store) Activity(ctx context.Context, id int64) (Activity, error) {
-	a, err := scanActivity(s.pool.QueryRow(ctx, activitySelect+`WHERE a.id = $1`, id))
-	if err != nil {
-		return Activity{}, fmt.Errorf("activity %d: %w", id, postgres.NotFound(err))
-	}
-	return a, nil
+func (s *Service) Activity(ctx context.Context, a Actor, id int64) (Activity, error) {
+	return s.store.Activity(ctx, id)
 }
 
 // CompleteActivity marks an open activity done now, adding notes (on a line
 // of their own) to its notes. Its points stay. Completing it twice wraps
 // engine.ErrConflict.
-func (s *Store) CompleteActivity(ctx context.Context, id int64, notes string) (Activity, error) {
-	notes = strings.TrimSpace(notes)
-	tag, err := s.pool.Exec(ctx, `UPDATE activities SET status = 'done', completed_at = $2,
-		notes = CASE WHEN $3 = '' THEN notes WHEN notes = '' THEN $3 ELSE notes || E'\n' || $3 END
-		WHERE id = $1 AND status = 'open'`, id, s.now(), notes)
+func (s *Service) CompleteActivity(ctx context.Context, a Actor, id int64, notes string) (Activity, error) {
+	var open bool
+	err := s.store.Tx(ctx, func(tx Tx) (err error) {
+		open, err = tx.CompleteActivity(ctx, id, strings.TrimSpace(notes), s.now())
+		return err
+	})
 	if err != nil {
 		return Activity{}, fmt.Errorf("complete activity %d: %w", id, err)
 	}
-	if tag.RowsAffected() == 0 {
-		a, err := s.Activity(ctx, id)
-		if err == nil {
-			err = fmt.Errorf("activity %d is already done: %w", id, engine.ErrConflict)
-		}
-		return a, err
+	act, err := s.store.Activity(ctx, id)
+	if err == nil && !open {
+		err = fmt.Errorf("activity %d is already done: %w", id, engine.ErrConflict)
 	}
-	return s.Activity(ctx, id)
+	return act, err
 }
 
 // ActivityFields is an activity a rep logs by hand.
@@ -154,28 +106,29 @@ type ActivityFields struct {
 }
 
 // CreateActivity logs an activity by hand. Its type must be one of the
-// activity types; a done one is completed now.
-func (s *Store) CreateActivity(ctx context.Context, f ActivityFields) (Activity, error) {
-	a, err := f.activity(s.now())
+// activity types; a done one is completed now. Without a rep, the contact's
+// owner is assigned.
+func (s *Service) CreateActivity(ctx context.Context, a Actor, f ActivityFields) (Activity, error) {
+	act, err := f.activity(s.now())
 	if err != nil {
 		return Activity{}, err
 	}
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := resolveActivity(ctx, tx, &a, f); err != nil {
+	err = s.store.Tx(ctx, func(tx Tx) error {
+		row, err := s.resolveActivity(ctx, tx, a, act, f.Contact)
+		if err != nil {
 			return err
 		}
-		return tx.QueryRow(ctx, `INSERT INTO activities (contact_id, rep_id, type, points, subject, notes,
-				status, due, completed_at)
-			SELECT $1, coalesce((SELECT id FROM reps WHERE username = nullif($2, '')),
-					(SELECT owner_id FROM contacts WHERE id = $1)),
-				t.name, t.points, $4, $5, $6, $7, $8
-			FROM activity_types t WHERE lower(t.name) = lower($3) RETURNING id`,
-			postgres.NullID(a.ContactID), a.Rep, a.Type, a.Subject, a.Notes, a.Status, a.Due, a.CompletedAt).Scan(&a.ID)
+		err = tx.Engine().CreateActivity(ctx, &row)
+		if errors.Is(err, engine.ErrNotFound) {
+			return invalid("type", "%q is not an activity type", act.Type)
+		}
+		act.ID = row.ID
+		return err
 	})
 	if err != nil {
 		return Activity{}, fmt.Errorf("create activity: %w", err)
 	}
-	return s.Activity(ctx, a.ID)
+	return s.store.Activity(ctx, act.ID)
 }
 
 // activity checks the fields that need no database.
@@ -201,33 +154,46 @@ func (f ActivityFields) activity(now time.Time) (Activity, error) {
 			return a, invalid("due", "%q: want an RFC 3339 time such as 2026-01-05T09:00:00Z", f.Due)
 		}
 		due = due.UTC()
+		if err := checked(fieldcheck.Date("due", due)); err != nil {
+			return a, err
+		}
 		a.Due = &due
 	}
 	return a, nil
 }
 
-// resolveActivity finds the activity's contact and checks its rep and type.
-func resolveActivity(ctx context.Context, tx pgx.Tx, a *Activity, f ActivityFields) error {
-	if ref := strings.TrimSpace(f.Contact); ref != "" {
-		ids, err := resolveRefs(ctx, tx, []string{ref})
+// resolveActivity finds the activity's contact and rep, and returns the
+// row to store.
+func (s *Service) resolveActivity(ctx context.Context, tx Tx, a Actor, act Activity, ref string) (engine.Activity, error) {
+	row := engine.Activity{Type: act.Type, Subject: act.Subject, Notes: act.Notes,
+		Status: engine.ActivityStatus(act.Status)}
+	if act.Due != nil {
+		row.Due = *act.Due
+	}
+	if act.CompletedAt != nil {
+		row.CompletedAt = *act.CompletedAt
+	}
+	if ref = strings.TrimSpace(ref); ref != "" {
+		id, err := s.resolveOne(ctx, tx, a, "contact", ref)
 		if err != nil {
-			return err
+			return row, err
 		}
-		if a.ContactID = ids[ref]; a.ContactID == 0 {
-			return invalid("contact", "no contact %q", ref)
-		}
+		row.ContactID = id
 	}
-	repID, err := repIDByUsername(ctx, tx, "rep", a.Rep)
+	rep, err := existingRep(ctx, tx, "rep", act.Rep)
 	if err != nil {
-		return err
+		return row, err
 	}
-	if repID == 0 && a.ContactID == 0 {
-		return invalid("rep", "is required for an activity without a contact")
+	if rep.ID == 0 && row.ContactID == 0 {
+		return row, invalid("rep", "is required for an activity without a contact")
 	}
-	var name string
-	err = tx.QueryRow(ctx, `SELECT name FROM activity_types WHERE lower(name) = lower($1)`, a.Type).Scan(&name)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return invalid("type", "%q is not an activity type", a.Type)
+	row.RepID = rep.ID
+	if row.RepID == 0 {
+		c, err := tx.Contact(ctx, row.ContactID)
+		if err != nil {
+			return row, err
+		}
+		row.RepID = c.OwnerID
 	}
-	return err
+	return row, nil
 }

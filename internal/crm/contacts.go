@@ -2,52 +2,20 @@ package crm
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"reflect"
 
 	"github.com/dripline/dripline/engine"
-	"github.com/dripline/dripline/internal/postgres"
 	"github.com/dripline/dripline/tracks"
-	"github.com/jackc/pgx/v5"
 )
 
-// contactValues are the SQL expressions of a contact's stored columns, in
-// contactArgs order; the company and owner are looked up by name.
-const contactValues = `$1, $2, $3, $4,
-	(SELECT id FROM companies WHERE lower(name) = lower(nullif($5, ''))), $5, $6, $7, $8, $9, $10,
-	(SELECT id FROM reps WHERE username = nullif($11, '')), $12, $13, $14, $15, $16, $17, $18, $19, $20`
-
-// contactTargets are the stored columns contactValues fill.
-const contactTargets = `external_id, email, first_name, last_name, company_id, company, title, phone,
-	time_zone, status, industry, owner_id, lead_source, campaign, birthday, street, city, region,
-	postal_code, country, custom`
-
-// contactArgs are the arguments of contactValues.
-func contactArgs(c *engine.Contact) []any {
-	custom := c.Custom
-	if custom == nil {
-		custom = map[string]string{}
-	}
-	return []any{nullText(c.ExternalID), c.Email, c.FirstName, c.LastName, c.Company, c.Title,
-		c.Phone, c.TimeZone, c.Status, c.Industry, c.Owner, c.LeadSource, c.Campaign,
-		postgres.NullDate(c.Birthday), c.Street, c.City, c.Region, c.PostalCode, c.Country, custom}
-}
-
-// ensureCompanies creates the companies named that do not exist yet.
-func ensureCompanies(ctx context.Context, q querier, names []string) error {
-	_, err := q.Exec(ctx, `INSERT INTO companies (name)
-		SELECT DISTINCT ON (lower(n)) n FROM unnest($1::text[]) n WHERE n <> ''
-		ON CONFLICT ((lower(name))) DO NOTHING`, names)
-	if err != nil {
-		return fmt.Errorf("create companies: %w", err)
-	}
-	return nil
-}
-
-// CreateContact validates and adds a contact, then sends contact.created. The
-// owner must be an existing rep; a taken external_id wraps engine.ErrConflict.
-func (s *Store) CreateContact(ctx context.Context, f ContactFields) (engine.Contact, error) {
+// CreateContact validates and adds a contact, then sends contact.created in
+// the same transaction. An owner named by a username no rep has yet creates
+// that rep, as the contacts import does; a taken external_id wraps
+// engine.ErrConflict.
+func (s *Service) CreateContact(ctx context.Context, a Actor, f ContactFields) (engine.Contact, error) {
 	c := engine.Contact{Status: engine.StatusProspect}
 	if err := f.apply(&c); err != nil {
 		return c, err
@@ -55,39 +23,29 @@ func (s *Store) CreateContact(ctx context.Context, f ContactFields) (engine.Cont
 	if err := validateContact(&c); err != nil {
 		return c, err
 	}
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := repIDByUsername(ctx, tx, "owner", c.Owner); err != nil {
-			return err
-		}
-		if err := ensureCompanies(ctx, tx, []string{c.Company}); err != nil {
-			return err
-		}
-		err := tx.QueryRow(ctx, `INSERT INTO contacts (`+contactTargets+`) VALUES (`+contactValues+`) RETURNING id`,
-			contactArgs(&c)...).Scan(&c.ID)
-		if postgres.UniqueViolation(err, "contacts_external_id_key") {
-			return fmt.Errorf("external_id %q is taken: %w", c.ExternalID, engine.ErrConflict)
-		}
-		if err != nil {
-			return err
+	err := s.store.Tx(ctx, func(tx Tx) error {
+		if err := tx.CreateContacts(ctx, []*engine.Contact{&c}); err != nil {
+			return takenExternalID(err, c.ExternalID)
 		}
 		return s.emitIn(ctx, tx, engine.Event{ContactID: c.ID, Name: tracks.EventContactCreated})
 	})
 	if err != nil {
 		return c, fmt.Errorf("create contact: %w", err)
 	}
-	return s.contact(ctx, s.pool, c.ID)
+	return s.store.Contact(ctx, c.ID)
 }
 
 // UpdateContact changes the fields that are set, then sends contact.updated
-// when anything changed. The contact is named by a reference.
-func (s *Store) UpdateContact(ctx context.Context, ref string, f ContactFields) (engine.Contact, error) {
-	id, err := s.ContactID(ctx, ref)
+// in the same transaction when anything changed. The contact is named by a
+// reference; an unknown owner is created as on CreateContact.
+func (s *Service) UpdateContact(ctx context.Context, a Actor, ref string, f ContactFields) (engine.Contact, error) {
+	id, err := s.ContactID(ctx, a, ref)
 	if err != nil {
 		return engine.Contact{}, err
 	}
 	var old, c engine.Contact
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if old, err = s.contact(ctx, tx, id, "FOR UPDATE OF c"); err != nil {
+	err = s.store.Tx(ctx, func(tx Tx) error {
+		if old, err = tx.LockContact(ctx, id); err != nil {
 			return err
 		}
 		c = old
@@ -101,8 +59,8 @@ func (s *Store) UpdateContact(ctx context.Context, ref string, f ContactFields) 
 		if sameContact(old, c) {
 			return nil
 		}
-		if err := writeContact(ctx, tx, &c); err != nil {
-			return err
+		if err := tx.UpdateContacts(ctx, []*engine.Contact{&c}); err != nil {
+			return takenExternalID(err, c.ExternalID)
 		}
 		return s.emitIn(ctx, tx, engine.Event{ContactID: id, Name: tracks.EventContactUpdated})
 	})
@@ -112,20 +70,13 @@ func (s *Store) UpdateContact(ctx context.Context, ref string, f ContactFields) 
 	if sameContact(old, c) {
 		return old, nil
 	}
-	return s.contact(ctx, s.pool, id)
+	return s.store.Contact(ctx, id)
 }
 
-// writeContact stores every column of an existing contact.
-func writeContact(ctx context.Context, tx pgx.Tx, c *engine.Contact) error {
-	if _, err := repIDByUsername(ctx, tx, "owner", c.Owner); err != nil {
-		return err
-	}
-	if err := ensureCompanies(ctx, tx, []string{c.Company}); err != nil {
-		return err
-	}
-	_, err := tx.Exec(ctx, updateContactSQL, append(contactArgs(c), c.ID)...)
-	if postgres.UniqueViolation(err, "contacts_external_id_key") {
-		return fmt.Errorf("external_id %q is taken: %w", c.ExternalID, engine.ErrConflict)
+// takenExternalID says which external_id was taken when err is a conflict.
+func takenExternalID(err error, externalID string) error {
+	if errors.Is(err, engine.ErrConflict) {
+		return fmt.Errorf("external_id %q is taken: %w", externalID, engine.ErrConflict)
 	}
 	return err
 }
@@ -140,25 +91,12 @@ func sameContact(a, b engine.Contact) bool {
 }
 
 // Contact returns the contact a reference names.
-func (s *Store) Contact(ctx context.Context, ref string) (engine.Contact, error) {
-	id, err := s.ContactID(ctx, ref)
+func (s *Service) Contact(ctx context.Context, a Actor, ref string) (engine.Contact, error) {
+	id, err := s.ContactID(ctx, a, ref)
 	if err != nil {
 		return engine.Contact{}, err
 	}
-	return s.contact(ctx, s.pool, id)
-}
-
-// contact reads one contact by id; suffix may lock it (FOR UPDATE).
-func (s *Store) contact(ctx context.Context, q querier, id int64, suffix ...string) (engine.Contact, error) {
-	sql := `SELECT ` + postgres.ContactColumns + postgres.ContactsFrom + `WHERE c.id = $1 `
-	for _, x := range suffix {
-		sql += x
-	}
-	c, err := postgres.ScanContact(q.QueryRow(ctx, sql, id))
-	if err != nil {
-		return engine.Contact{}, fmt.Errorf("contact %d: %w", id, postgres.NotFound(err))
-	}
-	return c, nil
+	return s.store.Contact(ctx, id)
 }
 
 // ContactFilter selects a page of contacts.
@@ -177,7 +115,7 @@ type ContactPage struct {
 }
 
 // ListContacts returns a page of contacts matching f.
-func (s *Store) ListContacts(ctx context.Context, f ContactFilter) (ContactPage, error) {
+func (s *Service) ListContacts(ctx context.Context, a Actor, f ContactFilter) (ContactPage, error) {
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
@@ -189,20 +127,16 @@ func (s *Store) ListContacts(ctx context.Context, f ContactFilter) (ContactPage,
 	if f.Limit > 500 {
 		return ContactPage{}, invalid("limit", "at most 500")
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+postgres.ContactColumns+postgres.ContactsFrom+`
-		WHERE c.id > $1 AND ($2 = '' OR c.status = $2) AND ($3 = '' OR r.username = $3)
-		ORDER BY c.id LIMIT $4`, f.After, f.Status, f.Owner, f.Limit+1)
-	if err != nil {
-		return ContactPage{}, fmt.Errorf("list contacts: %w", err)
-	}
-	cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (engine.Contact, error) { return postgres.ScanContact(r) })
+	limit := f.Limit
+	f.Limit++ // one more tells whether a next page exists
+	cs, err := s.store.Contacts(ctx, f)
 	if err != nil {
 		return ContactPage{}, fmt.Errorf("list contacts: %w", err)
 	}
 	page := ContactPage{Contacts: cs}
-	if len(cs) > f.Limit {
-		page.Contacts = cs[:f.Limit]
-		page.Next = cs[f.Limit-1].ID
+	if len(cs) > limit {
+		page.Contacts = cs[:limit]
+		page.Next = cs[limit-1].ID
 	}
 	return page, nil
 }

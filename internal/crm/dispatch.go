@@ -35,7 +35,7 @@ type eventJob struct {
 // engine refuses for what it says (wrapping engine.ErrNotFound or
 // engine.ErrConflict, such as a manual event naming an unknown track) becomes
 // that row's error; any other failure stops the dispatch and is returned.
-func (s *Store) dispatch(ctx context.Context, file string, jobs []eventJob, res *ImportResult) error {
+func (s *Service) dispatch(ctx context.Context, file string, jobs []eventJob, res *ImportResult) error {
 	n := min(s.workers, len(jobs))
 	if n == 0 {
 		return nil
@@ -74,7 +74,7 @@ func (s *Store) dispatch(ctx context.Context, file string, jobs []eventJob, res 
 }
 
 // dispatchPart hands one worker's events to the sink in order.
-func (s *Store) dispatchPart(ctx context.Context, file string, jobs []eventJob, out *ImportResult) error {
+func (s *Service) dispatchPart(ctx context.Context, file string, jobs []eventJob, out *ImportResult) error {
 	for _, j := range jobs {
 		if err := ctx.Err(); err != nil {
 			return err

@@ -1,17 +1,54 @@
-// Package crm is the CRM side of Dripline's PostgreSQL database: reps,
-// contacts, opportunities, sales and activities, the contacts and events
-// imports, and the read models the HTTP API and the command line show
-// (a contact's timeline and touches, a rep's My Day).
+// Package crm is the CRM side's rules: reps, contacts, opportunities, sales
+// and activities, the contacts and events imports, and the read models the
+// HTTP API and the command line show (a contact's timeline and touches, a
+// rep's My Day). [Service] holds the rules; it keeps its rows behind ports
+// of its own and imports no adapter.
+//
+// # Layout
+//
+//   - ports.go: the ports the rules need. [Store] reads and opens a [Tx];
+//     [Reader] and [Writer] list what is read and what is changed. Their
+//     types are this package's (or the engine's model): no SQL, no pgx.
+//   - service.go: [Service], built by [New] over a Store and an [EventSink]
+//     (the engine), with its clock and logger.
+//   - one file per subject for the rules: contacts.go, import_contacts.go,
+//     events.go, reps.go, opportunities.go, sales.go, activities.go,
+//     myday.go, timeline.go; the user-facing input shapes beside them
+//     (contact_fields.go, decimal.go), errors.go for [ValidationError].
+//   - the adapter: internal/postgres implements the ports (postgres.CRM, in
+//     its crm*.go files, one per subject) with a compile-time check
+//     var _ crm.Store = (*postgres.CRM)(nil). Only cmd/dripline wires the
+//     two: crm.New(postgres.NewCRM(pool), crm.Options{Sink: engine, …}).
+//
+// # Adding a subject
+//
+// A new subject (the letters pile, reports) follows the same pattern: its
+// rules in this package (letters.go, …) as methods of [Service] taking an
+// [Actor]; the reads and writes they need as methods added to [Reader] or
+// [Writer] (or a small port of its own in its file, implemented beside
+// postgres.CRM), in this package's types; the SQL in internal/postgres
+// (crm_letters.go). Validation and defaults stay here; the adapter stores
+// what it is given. Every change runs in [Store.Tx], and the events it
+// causes go to the sink through that same Tx (see Events).
+//
+// # Who acts
+//
+// Every method that acts for someone or reads on someone's behalf takes an
+// [Actor]: the rep behind an API request, or [System] for the daemon and
+// the command line. Contact references are resolved in one place for every
+// method (Service.resolve), where what a rep may see will be decided.
 //
 // # Events
 //
 // Changes that matter to marketing tracks are passed on as engine events
 // through an [EventSink] (the engine): a new contact sends contact.created, a
 // changed one contact.updated, an opportunity that turns Won or Lost
-// opportunity.won or opportunity.lost, a sale sale.closed dated at the sale.
-// A single change and the enrollments its event causes share one transaction;
-// imports commit their rows first and then hand the events over, several
-// contacts at a time.
+// opportunity.won or opportunity.lost, a sale sale.closed dated at the sale
+// (and makes its contact a customer). A single change and the enrollments
+// its event causes share one transaction: the rules hand the sink
+// [Tx.Engine], the same transaction as the engine sees it. Imports commit
+// their rows first and then hand the events over, several contacts at a
+// time.
 //
 // # Errors
 //
@@ -20,9 +57,12 @@
 // not fit the current state (a taken external_id, an activity completed twice)
 // wraps [engine.ErrConflict]. Anything else is an internal failure.
 //
-// # Contact references
+// # Contact references and owners
 //
 // Wherever a contact is named by a user (the API's {ref}, events CSV, the
 // touches command) a reference is accepted: an external_id, else an email
-// address (the oldest contact with it), else the numeric id.
+// address (the oldest contact with it), else the numeric id. A contact's
+// owner is a rep's username, created if unknown, whether the contact comes
+// from the API or an import; the rep of an opportunity, sale or activity
+// must exist.
 package crm

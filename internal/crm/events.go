@@ -10,6 +10,7 @@ import (
 
 	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/csvio"
+	"github.com/dripline/dripline/internal/fieldcheck"
 	"github.com/dripline/dripline/tracks"
 )
 
@@ -24,7 +25,7 @@ type EventFields struct {
 }
 
 // SendEvent checks an event and hands it to the engine.
-func (s *Store) SendEvent(ctx context.Context, f EventFields) (engine.EventResult, error) {
+func (s *Service) SendEvent(ctx context.Context, a Actor, f EventFields) (engine.EventResult, error) {
 	ev := engine.Event{Name: strings.TrimSpace(f.Event), Track: strings.TrimSpace(f.Track),
 		Amount: strings.TrimSpace(string(f.Amount)), Item: strings.TrimSpace(f.Item)}
 	if !slices.Contains(tracks.Events, ev.Name) {
@@ -33,8 +34,10 @@ func (s *Store) SendEvent(ctx context.Context, f EventFields) (engine.EventResul
 	if msg := s.checkTrack(ev); msg != "" {
 		return engine.EventResult{}, invalid("track", "%s", msg)
 	}
-	if ev.Amount != "" && !decimal.MatchString(ev.Amount) {
-		return engine.EventResult{}, invalid("amount", "%q: want a plain decimal number such as 1250.00", ev.Amount)
+	if ev.Amount != "" {
+		if err := checked(fieldcheck.Amount("amount", ev.Amount)); err != nil {
+			return engine.EventResult{}, err
+		}
 	}
 	if f.At != "" {
 		at, err := time.Parse(time.RFC3339, f.At)
@@ -42,11 +45,14 @@ func (s *Store) SendEvent(ctx context.Context, f EventFields) (engine.EventResul
 			return engine.EventResult{}, invalid("at", "%q: want an RFC 3339 time such as 2026-01-05T09:00:00Z", f.At)
 		}
 		ev.At = at.UTC()
+		if err := checked(fieldcheck.Date("at", ev.At)); err != nil {
+			return engine.EventResult{}, err
+		}
 	}
 	if f.Contact == "" {
 		return engine.EventResult{}, invalid("contact", "is required")
 	}
-	id, err := s.ContactID(ctx, f.Contact)
+	id, err := s.ContactID(ctx, a, f.Contact)
 	if err != nil {
 		return engine.EventResult{}, err
 	}
@@ -55,7 +61,7 @@ func (s *Store) SendEvent(ctx context.Context, f EventFields) (engine.EventResul
 }
 
 // checkTrack says what is wrong with a manual event's track, or "".
-func (s *Store) checkTrack(ev engine.Event) string {
+func (s *Service) checkTrack(ev engine.Event) string {
 	if ev.Name != tracks.EventManual {
 		return ""
 	}
@@ -75,14 +81,14 @@ func (s *Store) checkTrack(ev engine.Event) string {
 // events in file order. A row naming no known contact is reported as
 // `file:line: unknown contact "x"`, a manual row naming a track the library
 // lacks as `file:line: unknown track "x"`; the other rows go in.
-func (s *Store) ImportEvents(ctx context.Context, file string, r io.Reader) (ImportResult, error) {
+func (s *Service) ImportEvents(ctx context.Context, a Actor, file string, r io.Reader) (ImportResult, error) {
 	rows, errs := csvio.ParseEvents(file, r)
 	res := ImportResult{Errors: errs}
 	refs := make([]string, 0, len(rows))
 	for _, row := range rows {
 		refs = append(refs, row.Contact)
 	}
-	ids, err := resolveRefs(ctx, s.pool, refs)
+	ids, err := s.resolve(ctx, s.store, a, refs)
 	if err != nil {
 		return res, fmt.Errorf("import %s: %w", file, err)
 	}

@@ -4,21 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
-	"slices"
 	"strings"
 
 	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/csvio"
-	"github.com/dripline/dripline/internal/postgres"
 	"github.com/dripline/dripline/tracks"
-	"github.com/jackc/pgx/v5"
 )
-
-// batchSize is how many rows an import sends to PostgreSQL in one round trip.
-const batchSize = 1000
 
 // Import reads a contacts CSV (the format DESIGN.md fixes) and upserts its
 // good rows in one transaction: a row with an external_id updates the
@@ -31,7 +26,7 @@ const batchSize = 1000
 // After the commit every new contact gets contact.created and every changed
 // one contact.updated through the sink, several contacts at a time, even
 // when ctx is canceled meanwhile.
-func (s *Store) Import(ctx context.Context, file string, r io.Reader) (ImportResult, error) {
+func (s *Service) Import(ctx context.Context, a Actor, file string, r io.Reader) (ImportResult, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("import %s: %w", file, err)
@@ -44,7 +39,7 @@ func (s *Store) Import(ctx context.Context, file string, r io.Reader) (ImportRes
 	cols := headerColumns(data)
 	rows = mergeByEmail(rows, cols)
 	var created, updated []int64
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err = s.store.Tx(ctx, func(tx Tx) error {
 		created, updated, err = upsertContacts(ctx, tx, rows, cols)
 		return err
 	})
@@ -134,17 +129,7 @@ func mergeByEmail(rows []engine.Contact, cols []string) []engine.Contact {
 
 // upsertContacts writes the rows and returns the ids of the contacts added
 // and of those changed.
-func upsertContacts(ctx context.Context, tx pgx.Tx, rows []engine.Contact, cols []string) (created, updated []int64, err error) {
-	owners, companies := make([]string, 0, len(rows)), make([]string, 0, len(rows))
-	for _, r := range rows {
-		owners, companies = append(owners, r.Owner), append(companies, r.Company)
-	}
-	if err := ensureReps(ctx, tx, owners); err != nil {
-		return nil, nil, err
-	}
-	if err := ensureCompanies(ctx, tx, companies); err != nil {
-		return nil, nil, err
-	}
+func upsertContacts(ctx context.Context, tx Tx, rows []engine.Contact, cols []string) (created, updated []int64, err error) {
 	existing, err := matchContacts(ctx, tx, rows)
 	if err != nil {
 		return nil, nil, err
@@ -169,11 +154,11 @@ func upsertContacts(ctx context.Context, tx pgx.Tx, rows []engine.Contact, cols 
 			}
 		}
 	}
-	if err := sendContacts(ctx, tx, inserts, insertContactSQL); err != nil {
-		return nil, nil, err
+	if err := tx.CreateContacts(ctx, inserts); err != nil {
+		return nil, nil, takenMeanwhile(err)
 	}
-	if err := sendContacts(ctx, tx, updates, updateContactSQL); err != nil {
-		return nil, nil, err
+	if err := tx.UpdateContacts(ctx, updates); err != nil {
+		return nil, nil, takenMeanwhile(err)
 	}
 	for _, c := range inserts {
 		created = append(created, c.ID)
@@ -181,20 +166,18 @@ func upsertContacts(ctx context.Context, tx pgx.Tx, rows []engine.Contact, cols 
 	return created, updated, nil
 }
 
-// ensureReps creates the reps named (by username) that do not exist yet.
-func ensureReps(ctx context.Context, q querier, usernames []string) error {
-	_, err := q.Exec(ctx, `INSERT INTO reps (username)
-		SELECT DISTINCT u FROM unnest($1::text[]) u WHERE u <> ''
-		ON CONFLICT (username) DO NOTHING`, usernames)
-	if err != nil {
-		return fmt.Errorf("create owner reps: %w", err)
+// takenMeanwhile explains a conflict while writing an import's rows: they
+// were matched by external_id, so another writer took one since.
+func takenMeanwhile(err error) error {
+	if errors.Is(err, engine.ErrConflict) {
+		return fmt.Errorf("an external_id of the file was taken meanwhile: %w", engine.ErrConflict)
 	}
-	return nil
+	return err
 }
 
 // matchContacts finds, for each row, the contact it updates (nil for a new
 // one): by external_id when the row has one, else the oldest with its email.
-func matchContacts(ctx context.Context, tx pgx.Tx, rows []engine.Contact) ([]*engine.Contact, error) {
+func matchContacts(ctx context.Context, tx Tx, rows []engine.Contact) ([]*engine.Contact, error) {
 	var ids, emails []string
 	for _, r := range rows {
 		if r.ExternalID != "" {
@@ -203,12 +186,7 @@ func matchContacts(ctx context.Context, tx pgx.Tx, rows []engine.Contact) ([]*en
 			emails = append(emails, strings.ToLower(r.Email))
 		}
 	}
-	found, err := tx.Query(ctx, `SELECT `+postgres.ContactColumns+postgres.ContactsFrom+`
-		WHERE c.external_id = ANY($1) OR lower(c.email) = ANY($2) ORDER BY c.id`, ids, emails)
-	if err != nil {
-		return nil, fmt.Errorf("match contacts: %w", err)
-	}
-	cs, err := pgx.CollectRows(found, func(r pgx.CollectableRow) (engine.Contact, error) { return postgres.ScanContact(r) })
+	cs, err := tx.FindContacts(ctx, ids, emails)
 	if err != nil {
 		return nil, fmt.Errorf("match contacts: %w", err)
 	}
@@ -231,33 +209,4 @@ func matchContacts(ctx context.Context, tx pgx.Tx, rows []engine.Contact) ([]*en
 		}
 	}
 	return out, nil
-}
-
-const (
-	insertContactSQL = `INSERT INTO contacts (` + contactTargets + `) VALUES (` + contactValues + `) RETURNING id`
-	updateContactSQL = `UPDATE contacts SET (` + contactTargets + `, updated_at) = (` + contactValues + `, now())
-		WHERE id = $21 RETURNING id`
-)
-
-// sendContacts runs insertContactSQL or updateContactSQL for each contact,
-// batchSize rows a round trip, and sets the ids of inserted ones.
-func sendContacts(ctx context.Context, tx pgx.Tx, cs []*engine.Contact, sql string) error {
-	for chunk := range slices.Chunk(cs, batchSize) {
-		b := &pgx.Batch{}
-		for _, c := range chunk {
-			args := contactArgs(c)
-			if sql == updateContactSQL {
-				args = append(args, c.ID)
-			}
-			b.Queue(sql, args...).QueryRow(func(row pgx.Row) error { return row.Scan(&c.ID) })
-		}
-		err := tx.SendBatch(ctx, b).Close()
-		if postgres.UniqueViolation(err, "contacts_external_id_key") {
-			return fmt.Errorf("an external_id of the file was taken meanwhile: %w", engine.ErrConflict)
-		}
-		if err != nil {
-			return fmt.Errorf("write %d contacts: %w", len(chunk), err)
-		}
-	}
-	return nil
 }

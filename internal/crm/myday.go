@@ -50,7 +50,7 @@ type Points struct {
 }
 
 // MyDay builds a rep's My Day. An unknown rep wraps engine.ErrNotFound.
-func (s *Store) MyDay(ctx context.Context, q MyDayQuery) (MyDay, error) {
+func (s *Service) MyDay(ctx context.Context, a Actor, q MyDayQuery) (MyDay, error) {
 	start, loc, err := q.dayStart(s.now())
 	if err != nil {
 		return MyDay{}, err
@@ -62,21 +62,19 @@ func (s *Store) MyDay(ctx context.Context, q MyDayQuery) (MyDay, error) {
 	end := start.AddDate(0, 0, 1)
 	day := MyDay{Rep: rep.Username, Day: start.Format(time.DateOnly), TimeZone: loc.String(),
 		PreSales: []DayItem{}, AfterSale: []DayItem{}, Activities: []DayItem{}}
-	as, err := collectActivities(ctx, s.pool, activitySelect+`
-		WHERE a.rep_id = $1 AND a.status = 'open' AND (a.due IS NULL OR a.due < $2)
-		ORDER BY a.due NULLS LAST, a.id`, rep.ID, end)
+	as, err := s.store.OpenActivities(ctx, rep.ID, end)
 	if err != nil {
 		return MyDay{}, fmt.Errorf("my day of %s: %w", rep.Username, err)
 	}
-	for _, a := range as {
-		item := DayItem{Activity: a, Overdue: a.Due != nil && a.Due.Before(start)}
+	for _, act := range as {
+		item := DayItem{Activity: act, Overdue: act.Due != nil && act.Due.Before(start)}
 		if item.Overdue {
 			day.Overdue++
 		}
 		switch {
-		case a.TouchID == 0:
+		case act.TouchID == 0:
 			day.Activities = append(day.Activities, item)
-		case slices.Contains(s.afterSale, a.Track):
+		case slices.Contains(s.afterSale, act.Track):
 			day.AfterSale = append(day.AfterSale, item)
 		default:
 			day.PreSales = append(day.PreSales, item)
@@ -84,9 +82,7 @@ func (s *Store) MyDay(ctx context.Context, q MyDayQuery) (MyDay, error) {
 	}
 	month := time.Date(start.Year(), start.Month(), 1, 0, 0, 0, 0, loc)
 	day.Points = Points{Month: month.Format("2006-01"), Quota: rep.MonthlyQuota}
-	err = s.pool.QueryRow(ctx, `SELECT coalesce(sum(points), 0) FROM activities
-		WHERE rep_id = $1 AND status = 'done' AND completed_at >= $2 AND completed_at < $3`,
-		rep.ID, month, month.AddDate(0, 1, 0)).Scan(&day.Points.Earned)
+	day.Points.Earned, err = s.store.PointsEarned(ctx, rep.ID, month, month.AddDate(0, 1, 0))
 	if err != nil {
 		return MyDay{}, fmt.Errorf("points of %s: %w", rep.Username, err)
 	}

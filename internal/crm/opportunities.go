@@ -7,10 +7,8 @@ import (
 	"time"
 
 	"github.com/dripline/dripline/engine"
-	"github.com/dripline/dripline/internal/postgres"
+	"github.com/dripline/dripline/internal/fieldcheck"
 	"github.com/dripline/dripline/tracks"
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 )
 
 // Opportunity statuses.
@@ -53,42 +51,15 @@ type OpportunityFields struct {
 	Owner      *string  `json:"owner"`      // an existing rep; default the contact's owner
 }
 
-const opportunitySelect = `SELECT o.id, coalesce(o.contact_id, 0), coalesce(c.external_id, c.email, ''),
-	o.name, o.type, o.stage, o.status, o.lost_reason, o.revenue::text, coalesce(cp.name, ''),
-	o.close_date, coalesce(r.username, ''), o.created_at, o.updated_at
-	FROM opportunities o LEFT JOIN contacts c ON c.id = o.contact_id
-	LEFT JOIN campaigns cp ON cp.id = o.campaign_id LEFT JOIN reps r ON r.id = o.owner_id `
-
-func scanOpportunity(row pgx.Row) (Opportunity, error) {
-	var (
-		o         Opportunity
-		closeDate pgtype.Date
-	)
-	err := row.Scan(&o.ID, &o.ContactID, &o.Contact, &o.Name, &o.Type, &o.Stage, &o.Status,
-		&o.LostReason, &o.Revenue, &o.Campaign, &closeDate, &o.Owner, &o.CreatedAt, &o.UpdatedAt)
-	if closeDate.Valid {
-		o.CloseDate = closeDate.Time.Format(time.DateOnly)
-	}
-	o.CreatedAt, o.UpdatedAt = o.CreatedAt.UTC(), o.UpdatedAt.UTC()
-	return o, err
-}
-
 // Opportunity returns one opportunity.
-func (s *Store) Opportunity(ctx context.Context, id int64) (Opportunity, error) {
-	return s.opportunity(ctx, s.pool, id, "")
-}
-
-func (s *Store) opportunity(ctx context.Context, q querier, id int64, lock string) (Opportunity, error) {
-	o, err := scanOpportunity(q.QueryRow(ctx, opportunitySelect+`WHERE o.id = $1 `+lock, id))
-	if err != nil {
-		return Opportunity{}, fmt.Errorf("opportunity %d: %w", id, postgres.NotFound(err))
-	}
-	return o, nil
+func (s *Service) Opportunity(ctx context.Context, a Actor, id int64) (Opportunity, error) {
+	return s.store.Opportunity(ctx, id)
 }
 
 // CreateOpportunity adds an opportunity, then sends opportunity.created, and
-// opportunity.won or opportunity.lost when it starts Won or Lost.
-func (s *Store) CreateOpportunity(ctx context.Context, f OpportunityFields) (Opportunity, error) {
+// opportunity.won or opportunity.lost when it starts Won or Lost, in the same
+// transaction. Without an owner, the contact's owner owns it.
+func (s *Service) CreateOpportunity(ctx context.Context, a Actor, f OpportunityFields) (Opportunity, error) {
 	o := Opportunity{Status: OpportunityOpen, Revenue: "0"}
 	if f.Contact == nil || strings.TrimSpace(*f.Contact) == "" {
 		return o, invalid("contact", "is required")
@@ -96,17 +67,18 @@ func (s *Store) CreateOpportunity(ctx context.Context, f OpportunityFields) (Opp
 	if err := f.apply(&o); err != nil {
 		return o, err
 	}
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := s.resolveOpportunity(ctx, tx, &o, f); err != nil {
+	err := s.store.Tx(ctx, func(tx Tx) error {
+		if err := s.resolveOpportunity(ctx, tx, a, &o, f); err != nil {
 			return err
 		}
-		err := tx.QueryRow(ctx, `INSERT INTO opportunities (contact_id, name, type, stage, status,
-				lost_reason, revenue, campaign_id, close_date, owner_id)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT id FROM campaigns WHERE name = nullif($8, '')), $9,
-				coalesce((SELECT id FROM reps WHERE username = nullif($10, '')),
-					(SELECT owner_id FROM contacts WHERE id = $1)))
-			RETURNING id`, o.opportunityArgs()...).Scan(&o.ID)
-		if err != nil {
+		if o.Owner == "" {
+			c, err := tx.Contact(ctx, o.ContactID)
+			if err != nil {
+				return err
+			}
+			o.Owner = c.Owner
+		}
+		if err := tx.CreateOpportunity(ctx, &o); err != nil {
 			return err
 		}
 		if err := s.emitOpportunity(ctx, tx, o, tracks.EventOpportunityOpen); err != nil {
@@ -117,32 +89,26 @@ func (s *Store) CreateOpportunity(ctx context.Context, f OpportunityFields) (Opp
 	if err != nil {
 		return o, fmt.Errorf("create opportunity: %w", err)
 	}
-	return s.Opportunity(ctx, o.ID)
+	return s.store.Opportunity(ctx, o.ID)
 }
 
 // UpdateOpportunity changes the fields that are set. A status that turns Won
 // or Lost sends opportunity.won or opportunity.lost in the same transaction.
-func (s *Store) UpdateOpportunity(ctx context.Context, id int64, f OpportunityFields) (Opportunity, error) {
+func (s *Service) UpdateOpportunity(ctx context.Context, a Actor, id int64, f OpportunityFields) (Opportunity, error) {
 	var o Opportunity
-	var was string
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := s.store.Tx(ctx, func(tx Tx) error {
 		var err error
-		if o, err = s.opportunity(ctx, tx, id, "FOR UPDATE OF o"); err != nil {
+		if o, err = tx.LockOpportunity(ctx, id); err != nil {
 			return err
 		}
-		was = o.Status
+		was := o.Status
 		if err := f.apply(&o); err != nil {
 			return err
 		}
-		if err := s.resolveOpportunity(ctx, tx, &o, f); err != nil {
+		if err := s.resolveOpportunity(ctx, tx, a, &o, f); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `UPDATE opportunities SET contact_id = $1, name = $2, type = $3, stage = $4,
-				status = $5, lost_reason = $6, revenue = $7,
-				campaign_id = (SELECT id FROM campaigns WHERE name = nullif($8, '')), close_date = $9,
-				owner_id = (SELECT id FROM reps WHERE username = nullif($10, '')), updated_at = now()
-			WHERE id = $11`, append(o.opportunityArgs(), id)...)
-		if err != nil {
+		if err := tx.UpdateOpportunity(ctx, &o); err != nil {
 			return err
 		}
 		return s.emitStatus(ctx, tx, o, was)
@@ -150,45 +116,26 @@ func (s *Store) UpdateOpportunity(ctx context.Context, id int64, f OpportunityFi
 	if err != nil {
 		return o, fmt.Errorf("update opportunity %d: %w", id, err)
 	}
-	return s.Opportunity(ctx, id)
+	return s.store.Opportunity(ctx, id)
 }
 
 // resolveOpportunity checks the contact and owner named in f, and creates
 // the campaign when unknown.
-func (s *Store) resolveOpportunity(ctx context.Context, tx pgx.Tx, o *Opportunity, f OpportunityFields) error {
+func (s *Service) resolveOpportunity(ctx context.Context, tx Tx, a Actor, o *Opportunity, f OpportunityFields) error {
 	if f.Contact != nil {
-		ids, err := resolveRefs(ctx, tx, []string{strings.TrimSpace(*f.Contact)})
+		id, err := s.resolveOne(ctx, tx, a, "contact", *f.Contact)
 		if err != nil {
 			return err
 		}
-		id, ok := ids[strings.TrimSpace(*f.Contact)]
-		if !ok {
-			return invalid("contact", "no contact %q", *f.Contact)
-		}
 		o.ContactID = id
 	}
-	if _, err := repIDByUsername(ctx, tx, "owner", o.Owner); err != nil {
+	if _, err := existingRep(ctx, tx, "owner", o.Owner); err != nil {
 		return err
 	}
 	if o.Campaign == "" {
 		return nil
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO campaigns (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`, o.Campaign)
-	if err != nil {
-		return fmt.Errorf("campaign %q: %w", o.Campaign, err)
-	}
-	return nil
-}
-
-// opportunityArgs are the arguments of the insert and update statements.
-func (o *Opportunity) opportunityArgs() []any {
-	var closeDate any
-	if o.CloseDate != "" {
-		d, _ := time.Parse(time.DateOnly, o.CloseDate) // checked by apply
-		closeDate = pgtype.Date{Time: d, Valid: true}
-	}
-	return []any{postgres.NullID(o.ContactID), o.Name, o.Type, o.Stage, o.Status, o.LostReason, o.Revenue,
-		o.Campaign, closeDate, o.Owner}
+	return tx.EnsureCampaign(ctx, o.Campaign)
 }
 
 // apply copies the fields that are set onto o and checks the result.
@@ -222,13 +169,16 @@ func (o *Opportunity) validate() error {
 		return invalid("status", "%q: want Open, Won or Lost", o.Status)
 	case o.LostReason != "" && o.Status != OpportunityLost:
 		return invalid("lost_reason", "only a Lost opportunity has a lost reason")
-	case !decimal.MatchString(o.Revenue):
-		return invalid("revenue", "%q: want a plain decimal number such as 1250.00", o.Revenue)
+	}
+	if err := checked(fieldcheck.Amount("revenue", o.Revenue)); err != nil {
+		return err
 	}
 	if o.CloseDate != "" {
-		if _, err := time.Parse(time.DateOnly, o.CloseDate); err != nil {
+		d, err := time.Parse(time.DateOnly, o.CloseDate)
+		if err != nil {
 			return invalid("close_date", "%q: want a date YYYY-MM-DD", o.CloseDate)
 		}
+		return checked(fieldcheck.Date("close_date", d))
 	}
 	return nil
 }
@@ -247,7 +197,7 @@ func statusName(s string) string {
 
 // emitStatus sends opportunity.won or opportunity.lost when o's status turned
 // to one of them from was.
-func (s *Store) emitStatus(ctx context.Context, tx pgx.Tx, o Opportunity, was string) error {
+func (s *Service) emitStatus(ctx context.Context, tx Tx, o Opportunity, was string) error {
 	switch {
 	case o.Status == was:
 		return nil
@@ -260,7 +210,7 @@ func (s *Store) emitStatus(ctx context.Context, tx pgx.Tx, o Opportunity, was st
 }
 
 // emitOpportunity sends an opportunity event for its contact, if it has one.
-func (s *Store) emitOpportunity(ctx context.Context, tx pgx.Tx, o Opportunity, name string) error {
+func (s *Service) emitOpportunity(ctx context.Context, tx Tx, o Opportunity, name string) error {
 	if o.ContactID == 0 {
 		return nil
 	}

@@ -6,50 +6,36 @@ import (
 	"strings"
 
 	"github.com/dripline/dripline/engine"
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 )
 
-// resolveSQL finds the contact of each reference: by external_id, else by
-// email (the oldest contact with it), else by numeric id.
-const resolveSQL = `WITH r AS (SELECT DISTINCT unnest($1::text[]) AS ref)
-SELECT r.ref, coalesce(
-	(SELECT c.id FROM contacts c WHERE c.external_id = r.ref),
-	(SELECT c.id FROM contacts c WHERE strpos(r.ref, '@') > 0 AND lower(c.email) = lower(r.ref)
-		ORDER BY c.id LIMIT 1),
-	(SELECT c.id FROM contacts c
-		WHERE c.id = CASE WHEN r.ref ~ '^[0-9]{1,18}$' THEN r.ref::bigint END))
-FROM r`
+// resolve maps contact references to the ids of the contacts they name for
+// a, read through r (the store or a transaction); references naming no
+// contact are left out. Every contact a user names passes through here, so
+// this is where what a may see will be decided.
+func (s *Service) resolve(ctx context.Context, r Reader, a Actor, refs []string) (map[string]int64, error) {
+	return r.ResolveContacts(ctx, refs)
+}
 
-// resolveRefs maps each contact reference to a contact id; references that
-// match no contact are left out of the map.
-func resolveRefs(ctx context.Context, q querier, refs []string) (map[string]int64, error) {
-	rows, err := q.Query(ctx, resolveSQL, refs)
+// resolveOne finds the contact one reference names, through r; an unknown
+// one is a validation error on field.
+func (s *Service) resolveOne(ctx context.Context, r Reader, a Actor, field, ref string) (int64, error) {
+	ref = strings.TrimSpace(ref)
+	ids, err := s.resolve(ctx, r, a, []string{ref})
 	if err != nil {
-		return nil, fmt.Errorf("resolve %d contact references: %w", len(refs), err)
+		return 0, err
 	}
-	ids := make(map[string]int64, len(refs))
-	var (
-		ref string
-		id  pgtype.Int8
-	)
-	_, err = pgx.ForEachRow(rows, []any{&ref, &id}, func() error {
-		if id.Valid {
-			ids[ref] = id.Int64
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("resolve %d contact references: %w", len(refs), err)
+	id, ok := ids[ref]
+	if !ok {
+		return 0, invalid(field, "no contact %q", ref)
 	}
-	return ids, nil
+	return id, nil
 }
 
 // ContactID resolves a contact reference (external_id, email or id) to the
 // contact's id. An unknown reference wraps engine.ErrNotFound.
-func (s *Store) ContactID(ctx context.Context, ref string) (int64, error) {
+func (s *Service) ContactID(ctx context.Context, a Actor, ref string) (int64, error) {
 	ref = strings.TrimSpace(ref)
-	ids, err := resolveRefs(ctx, s.pool, []string{ref})
+	ids, err := s.resolve(ctx, s.store, a, []string{ref})
 	if err != nil {
 		return 0, err
 	}
@@ -62,8 +48,8 @@ func (s *Store) ContactID(ctx context.Context, ref string) (int64, error) {
 
 // ContactIDs resolves many references at once, in order. The references that
 // match no contact are returned in unknown, and ids then is nil.
-func (s *Store) ContactIDs(ctx context.Context, refs []string) (ids []int64, unknown []string, err error) {
-	found, err := resolveRefs(ctx, s.pool, refs)
+func (s *Service) ContactIDs(ctx context.Context, a Actor, refs []string) (ids []int64, unknown []string, err error) {
+	found, err := s.resolve(ctx, s.store, a, refs)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -8,9 +8,8 @@ import (
 	"strings"
 
 	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/fieldcheck"
 	"github.com/dripline/dripline/internal/mailaddr"
-	"github.com/dripline/dripline/internal/postgres"
-	"github.com/jackc/pgx/v5"
 )
 
 // RepFields is a new rep as a user enters it.
@@ -26,22 +25,21 @@ type RepFields struct {
 }
 
 // CreateRep adds a rep. A taken username wraps engine.ErrConflict.
-func (s *Store) CreateRep(ctx context.Context, f RepFields) (engine.Rep, error) {
+func (s *Service) CreateRep(ctx context.Context, a Actor, f RepFields) (engine.Rep, error) {
 	if err := f.validate(); err != nil {
 		return engine.Rep{}, err
 	}
-	quota := 500
+	r := engine.Rep{Username: f.Username, Name: f.Name, Email: f.Email, Signature: f.Signature,
+		Phone: f.Phone, Title: f.Title, Role: f.Role, MonthlyQuota: 500}
 	if f.MonthlyQuota != nil {
-		quota = *f.MonthlyQuota
+		r.MonthlyQuota = *f.MonthlyQuota
 	}
-	r, err := postgres.ScanRep(s.pool.QueryRow(ctx, `INSERT INTO reps AS r (username, name, email, signature, phone, title, role, monthly_quota)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING `+postgres.RepColumns,
-		f.Username, f.Name, f.Email, f.Signature, f.Phone, f.Title, f.Role, quota))
-	if postgres.UniqueViolation(err, "reps_username_key") {
+	err := s.store.Tx(ctx, func(tx Tx) error { return tx.CreateRep(ctx, &r) })
+	if errors.Is(err, engine.ErrConflict) {
 		return engine.Rep{}, fmt.Errorf("create rep: username %q is taken: %w", f.Username, engine.ErrConflict)
 	}
 	if err != nil {
-		return engine.Rep{}, fmt.Errorf("create rep %q: %w", f.Username, err)
+		return engine.Rep{}, err
 	}
 	return r, nil
 }
@@ -49,11 +47,8 @@ func (s *Store) CreateRep(ctx context.Context, f RepFields) (engine.Rep, error) 
 // validate checks a new rep and fills the default role.
 func (f *RepFields) validate() error {
 	f.Username = strings.TrimSpace(f.Username)
-	switch {
-	case f.Username == "":
-		return invalid("username", "is required")
-	case strings.ContainsAny(f.Username, " \t\r\n/"):
-		return invalid("username", "%q: no spaces or slashes", f.Username)
+	if err := checked(fieldcheck.Username("username", f.Username)); err != nil {
+		return err
 	}
 	if f.Role == "" {
 		f.Role = "sales"
@@ -73,51 +68,37 @@ func (f *RepFields) validate() error {
 }
 
 // ListReps lists every rep by username.
-func (s *Store) ListReps(ctx context.Context) ([]engine.Rep, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+postgres.RepColumns+` FROM reps r ORDER BY username`)
-	if err != nil {
-		return nil, fmt.Errorf("list reps: %w", err)
-	}
-	reps, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (engine.Rep, error) { return postgres.ScanRep(r) })
+func (s *Service) ListReps(ctx context.Context, a Actor) ([]engine.Rep, error) {
+	reps, err := s.store.Reps(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list reps: %w", err)
 	}
 	return reps, nil
 }
 
-// rep finds a rep by username, or by numeric id. An unknown one wraps
+// rep finds a rep by username, else by numeric id. An unknown one wraps
 // engine.ErrNotFound.
-func (s *Store) rep(ctx context.Context, ref string) (engine.Rep, error) {
-	r, err := postgres.ScanRep(s.pool.QueryRow(ctx, `SELECT `+postgres.RepColumns+` FROM reps r WHERE username = $1 OR id = $2
-		ORDER BY username = $1 DESC LIMIT 1`, ref, numericID(ref)))
-	if err != nil {
-		return engine.Rep{}, fmt.Errorf("rep %q: %w", ref, postgres.NotFound(err))
+func (s *Service) rep(ctx context.Context, ref string) (engine.Rep, error) {
+	r, err := s.store.RepByUsername(ctx, ref)
+	if !errors.Is(err, engine.ErrNotFound) {
+		return r, err
 	}
-	return r, nil
+	if id, perr := strconv.ParseInt(ref, 10, 64); perr == nil {
+		return s.store.Rep(ctx, id)
+	}
+	return r, err
 }
 
-// repIDByUsername finds an existing rep for a field of user input: an unknown
-// username is a validation error on field. "" means no rep.
-func repIDByUsername(ctx context.Context, q querier, field, username string) (int64, error) {
+// existingRep checks that a field of user input names an existing rep by
+// username: an unknown one is a validation error on field. "" means no rep
+// (ID 0).
+func existingRep(ctx context.Context, r Reader, field, username string) (engine.Rep, error) {
 	if username == "" {
-		return 0, nil
+		return engine.Rep{}, nil
 	}
-	var id int64
-	err := q.QueryRow(ctx, `SELECT id FROM reps WHERE username = $1`, username).Scan(&id)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, invalid(field, "no rep with username %q", username)
+	rep, err := r.RepByUsername(ctx, username)
+	if errors.Is(err, engine.ErrNotFound) {
+		return rep, invalid(field, "no rep with username %q", username)
 	}
-	if err != nil {
-		return 0, fmt.Errorf("rep %q: %w", username, err)
-	}
-	return id, nil
-}
-
-// numericID reads a reference as an id, -1 when it is not a number.
-func numericID(ref string) int64 {
-	id, err := strconv.ParseInt(ref, 10, 64)
-	if err != nil {
-		return -1
-	}
-	return id
+	return rep, err
 }

@@ -2,14 +2,14 @@ package crm
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/dripline/dripline/engine"
-	"github.com/dripline/dripline/internal/postgres"
+	"github.com/dripline/dripline/internal/fieldcheck"
 	"github.com/dripline/dripline/tracks"
-	"github.com/jackc/pgx/v5"
 )
 
 // Sale is something a contact bought.
@@ -35,34 +35,33 @@ type SaleFields struct {
 
 // CreateSale records a sale and makes its contact a customer, then sends
 // sale.closed dated at the sale (the After-Sale track anchors on it) and,
-// when the contact was not a customer yet, contact.updated.
-func (s *Store) CreateSale(ctx context.Context, f SaleFields) (Sale, error) {
+// when the contact was not a customer yet, contact.updated, all in one
+// transaction. Without a rep, the contact's owner made the sale.
+func (s *Service) CreateSale(ctx context.Context, a Actor, f SaleFields) (Sale, error) {
 	sale, err := f.sale(s.now())
 	if err != nil {
 		return sale, err
 	}
-	var was string
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := s.resolveSale(ctx, tx, &sale, f.Contact); err != nil {
+	err = s.store.Tx(ctx, func(tx Tx) error {
+		if err := s.resolveSale(ctx, tx, a, &sale, f.Contact); err != nil {
 			return err
 		}
-		err := tx.QueryRow(ctx, `SELECT status FROM contacts WHERE id = $1 FOR UPDATE`, sale.ContactID).Scan(&was)
+		c, err := tx.LockContact(ctx, sale.ContactID)
 		if err != nil {
 			return err
 		}
-		err = tx.QueryRow(ctx, `INSERT INTO sales (contact_id, opportunity_id, amount, item, sold_at, rep_id)
-			VALUES ($1, $2, $3, $4, $5, coalesce((SELECT id FROM reps WHERE username = nullif($6, '')),
-				(SELECT owner_id FROM contacts WHERE id = $1)))
-			RETURNING id, coalesce((SELECT username FROM reps r WHERE r.id = sales.rep_id), '')`,
-			sale.ContactID, postgres.NullID(sale.OpportunityID), sale.Amount, sale.Item, sale.SoldAt, sale.Rep,
-		).Scan(&sale.ID, &sale.Rep)
-		if err != nil {
+		if sale.Rep == "" {
+			sale.Rep = c.Owner
+		}
+		if err := tx.CreateSale(ctx, &sale); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `UPDATE contacts SET status = 'customer', updated_at = now()
-			WHERE id = $1 AND status <> 'customer'`, sale.ContactID)
-		if err != nil {
-			return err
+		was := c.Status
+		if was != engine.StatusCustomer {
+			c.Status = engine.StatusCustomer
+			if err := tx.UpdateContacts(ctx, []*engine.Contact{&c}); err != nil {
+				return err
+			}
 		}
 		err = s.emitIn(ctx, tx, engine.Event{ContactID: sale.ContactID, Name: tracks.EventSaleClosed,
 			At: sale.SoldAt, Amount: sale.Amount, Item: sale.Item})
@@ -87,8 +86,8 @@ func (f SaleFields) sale(now time.Time) (Sale, error) {
 	if sale.Amount == "" {
 		sale.Amount = "0"
 	}
-	if !decimal.MatchString(sale.Amount) {
-		return sale, invalid("amount", "%q: want a plain decimal number such as 1250.00", sale.Amount)
+	if err := checked(fieldcheck.Amount("amount", sale.Amount)); err != nil {
+		return sale, err
 	}
 	if f.SoldAt != "" {
 		at, err := time.Parse(time.RFC3339, f.SoldAt)
@@ -97,31 +96,28 @@ func (f SaleFields) sale(now time.Time) (Sale, error) {
 		}
 		sale.SoldAt = at.UTC()
 	}
+	if err := checked(fieldcheck.Date("sold_at", sale.SoldAt)); err != nil {
+		return sale, err
+	}
 	return sale, nil
 }
 
 // resolveSale finds the sale's contact, and checks its rep and opportunity.
-func (s *Store) resolveSale(ctx context.Context, tx pgx.Tx, sale *Sale, ref string) error {
-	ref = strings.TrimSpace(ref)
-	ids, err := resolveRefs(ctx, tx, []string{ref})
+func (s *Service) resolveSale(ctx context.Context, tx Tx, a Actor, sale *Sale, ref string) error {
+	id, err := s.resolveOne(ctx, tx, a, "contact", ref)
 	if err != nil {
 		return err
 	}
-	id, ok := ids[ref]
-	if !ok {
-		return invalid("contact", "no contact %q", ref)
-	}
 	sale.ContactID = id
-	if _, err := repIDByUsername(ctx, tx, "rep", sale.Rep); err != nil {
+	if _, err := existingRep(ctx, tx, "rep", sale.Rep); err != nil {
 		return err
 	}
 	if sale.OpportunityID == 0 {
 		return nil
 	}
-	var n int
-	err = tx.QueryRow(ctx, `SELECT count(*) FROM opportunities WHERE id = $1`, sale.OpportunityID).Scan(&n)
-	if err == nil && n == 0 {
-		err = invalid("opportunity_id", "no opportunity %d", sale.OpportunityID)
+	_, err = tx.Opportunity(ctx, sale.OpportunityID)
+	if errors.Is(err, engine.ErrNotFound) {
+		return invalid("opportunity_id", "no opportunity %d", sale.OpportunityID)
 	}
 	return err
 }

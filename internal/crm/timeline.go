@@ -9,8 +9,6 @@ import (
 
 	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/report"
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 )
 
 // TouchInfo is one touch of a contact's timeline.
@@ -36,42 +34,19 @@ type TimelineEntry struct {
 	Activity *Activity  `json:"activity,omitempty"`
 }
 
-// touches reads a contact's touches by due time.
-func touches(ctx context.Context, q querier, contactID int64) ([]TouchInfo, error) {
-	rows, err := q.Query(ctx, `SELECT id, enrollment_id, track_id, step_id, channel, due, state, reason,
-		attempts, finished_at FROM touches WHERE contact_id = $1 ORDER BY due, id`, contactID)
-	if err != nil {
-		return nil, fmt.Errorf("touches of contact %d: %w", contactID, err)
-	}
-	ts, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (TouchInfo, error) {
-		var (
-			t        TouchInfo
-			finished pgtype.Timestamptz
-		)
-		err := r.Scan(&t.ID, &t.EnrollmentID, &t.Track, &t.Step, &t.Channel, &t.Due, &t.State,
-			&t.Reason, &t.Attempts, &finished)
-		t.Due, t.FinishedAt = t.Due.UTC(), timePtr(finished)
-		return t, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("touches of contact %d: %w", contactID, err)
-	}
-	return ts, nil
-}
-
 // Timeline returns every touch and activity of the contact a reference
 // names, merged by time, oldest first; a touch comes before the activity it
 // logged.
-func (s *Store) Timeline(ctx context.Context, ref string) ([]TimelineEntry, error) {
-	id, err := s.ContactID(ctx, ref)
+func (s *Service) Timeline(ctx context.Context, a Actor, ref string) ([]TimelineEntry, error) {
+	id, err := s.ContactID(ctx, a, ref)
 	if err != nil {
 		return nil, err
 	}
-	ts, err := touches(ctx, s.pool, id)
+	ts, err := s.store.Touches(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	as, err := collectActivities(ctx, s.pool, activitySelect+`WHERE a.contact_id = $1 ORDER BY a.id`, id)
+	as, err := s.store.ContactActivities(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("timeline of contact %d: %w", id, err)
 	}
@@ -82,8 +57,8 @@ func (s *Store) Timeline(ctx context.Context, ref string) ([]TimelineEntry, erro
 	for i := range as {
 		out = append(out, TimelineEntry{At: activityTime(as[i]), Kind: "activity", Activity: &as[i]})
 	}
-	slices.SortStableFunc(out, func(a, b TimelineEntry) int {
-		return cmp.Or(a.At.Compare(b.At), cmp.Compare(b.Kind, a.Kind))
+	slices.SortStableFunc(out, func(x, y TimelineEntry) int {
+		return cmp.Or(x.At.Compare(y.At), cmp.Compare(y.Kind, x.Kind))
 	})
 	return out, nil
 }
@@ -101,12 +76,12 @@ func activityTime(a Activity) time.Time {
 
 // Touches returns the touches of the contact a reference names, by due time,
 // in the shape simulate prints; touches not final yet are `pending`.
-func (s *Store) Touches(ctx context.Context, ref string) ([]report.Touch, error) {
-	c, err := s.Contact(ctx, ref)
+func (s *Service) Touches(ctx context.Context, a Actor, ref string) ([]report.Touch, error) {
+	c, err := s.Contact(ctx, a, ref)
 	if err != nil {
 		return nil, err
 	}
-	ts, err := touches(ctx, s.pool, c.ID)
+	ts, err := s.store.Touches(ctx, c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -132,27 +107,10 @@ type Enrollment struct {
 }
 
 // Enrollments lists the enrollments of the contact a reference names, newest first.
-func (s *Store) Enrollments(ctx context.Context, ref string) ([]Enrollment, error) {
-	id, err := s.ContactID(ctx, ref)
+func (s *Service) Enrollments(ctx context.Context, a Actor, ref string) ([]Enrollment, error) {
+	id, err := s.ContactID(ctx, a, ref)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.pool.Query(ctx, `SELECT id, track_id, track_version, state, anchor, started_at,
-		ended_at, reason FROM enrollments WHERE contact_id = $1 ORDER BY started_at DESC, id DESC`, id)
-	if err != nil {
-		return nil, fmt.Errorf("enrollments of contact %d: %w", id, err)
-	}
-	es, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Enrollment, error) {
-		var (
-			e     Enrollment
-			ended pgtype.Timestamptz
-		)
-		err := r.Scan(&e.ID, &e.Track, &e.Version, &e.State, &e.Anchor, &e.StartedAt, &ended, &e.Reason)
-		e.Anchor, e.StartedAt, e.EndedAt = e.Anchor.UTC(), e.StartedAt.UTC(), timePtr(ended)
-		return e, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("enrollments of contact %d: %w", id, err)
-	}
-	return es, nil
+	return s.store.Enrollments(ctx, id)
 }

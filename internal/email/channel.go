@@ -43,6 +43,7 @@ type ChannelConfig struct {
 // step's template, builds the message and hands it to a Sender. It is cheap
 // to build and safe for concurrent use.
 type Channel struct {
+	engine.EmailReach
 	templates   Renderer
 	sender      Sender
 	publicURL   string

@@ -24,8 +24,8 @@ func toRepJSON(r engine.Rep) repJSON {
 }
 
 // listReps is GET /api/reps.
-func (a *api) listReps(w http.ResponseWriter, r *http.Request) {
-	reps, err := a.crm.ListReps(r.Context())
+func (a *api) listReps(w http.ResponseWriter, r *http.Request, who crm.Actor) {
+	reps, err := a.crm.ListReps(r.Context(), who)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -38,13 +38,13 @@ func (a *api) listReps(w http.ResponseWriter, r *http.Request) {
 }
 
 // createRep is POST /api/reps.
-func (a *api) createRep(w http.ResponseWriter, r *http.Request) {
+func (a *api) createRep(w http.ResponseWriter, r *http.Request, who crm.Actor) {
 	var f crm.RepFields
 	if err := a.decode(w, r, &f); err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	rep, err := a.crm.CreateRep(r.Context(), f)
+	rep, err := a.crm.CreateRep(r.Context(), who, f)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -53,9 +53,9 @@ func (a *api) createRep(w http.ResponseWriter, r *http.Request) {
 }
 
 // myDay is GET /api/reps/{rep}/myday?day=YYYY-MM-DD&tz=ZONE.
-func (a *api) myDay(w http.ResponseWriter, r *http.Request) {
+func (a *api) myDay(w http.ResponseWriter, r *http.Request, who crm.Actor) {
 	q := r.URL.Query()
-	day, err := a.crm.MyDay(r.Context(), crm.MyDayQuery{Rep: r.PathValue("rep"), Day: q.Get("day"), TimeZone: q.Get("tz")})
+	day, err := a.crm.MyDay(r.Context(), who, crm.MyDayQuery{Rep: r.PathValue("rep"), Day: q.Get("day"), TimeZone: q.Get("tz")})
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -64,7 +64,7 @@ func (a *api) myDay(w http.ResponseWriter, r *http.Request) {
 }
 
 // listActivities is GET /api/activities?contact=&rep=&status=&offset=&limit=.
-func (a *api) listActivities(w http.ResponseWriter, r *http.Request) {
+func (a *api) listActivities(w http.ResponseWriter, r *http.Request, who crm.Actor) {
 	q := r.URL.Query()
 	f := crm.ActivityFilter{Contact: q.Get("contact"), Rep: q.Get("rep"), Status: q.Get("status")}
 	var err error
@@ -75,7 +75,7 @@ func (a *api) listActivities(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	as, err := a.crm.ListActivities(r.Context(), f)
+	as, err := a.crm.ListActivities(r.Context(), who, f)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -84,13 +84,13 @@ func (a *api) listActivities(w http.ResponseWriter, r *http.Request) {
 }
 
 // createActivity is POST /api/activities: a rep logs an activity by hand.
-func (a *api) createActivity(w http.ResponseWriter, r *http.Request) {
+func (a *api) createActivity(w http.ResponseWriter, r *http.Request, who crm.Actor) {
 	var f crm.ActivityFields
 	if err := a.decode(w, r, &f); err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	act, err := a.crm.CreateActivity(r.Context(), f)
+	act, err := a.crm.CreateActivity(r.Context(), who, f)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -100,7 +100,7 @@ func (a *api) createActivity(w http.ResponseWriter, r *http.Request) {
 
 // completeActivity is POST /api/activities/{id}/complete with an optional
 // body {"notes": "..."}.
-func (a *api) completeActivity(w http.ResponseWriter, r *http.Request) {
+func (a *api) completeActivity(w http.ResponseWriter, r *http.Request, who crm.Actor) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		a.fail(w, r, err)
@@ -113,7 +113,7 @@ func (a *api) completeActivity(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	act, err := a.crm.CompleteActivity(r.Context(), id, req.Notes)
+	act, err := a.crm.CompleteActivity(r.Context(), who, id, req.Notes)
 	if err != nil {
 		a.fail(w, r, err)
 		return

@@ -53,13 +53,13 @@ func toContactJSON(c engine.Contact) contactJSON {
 }
 
 // createContact is POST /api/contacts.
-func (a *api) createContact(w http.ResponseWriter, r *http.Request) {
+func (a *api) createContact(w http.ResponseWriter, r *http.Request, who crm.Actor) {
 	var f crm.ContactFields
 	if err := a.decode(w, r, &f); err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	c, err := a.crm.CreateContact(r.Context(), f)
+	c, err := a.crm.CreateContact(r.Context(), who, f)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -68,13 +68,13 @@ func (a *api) createContact(w http.ResponseWriter, r *http.Request) {
 }
 
 // updateContact is PATCH /api/contacts/{ref}: the fields sent change.
-func (a *api) updateContact(w http.ResponseWriter, r *http.Request) {
+func (a *api) updateContact(w http.ResponseWriter, r *http.Request, who crm.Actor) {
 	var f crm.ContactFields
 	if err := a.decode(w, r, &f); err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	c, err := a.crm.UpdateContact(r.Context(), r.PathValue("ref"), f)
+	c, err := a.crm.UpdateContact(r.Context(), who, r.PathValue("ref"), f)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -83,8 +83,8 @@ func (a *api) updateContact(w http.ResponseWriter, r *http.Request) {
 }
 
 // getContact is GET /api/contacts/{ref}.
-func (a *api) getContact(w http.ResponseWriter, r *http.Request) {
-	c, err := a.crm.Contact(r.Context(), r.PathValue("ref"))
+func (a *api) getContact(w http.ResponseWriter, r *http.Request, who crm.Actor) {
+	c, err := a.crm.Contact(r.Context(), who, r.PathValue("ref"))
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -93,7 +93,7 @@ func (a *api) getContact(w http.ResponseWriter, r *http.Request) {
 }
 
 // listContacts is GET /api/contacts?status=&owner=&after=&limit=.
-func (a *api) listContacts(w http.ResponseWriter, r *http.Request) {
+func (a *api) listContacts(w http.ResponseWriter, r *http.Request, who crm.Actor) {
 	q := r.URL.Query()
 	f := crm.ContactFilter{Status: q.Get("status"), Owner: q.Get("owner")}
 	var err error
@@ -107,7 +107,7 @@ func (a *api) listContacts(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	page, err := a.crm.ListContacts(r.Context(), f)
+	page, err := a.crm.ListContacts(r.Context(), who, f)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -135,19 +135,19 @@ type importJSON struct {
 
 // importContacts is POST /api/contacts/import with a text/csv body; ?name=
 // names the file in error messages.
-func (a *api) importContacts(w http.ResponseWriter, r *http.Request) {
-	a.importCSV(w, r, "contacts.csv", a.crm.Import)
+func (a *api) importContacts(w http.ResponseWriter, r *http.Request, who crm.Actor) {
+	a.importCSV(w, r, who, "contacts.csv", a.crm.Import)
 }
 
 // importEvents is POST /api/events/import with a text/csv body.
-func (a *api) importEvents(w http.ResponseWriter, r *http.Request) {
-	a.importCSV(w, r, "events.csv", a.crm.ImportEvents)
+func (a *api) importEvents(w http.ResponseWriter, r *http.Request, who crm.Actor) {
+	a.importCSV(w, r, who, "events.csv", a.crm.ImportEvents)
 }
 
 // importCSV runs an import over the request body. Bad rows are listed as
 // `file:line: message`; the good ones go in and the status is 200.
-func (a *api) importCSV(w http.ResponseWriter, r *http.Request, name string,
-	run func(context.Context, string, io.Reader) (crm.ImportResult, error)) {
+func (a *api) importCSV(w http.ResponseWriter, r *http.Request, who crm.Actor, name string,
+	run func(context.Context, crm.Actor, string, io.Reader) (crm.ImportResult, error)) {
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "text/csv" {
 		a.fail(w, r, &requestError{status: http.StatusUnsupportedMediaType, msg: "send the CSV file with Content-Type: text/csv"})
 		return
@@ -155,7 +155,7 @@ func (a *api) importCSV(w http.ResponseWriter, r *http.Request, name string,
 	if v := r.URL.Query().Get("name"); v != "" {
 		name = v
 	}
-	res, err := run(r.Context(), name, http.MaxBytesReader(w, r.Body, a.maxImport))
+	res, err := run(r.Context(), who, name, http.MaxBytesReader(w, r.Body, a.maxImport))
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -169,8 +169,8 @@ func (a *api) importCSV(w http.ResponseWriter, r *http.Request, name string,
 }
 
 // timeline is GET /api/contacts/{ref}/timeline.
-func (a *api) timeline(w http.ResponseWriter, r *http.Request) {
-	entries, err := a.crm.Timeline(r.Context(), r.PathValue("ref"))
+func (a *api) timeline(w http.ResponseWriter, r *http.Request, who crm.Actor) {
+	entries, err := a.crm.Timeline(r.Context(), who, r.PathValue("ref"))
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -179,8 +179,8 @@ func (a *api) timeline(w http.ResponseWriter, r *http.Request) {
 }
 
 // touches is GET /api/contacts/{ref}/touches: the shape simulate prints.
-func (a *api) touches(w http.ResponseWriter, r *http.Request) {
-	ts, err := a.crm.Touches(r.Context(), r.PathValue("ref"))
+func (a *api) touches(w http.ResponseWriter, r *http.Request, who crm.Actor) {
+	ts, err := a.crm.Touches(r.Context(), who, r.PathValue("ref"))
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -189,8 +189,8 @@ func (a *api) touches(w http.ResponseWriter, r *http.Request) {
 }
 
 // enrollments is GET /api/contacts/{ref}/enrollments.
-func (a *api) enrollments(w http.ResponseWriter, r *http.Request) {
-	es, err := a.crm.Enrollments(r.Context(), r.PathValue("ref"))
+func (a *api) enrollments(w http.ResponseWriter, r *http.Request, who crm.Actor) {
+	es, err := a.crm.Enrollments(r.Context(), who, r.PathValue("ref"))
 	if err != nil {
 		a.fail(w, r, err)
 		return

@@ -23,7 +23,6 @@ func TestCreateContactRefusesBadInput(t *testing.T) {
 		{"status", `{"email": "ann@example.com", "status": "lead"}`, "status", `"lead": want suspect, prospect or customer`},
 		{"time zone", `{"email": "ann@example.com", "time_zone": "Mars/Olympus"}`, "time_zone", "not an IANA time zone"},
 		{"birthday", `{"email": "ann@example.com", "birthday": "1990-13-01"}`, "birthday", "want a date YYYY-MM-DD"},
-		{"owner", `{"email": "ann@example.com", "owner": "bob"}`, "owner", `no rep with username "bob"`},
 		{"unknown field", `{"email": "ann@example.com", "emial": "x"}`, "emial", `unknown field "emial"`},
 		{"wrong type", `{"email": 5}`, "email", "want a string"},
 		{"not JSON", `{"email": `, "", "malformed JSON"},
@@ -96,6 +95,28 @@ func TestContactLifecycle(t *testing.T) {
 	}
 	if status, out := e.do("GET", "/api/contacts?status=lead", nil); status != http.StatusBadRequest || out["field"] != "status" {
 		t.Errorf("list with a bad status: %d %v", status, out)
+	}
+}
+
+// An owner is a rep's username, created when unknown, on every path that
+// writes a contact (the API as the contacts import).
+func TestUnknownOwnerIsCreated(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	c := e.must(http.StatusCreated, "POST", "/api/contacts", map[string]any{"email": "ann@example.com", "owner": "bob"})
+	if c["owner"] != "bob" {
+		t.Errorf("created contact = %v, want owner bob", c)
+	}
+	c = e.must(http.StatusOK, "PATCH", "/api/contacts/ann@example.com", map[string]any{"owner": "carol"})
+	if c["owner"] != "carol" {
+		t.Errorf("patched contact = %v, want owner carol", c)
+	}
+	reps := list(e.must(http.StatusOK, "GET", "/api/reps", nil), "reps")
+	if len(reps) != 2 || reps[0]["username"] != "bob" || reps[1]["username"] != "carol" || reps[1]["role"] != "sales" {
+		t.Errorf("reps = %v, want bob and carol, sales reps", reps)
+	}
+	if n := e.count(`SELECT count(*) FROM events WHERE name IN ('contact.created', 'contact.updated')`); n != 2 {
+		t.Errorf("%d contact events, want created and updated", n)
 	}
 }
 

@@ -11,13 +11,13 @@ import (
 )
 
 // createOpportunity is POST /api/opportunities.
-func (a *api) createOpportunity(w http.ResponseWriter, r *http.Request) {
+func (a *api) createOpportunity(w http.ResponseWriter, r *http.Request, who crm.Actor) {
 	var f crm.OpportunityFields
 	if err := a.decode(w, r, &f); err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	o, err := a.crm.CreateOpportunity(r.Context(), f)
+	o, err := a.crm.CreateOpportunity(r.Context(), who, f)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -26,11 +26,11 @@ func (a *api) createOpportunity(w http.ResponseWriter, r *http.Request) {
 }
 
 // getOpportunity is GET /api/opportunities/{id}.
-func (a *api) getOpportunity(w http.ResponseWriter, r *http.Request) {
+func (a *api) getOpportunity(w http.ResponseWriter, r *http.Request, who crm.Actor) {
 	id, err := pathID(r, "id")
 	if err == nil {
 		var o crm.Opportunity
-		if o, err = a.crm.Opportunity(r.Context(), id); err == nil {
+		if o, err = a.crm.Opportunity(r.Context(), who, id); err == nil {
 			writeJSON(w, http.StatusOK, o)
 			return
 		}
@@ -40,7 +40,7 @@ func (a *api) getOpportunity(w http.ResponseWriter, r *http.Request) {
 
 // updateOpportunity is PATCH /api/opportunities/{id}: the fields sent
 // change; a status turning Won or Lost sends its event.
-func (a *api) updateOpportunity(w http.ResponseWriter, r *http.Request) {
+func (a *api) updateOpportunity(w http.ResponseWriter, r *http.Request, who crm.Actor) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		a.fail(w, r, err)
@@ -51,7 +51,7 @@ func (a *api) updateOpportunity(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	o, err := a.crm.UpdateOpportunity(r.Context(), id, f)
+	o, err := a.crm.UpdateOpportunity(r.Context(), who, id, f)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -60,13 +60,13 @@ func (a *api) updateOpportunity(w http.ResponseWriter, r *http.Request) {
 }
 
 // createSale is POST /api/sales.
-func (a *api) createSale(w http.ResponseWriter, r *http.Request) {
+func (a *api) createSale(w http.ResponseWriter, r *http.Request, who crm.Actor) {
 	var f crm.SaleFields
 	if err := a.decode(w, r, &f); err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	s, err := a.crm.CreateSale(r.Context(), f)
+	s, err := a.crm.CreateSale(r.Context(), who, f)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -81,13 +81,13 @@ type eventJSON struct {
 }
 
 // sendEvent is POST /api/events {contact, event, at, track, amount, item}.
-func (a *api) sendEvent(w http.ResponseWriter, r *http.Request) {
+func (a *api) sendEvent(w http.ResponseWriter, r *http.Request, who crm.Actor) {
 	var f crm.EventFields
 	if err := a.decode(w, r, &f); err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	res, err := a.crm.SendEvent(r.Context(), f)
+	res, err := a.crm.SendEvent(r.Context(), who, f)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -110,7 +110,7 @@ type enrollRequest struct {
 
 // enroll is POST /api/enrollments {track, contacts}: every contact named is
 // enrolled at once; those the track's rules refuse are skipped.
-func (a *api) enroll(w http.ResponseWriter, r *http.Request) {
+func (a *api) enroll(w http.ResponseWriter, r *http.Request, who crm.Actor) {
 	var req enrollRequest
 	if err := a.decode(w, r, &req); err != nil {
 		a.fail(w, r, err)
@@ -124,7 +124,7 @@ func (a *api) enroll(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, badRequest("contacts", "name at least one contact"))
 		return
 	}
-	ids, unknown, err := a.crm.ContactIDs(r.Context(), req.Contacts)
+	ids, unknown, err := a.crm.ContactIDs(r.Context(), who, req.Contacts)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -145,18 +145,18 @@ func (a *api) enroll(w http.ResponseWriter, r *http.Request) {
 }
 
 // pause is POST /api/enrollments/{id}/pause.
-func (a *api) pause(w http.ResponseWriter, r *http.Request) {
+func (a *api) pause(w http.ResponseWriter, r *http.Request, _ crm.Actor) {
 	a.changeEnrollment(w, r, engine.EnrollmentPaused, a.engine.Pause)
 }
 
 // resume is POST /api/enrollments/{id}/resume.
-func (a *api) resume(w http.ResponseWriter, r *http.Request) {
+func (a *api) resume(w http.ResponseWriter, r *http.Request, _ crm.Actor) {
 	a.changeEnrollment(w, r, engine.EnrollmentActive, a.engine.Resume)
 }
 
 // unenroll is POST /api/enrollments/{id}/unenroll with an optional body
 // {"reason": "..."}.
-func (a *api) unenroll(w http.ResponseWriter, r *http.Request) {
+func (a *api) unenroll(w http.ResponseWriter, r *http.Request, _ crm.Actor) {
 	var req struct {
 		Reason string `json:"reason"`
 	}

@@ -11,4 +11,11 @@
 // content type 415), a missing row 404, a change that does not fit the
 // current state 409, anything else 500 with "internal error", logged with
 // the request.
+//
+// # Who acts
+//
+// Every /api/ request acts for someone: Deps.Actor tells who (crm.System for
+// every request until API tokens plug in there), and each handler passes
+// that crm.Actor on to the [CRM] it calls; an error from Deps.Actor refuses
+// the request before anything is read or changed.
 package httpapi

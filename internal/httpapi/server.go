@@ -2,12 +2,14 @@ package httpapi
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
 
 	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/crm"
+	"github.com/dripline/dripline/internal/report"
 )
 
 // Engine is the part of the engine the API drives.
@@ -20,11 +22,47 @@ type Engine interface {
 
 var _ Engine = (*engine.Engine)(nil)
 
+// CRM is the part of the CRM the API calls. Every call that acts for
+// someone takes the request's actor.
+type CRM interface {
+	Ping(ctx context.Context) error
+
+	ListReps(ctx context.Context, a crm.Actor) ([]engine.Rep, error)
+	CreateRep(ctx context.Context, a crm.Actor, f crm.RepFields) (engine.Rep, error)
+	MyDay(ctx context.Context, a crm.Actor, q crm.MyDayQuery) (crm.MyDay, error)
+
+	ListContacts(ctx context.Context, a crm.Actor, f crm.ContactFilter) (crm.ContactPage, error)
+	Contact(ctx context.Context, a crm.Actor, ref string) (engine.Contact, error)
+	ContactIDs(ctx context.Context, a crm.Actor, refs []string) (ids []int64, unknown []string, err error)
+	CreateContact(ctx context.Context, a crm.Actor, f crm.ContactFields) (engine.Contact, error)
+	UpdateContact(ctx context.Context, a crm.Actor, ref string, f crm.ContactFields) (engine.Contact, error)
+	Import(ctx context.Context, a crm.Actor, file string, r io.Reader) (crm.ImportResult, error)
+	Timeline(ctx context.Context, a crm.Actor, ref string) ([]crm.TimelineEntry, error)
+	Touches(ctx context.Context, a crm.Actor, ref string) ([]report.Touch, error)
+	Enrollments(ctx context.Context, a crm.Actor, ref string) ([]crm.Enrollment, error)
+
+	Opportunity(ctx context.Context, a crm.Actor, id int64) (crm.Opportunity, error)
+	CreateOpportunity(ctx context.Context, a crm.Actor, f crm.OpportunityFields) (crm.Opportunity, error)
+	UpdateOpportunity(ctx context.Context, a crm.Actor, id int64, f crm.OpportunityFields) (crm.Opportunity, error)
+	CreateSale(ctx context.Context, a crm.Actor, f crm.SaleFields) (crm.Sale, error)
+	SendEvent(ctx context.Context, a crm.Actor, f crm.EventFields) (engine.EventResult, error)
+	ImportEvents(ctx context.Context, a crm.Actor, file string, r io.Reader) (crm.ImportResult, error)
+
+	ListActivities(ctx context.Context, a crm.Actor, f crm.ActivityFilter) ([]crm.Activity, error)
+	CreateActivity(ctx context.Context, a crm.Actor, f crm.ActivityFields) (crm.Activity, error)
+	CompleteActivity(ctx context.Context, a crm.Actor, id int64, notes string) (crm.Activity, error)
+}
+
+var _ CRM = (*crm.Service)(nil)
+
 // Deps is what the API needs. Zero sizes take the documented defaults.
 type Deps struct {
-	CRM    *crm.Store // required; its event sink should be Engine
-	Engine Engine     // required
+	CRM    CRM    // required; its event sink should be Engine
+	Engine Engine // required
 	Logger *slog.Logger
+	// Actor says who a request acts for; an error refuses the request.
+	// Default: every request acts as crm.System.
+	Actor func(*http.Request) (crm.Actor, error)
 	// Mount adds handlers beside the API, by ServeMux pattern, such as the
 	// unsubscribe page ("/u/") and the bounce webhook.
 	Mount map[string]http.Handler
@@ -36,8 +74,9 @@ type Deps struct {
 
 // api holds the handlers' dependencies.
 type api struct {
-	crm       *crm.Store
+	crm       CRM
 	engine    Engine
+	actorOf   func(*http.Request) (crm.Actor, error)
 	log       *slog.Logger
 	maxBody   int64
 	maxImport int64
@@ -45,7 +84,10 @@ type api struct {
 
 // New returns the API's handler.
 func New(d Deps) http.Handler {
-	a := &api{crm: d.CRM, engine: d.Engine, log: d.Logger, maxBody: d.MaxBody, maxImport: d.MaxImport}
+	a := &api{crm: d.CRM, engine: d.Engine, actorOf: d.Actor, log: d.Logger, maxBody: d.MaxBody, maxImport: d.MaxImport}
+	if a.actorOf == nil {
+		a.actorOf = func(*http.Request) (crm.Actor, error) { return crm.System, nil }
+	}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
@@ -67,34 +109,50 @@ func New(d Deps) http.Handler {
 func (a *api) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /healthz", a.health)
 
-	mux.HandleFunc("GET /api/reps", a.listReps)
-	mux.HandleFunc("POST /api/reps", a.createRep)
-	mux.HandleFunc("GET /api/reps/{rep}/myday", a.myDay)
+	mux.HandleFunc("GET /api/reps", a.as(a.listReps))
+	mux.HandleFunc("POST /api/reps", a.as(a.createRep))
+	mux.HandleFunc("GET /api/reps/{rep}/myday", a.as(a.myDay))
 
-	mux.HandleFunc("GET /api/contacts", a.listContacts)
-	mux.HandleFunc("POST /api/contacts", a.createContact)
-	mux.HandleFunc("POST /api/contacts/import", a.importContacts)
-	mux.HandleFunc("GET /api/contacts/{ref}", a.getContact)
-	mux.HandleFunc("PATCH /api/contacts/{ref}", a.updateContact)
-	mux.HandleFunc("GET /api/contacts/{ref}/timeline", a.timeline)
-	mux.HandleFunc("GET /api/contacts/{ref}/touches", a.touches)
-	mux.HandleFunc("GET /api/contacts/{ref}/enrollments", a.enrollments)
+	mux.HandleFunc("GET /api/contacts", a.as(a.listContacts))
+	mux.HandleFunc("POST /api/contacts", a.as(a.createContact))
+	mux.HandleFunc("POST /api/contacts/import", a.as(a.importContacts))
+	mux.HandleFunc("GET /api/contacts/{ref}", a.as(a.getContact))
+	mux.HandleFunc("PATCH /api/contacts/{ref}", a.as(a.updateContact))
+	mux.HandleFunc("GET /api/contacts/{ref}/timeline", a.as(a.timeline))
+	mux.HandleFunc("GET /api/contacts/{ref}/touches", a.as(a.touches))
+	mux.HandleFunc("GET /api/contacts/{ref}/enrollments", a.as(a.enrollments))
 
-	mux.HandleFunc("POST /api/opportunities", a.createOpportunity)
-	mux.HandleFunc("GET /api/opportunities/{id}", a.getOpportunity)
-	mux.HandleFunc("PATCH /api/opportunities/{id}", a.updateOpportunity)
-	mux.HandleFunc("POST /api/sales", a.createSale)
+	mux.HandleFunc("POST /api/opportunities", a.as(a.createOpportunity))
+	mux.HandleFunc("GET /api/opportunities/{id}", a.as(a.getOpportunity))
+	mux.HandleFunc("PATCH /api/opportunities/{id}", a.as(a.updateOpportunity))
+	mux.HandleFunc("POST /api/sales", a.as(a.createSale))
 
-	mux.HandleFunc("POST /api/events", a.sendEvent)
-	mux.HandleFunc("POST /api/events/import", a.importEvents)
-	mux.HandleFunc("POST /api/enrollments", a.enroll)
-	mux.HandleFunc("POST /api/enrollments/{id}/pause", a.pause)
-	mux.HandleFunc("POST /api/enrollments/{id}/resume", a.resume)
-	mux.HandleFunc("POST /api/enrollments/{id}/unenroll", a.unenroll)
+	mux.HandleFunc("POST /api/events", a.as(a.sendEvent))
+	mux.HandleFunc("POST /api/events/import", a.as(a.importEvents))
+	mux.HandleFunc("POST /api/enrollments", a.as(a.enroll))
+	mux.HandleFunc("POST /api/enrollments/{id}/pause", a.as(a.pause))
+	mux.HandleFunc("POST /api/enrollments/{id}/resume", a.as(a.resume))
+	mux.HandleFunc("POST /api/enrollments/{id}/unenroll", a.as(a.unenroll))
 
-	mux.HandleFunc("GET /api/activities", a.listActivities)
-	mux.HandleFunc("POST /api/activities", a.createActivity)
-	mux.HandleFunc("POST /api/activities/{id}/complete", a.completeActivity)
+	mux.HandleFunc("GET /api/activities", a.as(a.listActivities))
+	mux.HandleFunc("POST /api/activities", a.as(a.createActivity))
+	mux.HandleFunc("POST /api/activities/{id}/complete", a.as(a.completeActivity))
+}
+
+// actorHandler is an API handler told who the request acts for.
+type actorHandler func(w http.ResponseWriter, r *http.Request, who crm.Actor)
+
+// as finds who the request acts for (Deps.Actor) before h runs; a request
+// the seam refuses fails with its error.
+func (a *api) as(h actorHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		who, err := a.actorOf(r)
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		h(w, r, who)
+	}
 }
 
 // recover turns a panic in a handler into a logged 500.

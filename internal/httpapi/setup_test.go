@@ -34,7 +34,7 @@ type env struct {
 	pool  *pgxpool.Pool
 	pg    *postgres.Store
 	eng   *engine.Engine
-	crm   *crm.Store
+	crm   *crm.Service
 	clock *clock.Virtual
 	srv   *httptest.Server
 }
@@ -62,7 +62,7 @@ func setup(t *testing.T) *env {
 	if _, err := e.eng.LoadLibrary(ctx); err != nil {
 		t.Fatal(err)
 	}
-	e.crm, err = crm.New(pool, crm.Options{Sink: e.eng, Clock: e.clock, Library: lib, Logger: log})
+	e.crm, err = crm.New(postgres.NewCRM(pool), crm.Options{Sink: e.eng, Clock: e.clock, Library: lib, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}

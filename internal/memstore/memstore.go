@@ -5,6 +5,7 @@
 package memstore
 
 import (
+	"cmp"
 	"container/heap"
 	"context"
 	"fmt"
@@ -26,14 +27,16 @@ type Store struct {
 	enrollments map[int64]*engine.Enrollment
 	byContact   map[int64][]int64 // contact → enrollment ids, oldest first
 	touches     map[int64]*engine.Touch
-	byEnroll    map[int64][]int64 // enrollment → touch ids
-	due         dueHeap           // scheduled touches by due time; stale entries are skipped
+	queuedAt    map[int64]time.Time // when each queued touch was handed to the queue
+	byEnroll    map[int64][]int64   // enrollment → touch ids
+	due         dueHeap             // scheduled touches by due time; stale entries are skipped
 	activities  []engine.Activity
 	letters     []engine.Letter
 	suppressed  map[string]string
 	events      map[engine.Event]bool // recorded events, to handle each once
 	nextID      int64
 	undo        []func() // set while a transaction runs
+	after       []func() // what runs once the running transaction commits
 
 	// Track versions have their own lock: the engine reads them inside transactions.
 	tracksMu  sync.Mutex
@@ -55,6 +58,7 @@ func New() *Store {
 		enrollments: map[int64]*engine.Enrollment{},
 		byContact:   map[int64][]int64{},
 		touches:     map[int64]*engine.Touch{},
+		queuedAt:    map[int64]time.Time{},
 		byEnroll:    map[int64][]int64{},
 		suppressed:  map[string]string{},
 		events:      map[engine.Event]bool{},
@@ -85,19 +89,32 @@ func (s *Store) AddContact(c engine.Contact) int64 {
 	return c.ID
 }
 
-// Tx runs fn with the store locked; an error undoes fn's changes.
+// Tx runs fn with the store locked; an error undoes fn's changes. What fn
+// registers with AfterCommit runs after the lock is released.
 func (s *Store) Tx(ctx context.Context, fn func(tx engine.Tx) error) error {
+	after, err := s.run(fn)
+	if err == nil {
+		for _, f := range after {
+			f()
+		}
+	}
+	return err
+}
+
+// run runs fn locked and returns what is to run after it commits.
+func (s *Store) run(fn func(tx engine.Tx) error) ([]func(), error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.undo = s.undo[:0]
+	s.undo, s.after = []func(){}, nil // not nil: remember records while this runs
 	err := fn(tx{s})
 	if err != nil {
 		for i := len(s.undo) - 1; i >= 0; i-- {
 			s.undo[i]()
 		}
 	}
-	s.undo = nil
-	return err
+	after := s.after
+	s.undo, s.after = nil, nil
+	return after, err
 }
 
 // remember registers how to undo a change made inside a transaction.
@@ -140,6 +157,7 @@ func (s *Store) QueueDue(_ context.Context, now, until time.Time, limit int) ([]
 			continue
 		}
 		t.State = engine.TouchQueued
+		s.queuedAt[t.ID] = now
 		out = append(out, *t)
 	}
 	for _, h := range held {
@@ -148,17 +166,25 @@ func (s *Store) QueueDue(_ context.Context, now, until time.Time, limit int) ([]
 	return out, nil
 }
 
-// Requeue implements engine.Store; in memory nothing is ever lost from a
-// queue, so only running touches whose lease ended come back.
-func (s *Store) Requeue(_ context.Context, _, now time.Time, limit int) ([]engine.Touch, error) {
+// Requeue implements engine.Store: queued touches whose due and queued times
+// are both before staleBefore, and running ones whose lease ended before now,
+// earliest first.
+func (s *Store) Requeue(_ context.Context, staleBefore, now time.Time, limit int) ([]engine.Touch, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []engine.Touch
+	var lost []*engine.Touch
 	for _, t := range s.touches {
-		if len(out) < limit && t.State == engine.TouchRunning && t.LeaseUntil.Before(now) {
-			t.State = engine.TouchQueued
-			out = append(out, *t)
+		stale := t.State == engine.TouchQueued && t.Due.Before(staleBefore) && s.queuedAt[t.ID].Before(staleBefore)
+		if stale || t.State == engine.TouchRunning && t.LeaseUntil.Before(now) {
+			lost = append(lost, t)
 		}
+	}
+	slices.SortFunc(lost, func(a, b *engine.Touch) int { return cmp.Or(a.Due.Compare(b.Due), cmp.Compare(a.ID, b.ID)) })
+	out := []engine.Touch{}
+	for _, t := range lost[:min(limit, len(lost))] {
+		t.State, t.LeaseUntil = engine.TouchQueued, time.Time{}
+		s.queuedAt[t.ID] = now
+		out = append(out, *t)
 	}
 	return out, nil
 }
@@ -187,7 +213,10 @@ func (s *Store) Release(_ context.Context, id int64, attempt int, state engine.T
 	if t.State != engine.TouchRunning || t.Attempts != attempt {
 		return fmt.Errorf("release touch %d: not running attempt %d: %w", id, attempt, engine.ErrConflict)
 	}
-	t.State, t.Reason = state, reason
+	if state != engine.TouchQueued && state != engine.TouchScheduled {
+		return fmt.Errorf("release touch %d: state must be queued or scheduled, not %q", id, state)
+	}
+	t.State, t.Reason, t.LeaseUntil = state, reason, time.Time{}
 	if state == engine.TouchScheduled {
 		heap.Push(&s.due, dueEntry{t.Due, t.ID})
 	}
@@ -232,17 +261,18 @@ func (s *Store) SaveTrack(_ context.Context, id, hash string, source []byte, fil
 	vs := s.trackVers[id]
 	for i, v := range vs {
 		if v.hash == hash {
-			return i + 1, s.openBefore(id, i+1), nil
+			return i + 1, s.openOnOther(id, i+1), nil
 		}
 	}
 	s.trackVers[id] = append(vs, trackVersion{hash: hash, file: file, source: slices.Clone(source)})
-	return len(vs) + 1, s.openBefore(id, len(vs)+1), nil
+	return len(vs) + 1, s.openOnOther(id, len(vs)+1), nil
 }
 
-func (s *Store) openBefore(trackID string, version int) int {
+// openOnOther counts the track's open enrollments on versions other than version.
+func (s *Store) openOnOther(trackID string, version int) int {
 	n := 0
 	for _, en := range s.enrollments {
-		if en.TrackID == trackID && en.TrackVersion < version && en.State.Open() {
+		if en.TrackID == trackID && en.TrackVersion != version && en.State.Open() {
 			n++
 		}
 	}
@@ -283,7 +313,7 @@ func (s *Store) BirthdaysOn(_ context.Context, day time.Time) ([]int64, error) {
 	defer s.mu.Unlock()
 	var ids []int64
 	for id, c := range s.contacts {
-		if c.Birthday != nil && birthdayOn(*c.Birthday, day.UTC()) {
+		if c.Birthday != nil && birthdayOn(*c.Birthday, day) {
 			ids = append(ids, id)
 		}
 	}
@@ -291,8 +321,8 @@ func (s *Store) BirthdaysOn(_ context.Context, day time.Time) ([]int64, error) {
 	return ids, nil
 }
 
-// birthdayOn reports whether a birthday falls on day; Feb 29 birthdays fall on
-// Feb 28 in years without one.
+// birthdayOn reports whether a birthday falls on day's date (as day's own
+// zone has it); Feb 29 birthdays fall on Feb 28 in years without one.
 func birthdayOn(b, day time.Time) bool {
 	if b.Month() == time.February && b.Day() == 29 && !isLeap(day.Year()) {
 		return day.Month() == time.February && day.Day() == 28

@@ -103,6 +103,9 @@ func (t tx) SetEnrollmentState(_ context.Context, id int64, state engine.Enrollm
 	if !ok {
 		return notFound("enrollment", id)
 	}
+	if !en.State.Open() {
+		return fmt.Errorf("enrollment %d is %s, not open: %w", id, en.State, engine.ErrConflict)
+	}
 	old := *en
 	t.s.remember(func() { *en = old })
 	en.State = state
@@ -158,23 +161,30 @@ func (t tx) PendingTouches(_ context.Context, enrollmentID int64) ([]engine.Touc
 }
 
 func (t tx) FinishTouch(_ context.Context, id int64, state engine.TouchState, reason string, at time.Time) error {
+	if !state.Final() {
+		return fmt.Errorf("finish touch %d: %q is not a final state", id, state)
+	}
 	return t.update(id, func(tc *engine.Touch) {
-		tc.State, tc.Reason, tc.FinishedAt = state, reason, at
+		tc.State, tc.Reason, tc.FinishedAt, tc.LeaseUntil = state, reason, at, time.Time{}
 	})
 }
 
 func (t tx) RescheduleTouch(_ context.Context, id int64, due time.Time) error {
-	err := t.update(id, func(tc *engine.Touch) { tc.State, tc.Due = engine.TouchScheduled, due })
+	err := t.update(id, func(tc *engine.Touch) { tc.State, tc.Due, tc.LeaseUntil = engine.TouchScheduled, due, time.Time{} })
 	if err == nil {
 		heap.Push(&t.s.due, dueEntry{due, id})
 	}
 	return err
 }
 
+// update changes a pending touch; a final one is a conflict.
 func (t tx) update(id int64, change func(*engine.Touch)) error {
 	tc, ok := t.s.touches[id]
 	if !ok {
 		return notFound("touch", id)
+	}
+	if tc.State.Final() {
+		return fmt.Errorf("touch %d is %s, not pending: %w", id, tc.State, engine.ErrConflict)
 	}
 	old := *tc
 	t.s.remember(func() { *tc = old })
@@ -220,6 +230,8 @@ func (t tx) ContactsByEmail(_ context.Context, email string) ([]int64, error) {
 	slices.Sort(ids)
 	return ids, nil
 }
+
+func (t tx) AfterCommit(fn func()) { t.s.after = append(t.s.after, fn) }
 
 func (t tx) RecordEvent(_ context.Context, e engine.Event) (bool, error) {
 	e.At = e.At.UTC()

@@ -35,7 +35,7 @@ func (x *tx) CreateActivity(ctx context.Context, a *engine.Activity) error {
 		SELECT $1, $2, $3, t.name, t.points, $5, $6, $7, $8, $9, coalesce($10, now())
 		FROM activity_types t WHERE lower(t.name) = lower($4)
 		RETURNING id, type, points, created_at`,
-		NullID(a.ContactID), NullID(a.RepID), NullID(a.TouchID), a.Type, a.Subject, a.Notes,
+		nullID(a.ContactID), nullID(a.RepID), nullID(a.TouchID), a.Type, a.Subject, a.Notes,
 		string(a.Status), nullTime(a.Due), nullTime(a.CompletedAt), nullTime(a.CreatedAt),
 	).Scan(&a.ID, &a.Type, &a.Points, &a.CreatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -53,7 +53,7 @@ func (x *tx) CreateActivity(ctx context.Context, a *engine.Activity) error {
 func (x *tx) CreateLetter(ctx context.Context, l *engine.Letter) error {
 	err := x.q.QueryRow(ctx, `INSERT INTO letters (contact_id, touch_id, template, body, created_at)
 		VALUES ($1, $2, $3, $4, coalesce($5, now())) RETURNING id, created_at`,
-		l.ContactID, NullID(l.TouchID), l.Template, l.Body, nullTime(l.CreatedAt)).Scan(&l.ID, &l.CreatedAt)
+		l.ContactID, nullID(l.TouchID), l.Template, l.Body, nullTime(l.CreatedAt)).Scan(&l.ID, &l.CreatedAt)
 	if err != nil {
 		return fmt.Errorf("create letter %s for contact %d: %w", l.Template, l.ContactID, err)
 	}

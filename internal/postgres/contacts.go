@@ -10,20 +10,20 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
-// ContactColumns are the columns ScanContact reads, in its order. Select them
-// FROM ContactsFrom (contacts c joined to their owner r).
-const ContactColumns = `c.id, coalesce(c.external_id, ''), c.email, c.first_name, c.last_name,
+// contactColumns are the columns scanContact reads, in its order. Select them
+// FROM contactsFrom (contacts c joined to their owner r).
+const contactColumns = `c.id, coalesce(c.external_id, ''), c.email, c.first_name, c.last_name,
 	c.company, c.title, c.phone, c.time_zone, c.status, c.industry, c.owner_id,
 	coalesce(r.username, ''), c.lead_source, c.campaign, c.birthday, c.street, c.city,
 	c.region, c.postal_code, c.country, c.custom`
 
-// ContactsFrom joins each contact (c) to its owner (r), for ContactColumns.
+// contactsFrom joins each contact (c) to its owner (r), for contactColumns.
 // It starts and ends with a space.
-const ContactsFrom = ` FROM contacts c LEFT JOIN reps r ON r.id = c.owner_id `
+const contactsFrom = ` FROM contacts c LEFT JOIN reps r ON r.id = c.owner_id `
 
-// ScanContact reads one row of ContactColumns. A NULL owner reads as OwnerID
+// scanContact reads one row of contactColumns. A NULL owner reads as OwnerID
 // 0 and Owner "", a NULL birthday as nil, an empty custom object as nil.
-func ScanContact(row pgx.Row) (engine.Contact, error) {
+func scanContact(row pgx.Row) (engine.Contact, error) {
 	var (
 		c        engine.Contact
 		owner    pgtype.Int8
@@ -57,9 +57,14 @@ func ScanContact(row pgx.Row) (engine.Contact, error) {
 
 // Contact returns one contact with its owner's username.
 func (x *tx) Contact(ctx context.Context, id int64) (engine.Contact, error) {
-	c, err := ScanContact(x.q.QueryRow(ctx, `SELECT `+ContactColumns+ContactsFrom+`WHERE c.id = $1`, id))
+	return contactByID(ctx, x.q, id, "")
+}
+
+// contactByID reads one contact; lock may lock it (FOR UPDATE OF c).
+func contactByID(ctx context.Context, q querier, id int64, lock string) (engine.Contact, error) {
+	c, err := scanContact(q.QueryRow(ctx, `SELECT `+contactColumns+contactsFrom+`WHERE c.id = $1 `+lock, id))
 	if err != nil {
-		return engine.Contact{}, fmt.Errorf("contact %d: %w", id, NotFound(err))
+		return engine.Contact{}, fmt.Errorf("contact %d: %w", id, notFound(err))
 	}
 	return c, nil
 }
@@ -87,10 +92,11 @@ func (x *tx) TimeZones(ctx context.Context, ids []int64) (map[int64]string, erro
 }
 
 // ContactsByEmail lists the ids of the contacts with this address, compared
-// case-insensitively, in id order.
+// as the suppression list compares (case and surrounding spaces do not
+// matter), in id order.
 func (x *tx) ContactsByEmail(ctx context.Context, email string) ([]int64, error) {
 	rows, err := x.q.Query(ctx, `SELECT id FROM contacts
-		WHERE lower(email) = lower(btrim($1)) AND email <> '' ORDER BY id`, email)
+		WHERE lower(btrim(email)) = lower(btrim($1)) AND btrim(email) <> '' ORDER BY id`, email)
 	if err != nil {
 		return nil, fmt.Errorf("contacts with email %q: %w", email, err)
 	}
@@ -101,62 +107,33 @@ func (x *tx) ContactsByEmail(ctx context.Context, email string) ([]int64, error)
 	return ids, nil
 }
 
-// CreateContact inserts c and sets its ID. A company name finds or creates
-// the company; with OwnerID 0, an Owner username finds or creates the rep and
-// sets OwnerID. An empty status means prospect.
+// CreateContact inserts c and sets its ID and OwnerID, the way the CRM
+// does (CreateContacts of CRM): a company name finds or creates the company,
+// an Owner username finds or creates the rep. A non-zero OwnerID names the
+// owner instead of Owner. An empty status means prospect.
 func (s *Store) CreateContact(ctx context.Context, c *engine.Contact) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(t pgx.Tx) error { return insertContact(ctx, t, c) })
+	if c.Status == "" {
+		c.Status = engine.StatusProspect
+	}
+	err := pgx.BeginFunc(ctx, s.pool, func(t pgx.Tx) error {
+		if c.OwnerID != 0 {
+			r, err := (&tx{q: t}).Rep(ctx, c.OwnerID)
+			if err != nil {
+				return err
+			}
+			c.Owner = r.Username
+		}
+		return writeContacts(ctx, t, []*engine.Contact{c}, insertContactSQL)
+	})
 	if err != nil {
 		return fmt.Errorf("create contact %s: %w", contactName(c), err)
 	}
 	return nil
 }
 
-func insertContact(ctx context.Context, q querier, c *engine.Contact) error {
-	var companyID *int64
-	if c.Company != "" {
-		companyID = new(int64)
-		err := q.QueryRow(ctx, `INSERT INTO companies (name) VALUES ($1)
-			ON CONFLICT ((lower(name))) DO UPDATE SET name = companies.name RETURNING id`, c.Company).Scan(companyID)
-		if err != nil {
-			return fmt.Errorf("company %q: %w", c.Company, err)
-		}
-	}
-	if c.OwnerID == 0 && c.Owner != "" {
-		err := q.QueryRow(ctx, `INSERT INTO reps (username) VALUES ($1)
-			ON CONFLICT (username) DO UPDATE SET username = EXCLUDED.username RETURNING id`, c.Owner).Scan(&c.OwnerID)
-		if err != nil {
-			return fmt.Errorf("owner %q: %w", c.Owner, err)
-		}
-	}
-	if c.Status == "" {
-		c.Status = engine.StatusProspect
-	}
-	custom := c.Custom
-	if custom == nil {
-		custom = map[string]string{}
-	}
-	var external *string
-	if c.ExternalID != "" {
-		external = &c.ExternalID
-	}
-	err := q.QueryRow(ctx, `INSERT INTO contacts (external_id, email, first_name, last_name,
-			company_id, company, title, phone, time_zone, status, industry, owner_id, lead_source,
-			campaign, birthday, street, city, region, postal_code, country, custom)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
-		RETURNING id`,
-		external, c.Email, c.FirstName, c.LastName, companyID, c.Company, c.Title, c.Phone,
-		c.TimeZone, c.Status, c.Industry, NullID(c.OwnerID), c.LeadSource, c.Campaign,
-		NullDate(c.Birthday), c.Street, c.City, c.Region, c.PostalCode, c.Country, custom).Scan(&c.ID)
-	if UniqueViolation(err, "contacts_external_id_key") {
-		return fmt.Errorf("external_id %q is taken: %w", c.ExternalID, engine.ErrConflict)
-	}
-	return err
-}
-
-// NullDate is the query argument storing the date of d (a birthday), NULL
+// nullDate is the query argument storing the date of d (a birthday), NULL
 // when d is nil.
-func NullDate(d *time.Time) any {
+func nullDate(d *time.Time) any {
 	if d == nil {
 		return nil
 	}

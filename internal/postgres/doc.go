@@ -1,6 +1,8 @@
-// Package postgres is the PostgreSQL adapter of the engine: it implements
-// engine.Store and engine.Tx with pgx v5 and applies the schema migrations
-// embedded in the binary.
+// Package postgres is the PostgreSQL adapter of the domain: it implements
+// the engine's ports (engine.Store and engine.Tx, by [Store]) and the CRM's
+// (crm.Store and crm.Tx, by [CRM]) with pgx v5, and applies the schema
+// migrations embedded in the binary. It imports the domain (engine,
+// internal/crm) and no other adapter.
 //
 // # Opening and migrating
 //
@@ -34,19 +36,31 @@
 // bookkeeping columns (created_at, received_at) when the caller leaves them
 // zero. PostgreSQL keeps microseconds: nanoseconds are lost on the way.
 //
+// # Layout
+//
+// The engine's side: store.go (Store, its transactions, shared helpers),
+// then a file per subject (touches.go, enrollments.go, outbox.go, work.go,
+// contacts.go, reps.go, …) with the methods of Store and of its tx.
+//
+// The CRM's side: crm.go ([CRM], [NewCRM], its transactions) and a crm_*.go
+// file per subject (crm_contacts.go, crm_reps.go, crm_opportunities.go,
+// crm_sales.go, crm_activities.go, crm_timeline.go). A CRM transaction hands
+// the engine the same PostgreSQL transaction (its Engine method), so a CRM
+// change and the enrollments its event causes commit together:
+//
+//	svc, err := crm.New(postgres.NewCRM(s.Pool()), crm.Options{Sink: eng})
+//
+// Both sides share the one insert of a contact (writeContacts: the owner, a
+// rep's username, and the company are created when unknown) and of a rep
+// (insertRep); Store.CreateContact and Store.CreateRep are that same insert
+// for tools and tests.
+//
 // # Adding queries
 //
-// Queries for the HTTP API and the command line go in a file per subject
-// (contacts.go, activities.go, …) as methods on *Store, or on
-// *tx when they must join the engine's transactions. Reuse the column lists
-// and scanners (touchColumns and scanTouch, ContactColumns and ScanContact,
-// …), wrap errors with what was asked for, and turn pgx.ErrNoRows into
-// engine.ErrNotFound with NotFound.
-//
-// # Sharing the schema
-//
-// Other adapters on the same database (the CRM store) reuse what reading and
-// writing a contact takes rather than repeating it: ContactColumns,
-// ContactsFrom and ScanContact; NotFound and UniqueViolation for errors;
-// NullID and NullDate for arguments. This package imports none of them.
+// A query goes in the file of its subject, as a method of Store or tx for
+// the engine, of crmReader or crmTx for the CRM (with the port method added
+// to internal/crm first). Reuse the column lists and scanners
+// (touchColumns and scanTouch, contactColumns and scanContact, repColumns
+// and scanRep, …) and the collect helper, wrap errors with what was asked
+// for, and turn pgx.ErrNoRows into engine.ErrNotFound with notFound.
 package postgres

@@ -54,7 +54,7 @@ func (x *tx) Enrollments(ctx context.Context, contactID int64, trackID string) (
 func (x *tx) Enrollment(ctx context.Context, id int64) (engine.Enrollment, error) {
 	e, err := scanEnrollment(x.q.QueryRow(ctx, `SELECT `+enrollmentColumns+` FROM enrollments e WHERE e.id = $1`, id))
 	if err != nil {
-		return engine.Enrollment{}, fmt.Errorf("enrollment %d: %w", id, NotFound(err))
+		return engine.Enrollment{}, fmt.Errorf("enrollment %d: %w", id, notFound(err))
 	}
 	return e, nil
 }

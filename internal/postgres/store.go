@@ -52,36 +52,54 @@ func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 // Tx runs fn in one transaction, committed when fn returns nil and rolled
 // back otherwise.
 func (s *Store) Tx(ctx context.Context, fn func(engine.Tx) error) error {
-	return pgx.BeginFunc(ctx, s.pool, func(t pgx.Tx) error { return fn(&tx{q: t}) })
+	return inTx(ctx, s.pool, func(_ pgx.Tx, x *tx) error { return fn(x) })
 }
 
 // tx implements engine.Tx on one PostgreSQL transaction.
 type tx struct {
-	q querier
+	q     querier
+	after []func() // AfterCommit's functions
 }
 
-// TxOf lets the engine work inside a transaction another adapter began, so
-// a CRM change and the enrollments it causes commit together.
-func TxOf(t pgx.Tx) engine.Tx { return &tx{q: t} }
+// inTx runs fn in one transaction, given both as pgx.Tx and as the engine's
+// tx, and once it commits runs what was registered with AfterCommit.
+func inTx(ctx context.Context, pool *pgxpool.Pool, fn func(pgx.Tx, *tx) error) error {
+	x := &tx{}
+	err := pgx.BeginFunc(ctx, pool, func(t pgx.Tx) error {
+		x.q = t
+		return fn(t, x)
+	})
+	if err != nil {
+		return err
+	}
+	for _, f := range x.after {
+		f()
+	}
+	return nil
+}
+
+// AfterCommit implements engine.Tx.
+func (x *tx) AfterCommit(fn func()) { x.after = append(x.after, fn) }
 
 // querier is what both a pool and a transaction offer.
 type querier interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
-// NotFound turns pgx.ErrNoRows into engine.ErrNotFound, leaving other errors
+// notFound turns pgx.ErrNoRows into engine.ErrNotFound, leaving other errors
 // as they are.
-func NotFound(err error) error {
+func notFound(err error) error {
 	if errors.Is(err, pgx.ErrNoRows) {
 		return engine.ErrNotFound
 	}
 	return err
 }
 
-// UniqueViolation reports whether err broke the named unique constraint or index.
-func UniqueViolation(err error, constraint string) bool {
+// uniqueViolation reports whether err broke the named unique constraint or index.
+func uniqueViolation(err error, constraint string) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "23505" && pe.ConstraintName == constraint
 }
@@ -94,8 +112,8 @@ func nullTime(t time.Time) *time.Time {
 	return &t
 }
 
-// NullID is the query argument storing id, NULL when it is 0.
-func NullID(id int64) *int64 {
+// nullID is the query argument storing id, NULL when it is 0.
+func nullID(id int64) *int64 {
 	if id == 0 {
 		return nil
 	}
@@ -128,7 +146,7 @@ func wrongState(ctx context.Context, q querier, kind string, id int64, want stri
 	var state string
 	err := q.QueryRow(ctx, `SELECT state FROM `+tableOf[kind]+` WHERE id = $1`, id).Scan(&state)
 	if err != nil {
-		return NotFound(err)
+		return notFound(err)
 	}
 	return fmt.Errorf("%s is %s, not %s: %w", kind, state, want, engine.ErrConflict)
 }

@@ -50,7 +50,7 @@ func queryTouches(ctx context.Context, q querier, sql string, args ...any) ([]en
 func (x *tx) Touch(ctx context.Context, id int64) (engine.Touch, error) {
 	t, err := scanTouch(x.q.QueryRow(ctx, `SELECT `+touchColumns+` FROM touches t WHERE t.id = $1`, id))
 	if err != nil {
-		return engine.Touch{}, fmt.Errorf("touch %d: %w", id, NotFound(err))
+		return engine.Touch{}, fmt.Errorf("touch %d: %w", id, notFound(err))
 	}
 	return t, nil
 }

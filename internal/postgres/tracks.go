@@ -52,7 +52,7 @@ func (s *Store) TrackSource(ctx context.Context, id string, version int) ([]byte
 	var source, file string
 	err := s.pool.QueryRow(ctx, `SELECT source, file FROM tracks WHERE id = $1 AND version = $2`, id, version).Scan(&source, &file)
 	if err != nil {
-		return nil, "", fmt.Errorf("track %s v%d: %w", id, version, NotFound(err))
+		return nil, "", fmt.Errorf("track %s v%d: %w", id, version, notFound(err))
 	}
 	return []byte(source), file, nil
 }

@@ -18,11 +18,11 @@ func (s *Store) Work(ctx context.Context, t engine.Touch) (engine.Work, error) {
 	b := &pgx.Batch{}
 	b.Queue(`SELECT `+enrollmentColumns+` FROM enrollments e WHERE e.id = $1`, t.EnrollmentID).
 		QueryRow(func(row pgx.Row) (err error) { w.Enrollment, err = scanEnrollment(row); return err })
-	b.Queue(`SELECT `+ContactColumns+ContactsFrom+`WHERE c.id = $1`, t.ContactID).
-		QueryRow(func(row pgx.Row) (err error) { w.Contact, err = ScanContact(row); return err })
-	b.Queue(`SELECT `+RepColumns+` FROM reps r JOIN contacts c ON c.owner_id = r.id WHERE c.id = $1`, t.ContactID).
+	b.Queue(`SELECT `+contactColumns+contactsFrom+`WHERE c.id = $1`, t.ContactID).
+		QueryRow(func(row pgx.Row) (err error) { w.Contact, err = scanContact(row); return err })
+	b.Queue(`SELECT `+repColumns+` FROM reps r JOIN contacts c ON c.owner_id = r.id WHERE c.id = $1`, t.ContactID).
 		QueryRow(func(row pgx.Row) (err error) {
-			if w.Owner, err = ScanRep(row); errors.Is(err, pgx.ErrNoRows) {
+			if w.Owner, err = scanRep(row); errors.Is(err, pgx.ErrNoRows) {
 				err = nil
 			}
 			return err
@@ -36,7 +36,7 @@ func (s *Store) Work(ctx context.Context, t engine.Touch) (engine.Work, error) {
 			return nil
 		})
 	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
-		return engine.Work{}, fmt.Errorf("work for touch %d: %w", t.ID, NotFound(err))
+		return engine.Work{}, fmt.Errorf("work for touch %d: %w", t.ID, notFound(err))
 	}
 	return w, nil
 }

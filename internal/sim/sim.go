@@ -51,8 +51,9 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	events, skipped := resolve(opts, refs)
 	clk := clock.NewVirtual(opts.From)
 	channels := engine.TaskChannels()
-	channels[tracks.ChannelEmail] = renderOnly{opts.Templates}
-	channels[tracks.ChannelLetter] = renderOnly{opts.Templates}
+	channels[tracks.ChannelEmail] = renderOnly{set: opts.Templates}
+	// The real letter channel: its letters wait in memory, printed by nobody.
+	channels[tracks.ChannelLetter] = engine.LetterChannel{Templates: opts.Templates}
 	eng, err := engine.New(engine.Config{
 		Store: store, Clock: clk, Library: opts.Library, Templates: opts.Templates,
 		Channels: channels, Business: opts.Business,

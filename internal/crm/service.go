@@ -8,14 +8,10 @@ import (
 	"time"
 
 	"github.com/dripline/dripline/engine"
-	"github.com/dripline/dripline/internal/postgres"
 	"github.com/dripline/dripline/tracks"
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// EventSink receives the CRM events the store's changes cause. The engine
+// EventSink receives the CRM events the service's changes cause. The engine
 // implements it.
 type EventSink interface {
 	HandleEvent(ctx context.Context, ev engine.Event) (engine.EventResult, error)
@@ -24,12 +20,12 @@ type EventSink interface {
 	HandleEventIn(ctx context.Context, tx engine.Tx, ev engine.Event) (engine.EventResult, error)
 }
 
-// Clock tells the store what time it is (completed activities, My Day).
+// Clock tells the service what time it is (completed activities, My Day).
 type Clock interface {
 	Now() time.Time
 }
 
-// Options configures a Store. Zero fields take the documented defaults.
+// Options configures a Service. Zero fields take the documented defaults.
 type Options struct {
 	// Sink receives the events changes cause. Required.
 	Sink EventSink
@@ -47,9 +43,9 @@ type Options struct {
 	Workers int
 }
 
-// Store is the CRM side of the database. It is safe for concurrent use.
-type Store struct {
-	pool      *pgxpool.Pool
+// Service is the CRM side's rules over a Store. It is safe for concurrent use.
+type Service struct {
+	store     Store
 	sink      EventSink
 	clock     Clock
 	log       *slog.Logger
@@ -58,12 +54,12 @@ type Store struct {
 	workers   int
 }
 
-// New returns a store working on pool.
-func New(pool *pgxpool.Pool, opts Options) (*Store, error) {
-	if pool == nil || opts.Sink == nil {
-		return nil, errors.New("crm: a pool and a Sink are required")
+// New returns the service keeping its rows in store.
+func New(store Store, opts Options) (*Service, error) {
+	if store == nil || opts.Sink == nil {
+		return nil, errors.New("crm: a Store and a Sink are required")
 	}
-	s := &Store{pool: pool, sink: opts.Sink, clock: opts.Clock, log: opts.Logger,
+	s := &Service{store: store, sink: opts.Sink, clock: opts.Clock, log: opts.Logger,
 		library: opts.Library, afterSale: afterSaleTracks(opts.Library), workers: opts.Workers}
 	if s.clock == nil {
 		s.clock = wallClock{}
@@ -97,39 +93,24 @@ type wallClock struct{}
 // Now returns the wall-clock time.
 func (wallClock) Now() time.Time { return time.Now() }
 
-// now reads the store's clock in UTC.
-func (s *Store) now() time.Time { return s.clock.Now().UTC() }
-
-// querier is what both a pool and a transaction offer.
-type querier interface {
-	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
+// now reads the service's clock in UTC.
+func (s *Service) now() time.Time { return s.clock.Now().UTC() }
 
 // emit hands one event to the sink, whose errors name the event.
-func (s *Store) emit(ctx context.Context, ev engine.Event) (engine.EventResult, error) {
+func (s *Service) emit(ctx context.Context, ev engine.Event) (engine.EventResult, error) {
 	return s.sink.HandleEvent(ctx, ev)
 }
 
 // emitIn hands an event to the sink inside the change's own transaction.
-func (s *Store) emitIn(ctx context.Context, tx pgx.Tx, ev engine.Event) error {
-	_, err := s.sink.HandleEventIn(ctx, postgres.TxOf(tx), ev)
+func (s *Service) emitIn(ctx context.Context, tx Tx, ev engine.Event) error {
+	_, err := s.sink.HandleEventIn(ctx, tx.Engine(), ev)
 	return err
 }
 
-// nullText stores an empty string as NULL.
-func nullText(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
-// Ping checks that the database answers.
-func (s *Store) Ping(ctx context.Context) error {
-	if err := s.pool.Ping(ctx); err != nil {
-		return fmt.Errorf("ping database: %w", err)
+// Ping checks that the store answers.
+func (s *Service) Ping(ctx context.Context) error {
+	if err := s.store.Ping(ctx); err != nil {
+		return fmt.Errorf("ping the CRM store: %w", err)
 	}
 	return nil
 }

@@ -1,0 +1,93 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/crm"
+	"github.com/dripline/dripline/internal/postgres"
+	"github.com/dripline/dripline/tracks"
+)
+
+// failingSink is an engine whose event handling fails, as it would when the
+// database drops the connection halfway.
+type failingSink struct{}
+
+func (failingSink) HandleEvent(context.Context, engine.Event) (engine.EventResult, error) {
+	return engine.EventResult{}, errors.New("connection lost")
+}
+
+func (failingSink) HandleEventIn(context.Context, engine.Tx, engine.Event) (engine.EventResult, error) {
+	return engine.EventResult{}, errors.New("connection lost")
+}
+
+func TestChangeAndItsEventCommitTogether(t *testing.T) {
+	t.Parallel()
+	_, pool := crmSetup(t)
+	store, err := crm.New(postgres.NewCRM(pool), crm.Options{Sink: failingSink{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	email := "ann@example.com"
+	if _, err := store.CreateContact(context.Background(), crm.System, crm.ContactFields{Email: &email}); err == nil {
+		t.Fatal("CreateContact succeeded though its contact.created failed")
+	}
+	if n := countRows(t, pool, `SELECT count(*) FROM contacts`); n != 0 {
+		t.Fatalf("%d contacts stored without their contact.created; the change must roll back", n)
+	}
+}
+
+// sameTxSink checks that each event reaches the sink inside the transaction
+// of the change that caused it: what the change wrote is visible through
+// the engine.Tx the sink is handed, before anything commits.
+type sameTxSink struct{}
+
+func (sameTxSink) HandleEvent(_ context.Context, ev engine.Event) (engine.EventResult, error) {
+	return engine.EventResult{}, fmt.Errorf("%s handed over outside its change's transaction", ev.Name)
+}
+
+func (sameTxSink) HandleEventIn(ctx context.Context, tx engine.Tx, ev engine.Event) (engine.EventResult, error) {
+	c, err := tx.Contact(ctx, ev.ContactID)
+	if err != nil {
+		return engine.EventResult{}, fmt.Errorf("%s: its contact is not visible in the transaction: %w", ev.Name, err)
+	}
+	switch {
+	case ev.Name == tracks.EventContactUpdated && c.LastName != "Lee" && c.Status != engine.StatusCustomer:
+		return engine.EventResult{}, fmt.Errorf("%s before the change: %+v", ev.Name, c)
+	case ev.Name == tracks.EventSaleClosed && c.Status != engine.StatusCustomer:
+		return engine.EventResult{}, fmt.Errorf("%s before its contact became a customer", ev.Name)
+	}
+	_, err = tx.RecordEvent(ctx, ev)
+	return engine.EventResult{}, err
+}
+
+func TestEventsShareTheirChangesTransaction(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	_, pool := crmSetup(t)
+	svc, err := crm.New(postgres.NewCRM(pool), crm.Options{Sink: sameTxSink{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	email, last := "ann@example.com", "Lee"
+	if _, err := svc.CreateContact(ctx, crm.System, crm.ContactFields{Email: &email}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.UpdateContact(ctx, crm.System, email, crm.ContactFields{LastName: &last}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CreateSale(ctx, crm.System, crm.SaleFields{Contact: email, Amount: "10"}); err != nil {
+		t.Fatal(err)
+	}
+	// The second contact.updated is the first again (same contact, name, time).
+	var names string
+	if err := pool.QueryRow(ctx, `SELECT string_agg(name, ' ' ORDER BY id) FROM events`).Scan(&names); err != nil {
+		t.Fatal(err)
+	}
+	if names != "contact.created contact.updated sale.closed" {
+		t.Errorf("events recorded: %s", names)
+	}
+}
