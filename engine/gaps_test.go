@@ -17,10 +17,11 @@ import (
 // claim was taken over, the default lease, lateness, chaining after a late
 // touch, a paused touch handed back, and the first touch in the contact's zone.
 
-// recordingChannel is a channel that records what it was asked to deliver. during,
-// when set, runs inside the first delivery only (another worker acting while
-// this one holds the touch).
+// recordingChannel is an email channel that records what it was asked to
+// deliver. during, when set, runs inside the first delivery only (another
+// worker acting while this one holds the touch).
 type recordingChannel struct {
+	engine.EmailReach
 	mu        sync.Mutex
 	delivered []engine.Dispatch
 	during    func(ctx context.Context, d engine.Dispatch)
