@@ -379,11 +379,10 @@ func TestFirstTouchInContactsZone(t *testing.T) {
 	}
 }
 
-// TestLetterWithoutCityIsNotPrinted documents today's behaviour: a letter
-// to a contact with a street but no city is skipped for want of a postal
-// address and the track moves on. (When letters go to an unmailable list
-// instead, this expectation changes with them.)
-func TestLetterWithoutCityIsNotPrinted(t *testing.T) {
+// TestLetterWithoutCityIsUnmailable: a letter to a contact with a street but
+// no city (or a city but no street) is filed on the unmailable list with what
+// is missing, not in the pile to print, and the track moves on.
+func TestLetterWithoutCityIsUnmailable(t *testing.T) {
 	t.Parallel()
 	f := setup(t, nil)
 	noCity := f.contact("nocity@example.com", func(c *engine.Contact) { c.City = "" })
@@ -391,16 +390,20 @@ func TestLetterWithoutCityIsNotPrinted(t *testing.T) {
 	f.event(noCity, "contact.created")
 	f.event(noStreet, "contact.created")
 	f.runUntil(start.AddDate(0, 0, 3))
-	for _, c := range []engine.Contact{noCity, noStreet} {
-		ts := f.touches(c)
-		if len(ts) != 3 || ts[1].StepID != "letter" {
-			t.Fatalf("%s: touches = %+v, want hello, letter and the next call", c.Email, ts)
+	for _, tt := range []struct {
+		c    engine.Contact
+		want string
+	}{{noCity, "no city"}, {noStreet, "no street"}} {
+		ts := f.touches(tt.c)
+		if len(ts) != 3 || ts[1].StepID != "letter" || ts[1].State != engine.TouchDone {
+			t.Fatalf("%s: touches = %+v, want hello, the letter filed and the next call", tt.c.Email, ts)
 		}
-		if ts[1].State != engine.TouchSkipped || !strings.Contains(ts[1].Reason, "postal address") {
-			t.Errorf("%s: letter touch = %s %q, want skipped for want of a postal address", c.Email, ts[1].State, ts[1].Reason)
+		var why string
+		if err := f.store.Pool().QueryRow(f.ctx, `SELECT unmailable FROM letters WHERE contact_id = $1`, tt.c.ID).Scan(&why); err != nil {
+			t.Fatal(err)
 		}
-		if n := f.count(`SELECT count(*) FROM letters WHERE contact_id = $1`, c.ID); n != 0 {
-			t.Errorf("%s: %d letters waiting to print, want 0", c.Email, n)
+		if why != tt.want {
+			t.Errorf("%s: letter unmailable %q, want %q", tt.c.Email, why, tt.want)
 		}
 	}
 }
