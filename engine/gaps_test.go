@@ -101,6 +101,9 @@ func TestSuppressionMatchesStoredAddressWhateverItsCaseAndSpaces(t *testing.T) {
 	if ts := f.touches(dana); len(ts) != 1 || ts[0].State != engine.TouchSkipped || ts[0].Reason != "suppressed: unsubscribe" {
 		t.Fatalf("Dana's email touch = %+v, want skipped: suppressed: unsubscribe", ts)
 	}
+	if n := f.count(`SELECT count(*) FROM enrollments WHERE contact_id = $1 AND state = 'completed'`, dana.ID); n != 1 {
+		t.Fatalf("Dana's enrollment did not move on past the skipped touch")
+	}
 	if ts := f.touches(other); len(ts) != 1 || ts[0].State != engine.TouchDone {
 		t.Fatalf("the other contact's touch = %+v, want done", ts)
 	}
