@@ -155,46 +155,6 @@ func TestSimulateSkipsEventRowsItCannotPlace(t *testing.T) {
 	}
 }
 
-// BenchmarkSimulateYear runs a year of the default library for 1,000
-// contacts: each created as a prospect, a fifth of them in a target industry,
-// a tenth later lost and a tenth sold.
-func BenchmarkSimulateYear(b *testing.B) {
-	lib, set := library(b)
-	from := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
-	industries := []string{"", "", "", "", "", "healthcare", "legal", "", "manufacturing", "accounting"}
-	var contacts []engine.Contact
-	var events []csvio.EventRow
-	for i := range 1000 {
-		ref := fmt.Sprintf("c-%d", i)
-		contacts = append(contacts, engine.Contact{
-			ExternalID: ref, Email: ref + "@example.com", FirstName: "Pat", Status: "prospect",
-			Industry: industries[i%10], TimeZone: "America/Chicago", Owner: "rep",
-			Street: "1 Main St", City: "Springfield", Region: "IL", PostalCode: "62701",
-		})
-		at := from.Add(time.Duration(i) * 7 * time.Minute)
-		events = append(events, csvio.EventRow{Contact: ref, Event: engine.Event{Name: "contact.created", At: at}})
-		switch i % 10 {
-		case 3:
-			events = append(events, csvio.EventRow{Contact: ref, Event: engine.Event{Name: "opportunity.lost", At: at.AddDate(0, 2, 0)}})
-		case 7:
-			events = append(events, csvio.EventRow{Contact: ref, Event: engine.Event{Name: "sale.closed", At: at.AddDate(0, 1, 0)}})
-		}
-	}
-	b.ResetTimer()
-	var n int
-	for range b.N {
-		res, err := sim.Run(context.Background(), sim.Options{
-			Library: lib, Templates: set, From: from, Until: from.AddDate(1, 0, 0),
-			Contacts: contacts, Events: events,
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-		n = len(res.Touches)
-	}
-	b.ReportMetric(float64(n), "touches")
-}
-
 // Birthday letters come from the daemon's birthday job, not from an events
 // file; a trial run greets birthdays on its virtual clock the same way.
 func TestSimulateSendsBirthdayLetters(t *testing.T) {
