@@ -24,9 +24,9 @@ check:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
-## bench: the benchmarks quoted in the README
+## bench: the README's figures, each beside the machine's raw ceiling measured in the same run
 bench: services
-	$(GO) test -run XXX -bench . -benchtime 2x ./...
+	$(GO) run ./internal/benchreport
 
 ## fuzz: every fuzz target for FUZZTIME (default 20s) each
 FUZZTIME ?= 20s

@@ -1,0 +1,71 @@
+package email
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	gomail "github.com/wneessen/go-mail"
+
+	"github.com/dripline/dripline/internal/benchmeter"
+	"github.com/dripline/dripline/internal/smtptest"
+)
+
+// BenchmarkCeilingSMTP is the loopback SMTP server's accept rate through
+// go-mail alone: one small prebuilt message sent again and again over 8
+// connections, none of the project's code in the way. `make bench` prints
+// the email figures beside it.
+func BenchmarkCeilingSMTP(b *testing.B) {
+	const conns = 8
+	srv := smtptest.Start(b, smtptest.Discard())
+	cfg, err := ParseURL(srv.URL())
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts, err := clientOptions(withDefaults(cfg))
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := gomail.NewMsg()
+	if err := m.From(testFrom.Address); err != nil {
+		b.Fatal(err)
+	}
+	if err := m.To(testTo.Address); err != nil {
+		b.Fatal(err)
+	}
+	m.Subject("ceiling")
+	m.SetBodyString(gomail.TypeTextPlain, "Hello.\n")
+	clients := make(chan *gomail.Client, conns)
+	for range conns {
+		c, err := gomail.NewClient(cfg.Host, opts...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := c.DialWithContext(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { _ = c.Close() })
+		clients <- c
+	}
+	cpu := benchmeter.Since()
+	b.ResetTimer()
+	var wg sync.WaitGroup
+	next := make(chan struct{})
+	for range conns {
+		c := <-clients
+		wg.Go(func() {
+			for range next {
+				if err := c.Send(m); err != nil {
+					b.Error(err)
+				}
+			}
+		})
+	}
+	for range b.N {
+		next <- struct{}{}
+	}
+	close(next)
+	wg.Wait()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+	b.ReportMetric(float64(b.N)/cpu().Seconds(), "msgs/cpu-s")
+}
