@@ -42,7 +42,7 @@ type runtime struct {
 	cfg    *config.Config
 	log    *slog.Logger
 	store  *postgres.Store
-	redis  asynq.RedisClientOpt
+	redis  asynq.RedisConnOpt
 	queue  *queue.Queue // nil unless the runtime is the daemon's
 	sender email.Sender
 	email  *email.Channel
