@@ -82,4 +82,3 @@ func startPeakHeap() func() uint64 {
 	}()
 	return func() uint64 { close(stop); return <-done }
 }
-
