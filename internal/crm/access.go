@@ -14,7 +14,10 @@ import (
 //
 //   - sales works its own contacts (owner = itself): it sees and changes
 //     only those, their opportunities, sales and events; the activities of
-//     its contacts or assigned to it; its own My Day. It names only itself
+//     its contacts or assigned to it; its own My Day; the letters waiting
+//     for its contacts (counts and unmailable ones: it fixes one by fixing
+//     its contact's address). Printing, purging and emailing letters is a
+//     manager's batch job, not a rep's. It names only itself
 //     as the owner or rep of what it creates, so a contact it creates is its
 //     own. Another rep's contact is not found (404), never forbidden, so its
 //     existence does not leak. It logs activities only for itself, and a
