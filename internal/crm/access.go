@@ -28,6 +28,16 @@ import (
 //   - the system (the daemon, the command line run by an operator with
 //     database access) does everything.
 //
+// Taken values answer 409 whoever asks: a contact created or changed with
+// an external_id or an email another contact has is refused with a
+// *ConflictError naming the field, even when that contact is another
+// rep's. That tells a sales rep the value exists, nothing more (not whose,
+// nor anything of the contact); external ids come from another system the
+// reps already see, and the honest answer lets the rep ask a manager
+// instead of creating a second contact the next import would not match.
+// Only imports (admins and managers) may bring two contacts with one email;
+// an email reference names the oldest of them.
+//
 // The rules of each subject ask here: [Allow] for a permission, scope for
 // the contacts an actor sees, and the helpers below.
 

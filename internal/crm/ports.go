@@ -86,6 +86,10 @@ type Writer interface {
 	// that do not exist yet. A taken external_id wraps engine.ErrConflict.
 	CreateContacts(ctx context.Context, cs []*engine.Contact) error
 	UpdateContacts(ctx context.Context, cs []*engine.Contact) error
+	// EmailTaken reports whether a contact other than except has email,
+	// compared as lower(btrim(email)). It holds a lock on that address until
+	// the transaction ends, so two transactions cannot both find it free.
+	EmailTaken(ctx context.Context, email string, except int64) (bool, error)
 	// RefileLetters puts back on the letters pile the unmailable letters of
 	// these contacts whose address is now usable, and says how many.
 	RefileLetters(ctx context.Context, contactIDs []int64) (int, error)
