@@ -97,6 +97,9 @@ type Writer interface {
 	// CreateRep inserts r and sets its ID; a taken username wraps
 	// engine.ErrConflict.
 	CreateRep(ctx context.Context, r *engine.Rep) error
+	// UpdateRep stores a rep's name, email, role, monthly quota and whether
+	// it is disabled (since at, when it was not).
+	UpdateRep(ctx context.Context, r engine.Rep, at time.Time) error
 	// LockRep locks a rep's row until the transaction ends.
 	LockRep(ctx context.Context, id int64) error
 
