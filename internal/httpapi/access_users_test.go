@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"net/http"
+	"slices"
 	"testing"
 
 	"github.com/dripline/dripline/internal/crm"
@@ -62,6 +63,11 @@ func TestDisabledRepsAndRoleChanges(t *testing.T) {
 	}
 	if _, _, err := w.crm.IssueToken(ctx, crm.System, "sam", "new"); err == nil {
 		t.Error("a disabled rep was given a token")
+	}
+	if _, out, _ := w.call("admin", "GET", "/api/reps", nil); !slices.ContainsFunc(list(out, "reps"), func(r map[string]any) bool {
+		return r["username"] == "sam" && r["disabled"] == true
+	}) {
+		t.Errorf("GET /api/reps does not show sam disabled: %v", out)
 	}
 	if c, err := w.crm.Contact(ctx, crm.System, mine); err != nil || c.Owner != "sam" {
 		t.Errorf("a disabled rep's contact: owner %q, %v; want sam", c.Owner, err)
