@@ -27,6 +27,8 @@ import (
 //   - manager sees and does everything, every report.
 //   - the system (the daemon, the command line run by an operator with
 //     database access) does everything.
+//   - a disabled rep is no caller: its tokens and sessions are refused
+//     (401) from the moment it is disabled, whatever its role.
 //
 // Taken values answer 409 whoever asks: a contact created or changed with
 // an external_id or an email another contact has is refused with a
