@@ -18,16 +18,18 @@ import (
 
 // LetterStore keeps the pile of printed letters: PostgreSQL in production.
 type LetterStore interface {
-	// Refile puts back on the pile the unmailable letters whose contact now
-	// has a usable postal address, with that address, and reports how many.
-	Refile(ctx context.Context) (int, error)
-	// Counts lists, by kind, the letters waiting to be printed or mailed.
+	// Counts lists, by kind, the letters waiting to be printed or mailed,
+	// changing nothing. An unmailable letter whose contact's address was
+	// fixed counts as pending.
 	Counts(ctx context.Context) ([]engine.LetterCount, error)
 	// Unmailable lists the waiting letters without a usable address, of
-	// kind ("" for every kind), oldest first.
+	// kind ("" for every kind), oldest first, leaving out those whose
+	// contact's address was fixed since.
 	Unmailable(ctx context.Context, kind string) ([]engine.FiledLetter, error)
-	// Print records a batch of the printable letters p selects, locking them
-	// so that no other Print takes them, and calls render with the batch
+	// Print records a batch of the printable letters p selects, first
+	// refiling in its transaction the unmailable ones whose contact's
+	// address was fixed (with that address), locking them so that no other
+	// Print takes them, and calls render with the batch
 	// (its ID set) and its letters; render sets the batch's Pages and File.
 	// The letters are marked printed and their activities done in the same
 	// transaction, committed only when render succeeds. Nothing waiting:
@@ -103,12 +105,10 @@ func NewLetters(cfg LettersConfig) (*Letters, error) {
 
 func (l *Letters) now() time.Time { return l.cfg.Clock.Now().UTC() }
 
-// List counts the waiting letters by kind, after putting back on the pile
-// the unmailable letters whose contact's address was fixed.
+// List counts the waiting letters by kind, changing nothing: an unmailable
+// letter whose contact's address was fixed counts as pending, and the next
+// print refiles it with the new address.
 func (l *Letters) List(ctx context.Context, _ Actor) ([]engine.LetterCount, error) {
-	if _, err := l.cfg.Store.Refile(ctx); err != nil {
-		return nil, fmt.Errorf("list letters: %w", err)
-	}
 	cs, err := l.cfg.Store.Counts(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list letters: %w", err)
@@ -117,11 +117,9 @@ func (l *Letters) List(ctx context.Context, _ Actor) ([]engine.LetterCount, erro
 }
 
 // Unmailable lists the letters waiting for a usable postal address, of kind
-// ("" for every kind), with the reason each cannot be mailed.
+// ("" for every kind), with the reason each cannot be mailed, changing
+// nothing.
 func (l *Letters) Unmailable(ctx context.Context, _ Actor, kind string) ([]engine.FiledLetter, error) {
-	if _, err := l.cfg.Store.Refile(ctx); err != nil {
-		return nil, fmt.Errorf("unmailable letters: %w", err)
-	}
 	ls, err := l.cfg.Store.Unmailable(ctx, strings.TrimSpace(kind))
 	if err != nil {
 		return nil, fmt.Errorf("unmailable letters: %w", err)

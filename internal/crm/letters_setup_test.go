@@ -156,3 +156,16 @@ func (r *recordingRender) Render(w io.Writer, opts letters.Options, ls []letters
 	p, err := letters.Render(w, opts, ls)
 	return p.Total(), err
 }
+
+// snapshot is every letter and activity row as text, to show that a read
+// changed nothing.
+func (p *pile) snapshot() string {
+	p.t.Helper()
+	var s string
+	err := p.pool.QueryRow(p.ctx, `SELECT coalesce((SELECT string_agg(l::text, E'\n' ORDER BY l.id) FROM letters l), '')
+		|| E'\n' || coalesce((SELECT string_agg(a::text, E'\n' ORDER BY a.id) FROM activities a), '')`).Scan(&s)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return s
+}

@@ -271,16 +271,27 @@ func TestUnmailableListedAndRefiledOnceTheAddressIsFixed(t *testing.T) {
 	if _, err := p.pool.Exec(p.ctx, `UPDATE contacts SET street = '9 Elm St', city = 'Albany', postal_code = '12207' WHERE id = $1`, cy.ID); err != nil {
 		t.Fatal(err)
 	}
+	before := p.snapshot()
 	cs, err := p.letters.List(p.ctx, crm.System)
 	if err != nil || len(cs) != 1 || cs[0].Pending != 1 || cs[0].Unmailable != 0 {
 		t.Errorf("after the address is fixed the pile = %+v, %v; want the letter pending", cs, err)
 	}
-	if _, _, notes, _ := p.activity(cy); !strings.HasSuffix(notes, "\nAddress fixed: back on the pile to print") {
-		t.Errorf("refiled letter's activity notes = %q", notes)
+	if ls, err := p.letters.Unmailable(p.ctx, crm.System, ""); err != nil || len(ls) != 0 {
+		t.Errorf("after the address is fixed unmailable = %+v, %v; want none", ls, err)
+	}
+	if after := p.snapshot(); after != before {
+		t.Errorf("listing the pile changed it:\nbefore %s\nafter  %s", before, after)
 	}
 	b, err := p.letters.Print(p.ctx, crm.System, crm.PrintRequest{All: true, NoFile: true})
 	if err != nil || b.Letters != 1 || p.render.calls[0][0].To.City != "Albany" {
 		t.Errorf("print = %+v, %v; want the letter with the new address", b, err)
+	}
+	if _, _, notes, _ := p.activity(cy); !strings.Contains(notes, "\nAddress fixed: back on the pile to print\nPrinted in batch") {
+		t.Errorf("refiled letter's activity notes = %q", notes)
+	}
+	_, printed, err := postgres.NewLetters(p.pool).Batch(p.ctx, b.ID)
+	if err != nil || len(printed) != 1 || printed[0].To.Street != "9 Elm St" || printed[0].Unmailable != "" {
+		t.Errorf("the batch keeps %+v, %v; want the letter with the address it was printed with", printed, err)
 	}
 }
 
