@@ -46,7 +46,7 @@ func (s *Letters) Print(ctx context.Context, p engine.LetterPrint, render func(*
 	return b, nil
 }
 
-// printSelects holds for the letters (l) of the kind $1 (” for every kind)
+// printSelects holds for the letters (l) of the kind $1 (empty for every kind)
 // filed before $2 (NULL for any time).
 const printSelects = ` ($1 = '' OR l.template = $1) AND ($2::timestamptz IS NULL OR l.created_at < $2) `
 
