@@ -334,3 +334,36 @@ func TestBatchPagesReadBack(t *testing.T) {
 			strings.Count(text, "Zoë C30"), strings.Count(text, "ZOË C30"))
 	}
 }
+
+// A letter waiting in the pile is the manager's to print, not the rep's to
+// do: My Day leaves its open activity out, the contact's timeline shows it.
+func TestMyDayLeavesOutLettersWaitingToPrint(t *testing.T) {
+	t.Parallel()
+	p := setupPile(t, nil)
+	ann := p.contact("ann")
+	p.file(ann, "thanks")
+	svc, err := crm.New(postgres.NewCRM(p.pool), crm.Options{Sink: p.eng, Clock: p.clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	card, err := svc.CreateActivity(p.ctx, crm.System, crm.ActivityFields{Contact: "ann", Type: "Thank You Card", Subject: "Write ann a card by hand"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	day, err := svc.MyDay(p.ctx, crm.System, crm.MyDayQuery{Rep: "jsmith"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(day.PreSales)+len(day.AfterSale) != 0 || len(day.Activities) != 1 || day.Activities[0].ID != card.ID {
+		t.Errorf("My Day = %+v; want the hand-written card alone, not the letter waiting to print", day)
+	}
+	timeline, err := svc.Timeline(p.ctx, crm.System, "ann")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(timeline, func(e crm.TimelineEntry) bool {
+		return e.Activity != nil && e.Activity.Subject == "Letter: thank-you-purchase" && e.Activity.Status == "open"
+	}) {
+		t.Errorf("the timeline does not show the letter waiting to print: %+v", timeline)
+	}
+}
