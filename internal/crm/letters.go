@@ -69,11 +69,20 @@ type LetterMailer interface {
 	MailLetter(ctx context.Context, l engine.FiledLetter, subject string, b templates.Business) (messageID string, err error)
 }
 
-// LettersConfig wires a Letters service. Store is required.
+// Bouncer records a bounce as the email channel's are recorded: a hard
+// bounce ("hard") puts the address on the suppression list and sends
+// contact.bounced to each contact having it. The engine is one.
+type Bouncer interface {
+	Bounce(ctx context.Context, email, kind, detail string) error
+}
+
+// LettersConfig wires a Letters service. Store is required, and Bouncer
+// with a Mailer.
 type LettersConfig struct {
 	Store    LetterStore
 	Render   RenderPDF    // default letters.Render
 	Mailer   LetterMailer // nil: emailing letters instead is refused
+	Bouncer  Bouncer      // records the hard bounces of letters emailed instead
 	PDF      letters.Options
 	Business templates.Business // the email footer of letters emailed instead
 	Clock    Clock              // default the wall clock
@@ -90,6 +99,9 @@ type Letters struct {
 func NewLetters(cfg LettersConfig) (*Letters, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("letters: a Store is required")
+	}
+	if cfg.Mailer != nil && cfg.Bouncer == nil {
+		return nil, errors.New("letters: a Mailer needs a Bouncer to suppress the addresses that bounce")
 	}
 	if cfg.Render == nil {
 		cfg.Render = renderPDF
@@ -161,7 +173,10 @@ func (l *Letters) Purge(ctx context.Context, _ Actor, kind, reason string) (int,
 
 // Email sends the waiting letters of kind as emails (the letter's text as
 // the body) to the contacts with an email address that may be written to;
-// the others stay waiting. It reports how many went out.
+// the others stay waiting. It reports how many went out. An address that
+// bounces hard (the email channel's classification: a 5xx to RCPT saying
+// the address is bad) goes on the suppression list, as it would for an
+// email touch, and its letter stays waiting.
 func (l *Letters) Email(ctx context.Context, _ Actor, kind string) (int, error) {
 	kind = strings.TrimSpace(kind)
 	if kind == "" {
@@ -171,14 +186,39 @@ func (l *Letters) Email(ctx context.Context, _ Actor, kind string) (int, error) 
 		return 0, errors.New("email letters: no mailer configured")
 	}
 	subject := LetterSubject(kind, l.cfg.Business.Name)
+	var bounced []*engine.SuppressError
 	n, err := l.cfg.Store.EmailEach(ctx, kind, l.now, func(fl engine.FiledLetter) (string, error) {
 		fl.Letter.Body = SignedText(fl.Letter, l.cfg.Business.Name)
-		return l.cfg.Mailer.MailLetter(ctx, fl, subject, l.cfg.Business)
+		id, err := l.cfg.Mailer.MailLetter(ctx, fl, subject, l.cfg.Business)
+		var sup *engine.SuppressError
+		if errors.As(err, &sup) {
+			bounced = append(bounced, sup)
+		}
+		return id, err
 	})
+	if berr := l.suppress(ctx, bounced); berr != nil {
+		err = errors.Join(err, berr)
+	}
 	if err != nil {
 		return n, fmt.Errorf("email %s letters: %w", kind, err)
 	}
 	return n, nil
+}
+
+// suppress records the bounces of letters emailed instead, once no letter
+// is locked any more: the events they send may reach those letters' rows.
+func (l *Letters) suppress(ctx context.Context, bounced []*engine.SuppressError) error {
+	var errs []error
+	for _, s := range bounced {
+		kind := "hard"
+		if s.Reason == engine.SuppressComplaint {
+			kind = "complaint"
+		}
+		if err := l.cfg.Bouncer.Bounce(ctx, s.Email, kind, s.Err.Error()); err != nil {
+			errs = append(errs, fmt.Errorf("suppress %s: %w", s.Email, err))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // SignedText is a letter as the PDF prints it, in plain text: the body, the

@@ -65,7 +65,7 @@ func setupPile(t *testing.T, mailer crm.LetterMailer) *pile {
 		t.Fatal(err)
 	}
 	p.letters, err = crm.NewLetters(crm.LettersConfig{
-		Store: postgres.NewLetters(p.pool), Render: p.render.Render, Mailer: mailer, Clock: p.clock,
+		Store: postgres.NewLetters(p.pool), Render: p.render.Render, Mailer: mailer, Bouncer: p.eng, Clock: p.clock,
 		PDF:      letters.Options{Sender: letters.Sender{Name: "Summit Tech"}},
 		Business: templates.Business{Name: "Summit Tech", Address: "1600 Mill Rock Way, Bakersfield, CA 93311"},
 	})
