@@ -30,8 +30,9 @@ func (a Address) LinesFrom(senderCountry string) []string {
 // form USPS Publication 28 recommends for machine reading: LinesFrom
 // uppercased, with the punctuation left out ("Dana O'Neil, Jr." becomes
 // "DANA ONEIL JR") except the hyphen (ZIP+4, hyphenated names), the "#"
-// Pub 28 allows as a unit designator and the slash of a fraction (1/2),
-// and the last line as "CITY REGION POSTALCODE". Letters with accents keep
+// Pub 28 allows as a unit designator, the slash of a fraction (1/2) and the
+// ampersand of a name (WRIGHT & COLE LLP, which would read as two names
+// without it), and the last line as "CITY REGION POSTALCODE". Letters with accents keep
 // them (MUÑOZ), as written; "ß" becomes "SS" (STRASSE), as German capitals
 // write it.
 func (a Address) Mailing(senderCountry string) []string {
@@ -102,7 +103,7 @@ func clean(s string) string {
 }
 
 // mailingForm uppercases s and drops punctuation and symbols other than the
-// hyphen, "#" and the slash of a fraction (1/2), keeping line breaks (a
+// hyphen, "#", "&" and the slash of a fraction (1/2), keeping line breaks (a
 // street's lines) for Lines to split. It uppercases with Unicode's full case
 // mapping, where a letter may become several: "ß" is "SS" (STRASSE), the
 // ligature "ﬁ" is "FI"; strings.ToUpper would keep them as they are.
@@ -110,7 +111,7 @@ func mailingForm(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch {
-		case r == '-' || r == '#' || r == '/' || r == '\n':
+		case r == '-' || r == '#' || r == '/' || r == '&' || r == '\n':
 			b.WriteRune(r)
 		case unicode.IsPunct(r) || unicode.IsSymbol(r):
 		default:

@@ -56,19 +56,20 @@ func TestAddressLines(t *testing.T) {
 	}
 }
 
-// The mailing form uppercases with Unicode's full case mapping: a letter
-// whose capital is two letters becomes both.
-func TestMailingUppercase(t *testing.T) {
+// The mailing form uppercases with Unicode's full case mapping (a letter
+// whose capital is two letters becomes both) and keeps a name's ampersand.
+func TestMailingForm(t *testing.T) {
 	for in, want := range map[string]string{
-		"Ann Straße 12":   "ANN STRASSE 12",
-		"Großenhain":      "GROSSENHAIN",
-		"Weiß-Müller":     "WEISS-MÜLLER",
-		"Muñoz":           "MUÑOZ",
-		"Søren Ørsted":    "SØREN ØRSTED",
-		"Chloé Lefèvre":   "CHLOÉ LEFÈVRE",
-		"Oﬃce ﬁeld Ruﬀ":   "OFFICE FIELD RUFF",
-		"İzmir ıssız":     "İZMIR ISSIZ",
-		"already CAPITAL": "ALREADY CAPITAL",
+		"Ann Straße 12":      "ANN STRASSE 12",
+		"Großenhain":         "GROSSENHAIN",
+		"Weiß-Müller":        "WEISS-MÜLLER",
+		"Muñoz":              "MUÑOZ",
+		"Søren Ørsted":       "SØREN ØRSTED",
+		"Chloé Lefèvre":      "CHLOÉ LEFÈVRE",
+		"Oﬃce ﬁeld Ruﬀ":      "OFFICE FIELD RUFF",
+		"İzmir ıssız":        "İZMIR ISSIZ",
+		"already CAPITAL":    "ALREADY CAPITAL",
+		"Wright & Cole, LLP": "WRIGHT & COLE LLP",
 	} {
 		if got := mailingForm(in); got != want {
 			t.Errorf("mailingForm(%q) = %q, want %q", in, got, want)
