@@ -268,13 +268,21 @@ func TestUnmailableListedAndRefiledOnceTheAddressIsFixed(t *testing.T) {
 		timeline[i].Activity.Status != "open" || timeline[i].Activity.Notes != "Unmailable: no street, no city, no postal code" {
 		t.Errorf("the contact's timeline does not show the unmailable letter: %+v", timeline)
 	}
-	if _, err := p.pool.Exec(p.ctx, `UPDATE contacts SET street = '9 Elm St', city = 'Albany', postal_code = '12207' WHERE id = $1`, cy.ID); err != nil {
+	// dee's address is fixed outside the CRM's rules (a database edit): her
+	// letter counts as pending all the same and is refiled by the print.
+	dee := p.contact("dee", func(c *engine.Contact) { c.PostalCode = "" })
+	p.file(dee, "greet")
+	if _, err := p.pool.Exec(p.ctx, `UPDATE contacts SET postal_code = '93650' WHERE id = $1`, dee.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.UpdateContact(p.ctx, crm.System, "cy", crm.ContactFields{
+		Street: ptr("9 Elm St"), City: ptr("Albany"), PostalCode: ptr("12207")}); err != nil {
 		t.Fatal(err)
 	}
 	before := p.snapshot()
 	cs, err := p.letters.List(p.ctx, crm.System)
-	if err != nil || len(cs) != 1 || cs[0].Pending != 1 || cs[0].Unmailable != 0 {
-		t.Errorf("after the address is fixed the pile = %+v, %v; want the letter pending", cs, err)
+	if err != nil || len(cs) != 1 || cs[0].Pending != 2 || cs[0].Unmailable != 0 {
+		t.Errorf("after the addresses are fixed the pile = %+v, %v; want both letters pending", cs, err)
 	}
 	if ls, err := p.letters.Unmailable(p.ctx, crm.System, ""); err != nil || len(ls) != 0 {
 		t.Errorf("after the address is fixed unmailable = %+v, %v; want none", ls, err)
@@ -283,15 +291,17 @@ func TestUnmailableListedAndRefiledOnceTheAddressIsFixed(t *testing.T) {
 		t.Errorf("listing the pile changed it:\nbefore %s\nafter  %s", before, after)
 	}
 	b, err := p.letters.Print(p.ctx, crm.System, crm.PrintRequest{All: true, NoFile: true})
-	if err != nil || b.Letters != 1 || p.render.calls[0][0].To.City != "Albany" {
-		t.Errorf("print = %+v, %v; want the letter with the new address", b, err)
+	if err != nil || b.Letters != 2 || p.render.calls[0][0].To.City != "Albany" || p.render.calls[0][1].To.PostalCode != "93650" {
+		t.Errorf("print = %+v, %v; want both letters with the new addresses", b, err)
 	}
-	if _, _, notes, _ := p.activity(cy); !strings.Contains(notes, "\nAddress fixed: back on the pile to print\nPrinted in batch") {
-		t.Errorf("refiled letter's activity notes = %q", notes)
+	for _, c := range []engine.Contact{cy, dee} {
+		if _, _, notes, _ := p.activity(c); !strings.Contains(notes, "\nAddress fixed: back on the pile to print\nPrinted in batch") {
+			t.Errorf("%s's refiled letter's activity notes = %q", c.ExternalID, notes)
+		}
 	}
 	_, printed, err := postgres.NewLetters(p.pool).Batch(p.ctx, b.ID)
-	if err != nil || len(printed) != 1 || printed[0].To.Street != "9 Elm St" || printed[0].Unmailable != "" {
-		t.Errorf("the batch keeps %+v, %v; want the letter with the address it was printed with", printed, err)
+	if err != nil || len(printed) != 2 || printed[0].To.Street != "9 Elm St" || printed[1].To.PostalCode != "93650" || printed[1].Unmailable != "" {
+		t.Errorf("the batch keeps %+v, %v; want the letters with the addresses they were printed with", printed, err)
 	}
 }
 
@@ -367,3 +377,6 @@ func TestMyDayLeavesOutLettersWaitingToPrint(t *testing.T) {
 		t.Errorf("the timeline does not show the letter waiting to print: %+v", timeline)
 	}
 }
+
+// ptr returns a pointer to v.
+func ptr[T any](v T) *T { return &v }

@@ -84,8 +84,43 @@ func (x *tx) CreateLetter(ctx context.Context, l *engine.Letter) error {
 
 // addressFixed holds when the contact (c) of an unmailable letter now has a
 // street, a city and a postal code, as engine.MissingAddress reads them: the
-// letter counts as pending and is refiled with that address when printed.
+// letter counts as pending and is refiled with that address.
 const addressFixed = ` (c.street ~ '[^[:space:]]' AND c.city ~ '[^[:space:]]' AND c.postal_code ~ '[^[:space:]]') `
+
+// RefileLetters puts back on the pile the unmailable letters of these
+// contacts whose address is now usable, in the transaction that changed
+// their addresses.
+func (x *crmTx) RefileLetters(ctx context.Context, contactIDs []int64) (int, error) {
+	if len(contactIDs) == 0 {
+		return 0, nil
+	}
+	return refile(ctx, x.q, ` l.contact_id = ANY($1) `, contactIDs)
+}
+
+// refile is the one refiling of unmailable letters: it puts back on the
+// pile, with the contact's address as it is now, the waiting unmailable
+// letters (l) the SQL condition selects picks (with args) whose contact (c)
+// now has a usable address, and notes it on their open activities. It locks
+// the letters it refiles, skipping those another transaction holds, and
+// says how many.
+func refile(ctx context.Context, q querier, selects string, args ...any) (int, error) {
+	var n int
+	err := q.QueryRow(ctx, `WITH r AS (
+			UPDATE letters l SET unmailable = '', street = c.street, city = c.city,
+				region = c.region, postal_code = c.postal_code, country = c.country
+			FROM contacts c WHERE c.id = l.contact_id AND l.id IN (
+				SELECT l.id FROM letters l JOIN contacts c ON c.id = l.contact_id
+				WHERE`+waiting+`AND l.unmailable <> '' AND`+addressFixed+`AND`+selects+`
+				FOR UPDATE OF l SKIP LOCKED)
+			RETURNING l.activity_id),
+		a AS (UPDATE activities SET notes = `+appendNote(`'Address fixed: back on the pile to print'`)+`
+			WHERE id IN (SELECT activity_id FROM r) AND status = 'open')
+		SELECT count(*) FROM r`, args...).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("refile letters: %w", err)
+	}
+	return n, nil
+}
 
 // Counts lists the waiting letters by kind, printable or not. An
 // unmailable letter whose contact's address was fixed counts as pending:

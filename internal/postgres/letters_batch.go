@@ -19,7 +19,7 @@ import (
 func (s *Letters) Print(ctx context.Context, p engine.LetterPrint, render func(*engine.LetterBatch, []engine.Letter) error) (engine.LetterBatch, error) {
 	b := engine.LetterBatch{CreatedAt: p.At.UTC(), RepID: p.RepID, Kind: p.Kind, Before: p.Before}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := refile(ctx, tx, p); err != nil {
+		if _, err := refile(ctx, tx, printSelects, p.Kind, nullTime(p.Before)); err != nil {
 			return err
 		}
 		ls, err := collect(ctx, tx, "waiting letters", scanLetter, `SELECT `+letterColumns+` FROM letters l WHERE`+waiting+`
@@ -49,29 +49,6 @@ func (s *Letters) Print(ctx context.Context, p engine.LetterPrint, render func(*
 // printSelects holds for the letters (l) of the kind $1 (empty for every kind)
 // filed before $2 (NULL for any time).
 const printSelects = ` ($1 = '' OR l.template = $1) AND ($2::timestamptz IS NULL OR l.created_at < $2) `
-
-// refile puts the unmailable letters p selects whose contact's address was
-// fixed back on the pile, with the contact's address as it is now, and
-// notes it on their activities. It runs in the print's transaction and
-// locks the letters it refiles, so they print in this batch with the new
-// address; letters a concurrent print holds are skipped.
-func refile(ctx context.Context, tx pgx.Tx, p engine.LetterPrint) error {
-	_, err := tx.Exec(ctx, `WITH r AS (
-			UPDATE letters l SET unmailable = '', street = c.street, city = c.city,
-				region = c.region, postal_code = c.postal_code, country = c.country
-			FROM contacts c WHERE c.id = l.contact_id AND l.id IN (
-				SELECT l.id FROM letters l JOIN contacts c ON c.id = l.contact_id
-				WHERE`+waiting+`AND l.unmailable <> '' AND`+addressFixed+`AND`+printSelects+`
-				FOR UPDATE OF l SKIP LOCKED)
-			RETURNING l.activity_id)
-		UPDATE activities SET notes = `+appendNote("$3")+`
-			WHERE id IN (SELECT activity_id FROM r) AND status = 'open'`,
-		p.Kind, nullTime(p.Before), "Address fixed: back on the pile to print")
-	if err != nil {
-		return fmt.Errorf("refile letters whose address was fixed: %w", err)
-	}
-	return nil
-}
 
 // markPrinted records the batch's pages and file and marks its letters
 // printed, their activities done.
