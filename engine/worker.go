@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/dripline/dripline/tracks"
 )
@@ -49,10 +50,12 @@ func (e *Engine) Process(ctx context.Context, id int64) error {
 	if !ok {
 		return e.fail(ctx, j, Permanent(fmt.Errorf("no %s channel configured", j.step.Channel)))
 	}
-	if reason := skipReason(ch, j); reason != "" {
+	if reason := e.skipReason(ch, j); reason != "" {
 		return e.finish(ctx, j, TouchSkipped, reason, nil)
 	}
+	l := e.hold(ctx, t)
 	out, err := ch.Deliver(ctx, e.dispatch(j))
+	j.touch.LeaseUntil = l.stop()
 	if err != nil {
 		return e.fail(ctx, j, err)
 	}
@@ -100,8 +103,13 @@ func (e *Engine) load(ctx context.Context, t Touch) (job, error) {
 	return j, nil
 }
 
-// skipReason says why the channel's touch must not go out to this contact, or "".
-func skipReason(ch Channel, j job) string {
+// skipReason says why the channel's touch must not go out now, or "": it
+// is later than the engine's LateAfter (the daemon was down, a backlog
+// built up), or the channel cannot reach the contact.
+func (e *Engine) skipReason(ch Channel, j job) string {
+	if late := e.now().Sub(j.touch.Due); late > e.cfg.LateAfter {
+		return fmt.Sprintf("late: due %s, found %s late at send time", j.touch.Due.Format(time.RFC3339), late.Round(time.Second))
+	}
 	if ok, why := ch.Reachable(j.contact); !ok {
 		return why
 	}
@@ -177,10 +185,10 @@ func (e *Engine) release(ctx context.Context, t Touch, state TouchState, reason 
 // finish records a touch's final state, what it produced and, for a hard
 // bounce, the suppression, all in one transaction, then moves the track on.
 func (e *Engine) finish(ctx context.Context, j job, state TouchState, reason string, out *Outcome, sup ...*SuppressError) error {
-	err := e.cfg.Store.Tx(ctx, func(tx Tx) error {
+	err := e.commit(ctx, j.touch, func(tx Tx) error {
 		ok, err := e.finishClaimed(ctx, tx, j.touch, state, reason)
 		if err != nil || !ok {
-			return err // !ok: ended meanwhile (an exit), or reclaimed after our lease ran out
+			return errors.Join(err, e.lostClaim(ctx, tx, j.touch, out))
 		}
 		if out != nil {
 			if err := e.record(ctx, tx, j, *out); err != nil {
@@ -228,6 +236,11 @@ func (e *Engine) record(ctx context.Context, tx Tx, j job, out Outcome) error {
 		a.CompletedAt = e.now()
 	}
 	a.CreatedAt = e.now()
+	if out.MessageID != "" {
+		if err := tx.SetMessageID(ctx, j.touch.ID, out.MessageID); err != nil {
+			return err
+		}
+	}
 	if err := tx.CreateActivity(ctx, &a); err != nil {
 		return err
 	}

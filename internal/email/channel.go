@@ -126,16 +126,20 @@ func (c *Channel) Deliver(ctx context.Context, d engine.Dispatch) (engine.Outcom
 	if err != nil {
 		return engine.Outcome{}, engine.Permanent(fmt.Errorf("email touch %d: %w", d.Touch.ID, err))
 	}
-	c.log.Info("sending email", "touch", d.Touch.ID, "message_id", "<"+env.id+">", "to", env.to.Address, "from", env.from.Address)
 	if err := c.sender.Send(ctx, msg); err != nil {
 		return engine.Outcome{}, fmt.Errorf("email touch %d to %s: %w", d.Touch.ID, env.to.Address, err)
 	}
-	return engine.Outcome{Activity: engine.Activity{ // the engine fills in type, rep and due
-		Subject:     subject,
-		Notes:       fmt.Sprintf("Emailed %s from %s, Message-ID <%s>", env.to.Address, env.from.Address, env.id),
-		Status:      engine.ActivityDone,
-		CompletedAt: env.date,
-	}}, nil
+	c.log.DebugContext(ctx, "email sent", "touch", d.Touch.ID, "contact", d.Contact.ID, "enrollment", d.Touch.EnrollmentID,
+		"message_id", "<"+env.id+">", "to", env.to.Address, "from", env.from.Address)
+	return engine.Outcome{
+		Activity: engine.Activity{ // the engine fills in type, rep and due
+			Subject:     subject,
+			Notes:       fmt.Sprintf("Emailed %s from %s, Message-ID <%s>", env.to.Address, env.from.Address, env.id),
+			Status:      engine.ActivityDone,
+			CompletedAt: env.date,
+		},
+		MessageID: "<" + env.id + ">",
+	}, nil
 }
 
 // message checks the addresses, renders the template with the touch's merge
