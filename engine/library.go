@@ -24,3 +24,15 @@ func LibraryOptions(set *templates.Set) tracks.Options {
 		},
 	}
 }
+
+// ReadLibrary loads the templates (the embedded ones plus templatesDir) and
+// the tracks (tracksDir, else the embedded library), checking every track
+// against the templates with LibraryOptions.
+func ReadLibrary(tracksDir, templatesDir string) (*tracks.Library, *templates.Set, error) {
+	set, err := templates.Load(templatesDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	lib, err := tracks.DirOrDefault(tracksDir, LibraryOptions(set))
+	return lib, set, err
+}

@@ -37,12 +37,15 @@ func (d Dispatch) MergeData() templates.Data {
 	}
 }
 
+// eventDate is how merge data writes an event's day.
+const eventDate = "January 2, 2006"
+
 // eventData is the merge data of an enrollment's event, its date written
 // the way a letter would, in the contact's zone.
 func eventData(ev Event, loc *time.Location) templates.Event {
 	d := templates.Event{Name: ev.Name, Item: ev.Item, Amount: ev.Amount}
 	if !ev.At.IsZero() {
-		d.Date = ev.At.In(loc).Format("January 2, 2006")
+		d.Date = ev.At.In(loc).Format(eventDate)
 	}
 	return d
 }

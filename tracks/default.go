@@ -11,3 +11,12 @@ var library embed.FS
 func Default(opts Options) (*Library, error) {
 	return loadFS(library, "library/*.yaml", opts)
 }
+
+// DirOrDefault returns the library in dir (LoadDir), or the embedded one
+// (Default) when dir is "": what --tracks and DRIPLINE_TRACKS select.
+func DirOrDefault(dir string, opts Options) (*Library, error) {
+	if dir != "" {
+		return LoadDir(dir, opts)
+	}
+	return Default(opts)
+}

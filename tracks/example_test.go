@@ -2,6 +2,7 @@ package tracks_test
 
 import (
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/dripline/dripline/tracks"
@@ -69,4 +70,27 @@ func ExampleParseDuration() {
 	// Output:
 	// 17 mo <nil>
 	// duration "-2w" is negative: expected a whole number and a unit (min, h, d, bd, w, mo or y), such as 3d or 17mo
+}
+
+func ExampleWritePlan() {
+	t, err := tracks.Parse("welcome.yaml", []byte(`
+id: welcome
+name: Welcome
+window: { days: [mon, tue, wed, thu, fri], hours: "09:00-17:00", timezone: America/Chicago }
+steps:
+  - { id: hello, at: 0d, email: { template: hello } }
+  - { id: call, after: 2bd, call: { subject: Say hello } }
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	start := time.Date(2026, 1, 9, 23, 30, 0, 0, time.UTC) // a Friday evening in Chicago
+	_ = tracks.WritePlan(os.Stdout, t, start, "", t.Plan(start, ""))
+	// Output:
+	// Welcome (welcome), enrolled Fri 2026-01-09 17:30 CST; times in America/Chicago
+	//
+	// STEP   CHANNEL  DUE                       DAY
+	// hello  email    Mon 2026-01-12 09:00 CST  3
+	// call   call     Wed 2026-01-14 09:00 CST  5
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/dripline/dripline/internal/suggest"
 )
 
 // parser walks the YAML node tree of one file and collects every problem.
@@ -135,7 +137,7 @@ func (p *parser) mapping(n *yaml.Node, what string, keys ...string) (map[string]
 	m := make(map[string]*yaml.Node, len(entries))
 	for _, e := range entries {
 		if !slices.Contains(keys, e.key.Value) {
-			p.errorf(e.key, "unknown key %q in %s: %sexpected one of %s", e.key.Value, what, suggest(e.key.Value, keys), strings.Join(keys, ", "))
+			p.errorf(e.key, "unknown key %q in %s: %sexpected one of %s", e.key.Value, what, didYouMean(e.key.Value, keys), strings.Join(keys, ", "))
 			continue
 		}
 		m[e.key.Value] = e.value
@@ -230,34 +232,11 @@ func validID(s string) bool {
 	return s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == ""
 }
 
-// suggest returns "did you mean KEY? " for the key a typo most likely
-// meant: one at most two edits away.
-func suggest(typo string, keys []string) string {
-	for _, k := range keys {
-		if d := distance(typo, k); d <= 2 && d < len(k) {
-			return "did you mean " + k + "? "
-		}
+// didYouMean returns "did you mean KEY? " for the key a typo most likely
+// meant, or "".
+func didYouMean(typo string, keys []string) string {
+	if k := suggest.Closest(typo, keys, 1); len(k) > 0 {
+		return "did you mean " + k[0] + "? "
 	}
 	return ""
-}
-
-// distance is the Levenshtein distance between a and b, in bytes.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }

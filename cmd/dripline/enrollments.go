@@ -2,35 +2,28 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 
 	"github.com/dripline/dripline/internal/config"
 )
 
-// runEnrollments is `dripline enrollments move TRACK`: move a track's running
-// enrollments from older versions to the current one. Loading a changed track
-// only says how many stay behind; moving them is this explicit command.
-func runEnrollments(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("enrollments move", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: dripline enrollments move [flags] TRACK")
-		fs.PrintDefaults()
-	}
-	cfg := config.Bind(fs)
-	if len(args) == 0 || args[0] != "move" {
-		return usageError(fs, "the only subcommand is move")
-	}
-	pos, err := parseInterspersed(fs, args[1:])
+// runEnrollmentsMove is `dripline enrollments move TRACK`: move a track's
+// running enrollments from older versions to the current one. Loading a
+// changed track only says how many stay behind; moving them is this explicit
+// command.
+func runEnrollmentsMove(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f := newFlags("enrollments move", "[flags] TRACK",
+		"Move a track's running enrollments from older versions of the track to its\ncurrent one.", stdout, stderr)
+	cfg := config.Bind(f.FlagSet, config.Database, config.Library)
+	pos, err := f.parse(args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return usageError(fs, "name one track")
+		return f.fail("name one track")
 	}
-	rt, err := openRuntime(ctx, cfg, quietLogger(stderr), false)
+	rt, err := openRuntime(ctx, cfg, runtimeOptions{access: readWrite, log: quietLogger(stderr)})
 	if err != nil {
 		return err
 	}

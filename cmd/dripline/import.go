@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -14,69 +13,73 @@ import (
 // importer is one of the CRM store's CSV imports.
 type importer func(s *crm.Service, ctx context.Context, a crm.Actor, file string, r io.Reader) (crm.ImportResult, error)
 
-// runContacts is `dripline contacts import FILE`.
-func runContacts(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return runImport(ctx, "contacts", args, stdout, stderr, (*crm.Service).Import)
+// csvImport is one CSV import command: what it imports, the import and how
+// its result reads.
+type csvImport struct {
+	what   string // contacts | events
+	run    importer
+	report func(w io.Writer, file string, res crm.ImportResult)
 }
 
-// runEvents is `dripline events import FILE`.
-func runEvents(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return runImport(ctx, "events", args, stdout, stderr, (*crm.Service).ImportEvents)
+var (
+	contactsImport = csvImport{"contacts", (*crm.Service).Import, func(w io.Writer, file string, res crm.ImportResult) {
+		fmt.Fprintf(w, "%s: %d created, %d updated, %d unchanged, %d bad rows; %d events, %d enrollments\n",
+			file, res.Created, res.Updated, res.Unchanged, len(res.Errors), res.Events, res.Enrolled)
+	}}
+	eventsImport = csvImport{"events", (*crm.Service).ImportEvents, func(w io.Writer, file string, res crm.ImportResult) {
+		fmt.Fprintf(w, "%s: %d events, %d enrollments, %d exits, %d bad rows\n",
+			file, res.Events, res.Enrolled, res.Exited, len(res.Errors))
+	}}
+)
+
+// runContactsImport is `dripline contacts import FILE`.
+func runContactsImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return contactsImport.command(ctx, args, stdout, stderr)
 }
 
-// runImport writes a CSV file into the database at DATABASE_URL the way the
-// HTTP API's import does: bad rows are printed to stderr as file:line:
-// message, the rest go in, a summary goes to stdout, and the exit status is 1
-// when any row was bad.
-func runImport(ctx context.Context, what string, args []string, stdout, stderr io.Writer, run importer) error {
-	fs := flag.NewFlagSet(what+" import", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: dripline %s import [flags] FILE\n", what)
-		fs.PrintDefaults()
-	}
-	cfg := config.Bind(fs)
-	if len(args) == 0 || args[0] != "import" {
-		return usageError(fs, "the only subcommand is import")
-	}
-	files, err := parseInterspersed(fs, args[1:])
+// runEventsImport is `dripline events import FILE`.
+func runEventsImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return eventsImport.command(ctx, args, stdout, stderr)
+}
+
+// command writes a CSV file into the database at DATABASE_URL.
+func (imp csvImport) command(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f := newFlags(imp.what+" import", "[flags] FILE",
+		"Write a "+imp.what+" CSV into the database the way the HTTP API's import does:\nbad rows are printed to stderr as file:line: message (exit status 1), the\nrest go in, and a summary goes to stdout.", stdout, stderr)
+	cfg := config.Bind(f.FlagSet, config.Database, config.Library)
+	files, err := f.parse(args)
 	if err != nil {
 		return err
 	}
 	if len(files) != 1 {
-		return usageError(fs, "name one CSV file")
+		return f.fail("name one CSV file")
 	}
-	f, err := os.Open(files[0])
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	rt, err := openRuntime(ctx, cfg, quietLogger(stderr), false)
+	rt, err := openRuntime(ctx, cfg, runtimeOptions{access: readWrite, log: quietLogger(stderr)})
 	if err != nil {
 		return err
 	}
 	defer rt.Close()
-	res, err := run(rt.crm, ctx, crm.System, files[0], f)
+	return imp.file(ctx, rt, files[0], stdout, stderr)
+}
+
+// file imports one CSV file through rt's CRM store: bad rows go to stderr,
+// the summary to stdout, and any bad row makes exit status 1.
+func (imp csvImport) file(ctx context.Context, rt *runtime, file string, stdout, stderr io.Writer) error {
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	res, err := imp.run(rt.crm, ctx, crm.System, file, f)
 	for _, e := range res.Errors {
 		fmt.Fprintln(stderr, e)
 	}
 	if err != nil {
 		return err
 	}
-	printImport(stdout, what, files[0], res)
+	imp.report(stdout, file, res)
 	if len(res.Errors) > 0 {
 		return exitError{1}
 	}
 	return nil
-}
-
-// printImport prints what an import did on one line.
-func printImport(w io.Writer, what, file string, res crm.ImportResult) {
-	if what == "contacts" {
-		fmt.Fprintf(w, "%s: %d created, %d updated, %d unchanged, %d bad rows; %d events, %d enrollments\n",
-			file, res.Created, res.Updated, res.Unchanged, len(res.Errors), res.Events, res.Enrolled)
-		return
-	}
-	fmt.Fprintf(w, "%s: %d events, %d enrollments, %d exits, %d bad rows\n",
-		file, res.Events, res.Enrolled, res.Exited, len(res.Errors))
 }

@@ -15,29 +15,45 @@ import (
 )
 
 // exitError carries the process exit code of a command that failed after it
-// already told the user why.
+// already told the user why (or, with code 0, printed the help asked for).
 type exitError struct{ code int }
 
 func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
 
-// command is one `dripline NAME` subcommand.
+// command is one `dripline NAME`: either a command that runs, or a group of
+// subcommands (`dripline tracks plan`). Adding one is adding a row below.
 type command struct {
+	name    string
 	summary string
 	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+	subs    []command
 }
 
-func commands() map[string]command {
-	return map[string]command{
-		"tracks":      {"validate, plan and list tracks", runTracks},
-		"simulate":    {"run tracks over contacts and events on a virtual clock, sending nothing", runSimulate},
-		"serve":       {"run the scheduler, the workers and the HTTP API", runServe},
-		"migrate":     {"apply database migrations", runMigrate},
-		"demo":        {"simulate and serve a sample of reps, contacts and events", runDemo},
-		"contacts":    {"import contacts from CSV: contacts import FILE", runContacts},
-		"events":      {"import CRM events from CSV: events import FILE", runEvents},
-		"templates":   {"preview and list email and letter templates: templates preview NAME --sample", runTemplates},
-		"touches":     {"print a contact's touches: touches --contact ID", runTouches},
-		"enrollments": {"move a track's running enrollments to its current version: enrollments move TRACK", runEnrollments},
+func commands() []command {
+	return []command{
+		{name: "contacts", summary: "import contacts from CSV", subs: []command{
+			{name: "import", summary: "import a contacts CSV into the database", run: runContactsImport},
+		}},
+		{name: "demo", summary: "simulate and serve a sample of reps, contacts and events", run: runDemo},
+		{name: "enrollments", summary: "manage running enrollments", subs: []command{
+			{name: "move", summary: "move a track's running enrollments to its current version", run: runEnrollmentsMove},
+		}},
+		{name: "events", summary: "import CRM events from CSV", subs: []command{
+			{name: "import", summary: "import an events CSV into the database", run: runEventsImport},
+		}},
+		{name: "migrate", summary: "apply database migrations", run: runMigrate},
+		{name: "serve", summary: "run the scheduler, the workers and the HTTP API", run: runServe},
+		{name: "simulate", summary: "run tracks over contacts and events on a virtual clock, sending nothing", run: runSimulate},
+		{name: "templates", summary: "list and preview email and letter templates", subs: []command{
+			{name: "list", summary: "list every template", run: runTemplatesList},
+			{name: "preview", summary: "render a template as it would be sent", run: runTemplatesPreview},
+		}},
+		{name: "touches", summary: "print a contact's touches", run: runTouches},
+		{name: "tracks", summary: "validate, plan and list tracks", subs: []command{
+			{name: "list", summary: "list the tracks of the library", run: runTracksList},
+			{name: "plan", summary: "print when each touch of a track falls due", run: runTracksPlan},
+			{name: "validate", summary: "check track files and folders", run: runTracksValidate},
+		}},
 	}
 }
 
@@ -49,18 +65,7 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	cmds := commands()
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		usage(stderr, cmds)
-		return 2
-	}
-	cmd, ok := cmds[args[0]]
-	if !ok {
-		fmt.Fprintf(stderr, "dripline: unknown command %q\n", args[0])
-		usage(stderr, cmds)
-		return 2
-	}
-	err := cmd.run(ctx, args[1:], stdout, stderr)
+	err := dispatch(ctx, "dripline", commands(), args, stdout, stderr)
 	var ee exitError
 	switch {
 	case err == nil:
@@ -71,4 +76,44 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "dripline %s: %v\n", args[0], err)
 		return 1
 	}
+}
+
+// dispatch runs the command args names among cmds, the subcommands of
+// parent ("dripline", "dripline tracks"). `help` and --help list the commands on
+// stdout; `help NAME…` is `NAME… --help`. No command or an unknown one lists
+// them on stderr with exit status 2.
+func dispatch(ctx context.Context, parent string, cmds []command, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		listCommands(stderr, parent, cmds)
+		return exitError{2}
+	}
+	switch args[0] {
+	case "help", "-h", "-help", "--help":
+		if args[0] == "help" && len(args) > 1 {
+			return dispatch(ctx, parent, cmds, append(args[1:], "--help"), stdout, stderr)
+		}
+		listCommands(stdout, parent, cmds)
+		return nil
+	}
+	for _, c := range cmds {
+		switch {
+		case c.name != args[0]:
+		case c.subs != nil:
+			return dispatch(ctx, parent+" "+c.name, c.subs, args[1:], stdout, stderr)
+		default:
+			return c.run(ctx, args[1:], stdout, stderr)
+		}
+	}
+	fmt.Fprintf(stderr, "%s: unknown command %q\n", parent, args[0])
+	listCommands(stderr, parent, cmds)
+	return exitError{2}
+}
+
+// listCommands writes the usage of a group: its commands and their summaries.
+func listCommands(w io.Writer, parent string, cmds []command) {
+	fmt.Fprintf(w, "usage: %s COMMAND [flags]\n\ncommands:\n", parent)
+	for _, c := range cmds {
+		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, "\n`%s COMMAND --help` shows a command's flags.\n", parent)
 }

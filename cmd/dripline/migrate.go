@@ -2,23 +2,26 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 
 	"github.com/dripline/dripline/internal/config"
+	"github.com/dripline/dripline/internal/postgres"
 )
 
 // runMigrate is `dripline migrate`: apply the embedded migrations. It is safe
 // to run again and while daemons start.
 func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg := config.Bind(fs)
-	if err := fs.Parse(args); err != nil {
-		return exitError{2}
+	f := newFlags("migrate", "[flags]", "Create the database when it is missing and apply the migrations it lacks.\nSafe to run again and while daemons start.", stdout, stderr)
+	cfg := config.Bind(f.FlagSet, config.Database)
+	pos, err := f.parse(args)
+	if err != nil {
+		return err
 	}
-	store, err := openStore(ctx, cfg)
+	if len(pos) > 0 {
+		return f.fail("unexpected argument " + pos[0])
+	}
+	store, err := postgres.OpenMigrated(ctx, cfg.DatabaseURL, 0)
 	if err != nil {
 		return err
 	}

@@ -3,14 +3,11 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
-	"strings"
 
 	"github.com/hibiken/asynq"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/clock"
@@ -23,6 +20,22 @@ import (
 	"github.com/dripline/dripline/tracks"
 )
 
+// access is what a command does with the database.
+type access int
+
+const (
+	readOnly  access = iota // reads: no migration, no track versions, read-only transactions
+	readWrite               // writes: migrates, stores the library's tracks as versions
+	daemon                  // readWrite, plus the queue and the channels that send
+)
+
+// runtimeOptions says how to build a runtime.
+type runtimeOptions struct {
+	access access
+	log    *slog.Logger
+	clock  engine.Clock // default the wall clock; tests move a virtual one
+}
+
 // runtime is the live system built from the configuration: the store, the
 // queue, the mail sender, the engine over them and the CRM store beside it.
 type runtime struct {
@@ -30,40 +43,52 @@ type runtime struct {
 	log    *slog.Logger
 	store  *postgres.Store
 	redis  asynq.RedisClientOpt
-	queue  *queue.Queue // nil for commands that only write to the database
+	queue  *queue.Queue // nil unless the runtime is the daemon's
 	sender email.Sender
 	email  *email.Channel
 	engine *engine.Engine
 	crm    *crm.Service
 }
 
-// openRuntime connects to PostgreSQL (creating and migrating the database when
-// needed), loads the library (storing changed tracks as new versions) and
-// builds the engine. With withQueue it also connects to Redis, for the
-// daemon; the import commands only write to the database, and the daemon's
+// openRuntime connects to PostgreSQL and builds the engine and the CRM store.
+// A readWrite or daemon runtime creates and migrates the database when needed
+// and stores changed tracks as new versions; a daemon one also connects to
+// Redis. The import commands only write to the database, and the daemon's
 // scheduler picks up the touches they schedule.
-func openRuntime(ctx context.Context, cfg *config.Config, log *slog.Logger, withQueue bool) (rt *runtime, err error) {
+func openRuntime(ctx context.Context, cfg *config.Config, opts runtimeOptions) (_ *runtime, err error) {
 	if err := cfg.Check(); err != nil {
 		return nil, err
 	}
-	lib, set, err := loadLibrary(cfg)
+	lib, set, err := engine.ReadLibrary(cfg.TracksDir, cfg.TemplatesDir)
 	if err != nil {
 		return nil, err
 	}
-	rt = &runtime{cfg: cfg, log: log}
+	if opts.clock == nil {
+		opts.clock = clock.Real{}
+	}
+	if opts.log == nil {
+		opts.log = slog.New(slog.DiscardHandler)
+	}
+	rt := &runtime{cfg: cfg, log: opts.log}
 	defer func() {
 		if err != nil {
 			rt.Close()
 		}
 	}()
-	if rt.store, err = openStore(ctx, cfg); err != nil {
+	if opts.access == readOnly {
+		rt.store, err = postgres.OpenReadOnly(ctx, cfg.DatabaseURL)
+	} else {
+		// A connection per worker and a few more for the scheduler and the API.
+		rt.store, err = postgres.OpenMigrated(ctx, cfg.DatabaseURL, int32(cfg.Workers+8))
+	}
+	if err != nil {
 		return nil, err
 	}
 	ecfg := engine.Config{
-		Store: rt.store, Clock: clock.Real{}, Logger: log, Library: lib, Templates: set,
-		Channels: engine.TaskChannels(), Business: business(cfg), Horizon: cfg.Horizon,
+		Store: rt.store, Clock: opts.clock, Logger: opts.log, Library: lib, Templates: set,
+		Channels: engine.TaskChannels(), Business: cfg.Business(), Horizon: cfg.Horizon,
 	}
-	if withQueue {
+	if opts.access == daemon {
 		if err := rt.openQueue(ctx, set); err != nil {
 			return nil, err
 		}
@@ -74,18 +99,31 @@ func openRuntime(ctx context.Context, cfg *config.Config, log *slog.Logger, with
 	if rt.engine, err = engine.New(ecfg); err != nil {
 		return nil, err
 	}
+	if opts.access != readOnly {
+		if err := rt.loadTracks(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if rt.crm, err = crm.New(postgres.NewCRM(rt.store.Pool()), crm.Options{Sink: rt.engine, Library: lib, Logger: opts.log, Clock: opts.clock}); err != nil {
+		return nil, err
+	}
+	return rt, nil
+}
+
+// loadTracks stores the library's tracks, saying which changed tracks still
+// have enrollments running on an older version.
+func (rt *runtime) loadTracks(ctx context.Context) error {
 	changes, err := rt.engine.LoadLibrary(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, c := range changes {
 		if c.StillOnOld > 0 {
-			log.Info("track has a new version; running enrollments stay on theirs until `dripline enrollments move`",
+			rt.log.Info("track has a new version; running enrollments stay on theirs until `dripline enrollments move`",
 				"track", c.Track, "version", c.Version, "still_on_old", c.StillOnOld)
 		}
 	}
-	rt.crm, err = crm.New(postgres.NewCRM(rt.store.Pool()), crm.Options{Sink: rt.engine, Library: lib, Logger: log})
-	return rt, err
+	return nil
 }
 
 // openQueue connects to Redis and builds the email channel the workers use.
@@ -107,41 +145,16 @@ func (rt *runtime) openQueue(ctx context.Context, set email.Renderer) error {
 	if rt.sender, err = newSender(cfg, rt.log); err != nil {
 		return err
 	}
-	rt.email, err = newEmailChannel(cfg, set, rt.sender, rt.log)
+	rt.email, err = email.NewChannel(emailConfig(cfg, set, rt.sender, rt.log))
 	return err
 }
 
-// newEmailChannel is the email channel the settings describe, over sender.
-func newEmailChannel(cfg *config.Config, set email.Renderer, sender email.Sender, log *slog.Logger) (*email.Channel, error) {
-	return email.NewChannel(email.ChannelConfig{
+// emailConfig is the email channel the settings describe, over sender.
+func emailConfig(cfg *config.Config, set email.Renderer, sender email.Sender, log *slog.Logger) email.ChannelConfig {
+	return email.ChannelConfig{
 		Templates: set, Sender: sender, PublicURL: cfg.PublicURL,
 		Secret: []byte(cfg.Secret), DefaultFrom: cfg.From, Domain: cfg.MailDomain, Logger: log,
-	})
-}
-
-// openStore creates the database if it is missing, connects and migrates.
-// Unless DATABASE_URL sets pool_max_conns, the pool holds a connection per
-// worker and a few more for the scheduler and the API.
-func openStore(ctx context.Context, cfg *config.Config) (*postgres.Store, error) {
-	if err := postgres.CreateDatabase(ctx, cfg.DatabaseURL); err != nil {
-		return nil, err
 	}
-	pcfg, err := pgxpool.ParseConfig(cfg.DatabaseURL)
-	if err != nil {
-		return nil, fmt.Errorf("database url: %w", err)
-	}
-	if !strings.Contains(cfg.DatabaseURL, "pool_max_conns") {
-		pcfg.MaxConns = int32(cfg.Workers + 8)
-	}
-	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
-	if err != nil {
-		return nil, fmt.Errorf("connect to the database: %w", err)
-	}
-	if err := postgres.Migrate(ctx, pool); err != nil {
-		pool.Close()
-		return nil, err
-	}
-	return postgres.New(pool), nil
 }
 
 // newSender is the SMTP sender when SMTP_URL is set, else the file transport.

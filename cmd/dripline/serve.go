@@ -3,15 +3,12 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"time"
-
-	"github.com/robfig/cron/v3"
 
 	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/config"
@@ -21,99 +18,88 @@ import (
 // runServe is `dripline serve`: migrations, then the scheduler, the workers
 // and the HTTP API, supervised together until a signal or a failure.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg := config.Bind(fs)
-	if err := fs.Parse(args); err != nil {
-		return exitError{2}
+	f := newFlags("serve", "[flags]", "Migrate the database, then run the scheduler, the workers and the HTTP API\nuntil interrupted.", stdout, stderr)
+	cfg := config.Bind(f.FlagSet)
+	if _, err := f.parse(args); err != nil {
+		return err
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
-	rt, err := openRuntime(ctx, cfg, log, true)
+	srv, err := NewServer(ctx, cfg, ServerOptions{Logger: slog.New(slog.NewTextHandler(stderr, nil))})
 	if err != nil {
 		return err
 	}
-	defer rt.Close()
-	ln, err := net.Listen("tcp", cfg.HTTPAddr)
-	if err != nil {
-		return fmt.Errorf("listen %s: %w", cfg.HTTPAddr, err)
-	}
-	fmt.Fprintf(stdout, "dripline serving on http://%s (tick %s, horizon %s, %d workers)\n", ln.Addr(), cfg.Tick, cfg.Horizon, cfg.Workers)
-	return serveRuntime(ctx, rt, ln, log)
+	defer srv.Close()
+	fmt.Fprintf(stdout, "dripline serving on %s (tick %s, horizon %s, %d workers)\n", srv.URL(), cfg.Tick, cfg.Horizon, cfg.Workers)
+	return srv.Run(ctx)
 }
 
-// serveRuntime runs the scheduler, the workers and the HTTP API on ln until
-// ctx is done or one of them fails.
-func serveRuntime(ctx context.Context, rt *runtime, ln net.Listener, log *slog.Logger) error {
-	workers := queue.NewServer(rt.redis, queue.ServerConfig{
-		Concurrency: rt.cfg.Workers, Logger: log, DelayedTaskCheckInterval: time.Second,
-	}, rt.engine)
+// ServerOptions are what a Server takes besides the settings. The zero value
+// is the daemon's: the wall clock and a discarding logger.
+type ServerOptions struct {
+	Logger *slog.Logger
+	// Clock is the engine's and the CRM's time; tests move a virtual one. The
+	// scheduler's ticks and the queue's delays still follow the wall clock.
+	Clock engine.Clock
+}
+
+// Server is the daemon `dripline serve` runs: the scheduler's periodic jobs,
+// the asynq workers and the HTTP API over one runtime. NewServer connects,
+// migrates and binds the HTTP address (":0" picks a free port, see Addr);
+// Run works until its context ends or a part fails; Close releases what
+// NewServer took.
+type Server struct {
+	rt  *runtime
+	ln  net.Listener
+	log *slog.Logger
+}
+
+// NewServer opens the daemon's runtime on cfg (creating and migrating the
+// database, connecting to Redis and the mail server) and listens on
+// cfg.HTTPAddr.
+func NewServer(ctx context.Context, cfg *config.Config, opts ServerOptions) (*Server, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	rt, err := openRuntime(ctx, cfg, runtimeOptions{access: daemon, log: opts.Logger, clock: opts.Clock})
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		rt.Close()
+		return nil, fmt.Errorf("listen %s: %w", cfg.HTTPAddr, err)
+	}
+	return &Server{rt: rt, ln: ln, log: opts.Logger}, nil
+}
+
+// Addr is the address the HTTP API listens on.
+func (s *Server) Addr() net.Addr { return s.ln.Addr() }
+
+// URL is the base URL of the HTTP API.
+func (s *Server) URL() string { return "http://" + s.ln.Addr().String() }
+
+// Run runs the scheduler, the workers and the HTTP API until ctx is done or
+// one of them fails; then it stops the others, waits for them and returns
+// the first failure (nil after ctx ended). Run once.
+func (s *Server) Run(ctx context.Context) error {
+	cfg := s.rt.cfg
+	workers := queue.NewServer(s.rt.redis, queue.ServerConfig{
+		Concurrency: cfg.Workers, Logger: s.log, DelayedTaskCheckInterval: time.Second,
+	}, s.rt.engine)
 	return supervise(ctx,
-		func(ctx context.Context) error { return scheduler(ctx, rt.engine, rt.cfg.Tick, log) },
+		func(ctx context.Context) error { return scheduler(ctx, s.rt.engine, cfg.Tick, s.log) },
 		workers.Run,
-		func(ctx context.Context) error { return serveHTTP(ctx, ln, rt.handler(), log) },
+		func(ctx context.Context) error { return serveHTTP(ctx, s.ln, s.rt.handler(), s.log) },
 	)
 }
 
-// supervise runs loops together: when ctx is done or any loop returns, the
-// others are told to stop, and supervise waits for all of them. It returns the
-// first error.
-func supervise(ctx context.Context, loops ...func(context.Context) error) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	errs := make(chan error, len(loops))
-	for _, loop := range loops {
-		go func() { errs <- loop(ctx) }()
+// Close releases the listener and every connection of the server. Call it
+// after Run has returned, or instead of Run.
+func (s *Server) Close() error {
+	err := s.ln.Close()
+	if errors.Is(err, net.ErrClosed) { // Run's HTTP server closed it
+		err = nil
 	}
-	var first error
-	for range loops {
-		if err := <-errs; err != nil && first == nil {
-			first = err
-		}
-		cancel()
-	}
-	return first
-}
-
-// scheduler runs the engine's periodic jobs with robfig/cron: the tick that
-// hands due touches to the queue, the reconciler that re-enqueues touches lost
-// from Redis, and the birthday events (checked hourly, sent once a day). A job still running when its next
-// turn comes is skipped, and a panic in one is logged, not fatal.
-func scheduler(ctx context.Context, eng *engine.Engine, tick time.Duration, log *slog.Logger) error {
-	cl := cronLogger{log}
-	c := cron.New(cron.WithLogger(cl), cron.WithChain(cron.SkipIfStillRunning(cl), cron.Recover(cl)))
-	jobs := []struct {
-		spec string
-		name string
-		run  func(context.Context) (int, error)
-	}{
-		{fmt.Sprintf("@every %s", tick), "tick", eng.Tick},
-		{"@every 1m", "reconcile", eng.Reconcile},
-		{"@hourly", "birthdays", eng.Birthdays},
-	}
-	for _, j := range jobs {
-		if _, err := c.AddFunc(j.spec, func() {
-			n, err := j.run(ctx)
-			if err != nil {
-				log.Error(j.name+" failed", "err", err)
-			} else if n > 0 {
-				log.Info(j.name, "touches", n)
-			}
-		}); err != nil {
-			return fmt.Errorf("schedule %s: %w", j.name, err)
-		}
-	}
-	c.Start()
-	<-ctx.Done()
-	<-c.Stop().Done()
-	return nil
-}
-
-// cronLogger lets robfig/cron log through slog.
-type cronLogger struct{ log *slog.Logger }
-
-func (l cronLogger) Info(msg string, kv ...any) { l.log.Debug("cron: "+msg, kv...) }
-func (l cronLogger) Error(err error, msg string, kv ...any) {
-	l.log.Error("cron: "+msg, append(kv, "err", err)...)
+	return errors.Join(err, s.rt.Close())
 }
 
 // serveHTTP serves the API until ctx is done, then shuts down gracefully.

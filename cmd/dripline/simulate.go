@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +10,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/config"
 	"github.com/dripline/dripline/internal/csvio"
 	"github.com/dripline/dripline/internal/report"
@@ -21,25 +21,26 @@ import (
 // runSimulate is `dripline simulate`: the real engine over a contacts file and
 // an events file on a virtual clock, in memory, sending nothing.
 func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg := config.Bind(fs)
-	contactsFile := fs.String("contacts", "", "contacts CSV (required)")
-	eventsFile := fs.String("events", "", "events CSV (required)")
-	from := fs.String("from", "", "start of the simulation, RFC 3339 (required)")
-	until := fs.String("until", "", "end of the simulation, RFC 3339 (required)")
-	format := fs.String("format", "jsonl", "output: jsonl (one touch a line) or text (a summary)")
-	if err := fs.Parse(args); err != nil {
-		return exitError{2}
+	f := newFlags("simulate", "--contacts FILE --events FILE --from RFC3339 --until RFC3339 [--format jsonl|text]",
+		"Run the real engine over a contacts CSV and an events CSV on a virtual clock,\nin memory, sending nothing. Bad rows are reported on stderr as file:line:\nmessage (exit status 1); the rest run.", stdout, stderr)
+	cfg := config.Bind(f.FlagSet, config.Library, config.Business)
+	contactsFile := f.String("contacts", "", "contacts CSV (required)")
+	eventsFile := f.String("events", "", "events CSV (required)")
+	from := f.String("from", "", "start of the simulation, RFC 3339 (required)")
+	until := f.String("until", "", "end of the simulation, RFC 3339 (required)")
+	format := f.String("format", "jsonl", "output: jsonl (one touch a line) or text (a summary)")
+	pos, err := f.parse(args)
+	if err != nil {
+		return err
 	}
-	if fs.NArg() > 0 {
-		return usageError(fs, fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
+	if len(pos) > 0 {
+		return f.fail(fmt.Sprintf("unexpected argument %q", pos[0]))
 	}
 	if *contactsFile == "" || *eventsFile == "" || *from == "" || *until == "" {
-		return usageError(fs, "--contacts, --events, --from and --until are required")
+		return f.fail("--contacts, --events, --from and --until are required")
 	}
 	if *format != "jsonl" && *format != "text" {
-		return usageError(fs, "--format must be jsonl or text")
+		return f.fail("--format must be jsonl or text")
 	}
 	start, err := parseTime("--from", *from)
 	if err != nil {
@@ -49,7 +50,7 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	lib, set, err := loadLibrary(cfg)
+	lib, set, err := engine.ReadLibrary(cfg.TracksDir, cfg.TemplatesDir)
 	if err != nil {
 		return err
 	}
@@ -62,7 +63,7 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	res, err := sim.Run(ctx, sim.Options{
-		Library: lib, Templates: set, Business: business(cfg),
+		Library: lib, Templates: set, Business: cfg.Business(),
 		From: start, Until: end, Contacts: contacts, Events: events, EventFile: *eventsFile,
 	})
 	if err != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"flag"
-	"io"
 	"net/mail"
 	"path/filepath"
 	"slices"
@@ -185,7 +184,7 @@ func createRep(t *testing.T, url string, f crm.RepFields) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	rt, err := openRuntime(ctx, cfg, quietLogger(io.Discard), false)
+	rt, err := openRuntime(ctx, cfg, runtimeOptions{access: readWrite})
 	if err != nil {
 		t.Fatal(err)
 	}

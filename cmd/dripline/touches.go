@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -14,25 +13,26 @@ import (
 
 // runTouches is `dripline touches --contact ID [--format jsonl|text]`: a
 // contact's touches from the database, in the JSON shape simulate prints,
-// with outcome pending for those not carried out yet.
+// with outcome pending for those not carried out yet. It only reads.
 func runTouches(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("touches", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg := config.Bind(fs)
-	contact := fs.String("contact", "", "the contact: an external_id, an email or an id (required)")
-	format := fs.String("format", "jsonl", "output: jsonl (one touch a line) or text (a table)")
-	if err := fs.Parse(args); err != nil {
-		return exitError{2}
+	f := newFlags("touches", "--contact ID [--format jsonl|text]",
+		"Print a contact's touches from the database, in the JSON shape simulate\nprints, with outcome pending for those not carried out yet. Reads only.", stdout, stderr)
+	cfg := config.Bind(f.FlagSet, config.Database)
+	contact := f.String("contact", "", "the contact: an external_id, an email or an id (required)")
+	format := f.String("format", "jsonl", "output: jsonl (one touch a line) or text (a table)")
+	pos, err := f.parse(args)
+	if err != nil {
+		return err
 	}
 	switch {
 	case *contact == "":
-		return usageError(fs, "--contact is required")
+		return f.fail("--contact is required")
 	case *format != "jsonl" && *format != "text":
-		return usageError(fs, "--format must be jsonl or text")
-	case fs.NArg() > 0:
-		return usageError(fs, "unexpected argument "+fs.Arg(0))
+		return f.fail("--format must be jsonl or text")
+	case len(pos) > 0:
+		return f.fail("unexpected argument " + pos[0])
 	}
-	rt, err := openRuntime(ctx, cfg, quietLogger(stderr), false)
+	rt, err := openRuntime(ctx, cfg, runtimeOptions{access: readOnly, log: quietLogger(stderr)})
 	if err != nil {
 		return err
 	}

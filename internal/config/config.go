@@ -9,6 +9,8 @@ import (
 	"os"
 	"strconv"
 	"time"
+
+	"github.com/dripline/dripline/templates"
 )
 
 // DevSecret is the default unsubscribe signing key. Anyone can read it here,
@@ -42,35 +44,89 @@ type Config struct {
 	bad []string // malformed environment values, reported by Check
 }
 
-// Bind registers every setting on fs, with defaults taken from the environment.
-// Read the values after fs.Parse.
-func Bind(fs *flag.FlagSet) *Config {
+// Group is a set of settings that a command takes together. A command
+// binds the groups it uses, so its --help lists only its own flags.
+type Group uint
+
+// The groups of settings.
+const (
+	Database  Group = 1 << iota // --database-url
+	Tracks                      // --tracks
+	Templates                   // --templates
+	Business                    // --business-name, --business-address, --business-phone
+	Email                       // --public-url, --secret, --sender, --mail-domain: building messages
+	Daemon                      // Redis, SMTP, the mail folder, HTTP, the webhook token, tick, horizon, workers
+
+	Library = Tracks | Templates
+	All     = Database | Library | Business | Email | Daemon
+)
+
+// Bind registers the settings of groups on fs (every setting when none is
+// given), with defaults taken from the environment. Settings outside groups
+// take the environment or their defaults too, but a malformed environment
+// value of one is ignored rather than reported by Check. Read the values
+// after fs.Parse.
+func Bind(fs *flag.FlagSet, groups ...Group) *Config {
+	var g Group
+	for _, x := range groups {
+		g |= x
+	}
+	if g == 0 {
+		g = All
+	}
 	c := &Config{}
+	unbound := flag.NewFlagSet("unbound", flag.ContinueOnError)
+	for _, one := range []Group{Database, Tracks, Templates, Business, Email, Daemon} {
+		if g&one != 0 {
+			c.bind(fs, one)
+			continue
+		}
+		bad := len(c.bad)
+		c.bind(unbound, one)
+		c.bad = c.bad[:bad]
+	}
+	return c
+}
+
+// bind registers the settings of one group on fs.
+func (c *Config) bind(fs *flag.FlagSet, g Group) {
 	str := func(p *string, name, env, def, usage string) {
 		fs.StringVar(p, name, getenv(env, def), usage+" (env "+env+")")
 	}
-	str(&c.DatabaseURL, "database-url", "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dripline?sslmode=disable", "PostgreSQL connection string")
+	switch g {
+	case Database:
+		str(&c.DatabaseURL, "database-url", "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dripline?sslmode=disable", "PostgreSQL connection string")
+	case Tracks:
+		str(&c.TracksDir, "tracks", "DRIPLINE_TRACKS", "", "folder of track YAML replacing the embedded library")
+	case Templates:
+		str(&c.TemplatesDir, "templates", "DRIPLINE_TEMPLATES", "", "folder of templates added to the embedded ones")
+	case Business:
+		str(&c.BusinessName, "business-name", "DRIPLINE_BUSINESS_NAME", "Summit Technology Partners", "business name in letters and emails")
+		str(&c.BusinessAddr, "business-address", "DRIPLINE_BUSINESS_ADDRESS", "1600 Mill Rock Way, Bakersfield, CA 93311", "postal address in every email footer")
+		str(&c.BusinessTel, "business-phone", "DRIPLINE_BUSINESS_PHONE", "(661) 555-0140", "business phone in letters and emails")
+	case Email:
+		str(&c.PublicURL, "public-url", "DRIPLINE_PUBLIC_URL", "http://127.0.0.1:8080", "base of links in emails")
+		str(&c.Secret, "secret", "DRIPLINE_SECRET", DevSecret, "key that signs unsubscribe links; set it in production")
+		str(&c.From, "sender", "DRIPLINE_SENDER", "Dripline <marketing@example.com>", "sender when a contact has no owner rep")
+		str(&c.MailDomain, "mail-domain", "DRIPLINE_MAIL_DOMAIN", "", "domain of Message-IDs (default: the sender's domain); keep it stable across restarts")
+	case Daemon:
+		c.bindDaemon(fs, str)
+	}
+}
+
+// bindDaemon registers the settings only the daemon uses.
+func (c *Config) bindDaemon(fs *flag.FlagSet, str func(p *string, name, env, def, usage string)) {
 	str(&c.RedisURL, "redis-url", "REDIS_URL", "redis://127.0.0.1:6379/0", "Redis for the queue")
 	str(&c.SMTPURL, "smtp-url", "SMTP_URL", "", "SMTP server, smtp://user:pass@host:port?tls=none|starttls|tls; empty writes .eml files")
 	str(&c.MailDir, "mail-dir", "DRIPLINE_MAIL_DIR", "./var/mail", "folder for .eml files when no SMTP server is set")
 	str(&c.HTTPAddr, "http-addr", "DRIPLINE_HTTP_ADDR", "127.0.0.1:8080", "address of the HTTP API")
-	str(&c.PublicURL, "public-url", "DRIPLINE_PUBLIC_URL", "http://127.0.0.1:8080", "base of links in emails")
-	str(&c.TracksDir, "tracks", "DRIPLINE_TRACKS", "", "folder of track YAML replacing the embedded library")
-	str(&c.TemplatesDir, "templates", "DRIPLINE_TEMPLATES", "", "folder of templates added to the embedded ones")
-	str(&c.Secret, "secret", "DRIPLINE_SECRET", DevSecret, "key that signs unsubscribe links; set it in production")
-	str(&c.From, "sender", "DRIPLINE_SENDER", "Dripline <marketing@example.com>", "sender when a contact has no owner rep")
-	str(&c.MailDomain, "mail-domain", "DRIPLINE_MAIL_DOMAIN", "", "domain of Message-IDs (default: the sender's domain); keep it stable across restarts")
 	str(&c.SMTPHelo, "smtp-helo", "DRIPLINE_SMTP_HELO", "", "name sent in EHLO (default: this host's name)")
 	str(&c.WebhookToken, "webhook-token", "DRIPLINE_WEBHOOK_TOKEN", "", "bearer token required on POST /webhooks/bounce; empty leaves it open")
-	str(&c.BusinessName, "business-name", "DRIPLINE_BUSINESS_NAME", "Summit Technology Partners", "business name in letters and emails")
-	str(&c.BusinessAddr, "business-address", "DRIPLINE_BUSINESS_ADDRESS", "1600 Mill Rock Way, Bakersfield, CA 93311", "postal address in every email footer")
-	str(&c.BusinessTel, "business-phone", "DRIPLINE_BUSINESS_PHONE", "(661) 555-0140", "business phone in letters and emails")
 	fs.DurationVar(&c.Tick, "tick", lookup(c, "DRIPLINE_TICK", 5*time.Second, time.ParseDuration, "a duration like 5s"), "how often the scheduler looks for due touches (env DRIPLINE_TICK)")
 	fs.DurationVar(&c.Horizon, "horizon", lookup(c, "DRIPLINE_HORIZON", 5*time.Minute, time.ParseDuration, "a duration like 5s"), "how far ahead touches are handed to Redis (env DRIPLINE_HORIZON)")
 	fs.IntVar(&c.Workers, "workers", lookup(c, "DRIPLINE_WORKERS", 32, strconv.Atoi, "a whole number"), "touches processed at once by this daemon (env DRIPLINE_WORKERS)")
 	fs.Float64Var(&c.SMTPRate, "smtp-rate", lookup(c, "DRIPLINE_SMTP_RATE", 0, parseFloat, "a number"), "messages per second to the SMTP server, 0 for no limit (env DRIPLINE_SMTP_RATE)")
 	fs.IntVar(&c.SMTPConns, "smtp-conns", lookup(c, "DRIPLINE_SMTP_CONNS", 8, strconv.Atoi, "a whole number"), "SMTP connections kept open at most (env DRIPLINE_SMTP_CONNS)")
-	return c
 }
 
 func getenv(name, def string) string {
@@ -109,4 +165,9 @@ func (c *Config) Check() error {
 		return fmt.Errorf("--tick, --horizon, --workers and --smtp-conns must be positive, --smtp-rate not negative")
 	}
 	return nil
+}
+
+// Business is the merge data about the business sending the touches.
+func (c *Config) Business() templates.Business {
+	return templates.Business{Name: c.BusinessName, Address: c.BusinessAddr, Phone: c.BusinessTel}
 }

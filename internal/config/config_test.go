@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"testing"
+	"time"
 )
 
 // typedEnv are the variables read by lookup.
@@ -55,5 +56,26 @@ func TestBindEnvironment(t *testing.T) {
 				t.Errorf("got %s, want %s", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestBindGroups(t *testing.T) {
+	t.Setenv("DRIPLINE_TICK", "5") // malformed, but touches no flag of the groups bound
+	t.Setenv("DRIPLINE_TEMPLATES", "/srv/templates")
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	c := Bind(fs, Database, Library)
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+	if got := fmt.Sprint(names); got != "[database-url templates tracks]" {
+		t.Errorf("flags %s, want [database-url templates tracks]", got)
+	}
+	if err := c.Check(); err != nil {
+		t.Errorf("Check() = %v, want nil: DRIPLINE_TICK is not a setting of these groups", err)
+	}
+	if c.TemplatesDir != "/srv/templates" || c.Tick != 5*time.Second || c.Workers != 32 || c.Secret != DevSecret {
+		t.Errorf("config %+v: want the environment for bound settings, defaults for the rest", c)
+	}
+	if err := Bind(flag.NewFlagSet("all", flag.ContinueOnError)).Check(); err == nil {
+		t.Error("Bind with every group: Check() = nil, want the malformed DRIPLINE_TICK reported")
 	}
 }
