@@ -30,7 +30,7 @@ FUZZ_TARGETS = ./tracks:FuzzParse ./tracks:FuzzParseDuration ./templates:FuzzRen
 	./internal/csvio:FuzzParseContacts ./internal/csvio:FuzzParseEvents ./internal/crm:FuzzContactFields \
 	./internal/email:FuzzParseURL ./internal/email:FuzzVerify ./internal/email:FuzzDecodeBounce \
 	./internal/mailaddr:FuzzCheck ./internal/queue:FuzzParseRedisURL ./internal/queue:FuzzParseTouchID \
-	./cmd/dripline:FuzzParseInterspersed
+	./cmd/dripline:FuzzParseInterspersed ./internal/config:FuzzParseConcurrency
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		echo "fuzz $${t#*:} in $${t%%:*}"; \

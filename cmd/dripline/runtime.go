@@ -15,6 +15,7 @@ import (
 	"github.com/dripline/dripline/internal/crm"
 	"github.com/dripline/dripline/internal/email"
 	"github.com/dripline/dripline/internal/httpapi"
+	"github.com/dripline/dripline/internal/metrics"
 	"github.com/dripline/dripline/internal/postgres"
 	"github.com/dripline/dripline/internal/queue"
 	"github.com/dripline/dripline/tracks"
@@ -43,8 +44,9 @@ type runtime struct {
 	log    *slog.Logger
 	store  *postgres.Store
 	redis  asynq.RedisClientOpt
-	queue  *queue.Queue // nil unless the runtime is the daemon's
-	sender email.Sender
+	queue   *queue.Queue     // nil unless the runtime is the daemon's
+	metrics *metrics.Metrics // nil unless the runtime is the daemon's
+	sender  email.Sender
 	email  *email.Channel
 	engine *engine.Engine
 	crm    *crm.Service
@@ -78,8 +80,7 @@ func openRuntime(ctx context.Context, cfg *config.Config, opts runtimeOptions) (
 	if opts.access == readOnly {
 		rt.store, err = postgres.OpenReadOnly(ctx, cfg.DatabaseURL)
 	} else {
-		// A connection per worker and a few more for the scheduler and the API.
-		rt.store, err = postgres.OpenMigrated(ctx, cfg.DatabaseURL, int32(cfg.Workers+8))
+		rt.store, err = postgres.OpenMigrated(ctx, cfg.DatabaseURL, int32(cfg.PoolSize()))
 	}
 	if err != nil {
 		return nil, err
@@ -87,12 +88,14 @@ func openRuntime(ctx context.Context, cfg *config.Config, opts runtimeOptions) (
 	ecfg := engine.Config{
 		Store: rt.store, Clock: opts.clock, Logger: opts.log, Library: lib, Templates: set,
 		Channels: engine.TaskChannels(), Business: cfg.Business(), Horizon: cfg.Horizon,
+		Lease: cfg.Lease, StaleQueued: cfg.Reconcile, LateAfter: cfg.MaxLate,
 	}
 	if opts.access == daemon {
+		checkConnectionBudget(ctx, rt.store, cfg, rt.log)
 		if err := rt.openQueue(ctx, set); err != nil {
 			return nil, err
 		}
-		ecfg.Queue = rt.queue
+		ecfg.Queue, ecfg.Observer = rt.queue, rt.metrics
 		ecfg.Channels[tracks.ChannelEmail] = rt.email
 		ecfg.Channels[tracks.ChannelLetter] = engine.LetterChannel{Templates: set}
 	}
@@ -136,13 +139,14 @@ func (rt *runtime) openQueue(ctx context.Context, set email.Renderer) error {
 	if rt.redis, err = queue.ParseRedisURL(cfg.RedisURL); err != nil {
 		return err
 	}
-	if rt.queue, err = queue.New(rt.redis, queue.Config{Logger: rt.log}); err != nil {
+	if rt.queue, err = queue.New(rt.redis, queue.Config{Timeout: cfg.Lease, Logger: rt.log}); err != nil {
 		return err
 	}
 	if err := rt.queue.Ping(ctx); err != nil {
 		return err
 	}
-	if rt.sender, err = newSender(cfg, rt.log); err != nil {
+	rt.openMetrics()
+	if rt.sender, err = newSender(cfg, rt.log, rt.metrics); err != nil {
 		return err
 	}
 	rt.email, err = email.NewChannel(emailConfig(cfg, set, rt.sender, rt.log))
@@ -157,8 +161,9 @@ func emailConfig(cfg *config.Config, set email.Renderer, sender email.Sender, lo
 	}
 }
 
-// newSender is the SMTP sender when SMTP_URL is set, else the file transport.
-func newSender(cfg *config.Config, log *slog.Logger) (email.Sender, error) {
+// newSender is the SMTP sender when SMTP_URL is set, else the file
+// transport; replies hears the SMTP server's replies.
+func newSender(cfg *config.Config, log *slog.Logger, replies email.ReplyObserver) (email.Sender, error) {
 	if cfg.SMTPURL == "" {
 		log.Info("no SMTP_URL: emails are written as .eml files", "dir", cfg.MailDir)
 		return email.NewFileSender(cfg.MailDir)
@@ -167,7 +172,7 @@ func newSender(cfg *config.Config, log *slog.Logger) (email.Sender, error) {
 	if err != nil {
 		return nil, err
 	}
-	sc.RatePerSecond, sc.MaxConns, sc.HELO, sc.Logger = cfg.SMTPRate, cfg.SMTPConns, cfg.SMTPHelo, log
+	sc.RatePerSecond, sc.MaxConns, sc.HELO, sc.Logger, sc.Replies = cfg.SMTPRate, cfg.SMTPConns, cfg.SMTPHelo, log, replies
 	return email.NewSMTPSender(sc)
 }
 
@@ -179,10 +184,9 @@ func (rt *runtime) handler() http.Handler {
 		Secret: []byte(rt.cfg.Secret), Unsubscriber: rt.engine, Bouncer: rt.engine,
 		BusinessName: rt.cfg.BusinessName, WebhookToken: rt.cfg.WebhookToken, Logger: rt.log,
 	}).Register(pages)
-	return httpapi.New(httpapi.Deps{
-		CRM: rt.crm, Engine: rt.engine, Logger: rt.log,
-		Mount: map[string]http.Handler{"/u/": pages, "/webhooks/": pages},
-	})
+	mounts := rt.publicMounts()
+	mounts["/u/"], mounts["/webhooks/"] = pages, pages
+	return httpapi.New(httpapi.Deps{CRM: rt.crm, Engine: rt.engine, Logger: rt.log, Mount: mounts})
 }
 
 // Close releases every connection the runtime holds.

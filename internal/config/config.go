@@ -37,9 +37,9 @@ type Config struct {
 	BusinessTel  string        // DRIPLINE_BUSINESS_PHONE
 	Tick         time.Duration // DRIPLINE_TICK: how often the scheduler looks for due touches
 	Horizon      time.Duration // DRIPLINE_HORIZON: how far ahead touches are handed to Redis
-	Workers      int           // DRIPLINE_WORKERS: touches processed at once by this daemon
 	SMTPRate     float64       // DRIPLINE_SMTP_RATE: messages per second to the SMTP server
 	SMTPConns    int           // DRIPLINE_SMTP_CONNS: SMTP connections kept open at most
+	Operations
 
 	bad []string // malformed environment values, reported by Check
 }
@@ -55,7 +55,7 @@ const (
 	Templates                   // --templates
 	Business                    // --business-name, --business-address, --business-phone
 	Email                       // --public-url, --secret, --sender, --mail-domain: building messages
-	Daemon                      // Redis, SMTP, the mail folder, HTTP, the webhook token, tick, horizon, workers
+	Daemon                      // Redis, SMTP, the mail folder, HTTP, the webhook token, tick, horizon, Operations
 
 	Library = Tracks | Templates
 	All     = Database | Library | Business | Email | Daemon
@@ -124,9 +124,9 @@ func (c *Config) bindDaemon(fs *flag.FlagSet, str func(p *string, name, env, def
 	str(&c.WebhookToken, "webhook-token", "DRIPLINE_WEBHOOK_TOKEN", "", "bearer token required on POST /webhooks/bounce; empty leaves it open")
 	fs.DurationVar(&c.Tick, "tick", lookup(c, "DRIPLINE_TICK", 5*time.Second, time.ParseDuration, "a duration like 5s"), "how often the scheduler looks for due touches (env DRIPLINE_TICK)")
 	fs.DurationVar(&c.Horizon, "horizon", lookup(c, "DRIPLINE_HORIZON", 5*time.Minute, time.ParseDuration, "a duration like 5s"), "how far ahead touches are handed to Redis (env DRIPLINE_HORIZON)")
-	fs.IntVar(&c.Workers, "workers", lookup(c, "DRIPLINE_WORKERS", 32, strconv.Atoi, "a whole number"), "touches processed at once by this daemon (env DRIPLINE_WORKERS)")
 	fs.Float64Var(&c.SMTPRate, "smtp-rate", lookup(c, "DRIPLINE_SMTP_RATE", 0, parseFloat, "a number"), "messages per second to the SMTP server, 0 for no limit (env DRIPLINE_SMTP_RATE)")
 	fs.IntVar(&c.SMTPConns, "smtp-conns", lookup(c, "DRIPLINE_SMTP_CONNS", 8, strconv.Atoi, "a whole number"), "SMTP connections kept open at most (env DRIPLINE_SMTP_CONNS)")
+	c.bindOperations(fs)
 }
 
 func getenv(name, def string) string {
@@ -161,10 +161,10 @@ func (c *Config) Check() error {
 	if len(c.bad) > 0 {
 		return fmt.Errorf("bad environment: %s", c.bad[0])
 	}
-	if c.Tick <= 0 || c.Horizon <= 0 || c.Workers <= 0 || c.SMTPConns <= 0 || c.SMTPRate < 0 {
-		return fmt.Errorf("--tick, --horizon, --workers and --smtp-conns must be positive, --smtp-rate not negative")
+	if c.Tick <= 0 || c.Horizon <= 0 || c.SMTPConns <= 0 || c.SMTPRate < 0 {
+		return fmt.Errorf("--tick, --horizon and --smtp-conns must be positive, --smtp-rate not negative")
 	}
-	return nil
+	return c.checkOperations()
 }
 
 // Business is the merge data about the business sending the touches.

@@ -36,6 +36,19 @@ func classify(m *gomail.Msg, err error) error {
 	return err
 }
 
+// replyCode is the SMTP reply that ended a send: 250 when the message was
+// delivered, the failing reply's code, or 0 when no reply came.
+func replyCode(m *gomail.Msg, err error) int {
+	if err == nil || m.IsDelivered() {
+		return 250
+	}
+	var se *gomail.SendError
+	if errors.As(err, &se) {
+		return se.ErrorCode()
+	}
+	return 0
+}
+
 // hardBounce reports whether a 5xx reply to RCPT says that the address itself
 // is bad (RFC 3463: X.1.x addressing status, X.2.1 mailbox disabled) rather
 // than refusing for policy or system reasons (X.7.x relay denied or spam

@@ -159,6 +159,9 @@ func (s *SMTPSender) Send(ctx context.Context, m *gomail.Msg) error {
 		healthy, err = s.sendOn(ctx, c, m)
 	}
 	s.release(c, healthy, m, err)
+	if code := replyCode(m, err); code != 0 && s.cfg.Replies != nil {
+		s.cfg.Replies.SMTPReply(code)
+	}
 	if err = classify(m, err); err != nil {
 		return fmt.Errorf("smtp %s: %w", s.addr, err)
 	}

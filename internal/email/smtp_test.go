@@ -311,3 +311,35 @@ func TestNewSMTPSenderRefuses(t *testing.T) {
 		}
 	}
 }
+
+// replies records the reply codes a sender reports.
+type replies struct {
+	mu    sync.Mutex
+	codes []int
+}
+
+func (r *replies) SMTPReply(code int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.codes = append(r.codes, code)
+}
+
+// TestSMTPReportsReplies: each message's final reply is heard: 250 when
+// delivered, the refusing code otherwise, nothing when no reply came.
+func TestSMTPReportsReplies(t *testing.T) {
+	srv := smtptest.Start(t)
+	r := &replies{}
+	s := newSender(t, srv, func(c *Config) { c.Replies = r })
+	srv.FailRcpt("bad@example.com", 550)
+	srv.FailData("later@example.com", 451)
+	for i, to := range []string{"dana@example.com", "bad@example.com", "later@example.com"} {
+		_ = s.Send(t.Context(), testMsg(int64(i), to))
+	}
+	dead := newSender(t, srv, func(c *Config) { c.Port = 1; c.Replies = r })
+	if err := dead.Send(t.Context(), testMsg(9, "dana@example.com")); err == nil {
+		t.Fatal("sent to a closed port")
+	}
+	if got := fmt.Sprint(r.codes); got != "[250 550 451]" {
+		t.Fatalf("replies %s, want [250 550 451]", got)
+	}
+}

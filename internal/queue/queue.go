@@ -100,6 +100,9 @@ func New(opt asynq.RedisConnOpt, cfg Config) (*Queue, error) {
 	}, nil
 }
 
+// Inspector reads the queues' state, for asynq's queue metrics.
+func (q *Queue) Inspector() *asynq.Inspector { return q.insp }
+
 // Close closes the connection to Redis.
 func (q *Queue) Close() error { return q.rdb.Close() }
 
