@@ -40,16 +40,16 @@ type runtimeOptions struct {
 // runtime is the live system built from the configuration: the store, the
 // queue, the mail sender, the engine over them and the CRM store beside it.
 type runtime struct {
-	cfg    *config.Config
-	log    *slog.Logger
-	store  *postgres.Store
-	redis  asynq.RedisClientOpt
+	cfg     *config.Config
+	log     *slog.Logger
+	store   *postgres.Store
+	redis   asynq.RedisClientOpt
 	queue   *queue.Queue     // nil unless the runtime is the daemon's
 	metrics *metrics.Metrics // nil unless the runtime is the daemon's
 	sender  email.Sender
-	email  *email.Channel
-	engine *engine.Engine
-	crm    *crm.Service
+	email   *email.Channel
+	engine  *engine.Engine
+	crm     *crm.Service
 }
 
 // openRuntime connects to PostgreSQL and builds the engine and the CRM store.
