@@ -95,6 +95,7 @@ func TestServeDeliversTheFirstEmails(t *testing.T) {
 			t.Errorf("email to %s: subject %q, want %q (all: %q)", to, got[to], subject, got)
 		}
 	}
+	checkObservability(t, srv.URL(), 2)
 
 	stop()
 	if err := <-done; err != nil {
