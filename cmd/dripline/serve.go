@@ -90,7 +90,8 @@ func (s *Server) URL() string { return "http://" + s.ln.Addr().String() }
 func (s *Server) Run(ctx context.Context) error {
 	cfg := s.rt.cfg
 	workers := queue.NewServer(s.rt.redis, queue.ServerConfig{
-		Concurrency: cfg.Concurrency, Logger: s.log, DelayedTaskCheckInterval: pickupInterval,
+		Concurrency: cfg.Concurrency, Logger: s.log,
+		DelayedTaskCheckInterval: pickupInterval, TaskCheckInterval: idleCheckInterval,
 	}, s.rt.engine)
 	loops := []func(context.Context) error{
 		func(ctx context.Context) error { return scheduler(ctx, s.rt.engine, s.schedule(), s.log) },
@@ -105,10 +106,15 @@ func (s *Server) Run(ctx context.Context) error {
 	return supervise(ctx, loops...)
 }
 
-// pickupInterval is how often asynq moves touches that came due to the
-// workers: with touches scheduled at their due time rounded up to a second,
-// a touch starts within about a second of being due.
-const pickupInterval = 200 * time.Millisecond
+// How often asynq looks for work. pickupInterval: touches that came due
+// move to the workers (asynq schedules whole seconds, rounding up, so a touch
+// starts within a second plus this of being due). idleCheckInterval: a
+// channel whose queue was empty looks again (asynq's processor sleeps about
+// this long, 1s by default, before its next look).
+const (
+	pickupInterval    = 200 * time.Millisecond
+	idleCheckInterval = 50 * time.Millisecond
+)
 
 // schedule is when the scheduler's jobs run, and where ticks are timed.
 func (s *Server) schedule() schedule {
