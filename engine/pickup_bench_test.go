@@ -75,7 +75,7 @@ func BenchmarkPickupLatency(b *testing.B) {
 type pickupTimer struct {
 	eng *engine.Engine
 
-	mu     sync.Mutex
+	mu          sync.Mutex
 	due         map[int64]time.Time
 	pickup      []time.Duration // due → started
 	afterSecond []time.Duration // the whole second asynq schedules it for → started
