@@ -1,19 +1,23 @@
 # The two commands a newcomer needs: `make demo` and `make test`.
 GO ?= go
 
-.PHONY: demo test services check bench fuzz
+.PHONY: demo test services tools check bench fuzz
 
 ## demo: start PostgreSQL and Redis if needed, load a sample and serve it
 demo: services
 	$(GO) run ./cmd/dripline demo
 
-## test: start PostgreSQL and Redis if needed, then vet and run every test
-test: services
+## test: start PostgreSQL and Redis and install poppler-utils if needed, then vet and run every test
+test: services tools
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 
 services:
 	@bash .ci/services
+
+## tools: install poppler-utils (pdftotext, pdfinfo), which the letters tests read PDFs with
+tools:
+	@bash .ci/tools
 
 ## check: formatting and staticcheck (installs staticcheck from the module proxy)
 check:
@@ -30,7 +34,8 @@ FUZZ_TARGETS = ./tracks:FuzzParse ./tracks:FuzzParseDuration ./templates:FuzzRen
 	./internal/csvio:FuzzParseContacts ./internal/csvio:FuzzParseEvents ./internal/crm:FuzzContactFields \
 	./internal/email:FuzzParseURL ./internal/email:FuzzVerify ./internal/email:FuzzDecodeBounce \
 	./internal/mailaddr:FuzzCheck ./internal/queue:FuzzParseRedisURL ./internal/queue:FuzzParseTouchID \
-	./cmd/dripline:FuzzParseInterspersed ./internal/config:FuzzParseConcurrency
+	./cmd/dripline:FuzzParseInterspersed ./letters:FuzzAddressLines ./letters:FuzzRender \
+	./internal/config:FuzzParseConcurrency
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		echo "fuzz $${t#*:} in $${t%%:*}"; \

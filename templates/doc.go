@@ -17,8 +17,9 @@
 // the defaults; a template there replaces the default of the same kind and
 // name as a whole (all of an email's files, not one of them).
 //
-// A letter template is the letter from the salutation to the signature; the
-// letters package prints the letterhead, date and address block around it.
+// A letter template is the letter from the salutation to its last paragraph;
+// the letters package prints the letterhead, date and address block before it
+// and the closing and the rep's signature after it.
 //
 // # Merge fields
 //

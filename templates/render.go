@@ -35,7 +35,7 @@ func (s *Set) Email(name string, d Data) (Email, error) {
 }
 
 // Letter renders the letter template name for d: the body of a printed
-// letter from the salutation to the signature. UnsubscribeURL is always empty
+// letter from the salutation to its last paragraph. UnsubscribeURL is always empty
 // in letters.
 func (s *Set) Letter(name string, d Data) (string, error) {
 	t, ok := s.letters[name]

@@ -13,6 +13,7 @@ import (
 	"github.com/dripline/dripline/internal/config"
 	"github.com/dripline/dripline/internal/crm"
 	"github.com/dripline/dripline/internal/email"
+	"github.com/dripline/dripline/letters"
 	"github.com/dripline/dripline/templates"
 	"github.com/dripline/dripline/tracks"
 )
@@ -82,7 +83,8 @@ func runTemplatesPreview(ctx context.Context, args []string, stdout, stderr io.W
 		if err != nil {
 			return err
 		}
-		_, err = fmt.Fprintln(stdout, strings.TrimSuffix(out.Letter.Body, "\n"))
+		sig := letters.Signature(letters.Signer{Name: d.Rep.Name, Title: d.Rep.Title, Phone: d.Rep.Phone}, d.Business.Name)
+		_, err = fmt.Fprintf(stdout, "%s\n\n%s\n\n%s\n", strings.TrimSuffix(out.Letter.Body, "\n"), letters.Closing, strings.Join(sig, "\n"))
 		return err
 	}
 	msg, err := email.Preview(ctx, emailConfig(cfg, set, nil, nil), d)

@@ -85,7 +85,7 @@ func TestTemplatesPreviewBothKinds(t *testing.T) {
 		t.Errorf("preview promo: exit %d, stderr %q, stdout\n%s", code, errs, out)
 	}
 	code, out, errs = runDripline(t, "templates", "preview", "promo", "--sample", "--templates", dir, "--kind", "letter")
-	if code != 0 || out != "Hello Dana on paper.\n" || errs != "" {
+	if code != 0 || out != "Hello Dana on paper.\n\nSincerely,\n\nMarcus Reyes\nAccount Executive\n(559) 555-0142\n" || errs != "" {
 		t.Errorf("preview promo --kind letter: exit %d, stderr %q, stdout %q", code, errs, out)
 	}
 }
