@@ -6,6 +6,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/mail"
+	"strings"
 
 	"github.com/hibiken/asynq"
 
@@ -172,8 +174,22 @@ func newSender(cfg *config.Config, log *slog.Logger, replies email.ReplyObserver
 	if err != nil {
 		return nil, err
 	}
-	sc.RatePerSecond, sc.MaxConns, sc.HELO, sc.Logger, sc.Replies = cfg.SMTPRate, cfg.SMTPConns, cfg.SMTPHelo, log, replies
+	sc.RatePerSecond, sc.MaxConns, sc.HELO, sc.Logger, sc.Replies = cfg.SMTPRate, cfg.SMTPConns, ehloName(cfg), log, replies
 	return email.NewSMTPSender(sc)
+}
+
+// ehloName is the name the SMTP sender gives in EHLO: --smtp-helo, else the
+// mail domain (servers with reject_non_fqdn_helo_hostname refuse a short
+// host name), else go-mail's default, the host name.
+func ehloName(cfg *config.Config) string {
+	if cfg.SMTPHelo != "" {
+		return cfg.SMTPHelo
+	}
+	from, _ := mail.ParseAddress(cfg.From) // a bad sender is refused by the email channel
+	if d := email.MailDomain(cfg.MailDomain, from); strings.Contains(d, ".") {
+		return d
+	}
+	return ""
 }
 
 // handler is the daemon's HTTP surface: the JSON API and the public email

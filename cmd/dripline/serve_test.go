@@ -85,6 +85,9 @@ func TestServeDeliversTheFirstEmails(t *testing.T) {
 			t.Fatal(err)
 		}
 		got[strings.Join(m.To, ",")] = msg.Header.Get("Subject")
+		if m.Helo != "example.com" { // the mail domain, a name servers requiring an FQDN accept
+			t.Errorf("EHLO %q, want the mail domain example.com", m.Helo)
+		}
 	}
 	want := map[string]string{
 		"ann@example.com": "A quick hello from Harbor IT",

@@ -126,7 +126,7 @@ func (c *Config) bindDaemon(fs *flag.FlagSet, str func(p *string, name, env, def
 	str(&c.SMTPURL, "smtp-url", "SMTP_URL", "", "SMTP server, smtp://user:pass@host:port?tls=none|starttls|tls; empty writes .eml files")
 	str(&c.MailDir, "mail-dir", "DRIPLINE_MAIL_DIR", "./var/mail", "folder for .eml files when no SMTP server is set")
 	str(&c.HTTPAddr, "http-addr", "DRIPLINE_HTTP_ADDR", "127.0.0.1:8080", "address of the HTTP API")
-	str(&c.SMTPHelo, "smtp-helo", "DRIPLINE_SMTP_HELO", "", "name sent in EHLO (default: this host's name)")
+	str(&c.SMTPHelo, "smtp-helo", "DRIPLINE_SMTP_HELO", "", "name sent in EHLO (default: the mail domain, else this host's name)")
 	secret(fs, &c.WebhookToken, "webhook-token", "DRIPLINE_WEBHOOK_TOKEN", "bearer token required on POST /webhooks/bounce; empty closes the webhook")
 	fs.BoolVar(&c.Dev, "dev", false, "development mode: without DRIPLINE_SECRET, sign with a public development key")
 	fs.DurationVar(&c.Tick, "tick", lookup(c, "DRIPLINE_TICK", 5*time.Second, time.ParseDuration, "a duration like 5s"), "how often the scheduler looks for due touches (env DRIPLINE_TICK)")

@@ -79,19 +79,26 @@ func NewChannel(cfg ChannelConfig) (*Channel, error) {
 		}
 		c.defaultFrom = a
 	}
-	if c.domain == "" {
-		c.domain = "localhost"
-		if c.defaultFrom != nil {
-			c.domain = c.defaultFrom.Address[strings.LastIndex(c.defaultFrom.Address, "@")+1:]
-		}
-	}
-	if !domainRE.MatchString(c.domain) {
+	if c.domain = MailDomain(cfg.Domain, c.defaultFrom); !domainRE.MatchString(c.domain) {
 		return nil, fmt.Errorf("email channel: message-id domain %q: want a host name", c.domain)
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
 	return c, nil
+}
+
+// MailDomain is the domain Dripline's mail is from: domain when set, else
+// the default sender's domain, else "localhost". Message-IDs end in it, and
+// the SMTP sender introduces itself with it in EHLO unless told otherwise.
+func MailDomain(domain string, defaultFrom *mail.Address) string {
+	switch {
+	case domain != "":
+		return domain
+	case defaultFrom != nil:
+		return defaultFrom.Address[strings.LastIndex(defaultFrom.Address, "@")+1:]
+	}
+	return "localhost"
 }
 
 // checkPublicURL accepts an absolute http(s) URL that can sit in a header
