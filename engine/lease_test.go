@@ -215,3 +215,55 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// claimWatcher is a ClaimObserver that records lost claims.
+type claimWatcher struct {
+	mu   sync.Mutex
+	lost []int64
+}
+
+func (w *claimWatcher) TouchFinished(engine.Finished) {}
+
+func (w *claimWatcher) ClaimLost(t engine.Touch) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.lost = append(w.lost, t.ID)
+}
+
+// TestLostClaimIsLoudAndCounted: a touch taken over by another worker while
+// this one delivered (its lease ran out: a stalled process) is not finished
+// by the first; the loss is logged at ERROR with the touch id and told to
+// the ClaimObserver.
+func TestLostClaimIsLoudAndCounted(t *testing.T) {
+	t.Parallel()
+	var f *fixture
+	var stolen engine.Touch
+	m := &mailer{during: func(ctx context.Context) {
+		if _, err := f.store.Pool().Exec(ctx, `UPDATE touches SET lease_until = $1`, f.clock.Now().Add(-time.Second)); err != nil {
+			t.Error(err)
+		}
+		var ok bool
+		var err error
+		if stolen, ok, err = f.store.Claim(ctx, stolen.ID, f.clock.Now(), f.clock.Now().Add(time.Minute)); err != nil || !ok {
+			t.Errorf("the other worker's Claim = %v, %v", ok, err)
+		}
+	}}
+	var logs syncBuffer
+	w := &claimWatcher{}
+	f = setupWith(t, map[tracks.Channel]engine.Channel{tracks.ChannelEmail: m}, nil, func(c *engine.Config) {
+		c.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+		c.Observer = w
+	})
+	stolen = f.dueEmail()
+	if err := f.eng.Process(f.ctx, stolen.ID); err != nil {
+		t.Fatal(err)
+	}
+	got := f.stored(stolen.ID)
+	if got.State != engine.TouchRunning || got.Attempts != 2 {
+		t.Fatalf("touch = %s attempt %d; want still running under the other worker's claim", got.State, got.Attempts)
+	}
+	want := fmt.Sprintf("level=ERROR msg=\"touch claimed again while this worker carried it out: it may have gone out twice\" touch=%d", stolen.ID)
+	if !strings.Contains(logs.String(), want) || len(w.lost) != 1 || w.lost[0] != stolen.ID {
+		t.Fatalf("lost claims heard %v; log:\n%s", w.lost, logs.String())
+	}
+}
