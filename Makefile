@@ -35,6 +35,7 @@ FUZZ_TARGETS = ./tracks:FuzzParse ./tracks:FuzzParseDuration ./templates:FuzzRen
 	./internal/email:FuzzParseURL ./internal/email:FuzzVerify ./internal/email:FuzzDecodeBounce \
 	./internal/mailaddr:FuzzCheck ./internal/config:FuzzRedactURL ./internal/queue:FuzzParseRedisURL ./internal/queue:FuzzParseTouchID \
 	./cmd/dripline:FuzzParseInterspersed ./letters:FuzzAddressLines ./letters:FuzzRender \
+	./internal/config:FuzzParseOffset ./internal/config:FuzzAddressLine \
 	./internal/config:FuzzParseConcurrency
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \

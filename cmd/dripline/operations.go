@@ -12,7 +12,7 @@ import (
 
 // openMetrics builds the daemon's metrics over its store and queues.
 func (rt *runtime) openMetrics() {
-	rt.metrics = metrics.New(metrics.Options{Letters: rt.store, Queues: rt.queue.Inspector(), Logger: rt.log})
+	rt.metrics = metrics.New(metrics.Options{Letters: postgres.NewLetters(rt.store.Pool()), Queues: rt.queue.Inspector(), Logger: rt.log})
 }
 
 // ready is /readyz: PostgreSQL and Redis answer and the schema is current.

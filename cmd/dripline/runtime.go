@@ -52,6 +52,9 @@ type runtime struct {
 	email   *email.Channel
 	engine  *engine.Engine
 	crm     *crm.Service
+	// letters is the pile of printed letters, for the daemon's API; the
+	// letters command opens its own (openLetters).
+	letters *crm.Letters
 }
 
 // openRuntime connects to PostgreSQL and builds the engine and the CRM store.
@@ -111,6 +114,11 @@ func openRuntime(ctx context.Context, cfg *config.Config, opts runtimeOptions) (
 	}
 	if rt.crm, err = crm.New(postgres.NewCRM(rt.store.Pool()), crm.Options{Sink: rt.engine, Library: lib, Logger: opts.log, Clock: opts.clock}); err != nil {
 		return nil, err
+	}
+	if opts.access == daemon {
+		if rt.letters, err = rt.openLetters(opts.clock, false); err != nil {
+			return nil, err
+		}
 	}
 	return rt, nil
 }
@@ -202,7 +210,7 @@ func (rt *runtime) handler() http.Handler {
 	}).Register(pages)
 	mounts := rt.publicMounts()
 	mounts["/u/"], mounts["/webhooks/"] = pages, pages
-	return httpapi.New(httpapi.Deps{CRM: rt.crm, Engine: rt.engine, Logger: rt.log, Mount: mounts})
+	return httpapi.New(httpapi.Deps{CRM: rt.crm, Letters: rt.letters, Engine: rt.engine, Logger: rt.log, Mount: mounts})
 }
 
 // Close releases every connection the runtime holds.

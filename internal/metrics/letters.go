@@ -12,7 +12,7 @@ import (
 const scrapeTimeout = 5 * time.Second
 
 var lettersPendingDesc = prometheus.NewDesc("dripline_letters_pending",
-	"Letters waiting to be printed, by kind.", []string{"kind"}, nil)
+	"Letters on the pile ready to print, by kind.", []string{"kind"}, nil)
 
 // lettersCollector counts the letters pile when scraped.
 type lettersCollector struct {
@@ -25,13 +25,13 @@ func (c lettersCollector) Describe(ch chan<- *prometheus.Desc) { ch <- lettersPe
 func (c lettersCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
 	defer cancel()
-	counts, err := c.letters.PendingLetters(ctx)
+	counts, err := c.letters.Counts(ctx)
 	if err != nil {
 		c.log.Error("metrics: count pending letters", "err", err)
 		ch <- prometheus.NewInvalidMetric(lettersPendingDesc, err)
 		return
 	}
-	for kind, n := range counts {
-		ch <- prometheus.MustNewConstMetric(lettersPendingDesc, prometheus.GaugeValue, float64(n), kind)
+	for _, n := range counts {
+		ch <- prometheus.MustNewConstMetric(lettersPendingDesc, prometheus.GaugeValue, float64(n.Pending), n.Kind)
 	}
 }

@@ -11,8 +11,9 @@
 //   - dripline_smtp_replies_total{class}: the SMTP reply that ended each
 //     message, by class (2xx, 4xx, 5xx);
 //   - dripline_tick_duration_seconds: histogram of scheduler ticks;
-//   - dripline_letters_pending{kind}: letters waiting to be printed, counted
-//     when scraped;
+//   - dripline_letters_pending{kind}: letters on the pile ready to print
+//     (not printed, purged or emailed; with a usable address), counted when
+//     scraped;
 //   - asynq_*: asynq's own queue metrics (size, latency, processed, failed)
 //     from its x/metrics collector, one series per channel queue;
 //   - go_* and process_*: the Go runtime and the process.
@@ -34,9 +35,9 @@ import (
 	"github.com/dripline/dripline/engine"
 )
 
-// LetterCounter counts the letters waiting to be printed, by kind (template).
+// LetterCounter counts the letters pile by kind; postgres.Letters is one.
 type LetterCounter interface {
-	PendingLetters(ctx context.Context) (map[string]int, error)
+	Counts(ctx context.Context) ([]engine.LetterCount, error)
 }
 
 // Options says what a Metrics collects besides its own counters. Nil fields

@@ -39,7 +39,7 @@ func TestMetricsCount(t *testing.T) {
 			('thank-you', NULL), ('thank-you', now())) AS v(k, p)`); err != nil {
 		t.Fatal(err)
 	}
-	m := metrics.New(metrics.Options{Letters: postgres.New(pool)})
+	m := metrics.New(metrics.Options{Letters: postgres.NewLetters(pool)})
 	due := time.Date(2026, 1, 5, 17, 0, 0, 0, time.UTC)
 	for _, f := range []engine.Finished{
 		{Touch: engine.Touch{Channel: tracks.ChannelEmail, State: engine.TouchDone}, Lag: 300 * time.Millisecond},

@@ -5,30 +5,6 @@ import (
 	"fmt"
 )
 
-// PendingLetters counts the letters waiting to be printed (not printed, not
-// purged), by kind, for the metrics.
-func (s *Store) PendingLetters(ctx context.Context) (map[string]int, error) {
-	rows, err := s.pool.Query(ctx, `SELECT template, count(*) FROM letters
-		WHERE printed_at IS NULL AND purged_at IS NULL GROUP BY template`)
-	if err != nil {
-		return nil, fmt.Errorf("count pending letters: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var kind string
-		var n int
-		if err := rows.Scan(&kind, &n); err != nil {
-			return nil, fmt.Errorf("count pending letters: %w", err)
-		}
-		out[kind] = n
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("count pending letters: %w", err)
-	}
-	return out, nil
-}
-
 // Connections is the server's connection budget as the daemon sees it.
 type Connections struct {
 	Max      int // max_connections
