@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"slices"
 	"sync"
@@ -15,15 +16,11 @@ import (
 	"github.com/dripline/dripline/tracks"
 )
 
-// Pickup benchmark load: pickupRate touches a second, due evenly spaced,
-// for pickupSeconds.
-const (
-	pickupRate    = 500
-	pickupSeconds = 10
-)
+// pickupSeconds is how long the pickup benchmark's steady load lasts.
+const pickupSeconds = 10
 
-// BenchmarkPickupLatency measures how late touches start at a steady 500 a
-// second on the wall clock: 5,000 call touches due 2 ms apart are queued
+// BenchmarkPickupLatency measures how late touches start at a steady 100 and
+// 500 a second on the wall clock: for 10 s, call touches due evenly apart are queued
 // ahead (as the scheduler's horizon does), asynq's forwarder hands them to
 // the call channel's 16 workers as they come due (every 200 ms, as serve
 // sets it), and each start is compared with its due time. It reports the
@@ -32,6 +29,13 @@ const (
 // the lag (due → done in PostgreSQL) at p50, p99 and the worst, in
 // milliseconds.
 func BenchmarkPickupLatency(b *testing.B) {
+	for _, rate := range []int{100, 500} {
+		b.Run(fmt.Sprintf("rate=%d", rate), func(b *testing.B) { benchPickup(b, rate) })
+	}
+}
+
+// benchPickup runs BenchmarkPickupLatency at rate touches a second.
+func benchPickup(b *testing.B, rate int) {
 	opt, _ := redistest.New(b)
 	q, err := queue.New(opt, queue.Config{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
@@ -40,7 +44,7 @@ func BenchmarkPickupLatency(b *testing.B) {
 	b.Cleanup(func() { q.Close() })
 	lags := &lagObserver{}
 	f := setupWith(b, nil, q, func(c *engine.Config) { c.Clock, c.Observer = clock.Real{}, lags })
-	ids := f.bulkContacts(pickupRate * pickupSeconds)
+	ids := f.bulkContacts(rate * pickupSeconds)
 	timer := &pickupTimer{eng: f.eng, due: map[int64]time.Time{}}
 	srv := queue.NewServer(opt, queue.ServerConfig{Concurrency: map[tracks.Channel]int{tracks.ChannelCall: 16},
 		DelayedTaskCheckInterval: 200 * time.Millisecond, TaskCheckInterval: 50 * time.Millisecond,
@@ -55,7 +59,7 @@ func BenchmarkPickupLatency(b *testing.B) {
 		if n, err := f.eng.EnrollMany(f.ctx, "bench-call", ids); err != nil || n != len(ids) {
 			b.Fatalf("EnrollMany = %d, %v", n, err)
 		}
-		timer.spread(b, f, start)
+		timer.spread(b, f, start, rate)
 		if n, err := f.eng.Tick(f.ctx); err != nil || n != len(ids) {
 			b.Fatalf("Tick = %d, %v", n, err)
 		}
@@ -114,12 +118,12 @@ func ceilSecond(t time.Time) time.Time {
 	return t
 }
 
-// spread sets the scheduled touches' due times pickupRate a second from
-// start, and remembers them.
-func (p *pickupTimer) spread(b *testing.B, f *fixture, start time.Time) {
+// spread sets the scheduled touches' due times rate a second from start,
+// and remembers them.
+func (p *pickupTimer) spread(b *testing.B, f *fixture, start time.Time, rate int) {
 	rows, err := f.store.Pool().Query(f.ctx, `UPDATE touches t SET due = $1::timestamptz + s.n * $2::bigint * interval '1 microsecond'
 		FROM (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM touches WHERE state = 'scheduled') s
-		WHERE t.id = s.id RETURNING t.id, t.due`, start, int64(time.Second/pickupRate/time.Microsecond))
+		WHERE t.id = s.id RETURNING t.id, t.due`, start, int64(time.Second/time.Duration(rate)/time.Microsecond))
 	if err != nil {
 		b.Fatal(err)
 	}
