@@ -187,8 +187,11 @@ func (e *Engine) release(ctx context.Context, t Touch, state TouchState, reason 
 func (e *Engine) finish(ctx context.Context, j job, state TouchState, reason string, out *Outcome, sup ...*SuppressError) error {
 	err := e.commit(ctx, j.touch, func(tx Tx) error {
 		ok, err := e.finishClaimed(ctx, tx, j.touch, state, reason)
-		if err != nil || !ok {
-			return errors.Join(err, e.lostClaim(ctx, tx, j.touch, out))
+		if err != nil {
+			return err
+		}
+		if !ok { // ended meanwhile (an exit), or claimed again after the lease ran out
+			return e.lostClaim(ctx, tx, j.touch, out)
 		}
 		if out != nil {
 			if err := e.record(ctx, tx, j, *out); err != nil {
