@@ -1,6 +1,7 @@
 package queue
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -24,27 +25,8 @@ type Processor interface {
 }
 
 // DefaultConcurrency is how many touches of a channel run at once when
-// ServerConfig.Concurrency does not say: email waits on SMTP servers, letters
-// and calls and tasks only write to the database.
-var DefaultConcurrency = map[tracks.Channel]int{
-	tracks.ChannelEmail: 10, tracks.ChannelLetter: 2, tracks.ChannelCall: 4, tracks.ChannelTask: 4,
-}
-
-// defaultChannelConcurrency is the concurrency of a channel missing from
-// DefaultConcurrency.
-const defaultChannelConcurrency = 4
-
-// Concurrency is how many touches of ch run at once under c: c's own
-// number, else DefaultConcurrency's.
-func Concurrency(c map[tracks.Channel]int, ch tracks.Channel) int {
-	if n := c[ch]; n > 0 {
-		return n
-	}
-	if n := DefaultConcurrency[ch]; n > 0 {
-		return n
-	}
-	return defaultChannelConcurrency
-}
+// ServerConfig.Concurrency does not name the channel.
+const DefaultConcurrency = 4
 
 // Defaults for ServerConfig.
 const (
@@ -56,7 +38,7 @@ const (
 // ServerConfig configures a Server. The zero value is ready to use.
 type ServerConfig struct {
 	// Concurrency is how many touches of each channel run at once; a channel
-	// left out takes DefaultConcurrency's number. Every channel registered in
+	// left out runs DefaultConcurrency. Every channel registered in
 	// tracks.Channels has its own queue (see Name) and its own workers.
 	Concurrency map[tracks.Channel]int
 	// Prefix names the queues to work, as in Config. Default DefaultPrefix.
@@ -155,7 +137,7 @@ func shutdown(servers []*asynq.Server) {
 func (s *Server) asynqConfig(ctx context.Context, ch tracks.Channel) asynq.Config {
 	log := s.cfg.Logger.With("channel", string(ch))
 	return asynq.Config{
-		Concurrency:              Concurrency(s.cfg.Concurrency, ch),
+		Concurrency:              cmp.Or(s.cfg.Concurrency[ch], DefaultConcurrency),
 		BaseContext:              func() context.Context { return context.WithoutCancel(ctx) },
 		Queues:                   map[string]int{Name(s.cfg.Prefix, ch): 1},
 		RetryDelayFunc:           backoff(s.cfg.RetryBase, s.cfg.RetryMax),
