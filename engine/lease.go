@@ -65,9 +65,9 @@ func (e *Engine) renew(ctx context.Context, t Touch, l *lease) bool {
 	ok, err := e.cfg.Store.RenewLease(ctx, t.ID, t.Attempts, until)
 	switch {
 	case err != nil && ctx.Err() == nil:
-		e.log.Warn("renew lease", "touch", t.ID, "attempt", t.Attempts, "err", err)
+		e.log.Warn("renew lease", ids(t, "attempt", t.Attempts, "err", err)...)
 	case err == nil && !ok:
-		e.log.Info("touch ended or was claimed again while being carried out", "touch", t.ID, "attempt", t.Attempts)
+		e.log.Info("touch ended or was claimed again while being carried out", ids(t, "attempt", t.Attempts)...)
 		return false
 	case err == nil:
 		l.mu.Lock()
@@ -109,8 +109,7 @@ func (e *Engine) commit(ctx context.Context, t Touch, fn func(Tx) error) error {
 		if left := t.LeaseUntil.Sub(e.now()); left < wait {
 			return fmt.Errorf("claim ran out while retrying: %w", err)
 		}
-		e.log.Warn("finish touch: database failed, retrying", "touch", t.ID, "contact", t.ContactID,
-			"enrollment", t.EnrollmentID, "attempt", t.Attempts, "in", wait, "err", err)
+		e.log.Warn("finish touch: database failed, retrying", ids(t, "attempt", t.Attempts, "in", wait, "err", err)...)
 		if err := e.sleep(ctx, wait); err != nil {
 			return err
 		}

@@ -79,13 +79,11 @@ func (e *Engine) lostClaim(ctx context.Context, tx Tx, t Touch, out *Outcome) er
 		return err
 	}
 	if now.State.Final() {
-		e.log.Info("touch ended while being carried out", "touch", t.ID, "contact", t.ContactID,
-			"enrollment", t.EnrollmentID, "state", now.State, "reason", now.Reason)
+		e.log.Info("touch ended while being carried out", ids(t, "state", now.State, "reason", now.Reason)...)
 		return nil
 	}
 	e.log.Error("touch claimed again while this worker carried it out: it may have gone out twice",
-		"touch", t.ID, "contact", t.ContactID, "enrollment", t.EnrollmentID,
-		"attempt", t.Attempts, "now_attempt", now.Attempts, "state", now.State, "delivered", out != nil)
+		ids(t, "attempt", t.Attempts, "now_attempt", now.Attempts, "state", now.State, "delivered", out != nil)...)
 	if obs, ok := e.cfg.Observer.(ClaimObserver); ok {
 		tx.AfterCommit(func() { obs.ClaimLost(t) })
 	}

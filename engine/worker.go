@@ -126,7 +126,7 @@ func (e *Engine) fail(ctx context.Context, j job, err error) error {
 	if !IsPermanent(err) && t.Attempts < e.cfg.MaxAttempts {
 		return e.retry(ctx, t, err)
 	}
-	e.log.Warn("touch failed", "touch", t.ID, "contact", t.ContactID, "track", t.TrackID, "step", t.StepID, "err", err)
+	e.log.Warn("touch failed", ids(t, "track", t.TrackID, "step", t.StepID, "err", err)...)
 	if j.track == nil {
 		return e.stop(ctx, t, err)
 	}
@@ -164,7 +164,7 @@ func (e *Engine) stop(ctx context.Context, t Touch, cause error) error {
 // retry hands a touch back to the queue and returns the error so the queue
 // retries it with backoff.
 func (e *Engine) retry(ctx context.Context, t Touch, err error) error {
-	e.log.Info("touch will be retried", "touch", t.ID, "attempt", t.Attempts, "err", err)
+	e.log.Info("touch will be retried", ids(t, "attempt", t.Attempts, "err", err)...)
 	if rerr := e.release(ctx, t, TouchQueued, err.Error()); rerr != nil {
 		return errors.Join(err, rerr)
 	}
@@ -176,7 +176,7 @@ func (e *Engine) retry(ctx context.Context, t Touch, err error) error {
 func (e *Engine) release(ctx context.Context, t Touch, state TouchState, reason string) error {
 	err := e.cfg.Store.Release(ctx, t.ID, t.Attempts, state, reason)
 	if errors.Is(err, ErrConflict) {
-		e.log.Info("touch was claimed again while this worker held it", "touch", t.ID, "attempt", t.Attempts)
+		e.log.Info("touch was claimed again while this worker held it", ids(t, "attempt", t.Attempts)...)
 		return nil
 	}
 	return err
@@ -263,4 +263,10 @@ func defaultActivity(s tracks.Step) string {
 	}
 	spec, _ := tracks.Spec(s.Channel)
 	return spec.DefaultActivity
+}
+
+// ids are the log attributes naming a touch, its contact and its
+// enrollment, followed by more.
+func ids(t Touch, more ...any) []any {
+	return append([]any{"touch", t.ID, "contact", t.ContactID, "enrollment", t.EnrollmentID}, more...)
 }
