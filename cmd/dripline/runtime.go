@@ -200,8 +200,8 @@ func ehloName(cfg *config.Config) string {
 	return ""
 }
 
-// handler is the daemon's HTTP surface: the JSON API and the public email
-// pages (unsubscribe, bounce webhook).
+// handler is the daemon's HTTP surface: the JSON API, for API tokens, and
+// the public pages (unsubscribe, bounce webhook, /readyz, /metrics).
 func (rt *runtime) handler() http.Handler {
 	pages := http.NewServeMux()
 	(&email.Handlers{
@@ -210,7 +210,10 @@ func (rt *runtime) handler() http.Handler {
 	}).Register(pages)
 	mounts := rt.publicMounts()
 	mounts["/u/"], mounts["/webhooks/"] = pages, pages
-	return httpapi.New(httpapi.Deps{CRM: rt.crm, Letters: rt.letters, Engine: rt.engine, Logger: rt.log, Mount: mounts})
+	return httpapi.New(httpapi.Deps{
+		CRM: rt.crm, Letters: rt.letters, Engine: rt.engine, Logger: rt.log, Actor: httpapi.Bearer(rt.crm),
+		Mount: mounts,
+	})
 }
 
 // Close releases every connection the runtime holds.
