@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -102,5 +104,29 @@ func TestReadyzNamesWhatIsWrong(t *testing.T) {
 	if code != http.StatusServiceUnavailable || !strings.Contains(body, `"migrations":"database `) ||
 		!strings.Contains(body, "run `dripline migrate` first") || !strings.Contains(body, `"redis":"ok"`) {
 		t.Errorf("migration behind: %d %s, want 503 naming the missing migration", code, body)
+	}
+}
+
+// TestConnectionBudgetWarning: serve warns when the expected daemons' pools
+// exceed what the server lets ordinary roles open, and stays quiet when they
+// fit.
+func TestConnectionBudgetWarning(t *testing.T) {
+	t.Parallel()
+	store := postgres.New(pgtest.New(t))
+	budget, err := store.ConnectionBudget(t.Context())
+	if err != nil || budget.Usable() <= 0 || budget.InUse <= 0 {
+		t.Fatalf("budget %+v, %v", budget, err)
+	}
+	for _, tt := range []struct {
+		daemons int
+		warn    bool
+	}{{1, false}, {budget.Usable()/27 + 1, true}} {
+		cfg := serveConfig(t, "--daemons", strconv.Itoa(tt.daemons), "--concurrency", "email=10,letter=2,call=4,task=4")
+		var logs bytes.Buffer
+		checkConnectionBudget(t.Context(), store, cfg, slog.New(slog.NewTextHandler(&logs, nil)))
+		warned := strings.Contains(logs.String(), "level=WARN msg=\"PostgreSQL cannot hold the connections the daemons may open")
+		if warned != tt.warn || tt.warn && !strings.Contains(logs.String(), "pool_per_daemon=27") {
+			t.Errorf("%d daemons of 27 connections, %d usable: log %q, want a warning: %v", tt.daemons, budget.Usable(), logs.String(), tt.warn)
+		}
 	}
 }
