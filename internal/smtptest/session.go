@@ -56,6 +56,9 @@ func (s *session) Mail(from string, _ *smtp.MailOptions) error {
 	if s.s.user != "" && !s.authed {
 		return smtp.ErrAuthRequired
 	}
+	if err := s.s.mailFault(); err != nil {
+		return err
+	}
 	s.from = from
 	return nil
 }
