@@ -10,8 +10,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	_ "time/tzdata" // time zones work on hosts without a zoneinfo database
+
+	"github.com/dripline/dripline/internal/crm"
 )
 
 // exitError carries the process exit code of a command that failed after it
@@ -31,6 +34,10 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{name: "campaigns", summary: "add and list marketing campaigns", subs: []command{
+			{name: "add", summary: "add a campaign with its type, sub-type and cost", run: runCampaignsAdd},
+			{name: "list", summary: "list the campaigns", run: runCampaignsList},
+		}},
 		{name: "contacts", summary: "import contacts from CSV", subs: []command{
 			{name: "import", summary: "import a contacts CSV into the database", run: runContactsImport},
 		}},
@@ -43,6 +50,7 @@ func commands() []command {
 		}},
 		{name: "letters", summary: "the pile of printed letters: list, print, reprint, purge, email instead", subs: lettersCommands()},
 		{name: "migrate", summary: "apply database migrations", run: runMigrate},
+		{name: "reports", summary: "print a report: " + strings.Join(crm.ReportNames(), ", "), run: runReports},
 		{name: "serve", summary: "run the scheduler, the workers and the HTTP API", run: runServe},
 		{name: "simulate", summary: "run tracks over contacts and events on a virtual clock, sending nothing", run: runSimulate},
 		{name: "templates", summary: "list and preview email and letter templates", subs: []command{
@@ -125,8 +133,12 @@ func dispatch(ctx context.Context, parent string, cmds []command, args []string,
 // listCommands writes the usage of a group: its commands and their summaries.
 func listCommands(w io.Writer, parent string, cmds []command) {
 	fmt.Fprintf(w, "usage: %s COMMAND [flags]\n\ncommands:\n", parent)
+	width := 0
 	for _, c := range cmds {
-		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
+		width = max(width, len(c.name))
+	}
+	for _, c := range cmds {
+		fmt.Fprintf(w, "  %-*s  %s\n", width, c.name, c.summary)
 	}
 	fmt.Fprintf(w, "\n`%s COMMAND --help` shows a command's flags.\n", parent)
 }

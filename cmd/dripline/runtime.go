@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/mail"
 	"strings"
@@ -55,6 +56,9 @@ type runtime struct {
 	// letters is the pile of printed letters, for the daemon's API; the
 	// letters command opens its own (openLetters).
 	letters *crm.Letters
+
+	reports  *crm.Reports
+	leadForm http.Handler // POST /forms/lead; nil unless the runtime is the daemon's
 }
 
 // openRuntime connects to PostgreSQL and builds the engine and the CRM store.
@@ -113,6 +117,9 @@ func openRuntime(ctx context.Context, cfg *config.Config, opts runtimeOptions) (
 		}
 	}
 	if rt.crm, err = crm.New(postgres.NewCRM(rt.store.Pool()), crm.Options{Sink: rt.engine, Library: lib, Logger: opts.log, Clock: opts.clock}); err != nil {
+		return nil, err
+	}
+	if err := rt.openReports(lib, opts.clock, opts.access == daemon); err != nil {
 		return nil, err
 	}
 	if opts.access == daemon {
@@ -208,11 +215,11 @@ func (rt *runtime) handler() http.Handler {
 		Secrets: rt.cfg.SecretKeys(), Unsubscriber: rt.engine, Bouncer: rt.engine,
 		BusinessName: rt.cfg.BusinessName, WebhookToken: rt.cfg.WebhookToken, Logger: rt.log,
 	}).Register(pages)
-	mounts := rt.publicMounts()
-	mounts["/u/"], mounts["/webhooks/"] = pages, pages
+	mounts := rt.mounts(pages)
+	maps.Copy(mounts, rt.publicMounts())
 	return httpapi.New(httpapi.Deps{
-		CRM: rt.crm, Letters: rt.letters, Engine: rt.engine, Logger: rt.log, Actor: httpapi.Bearer(rt.crm),
-		Mount: mounts,
+		CRM: rt.crm, Letters: rt.letters, Engine: rt.engine, Reports: rt.reports, Logger: rt.log,
+		Actor: httpapi.Bearer(rt.crm), Mount: mounts,
 	})
 }
 

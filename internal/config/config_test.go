@@ -11,7 +11,7 @@ import (
 
 // typedEnv are the variables read by lookup.
 var typedEnv = []string{"DRIPLINE_TICK", "DRIPLINE_HORIZON", "DRIPLINE_WORKERS", "DRIPLINE_SMTP_RATE", "DRIPLINE_SMTP_CONNS",
-	"DRIPLINE_CONCURRENCY", "DRIPLINE_LEASE", "DRIPLINE_RECONCILE", "DRIPLINE_MAX_LATE", "DRIPLINE_DAEMONS"}
+	"DRIPLINE_CONCURRENCY", "DRIPLINE_LEASE", "DRIPLINE_RECONCILE", "DRIPLINE_MAX_LATE", "DRIPLINE_DAEMONS", "DRIPLINE_FORM_RATE"}
 
 func TestBindEnvironment(t *testing.T) {
 	tests := []struct {
@@ -30,6 +30,8 @@ func TestBindEnvironment(t *testing.T) {
 		{env: map[string]string{"DRIPLINE_WORKERS": "4"}, wantErr: "bad environment: DRIPLINE_WORKERS is replaced by DRIPLINE_CONCURRENCY, workers per channel like email=10,letter=2,call=4,task=4"},
 		{env: map[string]string{"DRIPLINE_CONCURRENCY": "fax=2"}, wantErr: `bad environment: DRIPLINE_CONCURRENCY="fax=2": want channel=N pairs like email=10,letter=2,call=4,task=4`},
 		{env: map[string]string{"DRIPLINE_LEASE": "1s"}, wantErr: "--lease must be at least 3s; --reconcile, --max-late and --daemons must be positive"},
+		{args: []string{"--form-rate", "-1"}, wantErr: "--form-rate must not be negative"},
+		{env: map[string]string{"DRIPLINE_FORM_RATE": "lots"}, wantErr: `bad environment: DRIPLINE_FORM_RATE="lots": want a whole number`},
 	}
 	for i, tt := range tests {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
