@@ -17,7 +17,7 @@ func (rt *runtime) openLetters(clk engine.Clock, mail bool) (*crm.Letters, error
 	}
 	lc := crm.LettersConfig{
 		Store: postgres.NewLetters(rt.store.Pool()), PDF: opts,
-		Business: rt.cfg.Business(), Clock: clk, Logger: rt.log,
+		Business: rt.cfg.Business(), Bouncer: rt.engine, Clock: clk, Logger: rt.log,
 	}
 	if rt.email != nil {
 		lc.Mailer = rt.email
@@ -36,7 +36,7 @@ func (rt *runtime) openMailer() (crm.LetterMailer, error) {
 	if err != nil {
 		return nil, err
 	}
-	if rt.sender, err = newSender(rt.cfg, rt.log); err != nil {
+	if rt.sender, err = newSender(rt.cfg, rt.log, nil); err != nil {
 		return nil, err
 	}
 	return email.NewChannel(emailConfig(rt.cfg, set, rt.sender, rt.log))

@@ -70,9 +70,12 @@ func commands() []command {
 		}},
 		{name: "users", summary: "users (reps), their API tokens and passwords", subs: []command{
 			{name: "add", summary: "add a user with a role", run: runUsersAdd},
+			{name: "disable", summary: "disable a user: its tokens and sessions stop working", run: runUsersDisable},
+			{name: "enable", summary: "let a disabled user sign in again", run: runUsersEnable},
 			{name: "list", summary: "list users, roles and token prefixes (no secrets)", run: runUsersList},
 			{name: "password", summary: "set a user's password, read from stdin", run: runUsersPassword},
 			{name: "revoke", summary: "revoke an API token, or every token of a user", run: runUsersRevoke},
+			{name: "set", summary: "change a user's role, name, email or quota", run: runUsersSet},
 			{name: "token", summary: "print a new API token for a user, once", run: runUsersToken},
 		}},
 	}
@@ -133,8 +136,12 @@ func dispatch(ctx context.Context, parent string, cmds []command, args []string,
 // listCommands writes the usage of a group: its commands and their summaries.
 func listCommands(w io.Writer, parent string, cmds []command) {
 	fmt.Fprintf(w, "usage: %s COMMAND [flags]\n\ncommands:\n", parent)
+	width := 0
 	for _, c := range cmds {
-		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
+		width = max(width, len(c.name))
+	}
+	for _, c := range cmds {
+		fmt.Fprintf(w, "  %-*s  %s\n", width, c.name, c.summary)
 	}
 	fmt.Fprintf(w, "\n`%s COMMAND --help` shows a command's flags.\n", parent)
 }

@@ -62,7 +62,8 @@ type Reader interface {
 	// ContactActivities lists a contact's activities by id.
 	ContactActivities(ctx context.Context, contactID int64) ([]Activity, error)
 	// OpenActivities lists a rep's open activities due before the instant
-	// (or with no due time), by due time with the undated last, then id.
+	// (or with no due time), by due time with the undated last, then id,
+	// leaving out those of letters waiting to be printed (the manager's).
 	OpenActivities(ctx context.Context, repID int64, before time.Time) ([]Activity, error)
 	// LoggedByHand counts the activities of a type (any case) on a contact
 	// (0: with none) that the rep logged by hand (no touch) and completed in
@@ -88,6 +89,10 @@ type Writer interface {
 	// that do not exist yet. A taken external_id wraps engine.ErrConflict.
 	CreateContacts(ctx context.Context, cs []*engine.Contact) error
 	UpdateContacts(ctx context.Context, cs []*engine.Contact) error
+	// EmailTaken reports whether a contact other than except has email,
+	// compared as lower(btrim(email)). It holds a lock on that address until
+	// the transaction ends, so two transactions cannot both find it free.
+	EmailTaken(ctx context.Context, email string, except int64) (bool, error)
 	// RefileLetters puts back on the letters pile the unmailable letters of
 	// these contacts whose address is now usable, and says how many.
 	RefileLetters(ctx context.Context, contactIDs []int64) (int, error)
@@ -95,6 +100,9 @@ type Writer interface {
 	// CreateRep inserts r and sets its ID; a taken username wraps
 	// engine.ErrConflict.
 	CreateRep(ctx context.Context, r *engine.Rep) error
+	// UpdateRep stores a rep's name, email, role, monthly quota and whether
+	// it is disabled (since at, when it was not).
+	UpdateRep(ctx context.Context, r engine.Rep, at time.Time) error
 	// LockRep locks a rep's row until the transaction ends.
 	LockRep(ctx context.Context, id int64) error
 
