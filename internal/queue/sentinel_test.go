@@ -32,7 +32,7 @@ func TestQueueThroughSentinel(t *testing.T) {
 	if _, ok := conn.(asynq.RedisFailoverClientOpt); !ok {
 		t.Fatalf("ParseRedisURL = %T, want asynq.RedisFailoverClientOpt", conn)
 	}
-	q, err := New(conn, Config{Queue: testQueue})
+	q, err := New(conn, Config{Prefix: testPrefix, Logger: testLogger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
