@@ -23,6 +23,24 @@ type ImportResult struct {
 	Errors    []error
 }
 
+// add adds another part's counts to r.
+func (r *ImportResult) add(o ImportResult) {
+	r.Created += o.Created
+	r.Updated += o.Updated
+	r.Unchanged += o.Unchanged
+	r.Events += o.Events
+	r.Enrolled += o.Enrolled
+	r.Exited += o.Exited
+	r.Errors = append(r.Errors, o.Errors...)
+}
+
+// count counts one event the sink handled.
+func (r *ImportResult) count(er engine.EventResult) {
+	r.Events++
+	r.Enrolled += len(er.Enrolled)
+	r.Exited += len(er.Exited)
+}
+
 // eventJob is one event an import hands to the sink, with the file line it
 // comes from (0 when it has none).
 type eventJob struct {
@@ -60,10 +78,7 @@ func (s *Service) dispatch(ctx context.Context, file string, jobs []eventJob, re
 	}
 	wg.Wait()
 	for _, o := range outs {
-		res.Events += o.Events
-		res.Enrolled += o.Enrolled
-		res.Exited += o.Exited
-		res.Errors = append(res.Errors, o.Errors...)
+		res.add(o)
 	}
 	for _, err := range fatal {
 		if err != nil && !errors.Is(err, context.Canceled) {
@@ -88,9 +103,7 @@ func (s *Service) dispatchPart(ctx context.Context, file string, jobs []eventJob
 		if err != nil {
 			return err
 		}
-		out.Events++
-		out.Enrolled += len(r.Enrolled)
-		out.Exited += len(r.Exited)
+		out.count(r)
 	}
 	return nil
 }

@@ -18,6 +18,9 @@ type EventSink interface {
 	// HandleEventIn handles the event inside the transaction that made the
 	// change, so both commit or neither does.
 	HandleEventIn(ctx context.Context, tx engine.Tx, ev engine.Event) (engine.EventResult, error)
+	// HandleEventsIn handles many events inside one transaction, in a few
+	// round trips; an event refused alone says so in its outcome.
+	HandleEventsIn(ctx context.Context, tx engine.Tx, evs []engine.Event) ([]engine.EventOutcome, error)
 }
 
 // Clock tells the service what time it is (completed activities, My Day).
@@ -41,6 +44,9 @@ type Options struct {
 	// Workers is how many contacts' events an import hands to the sink at
 	// once; default 8.
 	Workers int
+	// ImportBatch is how many rows of a contacts import are written, with
+	// the events they cause, in one transaction; default 2,000.
+	ImportBatch int
 }
 
 // Service is the CRM side's rules over a Store. It is safe for concurrent use.
@@ -52,6 +58,7 @@ type Service struct {
 	library   *tracks.Library
 	afterSale []string
 	workers   int
+	batch     int
 }
 
 // New returns the service keeping its rows in store.
@@ -60,7 +67,8 @@ func New(store Store, opts Options) (*Service, error) {
 		return nil, errors.New("crm: a Store and a Sink are required")
 	}
 	s := &Service{store: store, sink: opts.Sink, clock: opts.Clock, log: opts.Logger,
-		library: opts.Library, afterSale: afterSaleTracks(opts.Library), workers: opts.Workers}
+		library: opts.Library, afterSale: afterSaleTracks(opts.Library), workers: opts.Workers,
+		batch: opts.ImportBatch}
 	if s.clock == nil {
 		s.clock = wallClock{}
 	}
@@ -69,6 +77,9 @@ func New(store Store, opts Options) (*Service, error) {
 	}
 	if s.workers <= 0 {
 		s.workers = 8
+	}
+	if s.batch <= 0 {
+		s.batch = 2000
 	}
 	return s, nil
 }

@@ -22,7 +22,7 @@ func BenchmarkReadContacts64MiB(b *testing.B) {
 			b.Fatal(err)
 		}
 		n := 0
-		_, errs := ReadContacts(path, f, func(int, engine.Contact) { n++ })
+		_, errs := ReadContacts(path, f, func(int, engine.Contact, []string) { n++ })
 		f.Close()
 		if n != rows || len(errs) != 0 {
 			b.Fatalf("%d of %d rows: %v", n, rows, errs)

@@ -26,6 +26,11 @@ func (s *countingSink) HandleEventIn(ctx context.Context, _ engine.Tx, ev engine
 	return s.HandleEvent(ctx, ev)
 }
 
+func (s *countingSink) HandleEventsIn(_ context.Context, _ engine.Tx, evs []engine.Event) ([]engine.EventOutcome, error) {
+	s.n.Add(int64(len(evs)))
+	return make([]engine.EventOutcome, len(evs)), nil
+}
+
 // BenchmarkImport64MiB imports a 64 MiB contacts file into a fresh database
 // and reports the process's peak memory. Run it alone, so that the peak is
 // the import's:
