@@ -42,8 +42,8 @@ func TestEveryCommandHelpListsItsOwnFlags(t *testing.T) {
 	db, library := []string{"database-url"}, []string{"templates", "tracks"}
 	business := []string{"business-address", "business-name", "business-phone"}
 	own := map[string][]string{
-		"contacts import":   slices.Concat(db, library),
-		"events import":     slices.Concat(db, library),
+		"contacts import":   slices.Concat(db, library, []string{"quiet"}),
+		"events import":     slices.Concat(db, library, []string{"quiet"}),
 		"enrollments move":  slices.Concat(db, library),
 		"migrate":           db,
 		"serve":             settings,
