@@ -26,7 +26,7 @@ func batchScript(f *fixture) []engine.Event {
 		{ContactID: ann.ID, Name: "contact.created", At: at(0)}, // the same event again
 		{ContactID: ann.ID, Name: "opportunity.lost", At: at(time.Minute)},
 		{ContactID: bo.ID, Name: "opportunity.lost", At: at(time.Minute)},
-		{ContactID: ann.ID, Name: "opportunity.won", At: at(2 * time.Minute)}, // exits nurture and lost
+		{ContactID: ann.ID, Name: "opportunity.won", At: at(2 * time.Minute)},  // exits nurture and lost
 		{ContactID: ann.ID, Name: "opportunity.lost", At: at(3 * time.Minute)}, // lost again: after-exit
 		{ContactID: bo.ID, Name: "opportunity.lost", At: at(3 * time.Minute)},  // still open: no
 		{ContactID: cy.ID, Name: "sale.closed", At: at(-30 * 24 * time.Hour)},  // a late start
