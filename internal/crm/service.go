@@ -41,9 +41,6 @@ type Options struct {
 	// activities My Day shows as "after the sale reminders". Without it,
 	// manual events are not checked and the track "after-sale" is the one.
 	Library *tracks.Library
-	// Workers is how many contacts' events an import hands to the sink at
-	// once; default 8.
-	Workers int
 	// ImportBatch is how many rows of a contacts import are written, with
 	// the events they cause, in one transaction; default 2,000.
 	ImportBatch int
@@ -57,7 +54,6 @@ type Service struct {
 	log       *slog.Logger
 	library   *tracks.Library
 	afterSale []string
-	workers   int
 	batch     int
 }
 
@@ -67,16 +63,12 @@ func New(store Store, opts Options) (*Service, error) {
 		return nil, errors.New("crm: a Store and a Sink are required")
 	}
 	s := &Service{store: store, sink: opts.Sink, clock: opts.Clock, log: opts.Logger,
-		library: opts.Library, afterSale: afterSaleTracks(opts.Library), workers: opts.Workers,
-		batch: opts.ImportBatch}
+		library: opts.Library, afterSale: afterSaleTracks(opts.Library), batch: opts.ImportBatch}
 	if s.clock == nil {
 		s.clock = wallClock{}
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
-	}
-	if s.workers <= 0 {
-		s.workers = 8
 	}
 	if s.batch <= 0 {
 		s.batch = 2000

@@ -18,8 +18,9 @@ import (
 )
 
 // crmSetup returns the CRM service on a fresh database whose events go to
-// the real engine, with the track of testdata/tracks.
-func crmSetup(tb testing.TB) (*crm.Service, *pgxpool.Pool) {
+// the real engine, with the track of testdata/tracks; opts change its
+// options.
+func crmSetup(tb testing.TB, opts ...func(*crm.Options)) (*crm.Service, *pgxpool.Pool) {
 	tb.Helper()
 	ctx := context.Background()
 	pool := pgtest.New(tb)
@@ -39,7 +40,11 @@ func crmSetup(tb testing.TB) (*crm.Service, *pgxpool.Pool) {
 	if _, err := eng.LoadLibrary(ctx); err != nil {
 		tb.Fatal(err)
 	}
-	store, err := crm.New(postgres.NewCRM(pool), crm.Options{Sink: eng, Clock: clk, Library: lib})
+	o := crm.Options{Sink: eng, Clock: clk, Library: lib}
+	for _, f := range opts {
+		f(&o)
+	}
+	store, err := crm.New(postgres.NewCRM(pool), o)
 	if err != nil {
 		tb.Fatal(err)
 	}
