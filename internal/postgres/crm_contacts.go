@@ -200,10 +200,12 @@ func writeContacts(ctx context.Context, q querier, cs []*engine.Contact, sql str
 }
 
 // ensureReps creates the reps named (by username) that do not exist yet:
-// a contact's owner is a rep's username, created if unknown.
+// a contact's owner is a rep's username, created if unknown. Sorted, so
+// that two imports naming the same new reps wait for each other rather
+// than deadlock.
 func ensureReps(ctx context.Context, q querier, usernames []string) error {
 	_, err := q.Exec(ctx, `INSERT INTO reps (username)
-		SELECT DISTINCT u FROM unnest($1::text[]) u WHERE u <> ''
+		SELECT DISTINCT u FROM unnest($1::text[]) u WHERE u <> '' ORDER BY u
 		ON CONFLICT (username) DO NOTHING`, usernames)
 	if err != nil {
 		return fmt.Errorf("create owner reps: %w", err)
@@ -214,7 +216,7 @@ func ensureReps(ctx context.Context, q querier, usernames []string) error {
 // ensureCompanies creates the companies named that do not exist yet.
 func ensureCompanies(ctx context.Context, q querier, names []string) error {
 	_, err := q.Exec(ctx, `INSERT INTO companies (name)
-		SELECT DISTINCT ON (lower(n)) n FROM unnest($1::text[]) n WHERE n <> ''
+		SELECT DISTINCT ON (lower(n)) n FROM unnest($1::text[]) n WHERE n <> '' ORDER BY lower(n)
 		ON CONFLICT ((lower(name))) DO NOTHING`, names)
 	if err != nil {
 		return fmt.Errorf("create companies: %w", err)
