@@ -44,6 +44,8 @@ func TestEveryCommandHelpListsItsOwnFlags(t *testing.T) {
 	lettersFlags := []string{"label-offset", "paper"}
 	emailFlags := []string{"mail-domain", "public-url", "secret", "sender"}
 	own := map[string][]string{
+		"campaigns add":      slices.Concat(db, library, []string{"cost", "subtype", "type"}),
+		"campaigns list":     db,
 		"contacts import":    slices.Concat(db, library, []string{"quiet"}),
 		"events import":      slices.Concat(db, library, []string{"quiet"}),
 		"enrollments move":   slices.Concat(db, library),
@@ -55,6 +57,7 @@ func TestEveryCommandHelpListsItsOwnFlags(t *testing.T) {
 		"letters email":      slices.Concat(db, library, business, lettersFlags, emailFlags),
 		"letters unmailable": slices.Concat(db, library, business, lettersFlags, []string{"format"}),
 		"migrate":            db,
+		"reports":            slices.Concat(db, library, []string{"format", "from", "stage-probabilities", "tz", "until"}),
 		"serve":              settings,
 		"demo":               settings,
 		"simulate":           slices.Concat(business, library, []string{"contacts", "events", "format", "from", "until"}),
@@ -64,6 +67,14 @@ func TestEveryCommandHelpListsItsOwnFlags(t *testing.T) {
 		"tracks list":        {"tracks"},
 		"tracks plan":        {"format", "start", "tracks", "tz"},
 		"tracks validate":    library,
+		"users add":          slices.Concat(db, []string{"email", "name", "quota", "role"}),
+		"users list":         db,
+		"users password":     db,
+		"users revoke":       slices.Concat(db, []string{"all"}),
+		"users token":        slices.Concat(db, []string{"label"}),
+		"suppressions list":  slices.Concat(db, []string{"format", "reason"}),
+		"suppressions show":  db,
+		"suppressions lift":  slices.Concat(db, []string{"reason"}),
 	}
 	for _, words := range leaves(nil, commands()) {
 		name := strings.Join(words, " ")

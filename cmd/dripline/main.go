@@ -10,8 +10,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	_ "time/tzdata" // time zones work on hosts without a zoneinfo database
+
+	"github.com/dripline/dripline/internal/crm"
 )
 
 // exitError carries the process exit code of a command that failed after it
@@ -31,6 +34,10 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{name: "campaigns", summary: "add and list marketing campaigns", subs: []command{
+			{name: "add", summary: "add a campaign with its type, sub-type and cost", run: runCampaignsAdd},
+			{name: "list", summary: "list the campaigns", run: runCampaignsList},
+		}},
 		{name: "contacts", summary: "import contacts from CSV", subs: []command{
 			{name: "import", summary: "import a contacts CSV into the database", run: runContactsImport},
 		}},
@@ -43,17 +50,30 @@ func commands() []command {
 		}},
 		{name: "letters", summary: "the pile of printed letters: list, print, reprint, purge, email instead", subs: lettersCommands()},
 		{name: "migrate", summary: "apply database migrations", run: runMigrate},
+		{name: "reports", summary: "print a report: " + strings.Join(crm.ReportNames(), ", "), run: runReports},
 		{name: "serve", summary: "run the scheduler, the workers and the HTTP API", run: runServe},
 		{name: "simulate", summary: "run tracks over contacts and events on a virtual clock, sending nothing", run: runSimulate},
 		{name: "templates", summary: "list and preview email and letter templates", subs: []command{
 			{name: "list", summary: "list every template", run: runTemplatesList},
 			{name: "preview", summary: "render a template as it would be sent", run: runTemplatesPreview},
 		}},
+		{name: "suppressions", summary: "the addresses no email goes to", subs: []command{
+			{name: "lift", summary: "let email go to an address again, with the reason", run: runSuppressionsLift},
+			{name: "list", summary: "list the addresses suppressed now", run: runSuppressionsList},
+			{name: "show", summary: "show an address's suppressions and lifts", run: runSuppressionsShow},
+		}},
 		{name: "touches", summary: "print a contact's touches", run: runTouches},
 		{name: "tracks", summary: "validate, plan and list tracks", subs: []command{
 			{name: "list", summary: "list the tracks of the library", run: runTracksList},
 			{name: "plan", summary: "print when each touch of a track falls due", run: runTracksPlan},
 			{name: "validate", summary: "check track files and folders", run: runTracksValidate},
+		}},
+		{name: "users", summary: "users (reps), their API tokens and passwords", subs: []command{
+			{name: "add", summary: "add a user with a role", run: runUsersAdd},
+			{name: "list", summary: "list users, roles and token prefixes (no secrets)", run: runUsersList},
+			{name: "password", summary: "set a user's password, read from stdin", run: runUsersPassword},
+			{name: "revoke", summary: "revoke an API token, or every token of a user", run: runUsersRevoke},
+			{name: "token", summary: "print a new API token for a user, once", run: runUsersToken},
 		}},
 	}
 }

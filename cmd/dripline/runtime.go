@@ -51,6 +51,9 @@ type runtime struct {
 	// letters is the pile of printed letters, for the daemon's API; the
 	// letters command opens its own (openLetters).
 	letters *crm.Letters
+
+	reports  *crm.Reports
+	leadForm http.Handler // POST /forms/lead; nil unless the runtime is the daemon's
 }
 
 // openRuntime connects to PostgreSQL and builds the engine and the CRM store.
@@ -108,6 +111,9 @@ func openRuntime(ctx context.Context, cfg *config.Config, opts runtimeOptions) (
 		}
 	}
 	if rt.crm, err = crm.New(postgres.NewCRM(rt.store.Pool()), crm.Options{Sink: rt.engine, Library: lib, Logger: opts.log, Clock: opts.clock}); err != nil {
+		return nil, err
+	}
+	if err := rt.openReports(lib, opts.clock, opts.access == daemon); err != nil {
 		return nil, err
 	}
 	if opts.access == daemon {
@@ -179,8 +185,8 @@ func newSender(cfg *config.Config, log *slog.Logger) (email.Sender, error) {
 	return email.NewSMTPSender(sc)
 }
 
-// handler is the daemon's HTTP surface: the JSON API and the public email
-// pages (unsubscribe, bounce webhook).
+// handler is the daemon's HTTP surface: the JSON API, for API tokens, and
+// the public email pages (unsubscribe, bounce webhook).
 func (rt *runtime) handler() http.Handler {
 	pages := http.NewServeMux()
 	(&email.Handlers{
@@ -188,8 +194,8 @@ func (rt *runtime) handler() http.Handler {
 		BusinessName: rt.cfg.BusinessName, WebhookToken: rt.cfg.WebhookToken, Logger: rt.log,
 	}).Register(pages)
 	return httpapi.New(httpapi.Deps{
-		CRM: rt.crm, Letters: rt.letters, Engine: rt.engine, Logger: rt.log,
-		Mount: map[string]http.Handler{"/u/": pages, "/webhooks/": pages},
+		CRM: rt.crm, Letters: rt.letters, Engine: rt.engine, Reports: rt.reports, Logger: rt.log,
+		Actor: httpapi.Bearer(rt.crm), Mount: rt.mounts(pages),
 	})
 }
 

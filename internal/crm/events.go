@@ -85,6 +85,9 @@ func (s *Service) checkTrack(ev engine.Event) string {
 // engine in one transaction (EventSink.HandleEventsIn). When a batch fails,
 // the batches before it stay in and the error is returned with their counts.
 func (s *Service) ImportEvents(ctx context.Context, a Actor, file string, r io.Reader) (ImportResult, error) {
+	if err := Allow(a, ImportFiles); err != nil {
+		return ImportResult{}, fmt.Errorf("import %s: %w", file, err)
+	}
 	var (
 		res    ImportResult
 		failed error

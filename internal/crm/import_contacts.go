@@ -28,8 +28,12 @@ import (
 // before it wrote, as if the file were imported in pieces; within a batch,
 // rows repeating an email without an external_id are one contact, the last
 // row winning. When a batch fails, the batches before it stay in and the
-// error is returned with their counts.
+// error is returned with their counts. Only admins, managers and the system
+// import.
 func (s *Service) Import(ctx context.Context, a Actor, file string, r io.Reader) (ImportResult, error) {
+	if err := Allow(a, ImportFiles); err != nil {
+		return ImportResult{}, fmt.Errorf("import %s: %w", file, err)
+	}
 	imp := &contactImport{s: s}
 	var cols []string
 	_, errs := csvio.ReadContacts(file, stopReader{r, &imp.err}, func(_ int, c engine.Contact, header []string) {
@@ -205,6 +209,9 @@ func upsertContacts(ctx context.Context, tx Tx, rows []engine.Contact, cols []st
 	}
 	if err := tx.UpdateContacts(ctx, updates); err != nil {
 		return nil, nil, takenMeanwhile(err)
+	}
+	if _, err := tx.RefileLetters(ctx, updated); err != nil {
+		return nil, nil, err
 	}
 	for _, c := range inserts {
 		created = append(created, c.ID)

@@ -30,21 +30,28 @@ var start = time.Date(2026, 3, 2, 17, 0, 0, 0, time.UTC)
 // env is one test's API on its own database, with the real engine on a
 // virtual clock and the test tracks of testdata/tracks.
 type env struct {
-	t     *testing.T
-	pool  *pgxpool.Pool
-	pg    *postgres.Store
-	eng   *engine.Engine
-	crm   *crm.Service
-	clock *clock.Virtual
-	srv   *httptest.Server
+	t       *testing.T
+	pool    *pgxpool.Pool
+	pg      *postgres.Store
+	eng     *engine.Engine
+	crm     *crm.Service
+	reports *crm.Reports
+	clock   *clock.Virtual
+	srv     *httptest.Server
 }
 
 // setup builds an env for t.
 func setup(t *testing.T) *env {
 	t.Helper()
+	return setupTracks(t, "testdata/tracks")
+}
+
+// setupTracks builds an env for t whose engine runs the tracks in dir.
+func setupTracks(t *testing.T, dir string) *env {
+	t.Helper()
 	ctx := context.Background()
 	pool := pgtest.New(t)
-	lib, err := tracks.LoadDir("testdata/tracks", tracks.Options{})
+	lib, err := tracks.LoadDir(dir, tracks.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +73,12 @@ func setup(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.srv = httptest.NewServer(httpapi.New(httpapi.Deps{CRM: e.crm, Engine: e.eng, Logger: log, MaxBody: 4096}))
+	e.reports, err = crm.NewReports(crm.ReportsConfig{Store: postgres.NewCRM(pool), Library: lib, Clock: e.clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv = httptest.NewServer(httpapi.New(httpapi.Deps{CRM: e.crm, Engine: e.eng, Reports: e.reports, Logger: log, MaxBody: 4096,
+		Actor: func(*http.Request) (crm.Actor, error) { return crm.System, nil }}))
 	t.Cleanup(e.srv.Close)
 	return e
 }
@@ -83,24 +95,29 @@ func (w testWriter) Write(p []byte) (int, error) {
 // is) and decodes the JSON answer.
 func (e *env) do(method, path string, body any) (int, map[string]any) {
 	e.t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(b)
-	default:
-		buf, err := json.Marshal(b)
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		rd = bytes.NewReader(buf)
-	}
-	req, err := http.NewRequest(method, e.srv.URL+path, rd)
+	req, err := http.NewRequest(method, e.srv.URL+path, e.jsonBody(body))
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	return e.send(req)
+}
+
+// jsonBody is a request body: nil for none, a string as is, anything else
+// as JSON.
+func (e *env) jsonBody(body any) io.Reader {
+	e.t.Helper()
+	switch b := body.(type) {
+	case nil:
+		return nil
+	case string:
+		return strings.NewReader(b)
+	}
+	buf, err := json.Marshal(body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return bytes.NewReader(buf)
 }
 
 // csv posts a CSV file to an import endpoint.

@@ -22,6 +22,14 @@ import (
 // options.
 func crmSetup(tb testing.TB, opts ...func(*crm.Options)) (*crm.Service, *pgxpool.Pool) {
 	tb.Helper()
+	store, pool, _ := crmSetupClock(tb, opts...)
+	return store, pool
+}
+
+// crmSetupClock is crmSetup, also returning the virtual clock the CRM and
+// the engine read.
+func crmSetupClock(tb testing.TB, opts ...func(*crm.Options)) (*crm.Service, *pgxpool.Pool, *clock.Virtual) {
+	tb.Helper()
 	ctx := context.Background()
 	pool := pgtest.New(tb)
 	lib, err := tracks.LoadDir("testdata/tracks", tracks.Options{})
@@ -48,7 +56,7 @@ func crmSetup(tb testing.TB, opts ...func(*crm.Options)) (*crm.Service, *pgxpool
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return store, pool
+	return store, pool, clk
 }
 
 // countRows runs a SELECT count(*) query.
