@@ -111,6 +111,7 @@ func (s *Service) ImportEvents(ctx context.Context, a Actor, file string, r io.R
 	}
 	res.Errors = append(errs, res.Errors...)
 	sortByLine(res.Errors)
+	res.Errors = csvio.Limit(res.Errors)
 	s.log.Info("events imported", "file", file, "events", res.Events, "enrolled", res.Enrolled,
 		"exited", res.Exited, "bad_rows", csvio.Count(res.Errors))
 	return res, nil
@@ -160,6 +161,10 @@ func (s *Service) importEvents(ctx context.Context, a Actor, file string, rows [
 	if err != nil {
 		return err
 	}
+	sortByLine(out.Errors)
 	res.add(out)
+	if len(res.Errors) > 2*csvio.MaxErrors { // keep memory bounded however many rows are bad
+		res.Errors = csvio.Limit(res.Errors)
+	}
 	return nil
 }

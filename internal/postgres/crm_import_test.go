@@ -9,6 +9,7 @@ import (
 
 	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/crm"
+	"github.com/dripline/dripline/internal/csvio"
 )
 
 // TestImportsStreamInBatches imports files several batches long: the counts,
@@ -103,5 +104,33 @@ func TestImportKeepsBatchesBeforeAFailure(t *testing.T) {
 	}
 	if n := countRows(t, pool, `SELECT count(*) FROM enrollments`); n != 2 {
 		t.Errorf("%d enrollments, want the first batch's 2", n)
+	}
+}
+
+// TestImportEventsCapsItsErrors: however many rows name no contact, the
+// list stops at csvio.MaxErrors and one more error counts the rest.
+func TestImportEventsCapsItsErrors(t *testing.T) {
+	t.Parallel()
+	store, _ := crmSetup(t, func(o *crm.Options) { o.ImportBatch = 50 })
+	var sb strings.Builder
+	sb.WriteString("contact,event,at\n")
+	for i := range 450 {
+		if i == 7 {
+			sb.WriteString("x,no.such.event,2026-03-02T17:00:00Z\n") // a parse error among them
+		}
+		fmt.Fprintf(&sb, "nobody-%d,opportunity.lost,2026-03-02T17:00:00Z\n", i)
+	}
+	res, err := store.ImportEvents(context.Background(), crm.System, "e.csv", strings.NewReader(sb.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Errors) != csvio.MaxErrors+1 || csvio.Count(res.Errors) != 451 {
+		t.Fatalf("%d errors counting %d, want %d counting 451", len(res.Errors), csvio.Count(res.Errors), csvio.MaxErrors+1)
+	}
+	if got := res.Errors[7].Error(); !strings.HasPrefix(got, "e.csv:9: ") || !strings.Contains(got, "no.such.event") {
+		t.Errorf("8th error = %s, want the bad event on line 9", got)
+	}
+	if got := res.Errors[csvio.MaxErrors].Error(); !strings.HasPrefix(got, "e.csv:452: … and 351 more") {
+		t.Errorf("last error = %s, want it to count the 351 others up to line 452", got)
 	}
 }
