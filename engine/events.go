@@ -24,8 +24,9 @@ type EventOutcome struct {
 // enrollments they cause created together (Tx.EnrollAll). Events that end
 // enrollments or suppress an address, and enrollments whose first touch is
 // already late, take the one-at-a-time path in their place, so the order of
-// the events still decides. An event refused alone is reported in its
-// outcome; any other failure is returned and the caller rolls back.
+// the events still decides. Events without a time are dated now, in evs. An
+// event refused alone is reported in its outcome; any other failure is
+// returned and the caller rolls back.
 func (e *Engine) HandleEventsIn(ctx context.Context, tx Tx, evs []Event) ([]EventOutcome, error) {
 	out := make([]EventOutcome, len(evs))
 	ids := make([]int64, 0, len(evs))
