@@ -1,7 +1,7 @@
 # The two commands a newcomer needs: `make demo` and `make test`.
 GO ?= go
 
-.PHONY: demo test services tools check bench fuzz
+.PHONY: demo test services tools check bench bench-all fuzz
 
 ## demo: start PostgreSQL and Redis if needed, load a sample and serve it
 demo: services
@@ -24,9 +24,15 @@ check:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
-## bench: the README's figures, each beside the machine's raw ceiling measured in the same run
+## bench: the README's figures, each beside the machine's raw ceiling measured in the same run (≈5 min)
 bench: services
 	$(GO) run ./internal/benchreport
+
+## bench-all: every benchmark; the 64 MiB import runs last, alone in its process, for its peak memory
+bench-all: services
+	$(GO) test -run XXX -bench . -benchtime 2x $$($(GO) list ./... | grep -v /internal/postgres$$)
+	$(GO) test -run XXX -bench 'Ceiling|ContactsImport|BulkEnroll|QueueDue' -benchtime 2x -short ./internal/postgres
+	$(GO) test -run XXX -bench Import64MiB -benchtime 1x -timeout 20m ./internal/postgres
 
 ## fuzz: every fuzz target for FUZZTIME (default 20s) each
 FUZZTIME ?= 20s

@@ -46,3 +46,21 @@ func TestNumAndRatio(t *testing.T) {
 		}
 	}
 }
+
+func TestCPURate(t *testing.T) {
+	m := map[string]float64{"pages/cpu-s": 6000, "cpu-µs/rows": 20, "db-cpu-µs/rows": 180, "copy-db-cpu-µs/row": 10}
+	for _, c := range []struct {
+		metric string
+		want   float64
+	}{
+		{"", 0},
+		{"pages/cpu-s", 6000},
+		{"cpu-µs/rows", 5000}, // 20 + 180 µs a row
+		{"copy-db-cpu-µs/row", 100_000},
+		{"cpu-µs/enrollments", 0},
+	} {
+		if got := cpuRate(c.metric, m); got != c.want {
+			t.Errorf("cpuRate(%q) = %v, want %v", c.metric, got, c.want)
+		}
+	}
+}
