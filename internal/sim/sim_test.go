@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/clock"
 	"github.com/dripline/dripline/internal/csvio"
+	"github.com/dripline/dripline/internal/progress"
 	"github.com/dripline/dripline/internal/report"
 	"github.com/dripline/dripline/internal/sim"
 	"github.com/dripline/dripline/templates"
@@ -186,5 +188,40 @@ func TestSimulateSendsBirthdayLetters(t *testing.T) {
 	want := []string{"b-1 letter 2026-03-18T16:00:00Z done", "b-1 letter 2027-03-18T16:00:00Z done"}
 	if !slices.Equal(got, want) {
 		t.Errorf("birthday touches = %q, want %q", got, want)
+	}
+}
+
+func TestDays(t *testing.T) {
+	day := func(d, h int) time.Time { return time.Date(2026, 1, d, h, 0, 0, 0, time.UTC) }
+	for _, c := range []struct {
+		from, until time.Time
+		want        int64
+	}{
+		{day(1, 0), day(1, 12), 1},
+		{day(1, 9), day(2, 0), 2}, // from, then the midnight of the 2nd
+		{day(1, 0), day(31, 23), 31},
+		{time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC), time.Date(2027, 1, 5, 0, 0, 0, 0, time.UTC), 366},
+	} {
+		if got := sim.Days(c.from, c.until); got != c.want {
+			t.Errorf("Days(%s, %s) = %d, want %d", c.from, c.until, got, c.want)
+		}
+	}
+}
+
+// The progress line counts the simulated days up to the total.
+func TestSimulateCountsDays(t *testing.T) {
+	t.Parallel()
+	lib, set := library(t)
+	from := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	until := time.Date(2026, 1, 31, 12, 0, 0, 0, time.UTC)
+	var out strings.Builder
+	bar := progress.New(&out, sim.Days(from, until), progress.Items,
+		progress.Options{Noun: "days", Clock: clock.NewVirtual(from)})
+	_, err := sim.Run(context.Background(), sim.Options{Library: lib, Templates: set, From: from, Until: until, Progress: bar})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "31 days / 31 days  100%\x1b[K\n"; !strings.HasSuffix(out.String(), want) {
+		t.Errorf("progress ends %q, want %q", out.String()[max(0, out.Len()-40):], want)
 	}
 }
