@@ -31,8 +31,6 @@ type Store struct {
 	queuedAt    map[int64]time.Time // when each queued touch was handed to the queue
 	byEnroll    map[int64][]int64   // enrollment → touch ids
 	due         dueHeap             // scheduled touches by due time; stale entries are skipped
-	activities  []engine.Activity
-	letters     []engine.Letter
 	suppressed  map[string]string
 	events      map[engine.Event]bool // recorded events, to handle each once
 	nextID      int64
