@@ -43,7 +43,7 @@ var figures = []figure{
 	{"email end to end", bench{"./engine", "^BenchmarkEndToEnd$/^email$", "1x"}, "touches/s", "", "SMTP accept rate through go-mail"},
 	{"call end to end", bench{"./engine", "^BenchmarkEndToEnd$/^call$", "1x"}, "touches/s", "", "asynq empty tasks, enqueued+processed"},
 	{"SMTP send (pooled sender)", bench{"./internal/email", "^BenchmarkSMTPSend$/^conns=8$", "5000x"}, "msgs/s", "", "SMTP accept rate through go-mail"},
-	{"enqueue touches", bench{"./internal/queue", "^BenchmarkEnqueue$/^parallel=8$", "10x"}, "tasks/s", "", "asynq empty tasks, enqueued+processed"},
+	{"enqueue touches", bench{"./internal/queue", "^BenchmarkEnqueue$/^parallel=8$", "10x"}, "tasks/s", "", ""},
 	{"bulk enroll", bench{"./internal/postgres", "^BenchmarkBulkEnroll$", "1x"}, "enrollments/s", "cpu-µs/enrollments", "PostgreSQL COPY"},
 	{"contact import", bench{"./internal/postgres", "^BenchmarkContactsImport$", "1x"}, "rows/s", "cpu-µs/rows", "PostgreSQL COPY"},
 	{"simulate a year, 1k contacts", bench{"./internal/sim", "^BenchmarkSimulateYear$/^contacts=1000$", "1x"}, "contacts/s", "contacts/cpu-s", ""},
