@@ -27,15 +27,6 @@ func BenchmarkCeilingSMTP(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	m := gomail.NewMsg()
-	if err := m.From(testFrom.Address); err != nil {
-		b.Fatal(err)
-	}
-	if err := m.To(testTo.Address); err != nil {
-		b.Fatal(err)
-	}
-	m.Subject("ceiling")
-	m.SetBodyString(gomail.TypeTextPlain, "Hello.\n")
 	clients := make(chan *gomail.Client, conns)
 	for range conns {
 		c, err := gomail.NewClient(cfg.Host, opts...)
@@ -53,7 +44,7 @@ func BenchmarkCeilingSMTP(b *testing.B) {
 	var wg sync.WaitGroup
 	var sent atomic.Int64
 	for range conns {
-		c := <-clients
+		c, m := <-clients, ceilingMsg(b) // a Msg is not safe to send from two goroutines
 		wg.Go(func() {
 			for sent.Add(1) <= int64(b.N) {
 				if err := c.Send(m); err != nil {
@@ -66,4 +57,18 @@ func BenchmarkCeilingSMTP(b *testing.B) {
 	wg.Wait()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 	b.ReportMetric(float64(b.N)/cpu().Seconds(), "msgs/cpu-s")
+}
+
+// ceilingMsg is the smallest plain-text message.
+func ceilingMsg(b *testing.B) *gomail.Msg {
+	m := gomail.NewMsg()
+	if err := m.From(testFrom.Address); err != nil {
+		b.Fatal(err)
+	}
+	if err := m.To(testTo.Address); err != nil {
+		b.Fatal(err)
+	}
+	m.Subject("ceiling")
+	m.SetBodyString(gomail.TypeTextPlain, "Hello.\n")
+	return m
 }
