@@ -65,6 +65,8 @@ func Run(t *testing.T, open func(t *testing.T) Harness) {
 		{"RecordEventOnce", recordEventOnce},
 		{"TxRollsBack", txRollsBack},
 		{"WorkReadsWhatAWorkerNeeds", workReads},
+		{"TrackStateHoldsTouches", trackStateHoldsTouches},
+		{"TrackStatuses", trackStatuses},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
