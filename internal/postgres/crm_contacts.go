@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/crm"
@@ -60,7 +61,8 @@ func (x *crmTx) LockContact(ctx context.Context, id int64) (engine.Contact, erro
 func (r crmReader) Contacts(ctx context.Context, f crm.ContactFilter) ([]engine.Contact, error) {
 	return collect(ctx, r.q, "list contacts", scanContact, `SELECT `+contactColumns+contactsFrom+`
 		WHERE c.id > $1 AND ($2 = '' OR c.status = $2) AND ($3 = '' OR r.username = $3)
-		ORDER BY c.id LIMIT $4`, f.After, f.Status, f.Owner, f.Limit)
+			AND ($5 = '' OR strpos(lower(concat_ws(' ', c.first_name, c.last_name, c.email, c.company)), lower($5)) > 0)
+		ORDER BY c.id LIMIT $4`, f.After, f.Status, f.Owner, f.Limit, strings.TrimSpace(f.Search))
 }
 
 // FindContacts lists the contacts with one of the external ids or emails.

@@ -1,0 +1,218 @@
+package web
+
+import (
+	"cmp"
+	"context"
+	"crypto/subtle"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/dripline/dripline/internal/crm"
+)
+
+// Session is a rep logged in to the pages: the cookie's value, the CSRF
+// token its forms carry back, and when it ends.
+type Session struct {
+	ID        string
+	CSRF      string
+	ExpiresAt time.Time
+}
+
+// Sessions is the session store: it checks a username and password and
+// starts a session, tells who a session's id stands for, and ends one. An
+// unknown login or session is an error wrapping ErrNoSession.
+type Sessions interface {
+	Login(ctx context.Context, username, password string) (Session, crm.Actor, error)
+	Session(ctx context.Context, id string) (Session, crm.Actor, error)
+	Logout(ctx context.Context, id string) error
+}
+
+// ErrNoSession is wrapped by Sessions errors about a wrong password or an
+// unknown or expired session.
+var ErrNoSession = errors.New("not logged in")
+
+// cookieName names the session cookie.
+const cookieName = "dripline_session"
+
+// csrfField names the hidden field carrying the session's CSRF token.
+const csrfField = "csrf"
+
+// viewer is who is looking at a page.
+type viewer struct {
+	Actor    crm.Actor
+	Username string
+	Name     string
+	Session  Session
+	Zone     *time.Location
+}
+
+// Manager reports whether the viewer sees the managers' pages.
+func (v viewer) Manager() bool { return v.Actor.Role != crm.RoleSales }
+
+// roles lists who may open a page.
+type roles []crm.Role
+
+var (
+	anyone   = roles{crm.RoleSales, crm.RoleAdmin, crm.RoleManager}
+	managers = roles{crm.RoleAdmin, crm.RoleManager}
+	// bosses see the dashboard: every report is for managers.
+	bosses = roles{crm.RoleManager, crm.RoleAdmin}
+)
+
+// pageHandler is a page told who is looking.
+type pageHandler func(w http.ResponseWriter, r *http.Request, v viewer) error
+
+// page wraps h: without a session it redirects to the login form (303,
+// coming back here afterwards); outside the roles it answers 403; a POST
+// must carry the session's CSRF token. An error h returns becomes its page.
+func (p *Pages) page(allowed roles, h pageHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		v, err := p.viewer(r)
+		if errors.Is(err, ErrNoSession) {
+			p.toLogin(w, r)
+			return
+		}
+		if err == nil && !slices.Contains(allowed, v.Actor.Role) {
+			err = errForbidden
+		}
+		if err == nil && r.Method == http.MethodPost {
+			err = checkCSRF(v.Session, r)
+		}
+		if err == nil {
+			err = h(w, r, v)
+		}
+		if err != nil {
+			p.fail(w, r, v, err)
+		}
+	}
+}
+
+// viewer finds the session the request's cookie names.
+func (p *Pages) viewer(r *http.Request) (viewer, error) {
+	c, err := r.Cookie(cookieName)
+	if err != nil || c.Value == "" {
+		return viewer{}, ErrNoSession
+	}
+	s, a, err := p.d.Sessions.Session(r.Context(), c.Value)
+	if err != nil {
+		return viewer{}, err
+	}
+	v := viewer{Actor: a, Session: s, Zone: p.d.Zone}
+	reps, err := p.d.CRM.ListReps(r.Context(), crm.System)
+	if err != nil {
+		return viewer{}, err
+	}
+	for _, rep := range reps {
+		if rep.ID == a.RepID {
+			v.Username, v.Name = rep.Username, cmp.Or(rep.Name, rep.Username)
+		}
+	}
+	return v, nil
+}
+
+// toLogin redirects to the login form, which comes back to this page.
+func (p *Pages) toLogin(w http.ResponseWriter, r *http.Request) {
+	next := r.URL.RequestURI()
+	if r.Method != http.MethodGet {
+		next = "/myday"
+	}
+	http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
+}
+
+// localPath returns next when it is a path on this site, else /myday: a
+// login never sends anyone elsewhere.
+func localPath(next string) string {
+	u, err := url.Parse(next)
+	if err != nil || next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
+		strings.Contains(next, `\`) || u.Scheme != "" || u.Host != "" {
+		return "/myday"
+	}
+	return next
+}
+
+// checkCSRF refuses a posted form whose CSRF field is not the session's
+// token, compared in constant time.
+func checkCSRF(s Session, r *http.Request) error {
+	got := r.PostFormValue(csrfField)
+	if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(s.CSRF)) != 1 {
+		return errBadForm
+	}
+	return nil
+}
+
+// loginPage is what the login form shows.
+type loginPage struct {
+	Next    string
+	Error   string
+	CSRF    string
+	Message string
+}
+
+// loginForm shows the login form. Before a session exists, its CSRF token
+// is a random value kept in a cookie of its own (double submit).
+func (p *Pages) loginForm(w http.ResponseWriter, r *http.Request) {
+	p.showLogin(w, r, http.StatusOK, loginPage{Next: localPath(r.URL.Query().Get("next"))})
+}
+
+// showLogin renders the login form with a fresh pre-session CSRF token.
+func (p *Pages) showLogin(w http.ResponseWriter, r *http.Request, status int, lp loginPage) {
+	lp.CSRF = randomToken()
+	http.SetCookie(w, &http.Cookie{Name: loginCSRFCookie, Value: lp.CSRF, Path: "/login",
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: p.secure()})
+	p.render(w, r, status, "login", viewer{}, "Log in", lp)
+}
+
+// loginCSRFCookie holds the login form's CSRF token.
+const loginCSRFCookie = "dripline_login"
+
+// login checks the username and password and starts a session.
+func (p *Pages) login(w http.ResponseWriter, r *http.Request) {
+	next := localPath(r.PostFormValue("next"))
+	c, err := r.Cookie(loginCSRFCookie)
+	if err != nil || checkCSRF(Session{CSRF: c.Value}, r) != nil {
+		p.showLogin(w, r, http.StatusForbidden, loginPage{Next: next, Error: errBadForm.Error()})
+		return
+	}
+	s, _, err := p.d.Sessions.Login(r.Context(), strings.TrimSpace(r.PostFormValue("username")), r.PostFormValue("password"))
+	if errors.Is(err, ErrNoSession) {
+		p.showLogin(w, r, http.StatusUnauthorized, loginPage{Next: next, Error: "The username or password is not right."})
+		return
+	}
+	if err != nil {
+		p.fail(w, r, viewer{}, err)
+		return
+	}
+	http.SetCookie(w, p.sessionCookie(s))
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// logout ends the session and clears its cookie.
+func (p *Pages) logout(w http.ResponseWriter, r *http.Request, v viewer) error {
+	if err := p.d.Sessions.Logout(r.Context(), v.Session.ID); err != nil {
+		return err
+	}
+	http.SetCookie(w, p.sessionCookie(Session{}))
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	return nil
+}
+
+// sessionCookie is the cookie holding a session: not readable by scripts,
+// not sent with cross-site posts, only over TLS when the site is https. An
+// empty session clears it.
+func (p *Pages) sessionCookie(s Session) *http.Cookie {
+	c := &http.Cookie{Name: cookieName, Value: s.ID, Path: "/", Expires: s.ExpiresAt,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: p.secure()}
+	if s.ID == "" {
+		c.MaxAge, c.Expires = -1, time.Unix(0, 0)
+	}
+	return c
+}
+
+// secure reports whether cookies travel only over TLS.
+func (p *Pages) secure() bool {
+	return strings.HasPrefix(strings.ToLower(p.d.PublicURL), "https://")
+}

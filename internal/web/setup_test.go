@@ -1,0 +1,162 @@
+package web_test
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/clock"
+	"github.com/dripline/dripline/internal/crm"
+	"github.com/dripline/dripline/internal/pgtest"
+	"github.com/dripline/dripline/internal/postgres"
+	"github.com/dripline/dripline/internal/web"
+)
+
+// start is the virtual time every test begins at: Monday 2 March 2026, 09:00
+// in Los Angeles.
+var start = time.Date(2026, 3, 2, 17, 0, 0, 0, time.UTC)
+
+// password is every test rep's password.
+const password = "correct horse battery"
+
+// env is one test's pages on their own database, with the real engine and
+// CRM on a virtual clock and the default track library.
+type env struct {
+	t     *testing.T
+	eng   *engine.Engine
+	crm   *crm.Service
+	clock *clock.Virtual
+	srv   *httptest.Server
+	// sam is a sales rep owning contact c-1 (Pat Lee at Acme); mia a manager.
+	contact engine.Contact
+	open    crm.Activity // an open call of sam's due today
+}
+
+// setup builds an env for t.
+func setup(t *testing.T) *env {
+	t.Helper()
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	lib, set, err := engine.ReadLibrary("", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, clock: clock.NewVirtual(start)}
+	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	e.eng, err = engine.New(engine.Config{Store: postgres.New(pool), Clock: e.clock, Library: lib, Templates: set,
+		Channels: engine.TaskChannels(), Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.eng.LoadLibrary(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e.crm, err = crm.New(postgres.NewCRM(pool), crm.Options{Sink: e.eng, Clock: e.clock, Library: lib, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.fill(ctx)
+	pages, err := web.New(web.Deps{CRM: e.crm, Engine: e.eng, Sessions: newSessions(e.crm), Library: lib,
+		Clock: e.clock, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv = httptest.NewServer(pages)
+	t.Cleanup(e.srv.Close)
+	return e
+}
+
+// fill adds the reps, a contact enrolled on General Interest and an open
+// call due today.
+func (e *env) fill(ctx context.Context) {
+	quota := 400
+	for _, r := range []crm.RepFields{
+		{Username: "sam", Name: "Sam Ortiz", Role: "sales", MonthlyQuota: &quota},
+		{Username: "mia", Name: "Mia Chen", Role: "manager"},
+	} {
+		if _, err := e.crm.CreateRep(ctx, crm.System, r); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	var err error
+	e.contact, err = e.crm.CreateContact(ctx, crm.System, crm.ContactFields{ExternalID: ptr("c-1"), Email: ptr("pat@acme.example"),
+		FirstName: ptr("Pat"), LastName: ptr("Lee"), Company: ptr("Acme Dental"), Owner: ptr("sam"), TimeZone: ptr("America/Denver"),
+		Street: ptr("1 Main St"), City: ptr("Fresno"), Region: ptr("CA"), PostalCode: ptr("93650"), Country: ptr("US")})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.open, err = e.crm.CreateActivity(ctx, crm.System, crm.ActivityFields{Contact: "c-1", Type: "Lead Follow Up Call",
+		Subject: "Call Pat about the demo", Due: start.Add(2 * time.Hour).Format(time.RFC3339)})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// client is a browser-like client with its own cookies that does not
+// follow redirects.
+func (e *env) client() *http.Client {
+	jar, _ := cookiejar.New(nil) // never fails without options
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// testWriter sends log lines to the test's log.
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
+
+// sessions stands in for the access branch's session store until it lands:
+// every rep's password is the test password.
+type sessions struct {
+	crm *crm.Service
+	mu  sync.Mutex
+	ids map[string]crm.Actor
+}
+
+func newSessions(c *crm.Service) *sessions { return &sessions{crm: c, ids: map[string]crm.Actor{}} }
+
+func (s *sessions) Login(ctx context.Context, username, pw string) (web.Session, crm.Actor, error) {
+	reps, err := s.crm.ListReps(ctx, crm.System)
+	if err != nil {
+		return web.Session{}, crm.Actor{}, err
+	}
+	for _, r := range reps {
+		if r.Username == username && pw == password {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			id := username + "-session"
+			s.ids[id] = crm.Actor{RepID: r.ID, Role: crm.Role(r.Role)}
+			return web.Session{ID: id, CSRF: id + "-csrf"}, s.ids[id], nil
+		}
+	}
+	return web.Session{}, crm.Actor{}, web.ErrNoSession
+}
+
+func (s *sessions) Session(_ context.Context, id string) (web.Session, crm.Actor, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.ids[id]
+	if !ok {
+		return web.Session{}, crm.Actor{}, web.ErrNoSession
+	}
+	return web.Session{ID: id, CSRF: id + "-csrf"}, a, nil
+}
+
+func (s *sessions) Logout(_ context.Context, id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.ids, id)
+	return nil
+}
+
+// ptr points at s.
+func ptr(s string) *string { return &s }
