@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -52,6 +53,7 @@ type upcoming struct {
 	Channel   tracks.Channel
 	Due       time.Time
 	Projected bool // not scheduled yet: computed from the plan
+	Late      bool // pending and already past due
 }
 
 // contact shows one contact. A sales rep sees only its own contacts.
@@ -78,6 +80,7 @@ func (p *Pages) contact(w http.ResponseWriter, r *http.Request, v viewer) error 
 // after it, due as the loaded track's plan says from that touch on.
 func (p *Pages) project(c engine.Contact, ens []crm.Enrollment, tl []crm.TimelineEntry) []upcoming {
 	var out []upcoming
+	now := p.d.Clock.Now()
 	for _, en := range ens {
 		if en.State != string(engine.EnrollmentActive) && en.State != string(engine.EnrollmentPaused) {
 			continue
@@ -86,13 +89,15 @@ func (p *Pages) project(c engine.Contact, ens []crm.Enrollment, tl []crm.Timelin
 		if pending == nil {
 			continue
 		}
-		out = append(out, upcoming{Track: en.Track, Step: pending.Step, Channel: tracks.Channel(pending.Channel), Due: pending.Due})
+		out = append(out, upcoming{Track: en.Track, Step: pending.Step, Channel: tracks.Channel(pending.Channel),
+			Due: pending.Due, Late: pending.Due.Before(now)})
 		t, ok := p.d.Library.Track(en.Track)
 		if !ok {
 			continue
 		}
 		out = append(out, planAfter(t, en.Anchor, pending, c.TimeZone)...)
 	}
+	slices.SortStableFunc(out, func(a, b upcoming) int { return a.Due.Compare(b.Due) })
 	return out
 }
 

@@ -19,6 +19,15 @@ type myDayPage struct {
 	Done string // what the last action did, shown once
 }
 
+// Date is the day shown, as people write it.
+func (m myDayPage) Date() string {
+	d, err := time.Parse(time.DateOnly, m.Day.Day)
+	if err != nil {
+		return m.Day.Day
+	}
+	return d.Format("Monday, January 2")
+}
+
 // Sections lists My Day's three lists in the order a rep works them.
 func (m myDayPage) Sections() []daySection {
 	return []daySection{

@@ -69,6 +69,7 @@ var funcs = template.FuncMap{
 	},
 	"join": strings.Join,
 	"name": contactName,
+	"last": func(vs []engine.TrackVersion) int { return len(vs) - 1 },
 }
 
 // pageData is what the layout and a page's template get.

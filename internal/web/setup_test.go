@@ -36,7 +36,7 @@ type env struct {
 	srv   *httptest.Server
 	// sam is a sales rep owning contact c-1 (Pat Lee at Acme); mia a manager.
 	contact engine.Contact
-	open    crm.Activity // an open call of sam's due today
+	open    crm.Activity // an open call of sam's due today, beside the after-sale call the engine opened
 }
 
 // setup builds an env for t.
@@ -50,8 +50,10 @@ func setup(t *testing.T) *env {
 	}
 	e := &env{t: t, clock: clock.NewVirtual(start)}
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	q := &runNow{}
 	e.eng, err = engine.New(engine.Config{Store: postgres.New(pool), Clock: e.clock, Library: lib, Templates: set,
-		Channels: engine.TaskChannels(), Logger: log})
+		Channels: engine.TaskChannels(), Logger: log, Queue: q})
+	q.eng = e.eng
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,11 +94,32 @@ func (e *env) fill(ctx context.Context) {
 	if err != nil {
 		e.t.Fatal(err)
 	}
+	// A sale a week ago: the After-Sale track's 4-day call is overdue.
+	if _, err := e.crm.CreateSale(ctx, crm.System, crm.SaleFields{Contact: "c-1", Item: "Managed backup",
+		SoldAt: start.AddDate(0, 0, -7).Format(time.RFC3339)}); err != nil {
+		e.t.Fatal(err)
+	}
+	if _, err := e.eng.Tick(ctx); err != nil {
+		e.t.Fatal(err)
+	}
 	e.open, err = e.crm.CreateActivity(ctx, crm.System, crm.ActivityFields{Contact: "c-1", Type: "Lead Follow Up Call",
 		Subject: "Call Pat about the demo", Due: start.Add(2 * time.Hour).Format(time.RFC3339)})
 	if err != nil {
 		e.t.Fatal(err)
 	}
+}
+
+// runNow is the scheduler's queue in these tests: it carries each touch
+// out at once, as a worker would when it falls due.
+type runNow struct{ eng *engine.Engine }
+
+func (q *runNow) Enqueue(ctx context.Context, ts []engine.Touch) error {
+	for _, t := range ts {
+		if err := q.eng.Process(ctx, t.ID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // client is a browser-like client with its own cookies that does not

@@ -1,8 +1,8 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/dripline/dripline/engine"
@@ -15,6 +15,7 @@ type tracksPage struct {
 	Missing []engine.TrackStatus // stored tracks with open enrollments but no loaded file
 	Start   time.Time            // the plans' example start
 	Done    string
+	Open    string // the track whose plan shows unfolded
 }
 
 // trackView is one loaded track: its definition, state and plan.
@@ -40,7 +41,8 @@ func (p *Pages) tracks(w http.ResponseWriter, r *http.Request, v viewer) error {
 	if err != nil {
 		return err
 	}
-	page := tracksPage{Start: nextMonday(p.d.Clock.Now(), v.Zone), Done: r.URL.Query().Get("done")}
+	q := r.URL.Query()
+	page := tracksPage{Start: nextMonday(p.d.Clock.Now(), v.Zone), Done: q.Get("done"), Open: q.Get("open")}
 	for _, st := range all {
 		def, ok := p.d.Library.Track(st.Track)
 		if !ok {
@@ -105,6 +107,6 @@ func (p *Pages) trackOp(w http.ResponseWriter, r *http.Request, v viewer) error 
 		return err
 	}
 	p.log.InfoContext(r.Context(), "track state set from the Tracks page", "track", id, "state", state, "by", v.Username)
-	http.Redirect(w, r, fmt.Sprintf("/tracks?done=%s+is+%s#track-%s", id, state, id), http.StatusSeeOther)
+	http.Redirect(w, r, "/tracks?"+url.Values{"done": {id + " is " + string(state)}}.Encode(), http.StatusSeeOther)
 	return nil
 }
