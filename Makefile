@@ -35,10 +35,10 @@ bench: services
 
 ## fuzz: every fuzz target for FUZZTIME (default 20s) each
 FUZZTIME ?= 20s
-FUZZ_TARGETS = ./tracks:FuzzParse ./tracks:FuzzParseDuration ./templates:FuzzRenderText \
+FUZZ_TARGETS = ./tracks:FuzzParse ./tracks:FuzzParseDuration ./templates:FuzzRenderText ./templates:FuzzPrintfSize \
 	./internal/csvio:FuzzParseContacts ./internal/csvio:FuzzParseEvents ./internal/crm:FuzzContactFields \
 	./internal/email:FuzzParseURL ./internal/email:FuzzVerify ./internal/email:FuzzDecodeBounce \
-	./internal/mailaddr:FuzzCheck ./internal/queue:FuzzParseRedisURL ./internal/queue:FuzzParseTouchID \
+	./internal/mailaddr:FuzzCheck ./internal/config:FuzzRedactURL ./internal/queue:FuzzParseRedisURL ./internal/queue:FuzzParseTouchID \
 	./cmd/dripline:FuzzParseInterspersed ./letters:FuzzAddressLines ./letters:FuzzRender
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \

@@ -143,7 +143,10 @@ func parseText(f file, errs *[]error) *template.Template {
 
 // parseStraight parses text as a text/template named name that passes straight.
 func parseStraight(name, text string) (*template.Template, error) {
-	t, err := template.New(name).Option("missingkey=error").Parse(text)
+	if len(text) > MaxSource {
+		return nil, &Error{File: name, Msg: fmt.Sprintf("larger than %d bytes", MaxSource)}
+	}
+	t, err := template.New(name).Funcs(funcs).Option("missingkey=error").Parse(text)
 	if err != nil {
 		return nil, fileError(name, err)
 	}
@@ -154,7 +157,11 @@ func parseStraight(name, text string) (*template.Template, error) {
 }
 
 func parseHTML(f file, errs *[]error) *htmltemplate.Template {
-	t, err := htmltemplate.New(f.path).Option("missingkey=error").Parse(f.text)
+	if len(f.text) > MaxSource {
+		*errs = append(*errs, &Error{File: f.path, Msg: fmt.Sprintf("larger than %d bytes", MaxSource)})
+		return nil
+	}
+	t, err := htmltemplate.New(f.path).Funcs(htmltemplate.FuncMap(funcs)).Option("missingkey=error").Parse(f.text)
 	if err != nil {
 		*errs = append(*errs, fileError(f.path, err))
 		return nil

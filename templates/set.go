@@ -4,6 +4,7 @@ import (
 	"embed"
 	"fmt"
 	htmltemplate "html/template"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -137,7 +138,7 @@ func readFiles(fsys fs.FS, shown func(name string) string) ([]file, error) {
 		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tmpl") || strings.HasPrefix(e.Name(), ".") {
 			continue
 		}
-		src, err := fs.ReadFile(fsys, e.Name())
+		src, err := readAtMost(fsys, e.Name(), MaxSource+1)
 		if err != nil {
 			return nil, err
 		}
@@ -145,4 +146,15 @@ func readFiles(fsys fs.FS, shown func(name string) string) ([]file, error) {
 		files = append(files, file{path: shown(e.Name()), name: name, part: p, text: string(src)})
 	}
 	return files, nil
+}
+
+// readAtMost reads up to n bytes of the file name: enough to tell that a file
+// is too large without reading all of it.
+func readAtMost(fsys fs.FS, name string, n int64) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, n))
 }

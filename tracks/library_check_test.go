@@ -62,7 +62,7 @@ func TestLoadFilesBad(t *testing.T) {
 			`testdata/lib/unknown-then/a.yaml:11:7: then: unknown track "nope": expected the id of a track in the library`,
 		}},
 		{"unknown then of a file that failed", []string{"testdata/lib/partial"}, Options{}, []string{
-			`testdata/lib/partial/broken.yaml:3:1: invalid YAML: did not find expected node content`,
+			`testdata/lib/partial/broken.yaml:3:8: invalid YAML: did not find expected node content: the [ here is not closed`,
 		}},
 		{"templates", []string{"testdata/lib/ok"}, Options{TemplateExists: knownTemplates}, []string{
 			`testdata/lib/ok/general-interest.yaml:7:24: step "hello": email.template: unknown email template "gi-welcome": expected the name of an existing email template`,

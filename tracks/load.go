@@ -35,7 +35,7 @@ func LoadFiles(paths []string, opts Options) (*Library, error) {
 				continue
 			}
 			seen[filepath.Clean(f)] = true
-			src, err := os.ReadFile(f)
+			src, err := readTrackFile(func() (fs.File, error) { return os.Open(f) })
 			if err != nil {
 				l.errs.add(Pos{File: f}, "cannot read: %s", pathErr(err))
 				continue
@@ -120,7 +120,7 @@ func loadFS(fsys fs.FS, pattern string, opts Options) (*Library, error) {
 	}
 	slices.Sort(files)
 	for _, f := range files {
-		src, err := fs.ReadFile(fsys, f)
+		src, err := readTrackFile(func() (fs.File, error) { return fsys.Open(f) })
 		if err != nil {
 			return nil, err
 		}

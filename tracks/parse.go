@@ -44,6 +44,9 @@ func Parse(file string, src []byte) (*Track, error) {
 func parseTrack(file string, src []byte) (*Track, ErrorList) {
 	p := &parser{file: file}
 	var t *Track
+	if !p.checkSize(src) {
+		return nil, p.errs
+	}
 	if root := p.document(src); root != nil {
 		t = p.track(resolve(root))
 	}
@@ -94,6 +97,7 @@ func (p *parser) track(n *yaml.Node) *Track {
 	}
 	if v, ok := m["steps"]; ok {
 		t.Steps = p.steps(v)
+		p.checkSpan(t)
 	} else {
 		p.errorf(n, "track: missing steps: expected a list of at least one step")
 	}

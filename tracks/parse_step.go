@@ -18,6 +18,10 @@ func (p *parser) steps(n *yaml.Node) []Step {
 		p.errorf(n, "steps: expected a list of at least one step, found %s", describe(n))
 		return nil
 	}
+	if len(n.Content) > MaxSteps {
+		p.errorf(n, "steps: %d steps: expected at most %d", len(n.Content), MaxSteps)
+		return nil
+	}
 	var out []Step
 	firstLine := map[string]int{}
 	for i, item := range n.Content {

@@ -106,7 +106,7 @@ var badTracks = []struct {
 		`:7:31: step "hello" email: key "template" repeated (first on line 7)`,
 	}},
 	{"syntax.bad.yaml", []string{
-		":4:1: invalid YAML: did not find expected ',' or ']'",
+		":5:9: invalid YAML: did not find expected ',' or ']': the [ here is not closed",
 	}},
 	{"two-documents.bad.yaml", []string{
 		":7:1: a second YAML document: expected one track per file",

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,11 +33,8 @@ func (p *parser) errorf(n *yaml.Node, format string, args ...any) {
 	p.errs.add(p.pos(n), format, args...)
 }
 
-var yamlLine = regexp.MustCompile(`(?s)^yaml: line (\d+): (.*)$`)
-
 // document decodes src and returns its root node, or nil after reporting why
-// there is none. yaml.v3 reports only the line of a syntax error, so such
-// errors point at column 1.
+// there is none; yamlErrorPos places a syntax error.
 func (p *parser) document(src []byte) *yaml.Node {
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	var doc, extra yaml.Node
@@ -57,12 +53,8 @@ func (p *parser) document(src []byte) *yaml.Node {
 			return doc.Content[0]
 		}
 	}
-	line, msg := 1, strings.TrimPrefix(err.Error(), "yaml: ")
-	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-		line, _ = strconv.Atoi(m[1])
-		msg = m[2]
-	}
-	p.errs.add(Pos{p.file, line, 1}, "invalid YAML: %s", msg)
+	line, col, msg := yamlErrorPos(src, err)
+	p.errs.add(Pos{p.file, line, col}, "invalid YAML: %s", msg)
 	return nil
 }
 

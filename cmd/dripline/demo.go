@@ -24,6 +24,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if _, err := f.parse(args); err != nil {
 		return err
 	}
+	cfg.Dev = true
 	if err := demoSimulation(ctx, cfg, stdout); err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/dripline/dripline/internal/config"
 	"github.com/dripline/dripline/internal/crm"
+	"github.com/dripline/dripline/internal/csvio"
 )
 
 // importer is one of the CRM store's CSV imports.
@@ -24,11 +25,11 @@ type csvImport struct {
 var (
 	contactsImport = csvImport{"contacts", (*crm.Service).Import, func(w io.Writer, file string, res crm.ImportResult) {
 		fmt.Fprintf(w, "%s: %d created, %d updated, %d unchanged, %d bad rows; %d events, %d enrollments\n",
-			file, res.Created, res.Updated, res.Unchanged, len(res.Errors), res.Events, res.Enrolled)
+			file, res.Created, res.Updated, res.Unchanged, csvio.Count(res.Errors), res.Events, res.Enrolled)
 	}}
 	eventsImport = csvImport{"events", (*crm.Service).ImportEvents, func(w io.Writer, file string, res crm.ImportResult) {
 		fmt.Fprintf(w, "%s: %d events, %d enrollments, %d exits, %d bad rows\n",
-			file, res.Events, res.Enrolled, res.Exited, len(res.Errors))
+			file, res.Events, res.Enrolled, res.Exited, csvio.Count(res.Errors))
 	}}
 )
 

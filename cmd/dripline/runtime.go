@@ -129,7 +129,7 @@ func (rt *runtime) loadTracks(ctx context.Context) error {
 // openQueue connects to Redis and builds the email channel the workers use.
 func (rt *runtime) openQueue(ctx context.Context, set email.Renderer) error {
 	cfg := rt.cfg
-	if cfg.Secret == config.DevSecret {
+	if string(cfg.SecretKeys()[0]) == config.DevSecret {
 		rt.log.Warn("DRIPLINE_SECRET is the development default: anyone can forge unsubscribe links; set your own")
 	}
 	var err error
@@ -153,7 +153,7 @@ func (rt *runtime) openQueue(ctx context.Context, set email.Renderer) error {
 func emailConfig(cfg *config.Config, set email.Renderer, sender email.Sender, log *slog.Logger) email.ChannelConfig {
 	return email.ChannelConfig{
 		Templates: set, Sender: sender, PublicURL: cfg.PublicURL,
-		Secret: []byte(cfg.Secret), DefaultFrom: cfg.From, Domain: cfg.MailDomain, Logger: log,
+		Secret: cfg.SecretKeys()[0], DefaultFrom: cfg.From, Domain: cfg.MailDomain, Logger: log,
 	}
 }
 
@@ -176,7 +176,7 @@ func newSender(cfg *config.Config, log *slog.Logger) (email.Sender, error) {
 func (rt *runtime) handler() http.Handler {
 	pages := http.NewServeMux()
 	(&email.Handlers{
-		Secret: []byte(rt.cfg.Secret), Unsubscriber: rt.engine, Bouncer: rt.engine,
+		Secrets: rt.cfg.SecretKeys(), Unsubscriber: rt.engine, Bouncer: rt.engine,
 		BusinessName: rt.cfg.BusinessName, WebhookToken: rt.cfg.WebhookToken, Logger: rt.log,
 	}).Register(pages)
 	return httpapi.New(httpapi.Deps{

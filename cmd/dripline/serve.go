@@ -23,6 +23,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if _, err := f.parse(args); err != nil {
 		return err
 	}
+	if err := cfg.CheckServe(); err != nil {
+		return err
+	}
 	srv, err := NewServer(ctx, cfg, ServerOptions{Logger: slog.New(slog.NewTextHandler(stderr, nil))})
 	if err != nil {
 		return err

@@ -13,8 +13,8 @@ import (
 	"github.com/dripline/dripline/templates"
 )
 
-// DevSecret is the default unsubscribe signing key. Anyone can read it here,
-// so the daemon warns when it is still in use.
+// DevSecret is the unsubscribe signing key used when DRIPLINE_SECRET is not
+// set. Anyone can read it here, so `serve` refuses it unless --dev is given.
 const DevSecret = "dripline-development-secret"
 
 // Config is every setting of the daemon and the commands.
@@ -27,7 +27,8 @@ type Config struct {
 	PublicURL    string        // DRIPLINE_PUBLIC_URL: base of links in emails
 	TracksDir    string        // DRIPLINE_TRACKS: folder of tracks replacing the embedded library
 	TemplatesDir string        // DRIPLINE_TEMPLATES: folder of templates added to the embedded ones
-	Secret       string        // DRIPLINE_SECRET: signs unsubscribe links
+	Secret       string        // DRIPLINE_SECRET: comma-separated keys; the first signs unsubscribe links, all verify
+	Dev          bool          // --dev: development mode, the public DevSecret allowed
 	From         string        // DRIPLINE_SENDER: sender when a contact has no owner rep
 	MailDomain   string        // DRIPLINE_MAIL_DOMAIN: domain of Message-IDs; keep it stable
 	SMTPHelo     string        // DRIPLINE_SMTP_HELO: name sent in EHLO
@@ -85,6 +86,11 @@ func Bind(fs *flag.FlagSet, groups ...Group) *Config {
 		c.bind(unbound, one)
 		c.bad = c.bad[:bad]
 	}
+	for _, name := range []string{"database-url", "redis-url", "smtp-url"} {
+		if f := fs.Lookup(name); f != nil {
+			f.DefValue = RedactURL(f.DefValue)
+		}
+	}
 	return c
 }
 
@@ -106,7 +112,7 @@ func (c *Config) bind(fs *flag.FlagSet, g Group) {
 		str(&c.BusinessTel, "business-phone", "DRIPLINE_BUSINESS_PHONE", "(661) 555-0140", "business phone in letters and emails")
 	case Email:
 		str(&c.PublicURL, "public-url", "DRIPLINE_PUBLIC_URL", "http://127.0.0.1:8080", "base of links in emails")
-		str(&c.Secret, "secret", "DRIPLINE_SECRET", DevSecret, "key that signs unsubscribe links; set it in production")
+		secret(fs, &c.Secret, "secret", "DRIPLINE_SECRET", "comma-separated keys for unsubscribe links: the first signs, all verify; required by serve without --dev")
 		str(&c.From, "sender", "DRIPLINE_SENDER", "Dripline <marketing@example.com>", "sender when a contact has no owner rep")
 		str(&c.MailDomain, "mail-domain", "DRIPLINE_MAIL_DOMAIN", "", "domain of Message-IDs (default: the sender's domain); keep it stable across restarts")
 	case Daemon:
@@ -121,7 +127,8 @@ func (c *Config) bindDaemon(fs *flag.FlagSet, str func(p *string, name, env, def
 	str(&c.MailDir, "mail-dir", "DRIPLINE_MAIL_DIR", "./var/mail", "folder for .eml files when no SMTP server is set")
 	str(&c.HTTPAddr, "http-addr", "DRIPLINE_HTTP_ADDR", "127.0.0.1:8080", "address of the HTTP API")
 	str(&c.SMTPHelo, "smtp-helo", "DRIPLINE_SMTP_HELO", "", "name sent in EHLO (default: this host's name)")
-	str(&c.WebhookToken, "webhook-token", "DRIPLINE_WEBHOOK_TOKEN", "", "bearer token required on POST /webhooks/bounce; empty leaves it open")
+	secret(fs, &c.WebhookToken, "webhook-token", "DRIPLINE_WEBHOOK_TOKEN", "bearer token required on POST /webhooks/bounce; empty closes the webhook")
+	fs.BoolVar(&c.Dev, "dev", false, "development mode: without DRIPLINE_SECRET, sign with a public development key")
 	fs.DurationVar(&c.Tick, "tick", lookup(c, "DRIPLINE_TICK", 5*time.Second, time.ParseDuration, "a duration like 5s"), "how often the scheduler looks for due touches (env DRIPLINE_TICK)")
 	fs.DurationVar(&c.Horizon, "horizon", lookup(c, "DRIPLINE_HORIZON", 5*time.Minute, time.ParseDuration, "a duration like 5s"), "how far ahead touches are handed to Redis (env DRIPLINE_HORIZON)")
 	fs.IntVar(&c.Workers, "workers", lookup(c, "DRIPLINE_WORKERS", 32, strconv.Atoi, "a whole number"), "touches processed at once by this daemon (env DRIPLINE_WORKERS)")
@@ -164,7 +171,7 @@ func (c *Config) Check() error {
 	if c.Tick <= 0 || c.Horizon <= 0 || c.Workers <= 0 || c.SMTPConns <= 0 || c.SMTPRate < 0 {
 		return fmt.Errorf("--tick, --horizon, --workers and --smtp-conns must be positive, --smtp-rate not negative")
 	}
-	return nil
+	return c.checkSecret()
 }
 
 // Business is the merge data about the business sending the touches.

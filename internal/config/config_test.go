@@ -72,7 +72,7 @@ func TestBindGroups(t *testing.T) {
 	if err := c.Check(); err != nil {
 		t.Errorf("Check() = %v, want nil: DRIPLINE_TICK is not a setting of these groups", err)
 	}
-	if c.TemplatesDir != "/srv/templates" || c.Tick != 5*time.Second || c.Workers != 32 || c.Secret != DevSecret {
+	if c.TemplatesDir != "/srv/templates" || c.Tick != 5*time.Second || c.Workers != 32 || string(c.SecretKeys()[0]) != DevSecret {
 		t.Errorf("config %+v: want the environment for bound settings, defaults for the rest", c)
 	}
 	if err := Bind(flag.NewFlagSet("all", flag.ContinueOnError)).Check(); err == nil {

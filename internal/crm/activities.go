@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/fieldcheck"
 )
 
 // Activity is a logged touch, or a task or call waiting for a rep, with the
@@ -153,6 +154,9 @@ func (f ActivityFields) activity(now time.Time) (Activity, error) {
 			return a, invalid("due", "%q: want an RFC 3339 time such as 2026-01-05T09:00:00Z", f.Due)
 		}
 		due = due.UTC()
+		if err := checked(fieldcheck.Date("due", due)); err != nil {
+			return a, err
+		}
 		a.Due = &due
 	}
 	return a, nil

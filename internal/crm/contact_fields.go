@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/fieldcheck"
 	"github.com/dripline/dripline/internal/mailaddr"
 	"github.com/dripline/dripline/tracks"
 )
@@ -108,10 +109,5 @@ func validateContact(c *engine.Contact) error {
 			return invalid("time_zone", "%q: not an IANA time zone such as America/New_York", c.TimeZone)
 		}
 	}
-	for k := range c.Custom {
-		if strings.TrimSpace(k) == "" {
-			return invalid("custom", "field names must not be empty")
-		}
-	}
-	return nil
+	return checked(fieldcheck.Contact(c))
 }

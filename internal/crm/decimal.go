@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
-	"regexp"
 )
 
 // Decimal is an amount of money as a user sends it: a JSON number or a
@@ -30,6 +29,3 @@ func (d *Decimal) UnmarshalJSON(b []byte) error {
 	}
 	return nil
 }
-
-// decimal is a plain decimal number, as amounts and revenue are stored.
-var decimal = regexp.MustCompile(`^-?[0-9]{1,12}(\.[0-9]{1,2})?$`)

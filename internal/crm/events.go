@@ -10,6 +10,7 @@ import (
 
 	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/csvio"
+	"github.com/dripline/dripline/internal/fieldcheck"
 	"github.com/dripline/dripline/tracks"
 )
 
@@ -33,8 +34,10 @@ func (s *Service) SendEvent(ctx context.Context, a Actor, f EventFields) (engine
 	if msg := s.checkTrack(ev); msg != "" {
 		return engine.EventResult{}, invalid("track", "%s", msg)
 	}
-	if ev.Amount != "" && !decimal.MatchString(ev.Amount) {
-		return engine.EventResult{}, invalid("amount", "%q: want a plain decimal number such as 1250.00", ev.Amount)
+	if ev.Amount != "" {
+		if err := checked(fieldcheck.Amount("amount", ev.Amount)); err != nil {
+			return engine.EventResult{}, err
+		}
 	}
 	if f.At != "" {
 		at, err := time.Parse(time.RFC3339, f.At)
@@ -42,6 +45,9 @@ func (s *Service) SendEvent(ctx context.Context, a Actor, f EventFields) (engine
 			return engine.EventResult{}, invalid("at", "%q: want an RFC 3339 time such as 2026-01-05T09:00:00Z", f.At)
 		}
 		ev.At = at.UTC()
+		if err := checked(fieldcheck.Date("at", ev.At)); err != nil {
+			return engine.EventResult{}, err
+		}
 	}
 	if f.Contact == "" {
 		return engine.EventResult{}, invalid("contact", "is required")

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/fieldcheck"
 	"github.com/dripline/dripline/tracks"
 )
 
@@ -168,13 +169,16 @@ func (o *Opportunity) validate() error {
 		return invalid("status", "%q: want Open, Won or Lost", o.Status)
 	case o.LostReason != "" && o.Status != OpportunityLost:
 		return invalid("lost_reason", "only a Lost opportunity has a lost reason")
-	case !decimal.MatchString(o.Revenue):
-		return invalid("revenue", "%q: want a plain decimal number such as 1250.00", o.Revenue)
+	}
+	if err := checked(fieldcheck.Amount("revenue", o.Revenue)); err != nil {
+		return err
 	}
 	if o.CloseDate != "" {
-		if _, err := time.Parse(time.DateOnly, o.CloseDate); err != nil {
+		d, err := time.Parse(time.DateOnly, o.CloseDate)
+		if err != nil {
 			return invalid("close_date", "%q: want a date YYYY-MM-DD", o.CloseDate)
 		}
+		return checked(fieldcheck.Date("close_date", d))
 	}
 	return nil
 }

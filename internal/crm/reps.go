@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/fieldcheck"
 	"github.com/dripline/dripline/internal/mailaddr"
 )
 
@@ -46,11 +47,8 @@ func (s *Service) CreateRep(ctx context.Context, a Actor, f RepFields) (engine.R
 // validate checks a new rep and fills the default role.
 func (f *RepFields) validate() error {
 	f.Username = strings.TrimSpace(f.Username)
-	switch {
-	case f.Username == "":
-		return invalid("username", "is required")
-	case strings.ContainsAny(f.Username, " \t\r\n/"):
-		return invalid("username", "%q: no spaces or slashes", f.Username)
+	if err := checked(fieldcheck.Username("username", f.Username)); err != nil {
+		return err
 	}
 	if f.Role == "" {
 		f.Role = "sales"

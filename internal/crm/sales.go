@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/fieldcheck"
 	"github.com/dripline/dripline/tracks"
 )
 
@@ -85,8 +86,8 @@ func (f SaleFields) sale(now time.Time) (Sale, error) {
 	if sale.Amount == "" {
 		sale.Amount = "0"
 	}
-	if !decimal.MatchString(sale.Amount) {
-		return sale, invalid("amount", "%q: want a plain decimal number such as 1250.00", sale.Amount)
+	if err := checked(fieldcheck.Amount("amount", sale.Amount)); err != nil {
+		return sale, err
 	}
 	if f.SoldAt != "" {
 		at, err := time.Parse(time.RFC3339, f.SoldAt)
@@ -94,6 +95,9 @@ func (f SaleFields) sale(now time.Time) (Sale, error) {
 			return sale, invalid("sold_at", "%q: want an RFC 3339 time such as 2026-01-05T09:00:00Z", f.SoldAt)
 		}
 		sale.SoldAt = at.UTC()
+	}
+	if err := checked(fieldcheck.Date("sold_at", sale.SoldAt)); err != nil {
+		return sale, err
 	}
 	return sale, nil
 }

@@ -2,51 +2,39 @@ package csvio
 
 import (
 	"fmt"
+	"hash/maphash"
 	"io"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/fieldcheck"
 	"github.com/dripline/dripline/internal/mailaddr"
 	"github.com/dripline/dripline/tracks"
 )
-
-// textColumns are the contact columns stored as text, by CSV name.
-var textColumns = map[string]func(*engine.Contact) *string{
-	"external_id": func(c *engine.Contact) *string { return &c.ExternalID },
-	"email":       func(c *engine.Contact) *string { return &c.Email },
-	"first_name":  func(c *engine.Contact) *string { return &c.FirstName },
-	"last_name":   func(c *engine.Contact) *string { return &c.LastName },
-	"company":     func(c *engine.Contact) *string { return &c.Company },
-	"title":       func(c *engine.Contact) *string { return &c.Title },
-	"phone":       func(c *engine.Contact) *string { return &c.Phone },
-	"time_zone":   func(c *engine.Contact) *string { return &c.TimeZone },
-	"status":      func(c *engine.Contact) *string { return &c.Status },
-	"industry":    func(c *engine.Contact) *string { return &c.Industry },
-	"owner":       func(c *engine.Contact) *string { return &c.Owner },
-	"lead_source": func(c *engine.Contact) *string { return &c.LeadSource },
-	"campaign":    func(c *engine.Contact) *string { return &c.Campaign },
-	"street":      func(c *engine.Contact) *string { return &c.Street },
-	"city":        func(c *engine.Contact) *string { return &c.City },
-	"region":      func(c *engine.Contact) *string { return &c.Region },
-	"postal_code": func(c *engine.Contact) *string { return &c.PostalCode },
-	"country":     func(c *engine.Contact) *string { return &c.Country },
-}
 
 // TextField returns the field of c that the text column (a lower-case CSV
 // column name such as "email" or "postal_code") fills, or nil when column is
 // birthday or a custom field.
 func TextField(c *engine.Contact, column string) *string {
-	if field, ok := textColumns[column]; ok {
-		return field(c)
-	}
-	return nil
+	return fieldcheck.TextField(c, column)
 }
 
 // ParseContacts reads a contacts CSV. It returns the good rows in file order
 // and one *LineError per bad row, bad header or unreadable stretch.
 func ParseContacts(file string, r io.Reader) ([]engine.Contact, []error) {
+	var out []engine.Contact
+	_, errs := ReadContacts(file, r, func(_ int, c engine.Contact) { out = append(out, c) })
+	return out, errs
+}
+
+// ReadContacts reads a contacts CSV as ParseContacts does, but streams: it
+// calls fn with each good row and the line it starts on as soon as the row
+// is read, and keeps neither the file nor the rows, so an import can write
+// rows in batches with bounded memory. It returns the header's lower-case
+// column names (nil when the header is refused) and the problems.
+func ReadContacts(file string, r io.Reader, fn func(line int, c engine.Contact)) ([]string, []error) {
 	rd, err := newReader(file, r)
 	if err != nil {
 		return nil, []error{err}
@@ -54,29 +42,30 @@ func ParseContacts(file string, r io.Reader) ([]engine.Contact, []error) {
 	if !slices.Contains(rd.cols, "email") && !slices.Contains(rd.cols, "external_id") {
 		return nil, []error{rd.errorf(rd.line, "header: want an email or external_id column")}
 	}
-	p := contactParser{cols: rd.cols, ids: map[string]int{}}
-	var out []engine.Contact
+	p := contactParser{cols: rd.cols, ids: map[uint64]int{}, seed: maphash.MakeSeed()}
 	errs := rd.each(func(rec []string) error {
 		c, err := p.contact(rec)
 		if err != nil {
 			return err
 		}
 		if c.ExternalID != "" {
-			if line, dup := p.ids[c.ExternalID]; dup {
+			key := maphash.String(p.seed, c.ExternalID)
+			if line, dup := p.ids[key]; dup {
 				return fmt.Errorf("external_id %q: already used on line %d", c.ExternalID, line)
 			}
-			p.ids[c.ExternalID] = rd.line
+			p.ids[key] = rd.line
 		}
-		out = append(out, c)
+		fn(rd.line, c)
 		return nil
 	})
-	return out, errs
+	return rd.cols, errs
 }
 
 // contactParser turns records into contacts.
 type contactParser struct {
 	cols []string
-	ids  map[string]int // external_id → line of the row that took it
+	ids  map[uint64]int // hash of an external_id → line of the row that took it
+	seed maphash.Seed
 }
 
 // contact reads one record; the error lists every bad field.
@@ -108,6 +97,7 @@ func (p *contactParser) contact(rec []string) (engine.Contact, error) {
 			d, err := time.Parse(time.DateOnly, v)
 			if err != nil {
 				bad.addf("birthday %q: want a date YYYY-MM-DD", v)
+				continue
 			}
 			c.Birthday = &d
 		default:
@@ -123,6 +113,9 @@ func (p *contactParser) contact(rec []string) (engine.Contact, error) {
 	}
 	if c.Email == "" && c.ExternalID == "" {
 		bad.addf("want an external_id or an email")
+	}
+	if err := fieldcheck.Contact(&c); err != nil {
+		bad.addf("%v", err)
 	}
 	return c, bad.err()
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 )
 
 // LineError is one problem in a CSV file: a bad row, a bad header, or
@@ -15,6 +16,23 @@ type LineError struct {
 	File string
 	Line int // 1-based line of the file where the record starts
 	Msg  string
+	More int // on the last error of a list cut at MaxErrors: how many were left out
+}
+
+// MaxErrors is how many problems a parse lists; one more error says how many
+// followed.
+const MaxErrors = 100
+
+// Count returns how many problems errs stands for, counting those a list
+// cut at MaxErrors left out.
+func Count(errs []error) int {
+	n := len(errs)
+	for _, err := range errs {
+		if le, ok := errors.AsType[*LineError](err); ok && le.More > 0 {
+			n += le.More - 1 // the error counting them is not a problem itself
+		}
+	}
+	return n
 }
 
 func (e *LineError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
@@ -84,10 +102,35 @@ func (rd *reader) next() ([]string, error) {
 			return nil, rd.errorf(rd.line+1, "read: %v", err)
 		}
 		rd.line, _ = rd.csv.FieldPos(0)
+		if err := rd.checkText(rec); err != nil {
+			return nil, err
+		}
 		if trimAll(rec) {
 			return rec, nil
 		}
 	}
+}
+
+// checkText refuses a record with bytes that are not UTF-8 text, which no
+// database column can hold: invalid UTF-8 and NUL.
+func (rd *reader) checkText(rec []string) error {
+	for i, f := range rec {
+		switch {
+		case !utf8.ValidString(f):
+			return rd.errorf(rd.line, "invalid UTF-8 in %s", rd.column(i))
+		case strings.IndexByte(f, 0) >= 0:
+			return rd.errorf(rd.line, "NUL byte in %s", rd.column(i))
+		}
+	}
+	return nil
+}
+
+// column names field i of a record for messages.
+func (rd *reader) column(i int) string {
+	if i < len(rd.cols) {
+		return fmt.Sprintf("column %q", rd.cols[i])
+	}
+	return fmt.Sprintf("column %d", i+1)
 }
 
 func (rd *reader) syntaxError(pe *csv.ParseError) error {
@@ -113,26 +156,55 @@ func (rd *reader) errorf(line int, format string, args ...any) *LineError {
 }
 
 // each calls fn on every record after the header and returns the problems:
-// the reader's, and fn's placed at the record's line. It stops when the input
+// the reader's, and fn's placed at the record's line, the first MaxErrors of
+// them and then one saying how many more there were. It stops when the input
 // cannot be read further.
 func (rd *reader) each(fn func(rec []string) error) []error {
-	var errs []error
+	var errs errorList
 	for {
 		rec, err := rd.next()
 		switch {
 		case err == io.EOF:
-			return errs
+			return errs.list(rd)
 		case err != nil:
-			errs = append(errs, err)
+			errs.add(err)
 			if rd.broken {
-				return errs
+				return errs.list(rd)
 			}
 		default:
 			if err := fn(rec); err != nil {
-				errs = append(errs, rd.errorf(rd.line, "%v", err))
+				errs.add(rd.errorf(rd.line, "%v", err))
 			}
 		}
 	}
+}
+
+// errorList keeps the first MaxErrors problems and counts the rest.
+type errorList struct {
+	errs     []error
+	more     int
+	lastLine int
+}
+
+func (l *errorList) add(err error) {
+	if len(l.errs) < MaxErrors {
+		l.errs = append(l.errs, err)
+		return
+	}
+	l.more++
+	if le, ok := errors.AsType[*LineError](err); ok {
+		l.lastLine = le.Line
+	}
+}
+
+// list returns the problems kept, and one more counting those left out.
+func (l *errorList) list(rd *reader) []error {
+	if l.more == 0 {
+		return l.errs
+	}
+	e := rd.errorf(l.lastLine, "… and %d more problems up to this line; only the first %d are listed", l.more, MaxErrors)
+	e.More = l.more
+	return append(l.errs, e)
 }
 
 // problems collects what is wrong with one row.

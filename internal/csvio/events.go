@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/fieldcheck"
 	"github.com/dripline/dripline/tracks"
 )
 
@@ -100,29 +101,19 @@ func eventRow(cols, rec []string) (EventRow, error) {
 	case err != nil:
 		bad.addf("at %q: want an RFC 3339 time such as 2026-01-05T09:00:00Z", at)
 	}
-	row.Event.At = t
-	if a := row.Event.Amount; a != "" && !isDecimal(a) {
-		bad.addf("amount %q: want a plain number such as 1250.00", a)
-	}
-	return row, bad.err()
-}
-
-// isDecimal reports whether s is an optional minus sign, digits, and
-// optionally a point followed by digits.
-func isDecimal(s string) bool {
-	s = strings.TrimPrefix(s, "-")
-	whole, frac, point := strings.Cut(s, ".")
-	return allDigits(whole) && (!point || allDigits(frac))
-}
-
-func allDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
+	if err == nil {
+		if err := fieldcheck.Date("at", t); err != nil {
+			bad.addf("at %q: %s", at, err.(*fieldcheck.Error).Msg)
 		}
 	}
-	return true
+	row.Event.At = t
+	if a := row.Event.Amount; a != "" {
+		if err := fieldcheck.Amount("amount", a); err != nil {
+			bad.addf("amount %s", err.(*fieldcheck.Error).Msg)
+		}
+	}
+	if err := fieldcheck.Lines("item", row.Event.Item, fieldcheck.MaxLine); err != nil {
+		bad.addf("%v", err)
+	}
+	return row, bad.err()
 }

@@ -14,7 +14,7 @@ func TestParseEventsGood(t *testing.T) {
 		"2026-02-01T09:00:00Z,c-1,sale.closed,,1250.00,Copier X200\n" +
 		"2026-02-02T09:30:00-05:00,ann@example.com,Manual,lost-sale,,\n" +
 		",,,,,\n" +
-		"2026-02-03T10:00:00.5Z,c-2,event.attended,,-3,\"Spring\nOpen House\"\n"
+		"2026-02-03T10:00:00.5Z,c-2,event.attended,,3,\"Spring\nOpen House\"\n"
 	got, errs := ParseEvents("e.csv", strings.NewReader(in))
 	if len(errs) != 0 {
 		t.Fatalf("errors: %v", errs)
@@ -22,7 +22,7 @@ func TestParseEventsGood(t *testing.T) {
 	want := []EventRow{
 		{Line: 2, Contact: "c-1", Event: engine.Event{Name: "sale.closed", At: mustTime("2026-02-01T09:00:00Z"), Amount: "1250.00", Item: "Copier X200"}},
 		{Line: 3, Contact: "ann@example.com", Event: engine.Event{Name: "manual", At: mustTime("2026-02-02T09:30:00-05:00"), Track: "lost-sale"}},
-		{Line: 5, Contact: "c-2", Event: engine.Event{Name: "event.attended", At: mustTime("2026-02-03T10:00:00.5Z"), Amount: "-3", Item: "Spring\nOpen House"}},
+		{Line: 5, Contact: "c-2", Event: engine.Event{Name: "event.attended", At: mustTime("2026-02-03T10:00:00.5Z"), Amount: "3", Item: "Spring\nOpen House"}},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %d rows, want %d: %+v", len(got), len(want), got)
@@ -85,10 +85,10 @@ func TestParseEventsErrors(t *testing.T) {
 			errs: []string{
 				"e.csv:3: contact: empty: want an external_id or email; at: empty: want an RFC 3339 time such as 2026-01-05T09:00:00Z",
 				`e.csv:4: event "sale.close": unknown: want one of ` + known +
-					`; at "2026-02-01": want an RFC 3339 time such as 2026-01-05T09:00:00Z; amount "$1200": want a plain number such as 1250.00`,
+					`; at "2026-02-01": want an RFC 3339 time such as 2026-01-05T09:00:00Z; amount "$1200": want a plain decimal number such as 1250.00`,
 				"e.csv:5: event manual: want the track to enroll on in the track column",
-				`e.csv:6: event: empty: want an event name such as sale.closed; at "2026-02-01T09:00:00": want an RFC 3339 time such as 2026-01-05T09:00:00Z; amount "1.2.3": want a plain number such as 1250.00`,
-				`e.csv:7: amount "12.": want a plain number such as 1250.00`,
+				`e.csv:6: event: empty: want an event name such as sale.closed; at "2026-02-01T09:00:00": want an RFC 3339 time such as 2026-01-05T09:00:00Z; amount "1.2.3": want a plain decimal number such as 1250.00`,
+				`e.csv:7: amount "12.": want a plain decimal number such as 1250.00`,
 			},
 			lines: []int{8},
 		},

@@ -76,7 +76,7 @@ func newWorld(t *testing.T) *world {
 	if _, err := w.eng.LoadLibrary(w.ctx); err != nil {
 		t.Fatal(err)
 	}
-	(&email.Handlers{Secret: []byte("test secret"), Unsubscriber: w.eng, Bouncer: w.eng}).Register(mux)
+	(&email.Handlers{Secrets: [][]byte{[]byte("test secret")}, Unsubscriber: w.eng, Bouncer: w.eng}).Register(mux)
 	return w
 }
 

@@ -49,6 +49,18 @@ func Verify(secret []byte, token string) (string, error) {
 	return string(addr), nil
 }
 
+// VerifyKeys is Verify trying each of keys in turn, so that links signed
+// with a key since rotated out of first place keep working. Empty keys are
+// skipped: they verify nothing.
+func VerifyKeys(keys [][]byte, token string) (string, error) {
+	for _, k := range keys {
+		if addr, err := Verify(k, token); err == nil {
+			return addr, nil
+		}
+	}
+	return "", ErrBadToken
+}
+
 func tokenMAC(secret []byte, email string) []byte {
 	h := hmac.New(sha256.New, secret)
 	h.Write([]byte(tokenContext))

@@ -31,13 +31,15 @@ type Bouncer interface {
 //	                       mail clients send without cookies or login
 //	POST /webhooks/bounce  {"email": "...", "type": "hard|soft|complaint", "detail": "..."}
 type Handlers struct {
-	Secret       []byte // the secret the Channel signs tokens with
+	// Secrets verify unsubscribe tokens: the key the Channel signs with
+	// first, then keys rotated out that links in mail already sent carry.
+	Secrets      [][]byte
 	Unsubscriber Unsubscriber
 	Bouncer      Bouncer
 	BusinessName string // shown on the pages
-	// WebhookToken, when set, must come as "Authorization: Bearer <token>"
-	// on the bounce webhook; when empty the webhook is open to anyone who can
-	// reach it.
+	// WebhookToken must come as "Authorization: Bearer <token>" on the
+	// bounce webhook; while it is empty the webhook answers 404, as if it
+	// were not there.
 	WebhookToken string
 	Logger       *slog.Logger // default discards
 }
@@ -51,7 +53,7 @@ func (h *Handlers) Register(mux *http.ServeMux) {
 
 // confirm shows the confirmation page with its POST button.
 func (h *Handlers) confirm(w http.ResponseWriter, r *http.Request) {
-	email, err := Verify(h.Secret, r.PathValue("token"))
+	email, err := VerifyKeys(h.Secrets, r.PathValue("token"))
 	if err != nil {
 		h.page(w, http.StatusBadRequest, pageData{Title: "Invalid link", Bad: true})
 		return
@@ -62,7 +64,7 @@ func (h *Handlers) confirm(w http.ResponseWriter, r *http.Request) {
 // unsubscribe takes the address off the lists and confirms it. Repeating it
 // gives the same page.
 func (h *Handlers) unsubscribe(w http.ResponseWriter, r *http.Request) {
-	email, err := Verify(h.Secret, r.PathValue("token"))
+	email, err := VerifyKeys(h.Secrets, r.PathValue("token"))
 	if err != nil {
 		h.page(w, http.StatusBadRequest, pageData{Title: "Invalid link", Bad: true})
 		return
@@ -93,13 +95,12 @@ func (h *Handlers) page(w http.ResponseWriter, status int, d pageData) {
 	}
 }
 
-// authorized checks the webhook's bearer token when one is configured.
+// authorized checks the webhook's bearer token: the scheme "Bearer" in any
+// case (RFC 9110 makes it case-insensitive), the token in constant time.
 func (h *Handlers) authorized(r *http.Request) bool {
-	if h.WebhookToken == "" {
-		return true
-	}
-	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	return ok && subtle.ConstantTimeCompare([]byte(got), []byte(h.WebhookToken)) == 1
+	scheme, got, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	return ok && strings.EqualFold(scheme, "Bearer") && h.WebhookToken != "" &&
+		subtle.ConstantTimeCompare([]byte(strings.TrimLeft(got, " ")), []byte(h.WebhookToken)) == 1
 }
 
 func (h *Handlers) logger() *slog.Logger {

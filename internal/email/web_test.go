@@ -42,7 +42,7 @@ func (r *recorder) got() []string {
 func newWeb(t *testing.T, edit func(*Handlers)) (*httptest.Server, *recorder) {
 	t.Helper()
 	rec := &recorder{}
-	h := &Handlers{Secret: secret, Unsubscriber: rec, Bouncer: rec, BusinessName: "Summit Ridge Technology"}
+	h := &Handlers{Secrets: [][]byte{secret}, Unsubscriber: rec, Bouncer: rec, BusinessName: "Summit Ridge Technology", WebhookToken: webhookToken}
 	if edit != nil {
 		edit(h)
 	}
@@ -51,6 +51,17 @@ func newWeb(t *testing.T, edit func(*Handlers)) (*httptest.Server, *recorder) {
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return srv, rec
+}
+
+// webhookToken is the bounce webhook's token in newWeb's handlers.
+const webhookToken = "t0ken"
+
+// postBounce posts body to the bounce webhook with webhookToken.
+func postBounce(t *testing.T, srv *httptest.Server, body string) (int, string) {
+	t.Helper()
+	req := request(t, http.MethodPost, srv.URL+"/webhooks/bounce", "application/json", body)
+	req.Header.Set("Authorization", "Bearer "+webhookToken)
+	return do(t, req)
 }
 
 func do(t *testing.T, req *http.Request) (int, string) {
@@ -153,9 +164,7 @@ func TestUnsubscribePageEscapes(t *testing.T) {
 
 func TestBounceWebhook(t *testing.T) {
 	srv, rec := newWeb(t, nil)
-	post := func(body string) (int, string) {
-		return do(t, request(t, http.MethodPost, srv.URL+"/webhooks/bounce", "application/json", body))
-	}
+	post := func(body string) (int, string) { return postBounce(t, srv, body) }
 	for _, tt := range []struct{ body, want string }{
 		{`{"email":"gone@x.example","type":"hard","detail":"550 5.1.1 user unknown"}`, `"suppressed"`},
 		{`{"email":"angry@x.example","type":"complaint","provider":"ses"}`, `"suppressed"`},
@@ -191,7 +200,7 @@ func TestBounceWebhookBadInput(t *testing.T) {
 		{`{"email":"d@x.example","type":"hard"} {}`, "more than one JSON value"},
 	}
 	for _, tt := range tests {
-		code, body := do(t, request(t, http.MethodPost, srv.URL+"/webhooks/bounce", "application/json", tt.body))
+		code, body := postBounce(t, srv, tt.body)
 		if code != http.StatusBadRequest || !strings.Contains(body, tt.want) {
 			t.Errorf("%s: %d %s, want 400 containing %s", tt.body, code, body, tt.want)
 		}
@@ -202,7 +211,7 @@ func TestBounceWebhookBadInput(t *testing.T) {
 }
 
 func TestBounceWebhookToken(t *testing.T) {
-	srv, rec := newWeb(t, func(h *Handlers) { h.WebhookToken = "t0ken" })
+	srv, rec := newWeb(t, nil)
 	body := `{"email":"gone@x.example","type":"hard"}`
 	for _, auth := range []string{"", "Bearer wrong", "t0ken"} {
 		req := request(t, http.MethodPost, srv.URL+"/webhooks/bounce", "application/json", body)

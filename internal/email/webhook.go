@@ -21,9 +21,15 @@ type BounceReport struct {
 const maxDetail = 1000
 
 // bounce records a bounce reported by the mail provider. Soft bounces are
-// accepted and ignored.
+// accepted and ignored. Without a WebhookToken the webhook is closed: 404, so
+// that nobody can hard-bounce an address of their choice.
 func (h *Handlers) bounce(w http.ResponseWriter, r *http.Request) {
+	if h.WebhookToken == "" {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "not found: the bounce webhook is off until DRIPLINE_WEBHOOK_TOKEN is set"})
+		return
+	}
 	if !h.authorized(r) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="dripline"`)
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "missing or wrong bearer token"})
 		return
 	}
