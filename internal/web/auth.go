@@ -48,6 +48,8 @@ type viewer struct {
 	Name     string
 	Session  Session
 	Zone     *time.Location
+	// Dashboard says whether that page is served.
+	Dashboard bool
 }
 
 // Manager reports whether the viewer sees the managers' pages.
@@ -59,8 +61,6 @@ type roles []crm.Role
 var (
 	anyone   = roles{crm.RoleSales, crm.RoleAdmin, crm.RoleManager}
 	managers = roles{crm.RoleAdmin, crm.RoleManager}
-	// bosses see the dashboard: every report is for managers.
-	bosses = roles{crm.RoleManager, crm.RoleAdmin}
 )
 
 // pageHandler is a page told who is looking.
@@ -101,7 +101,7 @@ func (p *Pages) viewer(r *http.Request) (viewer, error) {
 	if err != nil {
 		return viewer{}, err
 	}
-	v := viewer{Actor: a, Session: s, Zone: p.d.Zone}
+	v := viewer{Actor: a, Session: s, Zone: p.d.Zone, Dashboard: p.d.Reports != nil}
 	reps, err := p.d.CRM.ListReps(r.Context(), crm.System)
 	if err != nil {
 		return viewer{}, err

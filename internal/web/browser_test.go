@@ -169,6 +169,8 @@ func TestBrowserManager(t *testing.T) {
 			p.shot("tracks-paused")
 		}
 	}
+	p.open("/dashboard")
+	p.shot("dashboard")
 	p.open("/myday?rep=sam")
 	p.shot("myday-manager")
 	p.open("/contacts/c-1")

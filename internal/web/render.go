@@ -69,6 +69,10 @@ var funcs = template.FuncMap{
 	},
 	"join": strings.Join,
 	"name": contactName,
+	"header": func(col string) string {
+		s := strings.ReplaceAll(col, "_", " ")
+		return strings.ToUpper(s[:1]) + s[1:]
+	},
 	"last": func(vs []engine.TrackVersion) int { return len(vs) - 1 },
 }
 

@@ -44,6 +44,8 @@ type Deps struct {
 	CRM      CRM      // required
 	Engine   Engine   // required
 	Sessions Sessions // required: the session store logins go to
+	// Reports builds the dashboard's reports; nil leaves the dashboard out.
+	Reports Reports
 	// Library is the loaded track library the Tracks page shows; required.
 	Library *tracks.Library
 	// PublicURL is the base URL people reach the pages at; an https one
@@ -110,6 +112,9 @@ func (p *Pages) routes() {
 	m.HandleFunc("GET /contacts/{ref}", p.page(anyone, p.contact))
 	m.HandleFunc("POST /enrollments/{id}/{op}", p.page(anyone, p.enrollmentOp))
 
+	if p.d.Reports != nil {
+		m.HandleFunc("GET /dashboard", p.page(managers, p.dashboard))
+	}
 	m.HandleFunc("GET /tracks", p.page(managers, p.tracks))
 	m.HandleFunc("POST /tracks/{id}/{op}", p.page(managers, p.trackOp))
 }
@@ -119,7 +124,7 @@ func (p *Pages) routes() {
 func (p *Pages) Mount() map[string]http.Handler {
 	m := map[string]http.Handler{}
 	for _, pattern := range []string{"/{$}", "/static/", "/login", "/logout", "/myday", "/activities/",
-		"/contacts", "/contacts/", "/enrollments/", "/tracks", "/tracks/"} {
+		"/contacts", "/contacts/", "/enrollments/", "/tracks", "/tracks/", "/dashboard"} {
 		m[pattern] = p
 	}
 	return m

@@ -66,7 +66,7 @@ func setup(t *testing.T) *env {
 	}
 	e.fill(ctx)
 	pages, err := web.New(web.Deps{CRM: e.crm, Engine: e.eng, Sessions: newSessions(e.crm), Library: lib,
-		Clock: e.clock, Logger: log})
+		Reports: reportTables{}, Clock: e.clock, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,6 +179,27 @@ func (s *sessions) Logout(_ context.Context, id string) error {
 	defer s.mu.Unlock()
 	delete(s.ids, id)
 	return nil
+}
+
+// reportTables stands in for the reports branch's crm.Reports until it
+// lands: the reports in their documented columns, a sales rep's only its row.
+type reportTables struct{}
+
+func (reportTables) Report(_ context.Context, a crm.Actor, name, _ string) (web.Table, error) {
+	switch name {
+	case "points":
+		return web.Table{Columns: []string{"rep", "month", "earned", "quota", "percent"},
+			Rows: [][]string{{"mia", "2026-03", "120", "500", "24"}, {"sam", "2026-03", "410", "400", "102.5"}}}, nil
+	case "sources":
+		return web.Table{Columns: []string{"lead_source", "campaign", "leads", "won", "revenue", "cost", "roi"},
+			Rows: [][]string{{"Web", "Spring", "12", "2", "9000.00", "1500.00", "5"}, {"Trade Show", "", "5", "1", "4000.00", "", ""}, {"Web", "", "3", "0", "0.00", "", ""}}}, nil
+	case "pipeline":
+		return web.Table{Columns: []string{"stage", "open", "amount", "weighted"},
+			Rows: [][]string{{"Qualify", "4", "20000.00", "2000.00"}, {"Propose", "2", "15000.00", "7500.00"}}}, nil
+	case "followups":
+		return web.Table{Columns: []string{"rep", "due_today", "overdue"}, Rows: [][]string{{"sam", "2", "1"}}}, nil
+	}
+	return web.Table{}, &crm.ValidationError{Field: "report", Message: name}
 }
 
 // ptr points at s.

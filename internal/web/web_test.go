@@ -145,7 +145,7 @@ func TestRoles(t *testing.T) {
 	sam, mia := e.client(), e.client()
 	samCSRF := e.login(sam, "sam")
 	e.login(mia, "mia")
-	for _, path := range []string{"/tracks"} {
+	for _, path := range []string{"/tracks", "/dashboard"} {
 		if status, _, body := e.get(sam, path); status != http.StatusForbidden || !strings.Contains(body, "Not for your role") {
 			t.Errorf("sales GET %s = %d, want the 403 page:\n%s", path, status, body)
 		}
@@ -243,3 +243,17 @@ func TestTrackPauseResume(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestDashboard(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	c := e.client()
+	e.login(c, "mia")
+	status, _, body := e.get(c, "/dashboard")
+	// Web's 15 leads are summed over its two campaigns.
+	for _, want := range []string{"<svg", `aria-label="Chart of points earned`, ">410 of 400<", ">15<", "Trade Show", "Propose", "Due today"} {
+		if status != http.StatusOK || !strings.Contains(body, want) {
+			t.Fatalf("dashboard = %d without %q:\n%s", status, want, body)
+		}
+	}
+}
