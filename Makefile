@@ -39,7 +39,8 @@ FUZZ_TARGETS = ./tracks:FuzzParse ./tracks:FuzzParseDuration ./templates:FuzzRen
 	./internal/csvio:FuzzParseContacts ./internal/csvio:FuzzParseEvents ./internal/crm:FuzzContactFields \
 	./internal/email:FuzzParseURL ./internal/email:FuzzVerify ./internal/email:FuzzDecodeBounce \
 	./internal/mailaddr:FuzzCheck ./internal/config:FuzzRedactURL ./internal/queue:FuzzParseRedisURL ./internal/queue:FuzzParseTouchID \
-	./cmd/dripline:FuzzParseInterspersed ./letters:FuzzAddressLines ./letters:FuzzRender
+	./cmd/dripline:FuzzParseInterspersed ./letters:FuzzAddressLines ./letters:FuzzRender \
+	./internal/config:FuzzParseOffset ./internal/config:FuzzAddressLine
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		echo "fuzz $${t#*:} in $${t%%:*}"; \

@@ -65,22 +65,9 @@ func (EmailReach) Reachable(c Contact) (bool, string) {
 // EmailAddressed marks the channel an Emailer.
 func (EmailReach) EmailAddressed() {}
 
-// PostalReach, embedded in a channel, makes it reach contacts with a usable
-// postal address: a street, a city and a postal code.
-type PostalReach struct{}
-
-// Reachable reports whether the contact has a usable postal address.
-func (PostalReach) Reachable(c Contact) (bool, string) {
-	for _, f := range []string{c.Street, c.City, c.PostalCode} {
-		if strings.TrimSpace(f) == "" {
-			return false, "no postal address"
-		}
-	}
-	return true, ""
-}
-
 // AnyoneReach, embedded in a channel, makes every contact reachable: a call
-// or task goes to a rep, who finds a way.
+// or task goes to a rep, who finds a way; a letter to a contact without a
+// usable postal address goes on the unmailable list, for someone to fix.
 type AnyoneReach struct{}
 
 // Reachable reports true.

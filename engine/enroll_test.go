@@ -126,9 +126,15 @@ func TestAfterSaleDatesAnchorOnTheSale(t *testing.T) {
 			t.Errorf("touch %d = %s %s %s, want %s %s done", i, ts[i].StepID, ts[i].Due.UTC().Format(time.RFC3339), ts[i].State, w.step, w.due)
 		}
 	}
-	open := f.count(`SELECT count(*) FROM activities WHERE contact_id = $1 AND rep_id = $2 AND status = 'open'`, c.ID, f.rep.ID)
+	open := f.count(`SELECT count(*) FROM activities a JOIN touches t ON t.id = a.touch_id
+		WHERE a.contact_id = $1 AND a.rep_id = $2 AND a.status = 'open' AND t.channel = 'call'`, c.ID, f.rep.ID)
 	if open != 3 {
 		t.Errorf("%d open call activities for the rep, want 3", open)
+	}
+	// The thank-you letter waits in the pile: its activity stays open until it is printed.
+	if n := f.count(`SELECT count(*) FROM activities a JOIN touches t ON t.id = a.touch_id
+		WHERE a.contact_id = $1 AND a.status = 'open' AND a.completed_at IS NULL AND t.channel = 'letter'`, c.ID); n != 1 {
+		t.Errorf("%d open letter activities, want 1", n)
 	}
 	var notes, typ string
 	var points int

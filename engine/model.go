@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/dripline/dripline/letters"
 	"github.com/dripline/dripline/tracks"
 )
 
@@ -146,8 +147,9 @@ type ActivityStatus string
 
 // Activity statuses.
 const (
-	ActivityOpen ActivityStatus = "open"
-	ActivityDone ActivityStatus = "done"
+	ActivityOpen     ActivityStatus = "open"
+	ActivityDone     ActivityStatus = "done"
+	ActivityCanceled ActivityStatus = "canceled" // a purged letter's: it never went out
 )
 
 // Activity is a logged touch or a task for a rep, with its points.
@@ -180,12 +182,22 @@ const (
 	SuppressComplaint   = "complaint"
 )
 
-// Letter is a rendered letter waiting to be printed in a batch.
+// Letter is a rendered letter filed in the pile to be printed in a batch,
+// with the recipient's postal address, the signing rep and the contact's
+// time zone as they were when it fell due.
 type Letter struct {
-	ID        int64
-	ContactID int64
-	TouchID   int64
-	Template  string
-	Body      string
-	CreatedAt time.Time
+	ID         int64
+	ContactID  int64
+	TouchID    int64
+	ActivityID int64 // the activity that stays open until the letter leaves
+	RepID      int64 // the signing rep; 0 when none
+	Template   string
+	Body       string
+	CreatedAt  time.Time
+	TimeZone   string // the contact's IANA zone, for the printed date
+	To         letters.Address
+	Signer     letters.Signer
+	// Unmailable says why the letter cannot be mailed ("no city, no postal
+	// code"); empty when the address is usable.
+	Unmailable string
 }

@@ -42,6 +42,8 @@ func TestObserverHearsEveryOutcomeOnce(t *testing.T) {
 		func(c *engine.Config) { c.Observer = rec })
 
 	failed := f.contact("pat@example.com")
+	// A letter to a contact without a street is carried out too (it would go
+	// on the unmailable list); here the broken channel fails it.
 	skipped := f.contact("kim@example.com", func(c *engine.Contact) { c.Street = "" })
 	late := f.contact("sam@example.com")
 	f.event(failed, "contact.created")
@@ -63,7 +65,7 @@ func TestObserverHearsEveryOutcomeOnce(t *testing.T) {
 		t.Fatalf("rolled-back change: %v", err)
 	}
 	if n := len(rec.seen); n != 7 {
-		t.Fatalf("heard %d outcomes before the exit, want 7 (2 calls done, a letter failed, a letter skipped, 3 late): %+v", n, rec.seen)
+		t.Fatalf("heard %d outcomes before the exit, want 7 (2 calls done, 2 letters failed, 3 late): %+v", n, rec.seen)
 	}
 	err = crmStore.Tx(f.ctx, func(tx crm.Tx) error {
 		_, err := f.eng.HandleEventIn(f.ctx, tx.Engine(), won)
@@ -102,7 +104,7 @@ func TestObserverHearsEveryOutcomeOnce(t *testing.T) {
 			}
 		}
 	}
-	want := map[engine.TouchState]int{engine.TouchDone: 2, engine.TouchFailed: 1, engine.TouchSkipped: 4, engine.TouchCanceled: 2}
+	want := map[engine.TouchState]int{engine.TouchDone: 2, engine.TouchFailed: 2, engine.TouchSkipped: 3, engine.TouchCanceled: 2}
 	if fmt.Sprint(states) != fmt.Sprint(want) {
 		t.Errorf("outcomes heard = %v, want %v", states, want)
 	}

@@ -22,9 +22,10 @@ func TestReachable(t *testing.T) {
 		{"email", emailOnly{}, engine.Contact{Email: "pat@example.com"}, ""},
 		{"email without an address", emailOnly{}, engine.Contact{Email: "  "}, "no email address"},
 		{"letter", engine.LetterChannel{}, postal, ""},
-		{"letter without a city", engine.LetterChannel{}, noCity, "no postal address"},
-		{"letter without a postal code", engine.LetterChannel{}, noCode, "no postal address"},
-		{"letter without a street", engine.LetterChannel{}, noStreet, "no postal address"},
+		// A letter without a usable address is filed on the unmailable list.
+		{"letter without a city", engine.LetterChannel{}, noCity, ""},
+		{"letter without a postal code", engine.LetterChannel{}, noCode, ""},
+		{"letter without a street", engine.LetterChannel{}, noStreet, ""},
 	} {
 		ok, why := tc.ch.Reachable(tc.c)
 		if ok != (tc.why == "") || why != tc.why {

@@ -235,7 +235,7 @@ func (e *Engine) record(ctx context.Context, tx Tx, j job, out Outcome) error {
 		return nil
 	}
 	l := *out.Letter
-	l.ContactID, l.TouchID, l.CreatedAt = j.contact.ID, j.touch.ID, e.now()
+	l.ContactID, l.TouchID, l.ActivityID, l.CreatedAt = j.contact.ID, j.touch.ID, a.ID, e.now()
 	return tx.CreateLetter(ctx, &l)
 }
 

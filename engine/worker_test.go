@@ -13,7 +13,7 @@ import (
 
 // failing is a letter channel that fails with err.
 type failing struct {
-	engine.PostalReach
+	engine.AnyoneReach
 	err error
 }
 

@@ -41,20 +41,29 @@ func TestEveryCommandHelpListsItsOwnFlags(t *testing.T) {
 	every.VisitAll(func(f *flag.Flag) { settings = append(settings, f.Name) })
 	db, library := []string{"database-url"}, []string{"templates", "tracks"}
 	business := []string{"business-address", "business-name", "business-phone"}
+	lettersFlags := []string{"label-offset", "paper"}
+	emailFlags := []string{"mail-domain", "public-url", "secret", "sender"}
 	own := map[string][]string{
-		"contacts import":   slices.Concat(db, library),
-		"events import":     slices.Concat(db, library),
-		"enrollments move":  slices.Concat(db, library),
-		"migrate":           db,
-		"serve":             settings,
-		"demo":              settings,
-		"simulate":          slices.Concat(business, library, []string{"contacts", "events", "format", "from", "until"}),
-		"templates list":    {"templates"},
-		"templates preview": slices.Concat(business, db, []string{"contact", "format", "kind", "mail-domain", "public-url", "sample", "secret", "sender", "templates"}),
-		"touches":           {"contact", "database-url", "format"},
-		"tracks list":       {"tracks"},
-		"tracks plan":       {"format", "start", "tracks", "tz"},
-		"tracks validate":   library,
+		"contacts import":    slices.Concat(db, library),
+		"events import":      slices.Concat(db, library),
+		"enrollments move":   slices.Concat(db, library),
+		"letters list":       slices.Concat(db, library, business, lettersFlags, []string{"format"}),
+		"letters print":      slices.Concat(db, library, business, lettersFlags, []string{"all", "before", "out"}),
+		"letters batches":    slices.Concat(db, library, business, lettersFlags, []string{"format"}),
+		"letters reprint":    slices.Concat(db, library, business, lettersFlags, []string{"out"}),
+		"letters purge":      slices.Concat(db, library, business, lettersFlags, []string{"reason"}),
+		"letters email":      slices.Concat(db, library, business, lettersFlags, emailFlags),
+		"letters unmailable": slices.Concat(db, library, business, lettersFlags, []string{"format"}),
+		"migrate":            db,
+		"serve":              settings,
+		"demo":               settings,
+		"simulate":           slices.Concat(business, library, []string{"contacts", "events", "format", "from", "until"}),
+		"templates list":     {"templates"},
+		"templates preview":  slices.Concat(business, db, []string{"contact", "format", "kind", "mail-domain", "public-url", "sample", "secret", "sender", "templates"}),
+		"touches":            {"contact", "database-url", "format"},
+		"tracks list":        {"tracks"},
+		"tracks plan":        {"format", "start", "tracks", "tz"},
+		"tracks validate":    library,
 	}
 	for _, words := range leaves(nil, commands()) {
 		name := strings.Join(words, " ")

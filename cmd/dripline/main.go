@@ -41,6 +41,7 @@ func commands() []command {
 		{name: "events", summary: "import CRM events from CSV", subs: []command{
 			{name: "import", summary: "import an events CSV into the database", run: runEventsImport},
 		}},
+		{name: "letters", summary: "the pile of printed letters: list, print, reprint, purge, email instead", subs: lettersCommands()},
 		{name: "migrate", summary: "apply database migrations", run: runMigrate},
 		{name: "serve", summary: "run the scheduler, the workers and the HTTP API", run: runServe},
 		{name: "simulate", summary: "run tracks over contacts and events on a virtual clock, sending nothing", run: runSimulate},

@@ -48,6 +48,9 @@ type runtime struct {
 	email  *email.Channel
 	engine *engine.Engine
 	crm    *crm.Service
+	// letters is the pile of printed letters, for the daemon's API; the
+	// letters command opens its own (openLetters).
+	letters *crm.Letters
 }
 
 // openRuntime connects to PostgreSQL and builds the engine and the CRM store.
@@ -106,6 +109,11 @@ func openRuntime(ctx context.Context, cfg *config.Config, opts runtimeOptions) (
 	}
 	if rt.crm, err = crm.New(postgres.NewCRM(rt.store.Pool()), crm.Options{Sink: rt.engine, Library: lib, Logger: opts.log, Clock: opts.clock}); err != nil {
 		return nil, err
+	}
+	if opts.access == daemon {
+		if rt.letters, err = rt.openLetters(opts.clock, false); err != nil {
+			return nil, err
+		}
 	}
 	return rt, nil
 }
@@ -180,7 +188,7 @@ func (rt *runtime) handler() http.Handler {
 		BusinessName: rt.cfg.BusinessName, WebhookToken: rt.cfg.WebhookToken, Logger: rt.log,
 	}).Register(pages)
 	return httpapi.New(httpapi.Deps{
-		CRM: rt.crm, Engine: rt.engine, Logger: rt.log,
+		CRM: rt.crm, Letters: rt.letters, Engine: rt.engine, Logger: rt.log,
 		Mount: map[string]http.Handler{"/u/": pages, "/webhooks/": pages},
 	})
 }

@@ -104,11 +104,11 @@ func parseTime(flagName, v string) (time.Time, error) {
 	return t, nil
 }
 
-// printJSONL prints touches one JSON object a line.
-func printJSONL(w io.Writer, touches []report.Touch) error {
+// printJSONL prints values (touches, letter counts) one JSON object a line.
+func printJSONL[T any](w io.Writer, vs []T) error {
 	enc := json.NewEncoder(w)
-	for _, t := range touches {
-		if err := enc.Encode(t); err != nil {
+	for _, v := range vs {
+		if err := enc.Encode(v); err != nil {
 			return err
 		}
 	}

@@ -36,6 +36,8 @@ type Config struct {
 	BusinessName string        // DRIPLINE_BUSINESS_NAME: merge field .Business.Name
 	BusinessAddr string        // DRIPLINE_BUSINESS_ADDRESS: postal address in every email footer
 	BusinessTel  string        // DRIPLINE_BUSINESS_PHONE
+	Paper        string        // DRIPLINE_PAPER: letter (default) or a4, for letters and label sheets
+	LabelOffset  string        // DRIPLINE_LABEL_OFFSET: "x,y" in millimetres, shifts label sheets to fit a printer
 	Tick         time.Duration // DRIPLINE_TICK: how often the scheduler looks for due touches
 	Horizon      time.Duration // DRIPLINE_HORIZON: how far ahead touches are handed to Redis
 	Workers      int           // DRIPLINE_WORKERS: touches processed at once by this daemon
@@ -57,9 +59,10 @@ const (
 	Business                    // --business-name, --business-address, --business-phone
 	Email                       // --public-url, --secret, --sender, --mail-domain: building messages
 	Daemon                      // Redis, SMTP, the mail folder, HTTP, the webhook token, tick, horizon, workers
+	Letters                     // --paper, --label-offset: printing letters
 
 	Library = Tracks | Templates
-	All     = Database | Library | Business | Email | Daemon
+	All     = Database | Library | Business | Email | Daemon | Letters
 )
 
 // Bind registers the settings of groups on fs (every setting when none is
@@ -77,7 +80,7 @@ func Bind(fs *flag.FlagSet, groups ...Group) *Config {
 	}
 	c := &Config{}
 	unbound := flag.NewFlagSet("unbound", flag.ContinueOnError)
-	for _, one := range []Group{Database, Tracks, Templates, Business, Email, Daemon} {
+	for _, one := range []Group{Database, Tracks, Templates, Business, Email, Daemon, Letters} {
 		if g&one != 0 {
 			c.bind(fs, one)
 			continue
@@ -117,6 +120,9 @@ func (c *Config) bind(fs *flag.FlagSet, g Group) {
 		str(&c.MailDomain, "mail-domain", "DRIPLINE_MAIL_DOMAIN", "", "domain of Message-IDs (default: the sender's domain); keep it stable across restarts")
 	case Daemon:
 		c.bindDaemon(fs, str)
+	case Letters:
+		str(&c.Paper, "paper", "DRIPLINE_PAPER", "letter", "paper letters print on: letter or a4")
+		str(&c.LabelOffset, "label-offset", "DRIPLINE_LABEL_OFFSET", "0,0", `printer calibration of label sheets: "x,y" in millimetres, right and down`)
 	}
 }
 

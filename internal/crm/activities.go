@@ -24,7 +24,7 @@ type Activity struct {
 	Points      int        `json:"points"`
 	Subject     string     `json:"subject"`
 	Notes       string     `json:"notes"`
-	Status      string     `json:"status"` // open | done
+	Status      string     `json:"status"` // open | done | canceled (a purged letter's)
 	Due         *time.Time `json:"due,omitempty"`
 	CompletedAt *time.Time `json:"completed_at,omitempty"`
 	CreatedAt   time.Time  `json:"created_at"`
@@ -37,7 +37,7 @@ type Activity struct {
 type ActivityFilter struct {
 	Contact string // a contact reference
 	Rep     string // a rep's username
-	Status  string // open | done
+	Status  string // open | done | canceled
 	Offset  int
 	Limit   int // default 100, at most 1000
 }
@@ -52,8 +52,9 @@ func (s *Service) ListActivities(ctx context.Context, a Actor, f ActivityFilter)
 		return nil, invalid("limit", "at most 1000")
 	case f.Offset < 0:
 		return nil, invalid("offset", "must not be negative")
-	case f.Status != "" && f.Status != string(engine.ActivityOpen) && f.Status != string(engine.ActivityDone):
-		return nil, invalid("status", "%q: want open or done", f.Status)
+	case f.Status != "" && f.Status != string(engine.ActivityOpen) && f.Status != string(engine.ActivityDone) &&
+		f.Status != string(engine.ActivityCanceled):
+		return nil, invalid("status", "%q: want open, done or canceled", f.Status)
 	}
 	q := ActivityQuery{Rep: f.Rep, Status: f.Status, Offset: f.Offset, Limit: f.Limit}
 	if f.Contact != "" {

@@ -15,6 +15,11 @@
 //     events.go, reps.go, opportunities.go, sales.go, activities.go,
 //     myday.go, timeline.go; the user-facing input shapes beside them
 //     (contact_fields.go, decimal.go), errors.go for [ValidationError].
+//   - letters*.go: the managers' pile of printed letters, [Letters], a
+//     service of its own because it needs more than the Store: its port
+//     [LetterStore] (postgres.Letters, internal/postgres/letters*.go), a
+//     [RenderPDF] (default letters.Render) and a [LetterMailer] (the email
+//     channel) for emailing letters instead.
 //   - the adapter: internal/postgres implements the ports (postgres.CRM, in
 //     its crm*.go files, one per subject) with a compile-time check
 //     var _ crm.Store = (*postgres.CRM)(nil). Only cmd/dripline wires the
@@ -22,7 +27,7 @@
 //
 // # Adding a subject
 //
-// A new subject (the letters pile, reports) follows the same pattern: its
+// A new subject (reports) follows the same pattern: its
 // rules in this package (letters.go, …) as methods of [Service] taking an
 // [Actor]; the reads and writes they need as methods added to [Reader] or
 // [Writer] (or a small port of its own in its file, implemented beside

@@ -109,7 +109,7 @@ type Writer interface {
 type ActivityQuery struct {
 	ContactID int64
 	Rep       string // a rep's username
-	Status    string // open | done
+	Status    string // open | done | canceled
 	Offset    int
 	Limit     int
 }

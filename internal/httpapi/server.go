@@ -63,6 +63,9 @@ type Deps struct {
 	// Actor says who a request acts for; an error refuses the request.
 	// Default: every request acts as crm.System.
 	Actor func(*http.Request) (crm.Actor, error)
+	// Letters is the pile of printed letters under /api/letters; without it
+	// those routes are not served.
+	Letters *crm.Letters
 	// Mount adds handlers beside the API, by ServeMux pattern, such as the
 	// unsubscribe page ("/u/") and the bounce webhook.
 	Mount map[string]http.Handler
@@ -75,6 +78,7 @@ type Deps struct {
 // api holds the handlers' dependencies.
 type api struct {
 	crm       CRM
+	letters   *crm.Letters
 	engine    Engine
 	actorOf   func(*http.Request) (crm.Actor, error)
 	log       *slog.Logger
@@ -84,7 +88,7 @@ type api struct {
 
 // New returns the API's handler.
 func New(d Deps) http.Handler {
-	a := &api{crm: d.CRM, engine: d.Engine, actorOf: d.Actor, log: d.Logger, maxBody: d.MaxBody, maxImport: d.MaxImport}
+	a := &api{crm: d.CRM, letters: d.Letters, engine: d.Engine, actorOf: d.Actor, log: d.Logger, maxBody: d.MaxBody, maxImport: d.MaxImport}
 	if a.actorOf == nil {
 		a.actorOf = func(*http.Request) (crm.Actor, error) { return crm.System, nil }
 	}
@@ -137,6 +141,10 @@ func (a *api) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/activities", a.as(a.listActivities))
 	mux.HandleFunc("POST /api/activities", a.as(a.createActivity))
 	mux.HandleFunc("POST /api/activities/{id}/complete", a.as(a.completeActivity))
+
+	if a.letters != nil {
+		a.letterRoutes(mux)
+	}
 }
 
 // actorHandler is an API handler told who the request acts for.

@@ -47,16 +47,3 @@ func (x *tx) CreateActivity(ctx context.Context, a *engine.Activity) error {
 	a.CreatedAt = a.CreatedAt.UTC()
 	return nil
 }
-
-// CreateLetter inserts a letter waiting to be printed and sets its ID. A zero
-// CreatedAt means the database's time.
-func (x *tx) CreateLetter(ctx context.Context, l *engine.Letter) error {
-	err := x.q.QueryRow(ctx, `INSERT INTO letters (contact_id, touch_id, template, body, created_at)
-		VALUES ($1, $2, $3, $4, coalesce($5, now())) RETURNING id, created_at`,
-		l.ContactID, nullID(l.TouchID), l.Template, l.Body, nullTime(l.CreatedAt)).Scan(&l.ID, &l.CreatedAt)
-	if err != nil {
-		return fmt.Errorf("create letter %s for contact %d: %w", l.Template, l.ContactID, err)
-	}
-	l.CreatedAt = l.CreatedAt.UTC()
-	return nil
-}

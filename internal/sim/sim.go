@@ -64,7 +64,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if _, err := eng.LoadLibrary(ctx); err != nil {
 		return Result{}, err
 	}
-	if err := drive(ctx, eng, store, clk, events, opts.Until); err != nil {
+	if err := drive(ctx, eng, store, clk, events, opts.From, opts.Until); err != nil {
 		return Result{}, err
 	}
 	return Result{Touches: finished(store, labels), Skipped: skipped}, nil
@@ -117,12 +117,27 @@ func resolve(opts Options, refs map[string]int64) ([]engine.Event, []error) {
 	return events, skipped
 }
 
-// drive moves the clock from one event or due touch to the next until the
-// end. At the same instant events come first, so an exit cancels a touch due then.
-func drive(ctx context.Context, eng *engine.Engine, store *memstore.Store, clk *clock.Virtual, events []engine.Event, until time.Time) error {
+// drive moves the clock from one event, birthday run or due touch to the
+// next until the end. At the same instant events come first, so an exit
+// cancels a touch due then; then birthdays, then touches.
+//
+// Birthdays are greeted as the daemon's hourly job does: a run at from,
+// then one at each UTC midnight, sends contact.birthday to the contacts
+// born that day, so birthday letters show in a trial run.
+func drive(ctx context.Context, eng *engine.Engine, store *memstore.Store, clk *clock.Virtual, events []engine.Event, from, until time.Time) error {
+	birthdays := from
 	for {
 		due, haveDue := store.NextDue()
 		haveEvent := len(events) > 0 && !events[0].At.After(until)
+		if !birthdays.After(until) && (!haveEvent || birthdays.Before(events[0].At)) && (!haveDue || !due.Before(birthdays)) {
+			clk.Set(birthdays)
+			if _, err := eng.Birthdays(ctx); err != nil {
+				return err
+			}
+			y, m, d := birthdays.UTC().Date()
+			birthdays = time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC)
+			continue
+		}
 		if haveEvent && (!haveDue || !due.Before(events[0].At)) {
 			clk.Set(events[0].At)
 			if _, err := eng.HandleEvent(ctx, events[0]); err != nil {

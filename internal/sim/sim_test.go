@@ -194,3 +194,37 @@ func BenchmarkSimulateYear(b *testing.B) {
 	}
 	b.ReportMetric(float64(n), "touches")
 }
+
+// Birthday letters come from the daemon's birthday job, not from an events
+// file; a trial run greets birthdays on its virtual clock the same way.
+func TestSimulateSendsBirthdayLetters(t *testing.T) {
+	t.Parallel()
+	lib, set := library(t)
+	born := time.Date(1985, 3, 18, 0, 0, 0, 0, time.UTC)
+	res, err := sim.Run(context.Background(), sim.Options{
+		Library: lib, Templates: set,
+		From:  time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
+		Until: time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC),
+		Contacts: []engine.Contact{
+			{ExternalID: "b-1", Email: "bea@example.com", FirstName: "Bea", Status: "customer",
+				TimeZone: "America/Los_Angeles", Birthday: &born, Street: "1 Main St", City: "Fresno", PostalCode: "93650"},
+			{ExternalID: "b-2", Email: "bo@example.com", FirstName: "Bo", Status: "suspect", Birthday: &born},
+			{ExternalID: "n-1", Email: "nat@example.com", FirstName: "Nat", Status: "customer"},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, tc := range res.Touches {
+		if tc.Track == "birthday" {
+			got = append(got, fmt.Sprintf("%s %s %s %s", tc.Contact, tc.Step, tc.Due, tc.Outcome))
+		}
+	}
+	// Wednesday 18 March 2026 and Thursday 18 March 2027, 09:00 in Los Angeles
+	// (the track's window); b-2 is a suspect, whom the track leaves out.
+	want := []string{"b-1 letter 2026-03-18T16:00:00Z done", "b-1 letter 2027-03-18T16:00:00Z done"}
+	if !slices.Equal(got, want) {
+		t.Errorf("birthday touches = %q, want %q", got, want)
+	}
+}

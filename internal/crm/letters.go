@@ -1,0 +1,212 @@
+package crm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/letters"
+	"github.com/dripline/dripline/templates"
+)
+
+// LetterStore keeps the pile of printed letters: PostgreSQL in production.
+type LetterStore interface {
+	// Refile puts back on the pile the unmailable letters whose contact now
+	// has a usable postal address, with that address, and reports how many.
+	Refile(ctx context.Context) (int, error)
+	// Counts lists, by kind, the letters waiting to be printed or mailed.
+	Counts(ctx context.Context) ([]engine.LetterCount, error)
+	// Unmailable lists the waiting letters without a usable address, of
+	// kind ("" for every kind), oldest first.
+	Unmailable(ctx context.Context, kind string) ([]engine.FiledLetter, error)
+	// Print records a batch of the printable letters p selects, locking them
+	// so that no other Print takes them, and calls render with the batch
+	// (its ID set) and its letters; render sets the batch's Pages and File.
+	// The letters are marked printed and their activities done in the same
+	// transaction, committed only when render succeeds. Nothing waiting:
+	// render is not called and the batch's ID is 0.
+	Print(ctx context.Context, p engine.LetterPrint, render func(b *engine.LetterBatch, ls []engine.Letter) error) (engine.LetterBatch, error)
+	// Batches lists the batches, newest first.
+	Batches(ctx context.Context) ([]engine.LetterBatch, error)
+	// Batch returns one batch and its letters as printed; an unknown batch
+	// wraps engine.ErrNotFound.
+	Batch(ctx context.Context, id int64) (engine.LetterBatch, []engine.Letter, error)
+	// Purge discards the waiting letters of kind, printable or not, and
+	// cancels their activities with the reason. It reports how many.
+	Purge(ctx context.Context, kind, reason string, at time.Time) (int, error)
+	// EmailEach calls send for each waiting letter of kind whose contact has
+	// an email address that is not suppressed, one at a time, each locked in
+	// its own transaction: when send succeeds the letter is marked emailed
+	// (with the Message-ID send returns) and its activity done at at(). A
+	// letter send fails for stays waiting and the next is tried; the errors
+	// come back joined.
+	EmailEach(ctx context.Context, kind string, at func() time.Time, send func(engine.FiledLetter) (messageID string, err error)) (int, error)
+}
+
+// RenderPDF writes letters, their envelopes and label sheets as one PDF and
+// returns how many pages it wrote.
+type RenderPDF func(w io.Writer, opts letters.Options, ls []letters.Letter) (pages int, err error)
+
+// renderPDF is letters.Render, the default RenderPDF.
+func renderPDF(w io.Writer, opts letters.Options, ls []letters.Letter) (int, error) {
+	p, err := letters.Render(w, opts, ls)
+	return p.Total(), err
+}
+
+// LetterMailer emails a letter's text to its contact instead of printing
+// it; the email channel is one. The Message-ID it returns derives from the
+// letter's id alone, so a resend after a crash is the same message.
+type LetterMailer interface {
+	MailLetter(ctx context.Context, l engine.FiledLetter, subject string, b templates.Business) (messageID string, err error)
+}
+
+// LettersConfig wires a Letters service. Store is required.
+type LettersConfig struct {
+	Store    LetterStore
+	Render   RenderPDF    // default letters.Render
+	Mailer   LetterMailer // nil: emailing letters instead is refused
+	PDF      letters.Options
+	Business templates.Business // the email footer of letters emailed instead
+	Clock    Clock              // default the wall clock
+	Logger   *slog.Logger       // default discards
+}
+
+// Letters is the managers' pile of printed letters: counts by kind, batch
+// PDFs with envelopes and labels, reprints, purges and emailing instead.
+type Letters struct {
+	cfg LettersConfig
+}
+
+// NewLetters checks cfg and returns the service.
+func NewLetters(cfg LettersConfig) (*Letters, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("letters: a Store is required")
+	}
+	if cfg.Render == nil {
+		cfg.Render = renderPDF
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = wallClock{}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Letters{cfg: cfg}, nil
+}
+
+func (l *Letters) now() time.Time { return l.cfg.Clock.Now().UTC() }
+
+// List counts the waiting letters by kind, after putting back on the pile
+// the unmailable letters whose contact's address was fixed.
+func (l *Letters) List(ctx context.Context, _ Actor) ([]engine.LetterCount, error) {
+	if _, err := l.cfg.Store.Refile(ctx); err != nil {
+		return nil, fmt.Errorf("list letters: %w", err)
+	}
+	cs, err := l.cfg.Store.Counts(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list letters: %w", err)
+	}
+	return cs, nil
+}
+
+// Unmailable lists the letters waiting for a usable postal address, of kind
+// ("" for every kind), with the reason each cannot be mailed.
+func (l *Letters) Unmailable(ctx context.Context, _ Actor, kind string) ([]engine.FiledLetter, error) {
+	if _, err := l.cfg.Store.Refile(ctx); err != nil {
+		return nil, fmt.Errorf("unmailable letters: %w", err)
+	}
+	ls, err := l.cfg.Store.Unmailable(ctx, strings.TrimSpace(kind))
+	if err != nil {
+		return nil, fmt.Errorf("unmailable letters: %w", err)
+	}
+	return ls, nil
+}
+
+// Batches lists the printed batches, newest first.
+func (l *Letters) Batches(ctx context.Context, _ Actor) ([]engine.LetterBatch, error) {
+	bs, err := l.cfg.Store.Batches(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("letter batches: %w", err)
+	}
+	return bs, nil
+}
+
+// Batch returns one printed batch; an unknown one wraps engine.ErrNotFound.
+func (l *Letters) Batch(ctx context.Context, _ Actor, id int64) (engine.LetterBatch, error) {
+	b, _, err := l.cfg.Store.Batch(ctx, id)
+	return b, err
+}
+
+// Purge discards the waiting letters of kind, printable or not; their
+// activities are canceled with the reason, which is required.
+func (l *Letters) Purge(ctx context.Context, _ Actor, kind, reason string) (int, error) {
+	kind, reason = strings.TrimSpace(kind), strings.TrimSpace(reason)
+	switch {
+	case kind == "":
+		return 0, invalid("kind", "is required: name the kind of letters to purge")
+	case reason == "":
+		return 0, invalid("reason", "is required: say why these letters are discarded")
+	}
+	n, err := l.cfg.Store.Purge(ctx, kind, reason, l.now())
+	if err != nil {
+		return 0, fmt.Errorf("purge %s letters: %w", kind, err)
+	}
+	return n, nil
+}
+
+// Email sends the waiting letters of kind as emails (the letter's text as
+// the body) to the contacts with an email address that may be written to;
+// the others stay waiting. It reports how many went out.
+func (l *Letters) Email(ctx context.Context, _ Actor, kind string) (int, error) {
+	kind = strings.TrimSpace(kind)
+	if kind == "" {
+		return 0, invalid("kind", "is required: name the kind of letters to email")
+	}
+	if l.cfg.Mailer == nil {
+		return 0, errors.New("email letters: no mailer configured")
+	}
+	subject := LetterSubject(kind, l.cfg.Business.Name)
+	n, err := l.cfg.Store.EmailEach(ctx, kind, l.now, func(fl engine.FiledLetter) (string, error) {
+		fl.Letter.Body = SignedText(fl.Letter, l.cfg.Business.Name)
+		return l.cfg.Mailer.MailLetter(ctx, fl, subject, l.cfg.Business)
+	})
+	if err != nil {
+		return n, fmt.Errorf("email %s letters: %w", kind, err)
+	}
+	return n, nil
+}
+
+// SignedText is a letter as the PDF prints it, in plain text: the body, the
+// closing and the signer's lines (the business's name when the signer has
+// none), for emailing it instead.
+func SignedText(l engine.Letter, business string) string {
+	return strings.TrimRight(l.Body, "\n") + "\n\n" + letters.Closing + "\n\n" +
+		strings.Join(letters.Signature(l.Signer, business), "\n") + "\n"
+}
+
+// LetterSubject is the subject of a letter emailed instead of printed: its
+// kind in words ("birthday-letter" → "Birthday letter") from the business,
+// as "Birthday letter from Summit Technology Partners".
+func LetterSubject(kind, business string) string {
+	words := strings.Fields(strings.NewReplacer("-", " ", "_", " ").Replace(kind))
+	if len(words) == 0 {
+		words = []string{"letter"}
+	}
+	if !strings.EqualFold(words[len(words)-1], "letter") {
+		words = append(words, "letter")
+	}
+	s := strings.Join(words, " ")
+	first, size := utf8.DecodeRuneInString(s)
+	s = string(unicode.ToUpper(first)) + s[size:]
+	if business != "" {
+		s += " from " + business
+	}
+	return s
+}
