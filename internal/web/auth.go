@@ -48,8 +48,8 @@ type viewer struct {
 	Name     string
 	Session  Session
 	Zone     *time.Location
-	// Dashboard says whether that page is served.
-	Dashboard bool
+	// Letters and Dashboard say whether those pages are served.
+	Letters, Dashboard bool
 }
 
 // Manager reports whether the viewer sees the managers' pages.
@@ -101,7 +101,7 @@ func (p *Pages) viewer(r *http.Request) (viewer, error) {
 	if err != nil {
 		return viewer{}, err
 	}
-	v := viewer{Actor: a, Session: s, Zone: p.d.Zone, Dashboard: p.d.Reports != nil}
+	v := viewer{Actor: a, Session: s, Zone: p.d.Zone, Letters: p.d.Letters != nil, Dashboard: p.d.Reports != nil}
 	reps, err := p.d.CRM.ListReps(r.Context(), crm.System)
 	if err != nil {
 		return viewer{}, err

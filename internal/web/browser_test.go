@@ -3,6 +3,7 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 
 	"github.com/dripline/dripline/internal/crm"
@@ -22,9 +24,9 @@ import (
 // shots is where the screenshots go, from the repository's root.
 const shots = "../../var/screenshots"
 
-// browser starts a headless Chromium with a fresh profile and no network
+// newBrowser starts a headless Chromium with a fresh profile and no network
 // beyond loopback, and returns a tab's context.
-func browser(t *testing.T) context.Context {
+func newBrowser(t *testing.T) context.Context {
 	t.Helper()
 	alloc, cancel := chromedp.NewExecAllocator(t.Context(),
 		chromedp.ExecPath("chromium"), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
@@ -97,6 +99,41 @@ func (p page) submit(what, css string) {
 	}
 }
 
+// download clicks a download link and returns the file the browser saved.
+func (p page) download(css string) []byte {
+	p.e.t.Helper()
+	dir := p.e.t.TempDir()
+	progress := chromedp.Events(p.ctx, browser.DownloadProgress)
+	p.do("download "+css,
+		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			_, err := chromedp.Call(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+				Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: ptrTo(true)})
+			return err
+		}),
+		chromedp.Click(chromedp.CSS(css)))
+	for ev, err := range progress {
+		if err != nil {
+			p.e.t.Fatalf("download %s: %v", css, err)
+		}
+		if ev.State == browser.DownloadProgressStateCanceled {
+			p.e.t.Fatalf("download %s canceled", css)
+		}
+		if ev.State != browser.DownloadProgressStateCompleted {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, ev.GUID))
+		if err != nil {
+			p.e.t.Fatal(err)
+		}
+		return b
+	}
+	p.e.t.Fatalf("download %s: the browser said nothing", css)
+	return nil
+}
+
+// ptrTo points at v.
+func ptrTo[T any](v T) *T { return &v }
+
 // loginAs logs in through the form the page redirected to.
 func (p page) loginAs(username string) {
 	p.e.t.Helper()
@@ -110,7 +147,7 @@ func (p page) loginAs(username string) {
 
 func TestBrowserSalesRep(t *testing.T) {
 	e := setup(t)
-	p := page{e, browser(t)}
+	p := page{e, newBrowser(t)}
 	p.open("/myday")
 	if got := p.text("h1"); got != "Log in" {
 		t.Fatalf("My Day without a session shows %q, want the login form", got)
@@ -150,7 +187,7 @@ func TestBrowserSalesRep(t *testing.T) {
 
 func TestBrowserManager(t *testing.T) {
 	e := setup(t)
-	p := page{e, browser(t)}
+	p := page{e, newBrowser(t)}
 	p.open("/tracks")
 	p.loginAs("mia")
 	if got := p.text("h1"); got != "Tracks" {
@@ -169,6 +206,18 @@ func TestBrowserManager(t *testing.T) {
 			p.shot("tracks-paused")
 		}
 	}
+	p.open("/letters")
+	p.shot("letters")
+	p.submit("print a batch", `form[action="/letters/print"] input[value="as-thank-you-letter"] ~ button`)
+	if got := p.text("p.notice"); !strings.HasPrefix(got, "Batch 1: 1 letters") {
+		t.Fatalf("after printing the page says %q", got)
+	}
+	p.shot("letters-printed")
+	if pdf := p.download(`a[href="/letters/batches/1.pdf"]`); !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Fatalf("the batch download is not a PDF: %.20q", pdf)
+	}
+	p.open("/letters/preview/as-thank-you-letter")
+	p.shot("letter-preview")
 	p.open("/dashboard")
 	p.shot("dashboard")
 	p.open("/myday?rep=sam")

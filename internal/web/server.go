@@ -8,6 +8,7 @@ import (
 
 	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/crm"
+	"github.com/dripline/dripline/templates"
 	"github.com/dripline/dripline/tracks"
 )
 
@@ -46,6 +47,10 @@ type Deps struct {
 	Sessions Sessions // required: the session store logins go to
 	// Reports builds the dashboard's reports; nil leaves the dashboard out.
 	Reports Reports
+	// Letters runs the letters pile; nil leaves the Letters page out.
+	Letters Letters
+	// Templates fill in letter previews.
+	Templates *templates.Set
 	// Library is the loaded track library the Tracks page shows; required.
 	Library *tracks.Library
 	// PublicURL is the base URL people reach the pages at; an https one
@@ -115,6 +120,14 @@ func (p *Pages) routes() {
 	if p.d.Reports != nil {
 		m.HandleFunc("GET /dashboard", p.page(managers, p.dashboard))
 	}
+	if p.d.Letters != nil {
+		m.HandleFunc("GET /letters", p.page(managers, p.letters))
+		m.HandleFunc("GET /letters/preview/{kind}", p.page(managers, p.previewLetter))
+		m.HandleFunc("GET /letters/batches/{file}", p.page(managers, p.batchPDF))
+		m.HandleFunc("POST /letters/print", p.page(managers, p.printLetters))
+		m.HandleFunc("POST /letters/email", p.page(managers, p.emailLetters))
+		m.HandleFunc("POST /letters/purge", p.page(managers, p.purgeLetters))
+	}
 	m.HandleFunc("GET /tracks", p.page(managers, p.tracks))
 	m.HandleFunc("POST /tracks/{id}/{op}", p.page(managers, p.trackOp))
 }
@@ -124,7 +137,7 @@ func (p *Pages) routes() {
 func (p *Pages) Mount() map[string]http.Handler {
 	m := map[string]http.Handler{}
 	for _, pattern := range []string{"/{$}", "/static/", "/login", "/logout", "/myday", "/activities/",
-		"/contacts", "/contacts/", "/enrollments/", "/tracks", "/tracks/", "/dashboard"} {
+		"/contacts", "/contacts/", "/enrollments/", "/tracks", "/tracks/", "/dashboard", "/letters", "/letters/"} {
 		m[pattern] = p
 	}
 	return m

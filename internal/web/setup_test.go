@@ -17,6 +17,7 @@ import (
 	"github.com/dripline/dripline/internal/pgtest"
 	"github.com/dripline/dripline/internal/postgres"
 	"github.com/dripline/dripline/internal/web"
+	"github.com/dripline/dripline/tracks"
 )
 
 // start is the virtual time every test begins at: Monday 2 March 2026, 09:00
@@ -51,8 +52,10 @@ func setup(t *testing.T) *env {
 	e := &env{t: t, clock: clock.NewVirtual(start)}
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	q := &runNow{}
+	channels := engine.TaskChannels()
+	channels[tracks.ChannelLetter] = engine.LetterChannel{Templates: set}
 	e.eng, err = engine.New(engine.Config{Store: postgres.New(pool), Clock: e.clock, Library: lib, Templates: set,
-		Channels: engine.TaskChannels(), Logger: log, Queue: q})
+		Channels: channels, Logger: log, Queue: q})
 	q.eng = e.eng
 	if err != nil {
 		t.Fatal(err)
@@ -65,8 +68,12 @@ func setup(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	e.fill(ctx)
+	pile, err := crm.NewLetters(crm.LettersConfig{Store: postgres.NewLetters(pool), Clock: e.clock, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
 	pages, err := web.New(web.Deps{CRM: e.crm, Engine: e.eng, Sessions: newSessions(e.crm), Library: lib,
-		Reports: reportTables{}, Clock: e.clock, Logger: log})
+		Reports: reportTables{}, Letters: pile, Templates: set, Clock: e.clock, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,8 +106,14 @@ func (e *env) fill(ctx context.Context) {
 		SoldAt: start.AddDate(0, 0, -7).Format(time.RFC3339)}); err != nil {
 		e.t.Fatal(err)
 	}
-	if _, err := e.eng.Tick(ctx); err != nil {
-		e.t.Fatal(err)
+	for { // each touch carried out schedules the next one
+		n, err := e.eng.Tick(ctx)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
 	}
 	e.open, err = e.crm.CreateActivity(ctx, crm.System, crm.ActivityFields{Contact: "c-1", Type: "Lead Follow Up Call",
 		Subject: "Call Pat about the demo", Due: start.Add(2 * time.Hour).Format(time.RFC3339)})
