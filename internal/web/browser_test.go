@@ -209,7 +209,7 @@ func TestBrowserManager(t *testing.T) {
 	p.open("/letters")
 	p.shot("letters")
 	p.submit("print a batch", `form[action="/letters/print"] input[value="as-thank-you-letter"] ~ button`)
-	if got := p.text("p.notice"); !strings.HasPrefix(got, "Batch 1: 1 letters") {
+	if got := p.text("p.notice"); !strings.HasPrefix(got, "Batch 1: 1 letter,") {
 		t.Fatalf("after printing the page says %q", got)
 	}
 	p.shot("letters-printed")

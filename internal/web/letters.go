@@ -75,7 +75,7 @@ func (p *Pages) printLetters(w http.ResponseWriter, r *http.Request, v viewer) e
 	if b.ID == 0 {
 		return p.backToLetters(w, r, "Nothing was waiting to print.", 0)
 	}
-	return p.backToLetters(w, r, fmt.Sprintf("Batch %d: %d letters, %d pages.", b.ID, b.Letters, b.Pages), b.ID)
+	return p.backToLetters(w, r, fmt.Sprintf("Batch %d: %s, %d pages.", b.ID, count(b.Letters, "letter"), b.Pages), b.ID)
 }
 
 // batchPDF sends a batch's PDF, rendered again from its stored letters:
@@ -108,7 +108,7 @@ func (p *Pages) emailLetters(w http.ResponseWriter, r *http.Request, v viewer) e
 	if err != nil {
 		return err
 	}
-	return p.backToLetters(w, r, fmt.Sprintf("%d %s letters emailed instead; those without a usable email address still wait.", n, kind), 0)
+	return p.backToLetters(w, r, fmt.Sprintf("%s of kind %s emailed instead; those without a usable email address still wait.", count(n, "letter"), kind), 0)
 }
 
 // purgeLetters discards a kind's waiting letters, with the reason.
@@ -118,7 +118,7 @@ func (p *Pages) purgeLetters(w http.ResponseWriter, r *http.Request, v viewer) e
 	if err != nil {
 		return err
 	}
-	return p.backToLetters(w, r, fmt.Sprintf("%d %s letters purged.", n, kind), 0)
+	return p.backToLetters(w, r, fmt.Sprintf("%s of kind %s purged.", count(n, "letter"), kind), 0)
 }
 
 // backToLetters redirects to the Letters page saying what was done.
@@ -154,4 +154,12 @@ func (p *Pages) previewLetter(w http.ResponseWriter, r *http.Request, v viewer) 
 	text := crm.SignedText(*out.Letter, d.Business.Name)
 	p.render(w, r, http.StatusOK, "preview", v, "Preview: "+kind, previewPage{Kind: kind, Text: text})
 	return nil
+}
+
+// count writes n things, "1 letter" or "3 letters".
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return strconv.Itoa(n) + " " + thing + "s"
 }

@@ -13,7 +13,7 @@ func TestLettersPrintAndPurge(t *testing.T) {
 	c := e.client()
 	csrf := e.login(c, "mia")
 	status, _, body := e.get(c, "/letters")
-	for _, want := range []string{"as-thank-you-letter", "1 to print", `action="/letters/print"`, "No batch printed yet"} {
+	for _, want := range []string{"as-thank-you-letter", "1 to print", "1 unmailable", "Ana Ruiz", "no street", `action="/letters/print"`, "No batch printed yet"} {
 		if status != http.StatusOK || !strings.Contains(body, want) {
 			t.Fatalf("letters page = %d without %q:\n%s", status, want, body)
 		}
@@ -33,7 +33,7 @@ func TestLettersPrintAndPurge(t *testing.T) {
 	if status != http.StatusOK || resp.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(pdf, "%PDF-") {
 		t.Fatalf("batch PDF = %d %s %.20q", status, resp.Header.Get("Content-Type"), pdf)
 	}
-	if _, _, body := e.get(c, "/letters"); !strings.Contains(body, "The pile is empty") || !strings.Contains(body, "Reprint (PDF)") {
+	if _, _, body := e.get(c, "/letters"); !strings.Contains(body, "Waiting to print <small>0</small>") || !strings.Contains(body, "Reprint (PDF)") {
 		t.Fatalf("after printing the page still shows letters or no batch:\n%s", body)
 	}
 	if status, _, _ := e.post(c, "/letters/purge", url.Values{"csrf": {csrf}, "kind": {"as-thank-you-letter"}}); status != http.StatusBadRequest {

@@ -101,10 +101,17 @@ func (e *env) fill(ctx context.Context) {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	// A sale a week ago: the After-Sale track's 4-day call is overdue.
-	if _, err := e.crm.CreateSale(ctx, crm.System, crm.SaleFields{Contact: "c-1", Item: "Managed backup",
-		SoldAt: start.AddDate(0, 0, -7).Format(time.RFC3339)}); err != nil {
+	// Ana has no postal address: her letters wait on the unmailable list.
+	if _, err := e.crm.CreateContact(ctx, crm.System, crm.ContactFields{ExternalID: ptr("c-2"), Email: ptr("ana@ruiz.example"),
+		FirstName: ptr("Ana"), LastName: ptr("Ruiz"), Company: ptr("Ruiz Legal"), Owner: ptr("sam")}); err != nil {
 		e.t.Fatal(err)
+	}
+	// Sales a week ago: the After-Sale track's 4-day calls are overdue.
+	for _, c := range []string{"c-1", "c-2"} {
+		if _, err := e.crm.CreateSale(ctx, crm.System, crm.SaleFields{Contact: c, Item: "Managed backup",
+			SoldAt: start.AddDate(0, 0, -7).Format(time.RFC3339)}); err != nil {
+			e.t.Fatal(err)
+		}
 	}
 	for { // each touch carried out schedules the next one
 		n, err := e.eng.Tick(ctx)
