@@ -3,12 +3,14 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/crm"
+	"github.com/dripline/dripline/tracks"
 )
 
 // myDayPage is what the My Day page shows.
@@ -17,6 +19,9 @@ type myDayPage struct {
 	Reps []engine.Rep // for a manager's picker; nil for a sales rep
 	Rep  string
 	Done string // what the last action did, shown once
+	// Letters marks the items that are letters waiting in the pile: they
+	// are done when printed or emailed, not from My Day.
+	Letters map[int64]bool
 }
 
 // Date is the day shown, as people write it.
@@ -26,6 +31,15 @@ func (m myDayPage) Date() string {
 		return m.Day.Day
 	}
 	return d.Format("Monday, January 2")
+}
+
+// Month is the points' month in words.
+func (m myDayPage) Month() string {
+	d, err := time.Parse("2006-01", m.Day.Points.Month)
+	if err != nil {
+		return m.Day.Points.Month
+	}
+	return d.Format("January 2006")
 }
 
 // Sections lists My Day's three lists in the order a rep works them.
@@ -65,6 +79,7 @@ func (p *Pages) myDay(w http.ResponseWriter, r *http.Request, v viewer) error {
 		return err
 	}
 	page.Day = overdueFirst(day)
+	page.Letters = p.letterItems(day)
 	p.render(w, r, http.StatusOK, "myday", v, "My Day", page)
 	return nil
 }
@@ -84,6 +99,20 @@ func overdueFirst(d crm.MyDay) crm.MyDay {
 		*list = append(late, rest...)
 	}
 	return d
+}
+
+// letterItems finds the items that letter steps opened.
+func (p *Pages) letterItems(d crm.MyDay) map[int64]bool {
+	out := map[int64]bool{}
+	for _, list := range [][]crm.DayItem{d.PreSales, d.AfterSale} {
+		for _, it := range list {
+			if t, ok := p.d.Library.Track(it.Track); ok {
+				i := slices.IndexFunc(t.Steps, func(s tracks.Step) bool { return s.ID == it.Step })
+				out[it.ID] = i >= 0 && t.Steps[i].Channel == tracks.ChannelLetter
+			}
+		}
+	}
+	return out
 }
 
 // followUps are the QNR buttons: complete with the note and schedule the
