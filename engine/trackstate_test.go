@@ -60,3 +60,30 @@ func TestPausedTrackHoldsItsTouches(t *testing.T) {
 		t.Fatalf("pausing an unknown track: %v, want ErrNotFound", err)
 	}
 }
+
+func TestOverviewReportsATrackMissingFromTheLibrary(t *testing.T) {
+	t.Parallel()
+	f := setup(t, nil)
+	c := f.contact("pat@example.com")
+	if _, _, err := f.store.SaveTrack(f.ctx, "gone", "hash-gone", []byte("id: gone\n"), "gone.yaml"); err != nil {
+		t.Fatal(err)
+	}
+	en := engine.Enrollment{ContactID: c.ID, TrackID: "gone", TrackVersion: 1, State: engine.EnrollmentActive, Anchor: start, StartedAt: start}
+	first := engine.Touch{ContactID: c.ID, TrackID: "gone", TrackVersion: 1, StepID: "hello", Channel: "call", Due: start.Add(time.Hour), State: engine.TouchScheduled}
+	if err := f.store.Tx(f.ctx, func(tx engine.Tx) error { return tx.CreateEnrollment(f.ctx, &en, &first) }); err != nil {
+		t.Fatal(err)
+	}
+	ov, err := f.eng.TrackOverview(f.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var missing []string
+	for _, s := range ov {
+		if s.Missing() {
+			missing = append(missing, s.Track)
+		}
+	}
+	if !slices.Equal(missing, []string{"gone"}) {
+		t.Fatalf("missing tracks = %v, want [gone]", missing)
+	}
+}
