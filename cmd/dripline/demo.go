@@ -11,6 +11,7 @@ import (
 
 	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/config"
+	"github.com/dripline/dripline/internal/crm"
 	"github.com/dripline/dripline/internal/csvio"
 	"github.com/dripline/dripline/internal/demo"
 	"github.com/dripline/dripline/internal/sim"
@@ -39,15 +40,22 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fmt.Fprintf(stdout, "\nLoaded %d reps, %d contacts (%d new) and %d events (%d enrollments) into the database.\n",
 		l.Reps, l.Contacts, l.NewContacts, l.Events, l.Enrolled)
+	token, _, err := srv.rt.crm.IssueToken(ctx, crm.System, demo.Manager, "demo")
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, `
-Dripline is running on %[1]s with the sample loaded. Have a look:
-  a rep's My Day:         curl -s %[1]s/api/reps/cferguson/myday
-  a contact's timeline:   curl -s %[1]s/api/contacts/c-01/timeline
-  a contact's touches:    curl -s %[1]s/api/contacts/c-08/touches
-  open call tasks:        curl -s '%[1]s/api/activities?status=open'
+Dripline is running on %[1]s with the sample loaded. Every API request
+carries a token; this one is the sales manager %[3]s's:
+  export DRIPLINE_TOKEN=%[4]s
+Have a look:
+  a rep's My Day:         curl -s -H "Authorization: Bearer $DRIPLINE_TOKEN" %[1]s/api/reps/cferguson/myday
+  a contact's timeline:   curl -s -H "Authorization: Bearer $DRIPLINE_TOKEN" %[1]s/api/contacts/c-01/timeline
+  a contact's touches:    curl -s -H "Authorization: Bearer $DRIPLINE_TOKEN" %[1]s/api/contacts/c-08/touches
+  open call tasks:        curl -s -H "Authorization: Bearer $DRIPLINE_TOKEN" '%[1]s/api/activities?status=open'
   emails sent:            ls %[2]s   (the file transport; set SMTP_URL for a real server)
-Stop with Ctrl-C.
-`, srv.URL(), cfg.MailDir)
+A rep's own token: dripline users token cferguson. Stop with Ctrl-C.
+`, srv.URL(), cfg.MailDir, demo.Manager, token)
 	return srv.Run(ctx)
 }
 

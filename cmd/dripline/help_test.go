@@ -64,6 +64,14 @@ func TestEveryCommandHelpListsItsOwnFlags(t *testing.T) {
 		"tracks list":        {"tracks"},
 		"tracks plan":        {"format", "start", "tracks", "tz"},
 		"tracks validate":    library,
+		"users add":          slices.Concat(db, []string{"email", "name", "quota", "role"}),
+		"users list":         db,
+		"users password":     db,
+		"users revoke":       slices.Concat(db, []string{"all"}),
+		"users token":        slices.Concat(db, []string{"label"}),
+		"suppressions list":  slices.Concat(db, []string{"format", "reason"}),
+		"suppressions show":  db,
+		"suppressions lift":  slices.Concat(db, []string{"reason"}),
 	}
 	for _, words := range leaves(nil, commands()) {
 		name := strings.Join(words, " ")

@@ -49,11 +49,23 @@ func commands() []command {
 			{name: "list", summary: "list every template", run: runTemplatesList},
 			{name: "preview", summary: "render a template as it would be sent", run: runTemplatesPreview},
 		}},
+		{name: "suppressions", summary: "the addresses no email goes to", subs: []command{
+			{name: "lift", summary: "let email go to an address again, with the reason", run: runSuppressionsLift},
+			{name: "list", summary: "list the addresses suppressed now", run: runSuppressionsList},
+			{name: "show", summary: "show an address's suppressions and lifts", run: runSuppressionsShow},
+		}},
 		{name: "touches", summary: "print a contact's touches", run: runTouches},
 		{name: "tracks", summary: "validate, plan and list tracks", subs: []command{
 			{name: "list", summary: "list the tracks of the library", run: runTracksList},
 			{name: "plan", summary: "print when each touch of a track falls due", run: runTracksPlan},
 			{name: "validate", summary: "check track files and folders", run: runTracksValidate},
+		}},
+		{name: "users", summary: "users (reps), their API tokens and passwords", subs: []command{
+			{name: "add", summary: "add a user with a role", run: runUsersAdd},
+			{name: "list", summary: "list users, roles and token prefixes (no secrets)", run: runUsersList},
+			{name: "password", summary: "set a user's password, read from stdin", run: runUsersPassword},
+			{name: "revoke", summary: "revoke an API token, or every token of a user", run: runUsersRevoke},
+			{name: "token", summary: "print a new API token for a user, once", run: runUsersToken},
 		}},
 	}
 }

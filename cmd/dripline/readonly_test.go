@@ -27,6 +27,8 @@ func count(t *testing.T, url, query string) int {
 var readOnlyCommands = [][]string{
 	{"touches", "--contact", "c-1"},
 	{"templates", "preview", "gi-welcome", "--contact", "c-1"},
+	{"users", "list"},
+	{"suppressions", "list"},
 }
 
 func TestReadOnlyCommandsRefuseAnUnmigratedDatabase(t *testing.T) {

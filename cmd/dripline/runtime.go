@@ -179,8 +179,8 @@ func newSender(cfg *config.Config, log *slog.Logger) (email.Sender, error) {
 	return email.NewSMTPSender(sc)
 }
 
-// handler is the daemon's HTTP surface: the JSON API and the public email
-// pages (unsubscribe, bounce webhook).
+// handler is the daemon's HTTP surface: the JSON API, for API tokens, and
+// the public email pages (unsubscribe, bounce webhook).
 func (rt *runtime) handler() http.Handler {
 	pages := http.NewServeMux()
 	(&email.Handlers{
@@ -188,7 +188,7 @@ func (rt *runtime) handler() http.Handler {
 		BusinessName: rt.cfg.BusinessName, WebhookToken: rt.cfg.WebhookToken, Logger: rt.log,
 	}).Register(pages)
 	return httpapi.New(httpapi.Deps{
-		CRM: rt.crm, Letters: rt.letters, Engine: rt.engine, Logger: rt.log,
+		CRM: rt.crm, Letters: rt.letters, Engine: rt.engine, Logger: rt.log, Actor: httpapi.Bearer(rt.crm),
 		Mount: map[string]http.Handler{"/u/": pages, "/webhooks/": pages},
 	})
 }

@@ -42,7 +42,8 @@ type ActivityFilter struct {
 	Limit   int // default 100, at most 1000
 }
 
-// ListActivities lists activities by due time (else creation time), oldest first.
+// ListActivities lists the activities a sees by due time (else creation
+// time), oldest first.
 func (s *Service) ListActivities(ctx context.Context, a Actor, f ActivityFilter) ([]Activity, error) {
 	if f.Limit <= 0 {
 		f.Limit = 100
@@ -56,7 +57,7 @@ func (s *Service) ListActivities(ctx context.Context, a Actor, f ActivityFilter)
 		f.Status != string(engine.ActivityCanceled):
 		return nil, invalid("status", "%q: want open, done or canceled", f.Status)
 	}
-	q := ActivityQuery{Rep: f.Rep, Status: f.Status, Offset: f.Offset, Limit: f.Limit}
+	q := ActivityQuery{Rep: f.Rep, Status: f.Status, VisibleTo: a.scope(), Offset: f.Offset, Limit: f.Limit}
 	if f.Contact != "" {
 		id, err := s.ContactID(ctx, a, f.Contact)
 		if err != nil {
@@ -73,15 +74,36 @@ func (s *Service) ListActivities(ctx context.Context, a Actor, f ActivityFilter)
 
 // Activity returns one activity.
 func (s *Service) Activity(ctx context.Context, a Actor, id int64) (Activity, error) {
-	return s.store.Activity(ctx, id)
+	return s.activity(ctx, s.store, a, id)
+}
+
+// activity reads an activity a sees through r.
+func (s *Service) activity(ctx context.Context, r Reader, a Actor, id int64) (Activity, error) {
+	act, err := r.Activity(ctx, id)
+	if err == nil {
+		err = s.see(ctx, r, a, fmt.Sprintf("activity %d", id), act.ContactID, act.Rep)
+	}
+	return act, err
 }
 
 // CompleteActivity marks an open activity done now, adding notes (on a line
 // of their own) to its notes. Its points stay. Completing it twice wraps
-// engine.ErrConflict.
+// engine.ErrConflict. A sales rep completes only its own activities.
 func (s *Service) CompleteActivity(ctx context.Context, a Actor, id int64, notes string) (Activity, error) {
 	var open bool
-	err := s.store.Tx(ctx, func(tx Tx) (err error) {
+	err := s.store.Tx(ctx, func(tx Tx) error {
+		act, err := s.activity(ctx, tx, a, id)
+		if err != nil {
+			return err
+		}
+		if _, err := a.nameFor("rep", act.Rep); err != nil {
+			return err
+		}
+		if act.TouchID == 0 && act.Status == string(engine.ActivityOpen) {
+			if err := s.loggedOnce(ctx, tx, a, act, s.now()); err != nil {
+				return err
+			}
+		}
 		open, err = tx.CompleteActivity(ctx, id, strings.TrimSpace(notes), s.now())
 		return err
 	})
@@ -108,16 +130,26 @@ type ActivityFields struct {
 
 // CreateActivity logs an activity by hand. Its type must be one of the
 // activity types; a done one is completed now. Without a rep, the contact's
-// owner is assigned.
+// owner is assigned. A sales rep logs activities only for itself, on its
+// own contacts, and a done one once a day per type and contact.
 func (s *Service) CreateActivity(ctx context.Context, a Actor, f ActivityFields) (Activity, error) {
 	act, err := f.activity(s.now())
 	if err != nil {
+		return Activity{}, err
+	}
+	if act.Rep, err = a.nameFor("rep", act.Rep); err != nil {
 		return Activity{}, err
 	}
 	err = s.store.Tx(ctx, func(tx Tx) error {
 		row, err := s.resolveActivity(ctx, tx, a, act, f.Contact)
 		if err != nil {
 			return err
+		}
+		if act.CompletedAt != nil {
+			act.ContactID = row.ContactID
+			if err := s.loggedOnce(ctx, tx, a, act, *act.CompletedAt); err != nil {
+				return err
+			}
 		}
 		err = tx.Engine().CreateActivity(ctx, &row)
 		if errors.Is(err, engine.ErrNotFound) {
@@ -197,4 +229,28 @@ func (s *Service) resolveActivity(ctx context.Context, tx Tx, a Actor, act Activ
 		row.RepID = c.OwnerID
 	}
 	return row, nil
+}
+
+// loggedOnce refuses, for a sales rep, a second activity of act's type on
+// act's contact (or with none) logged done by hand on the day at (UTC): a
+// rep cannot inflate its points by logging the same meeting thirty times.
+// The activities of tracks do not count; admins and managers are not held.
+// The rep's row stays locked until tx ends, so two requests at once cannot
+// both pass.
+func (s *Service) loggedOnce(ctx context.Context, tx Tx, a Actor, act Activity, at time.Time) error {
+	if a.scope() == 0 {
+		return nil
+	}
+	if err := tx.LockRep(ctx, a.RepID); err != nil {
+		return err
+	}
+	day := at.UTC().Truncate(24 * time.Hour)
+	n, err := tx.LoggedByHand(ctx, a.RepID, act.ContactID, act.Type, day, day.Add(24*time.Hour))
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return fmt.Errorf("a %q activity for this contact was already logged done today: %w", act.Type, engine.ErrConflict)
+	}
+	return nil
 }

@@ -2,7 +2,7 @@ package crm
 
 // Role is what a user may do, from the seeds: sales works its own contacts,
 // activities and letters; admin runs tracks, templates, letters and users;
-// manager sees everything.
+// manager sees everything. What each may do is decided in access.go.
 type Role string
 
 // The roles a rep may have.
@@ -16,8 +16,9 @@ const (
 // (the daemon, an import run by an operator). Every call that acts for
 // someone takes one, so the access rules live in one place.
 type Actor struct {
-	RepID int64 // 0 for the system
-	Role  Role  // "" for the system
+	RepID    int64  // 0 for the system
+	Role     Role   // "" for the system
+	Username string // the rep's; "" for the system
 }
 
 // System is the actor for work no rep asked for: the daemon, the command line.

@@ -14,16 +14,20 @@ import (
 // CreateContact validates and adds a contact, then sends contact.created in
 // the same transaction. An owner named by a username no rep has yet creates
 // that rep, as the contacts import does; a taken external_id wraps
-// engine.ErrConflict.
+// engine.ErrConflict. A sales rep's contact is its own.
 func (s *Service) CreateContact(ctx context.Context, a Actor, f ContactFields) (engine.Contact, error) {
 	c := engine.Contact{Status: engine.StatusProspect}
 	if err := f.apply(&c); err != nil {
 		return c, err
 	}
+	var err error
+	if c.Owner, err = a.nameFor("owner", c.Owner); err != nil {
+		return engine.Contact{}, err
+	}
 	if err := validateContact(&c); err != nil {
 		return c, err
 	}
-	err := s.store.Tx(ctx, func(tx Tx) error {
+	err = s.store.Tx(ctx, func(tx Tx) error {
 		if err := tx.CreateContacts(ctx, []*engine.Contact{&c}); err != nil {
 			return takenExternalID(err, c.ExternalID)
 		}
@@ -37,11 +41,19 @@ func (s *Service) CreateContact(ctx context.Context, a Actor, f ContactFields) (
 
 // UpdateContact changes the fields that are set, then sends contact.updated
 // in the same transaction when anything changed. The contact is named by a
-// reference; an unknown owner is created as on CreateContact.
+// reference; an unknown owner is created as on CreateContact. A sales rep
+// cannot give its contact to another rep.
 func (s *Service) UpdateContact(ctx context.Context, a Actor, ref string, f ContactFields) (engine.Contact, error) {
 	id, err := s.ContactID(ctx, a, ref)
 	if err != nil {
 		return engine.Contact{}, err
+	}
+	if f.Owner != nil {
+		owner, err := a.nameFor("owner", *f.Owner)
+		if err != nil {
+			return engine.Contact{}, err
+		}
+		f.Owner = &owner
 	}
 	var old, c engine.Contact
 	err = s.store.Tx(ctx, func(tx Tx) error {
@@ -61,6 +73,9 @@ func (s *Service) UpdateContact(ctx context.Context, a Actor, ref string, f Cont
 		}
 		if err := tx.UpdateContacts(ctx, []*engine.Contact{&c}); err != nil {
 			return takenExternalID(err, c.ExternalID)
+		}
+		if _, err := tx.RefileLetters(ctx, []int64{id}); err != nil {
+			return err
 		}
 		return s.emitIn(ctx, tx, engine.Event{ContactID: id, Name: tracks.EventContactUpdated})
 	})
@@ -103,8 +118,11 @@ func (s *Service) Contact(ctx context.Context, a Actor, ref string) (engine.Cont
 type ContactFilter struct {
 	Status string // "" for any
 	Owner  string // a rep's username; "" for any
-	After  int64  // only contacts with a greater id (the previous page's Next)
-	Limit  int    // page size; default 50, at most 500
+	// OwnerID keeps only the contacts of this rep; 0 for any. A sales rep's
+	// list is always its own.
+	OwnerID int64
+	After   int64 // only contacts with a greater id (the previous page's Next)
+	Limit   int   // page size; default 50, at most 500
 	// Search keeps contacts whose name, email or company contains it,
 	// ignoring case; "" keeps all.
 	Search string
@@ -117,8 +135,11 @@ type ContactPage struct {
 	Next     int64
 }
 
-// ListContacts returns a page of contacts matching f.
+// ListContacts returns a page of the contacts a sees matching f.
 func (s *Service) ListContacts(ctx context.Context, a Actor, f ContactFilter) (ContactPage, error) {
+	if scope := a.scope(); scope != 0 {
+		f.OwnerID = scope
+	}
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}

@@ -40,8 +40,22 @@
 //
 // Every method that acts for someone or reads on someone's behalf takes an
 // [Actor]: the rep behind an API request, or [System] for the daemon and
-// the command line. Contact references are resolved in one place for every
-// method (Service.resolve), where what a rep may see will be decided.
+// the command line. What each role may do is written once, in access.go:
+// [Allow] checks a [Permission] ([ErrForbidden] otherwise), and a sales
+// rep's scope (its own contacts) is applied where contact references are
+// resolved (Service.resolve), where contacts and activities are listed, and
+// where an opportunity or activity is read by id — what it may not see is
+// not found, so its existence does not leak.
+//
+// # Users
+//
+// Users are reps. users.go issues API tokens (32 random bytes, shown once,
+// kept as a SHA-256 hash beside a short public prefix), revokes them and
+// tells who a token stands for ([Service.Authenticate], a *[AuthError]
+// otherwise). sessions.go keeps the web pages' sessions the same way
+// (the cookie's id hashed, a CSRF token per session, expiry, logout) and
+// passwords as bcrypt hashes. suppressions.go lists the suppression list
+// and lifts an address with a reason, kept in its history.
 //
 // # Events
 //

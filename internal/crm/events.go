@@ -82,6 +82,9 @@ func (s *Service) checkTrack(ev engine.Event) string {
 // `file:line: unknown contact "x"`, a manual row naming a track the library
 // lacks as `file:line: unknown track "x"`; the other rows go in.
 func (s *Service) ImportEvents(ctx context.Context, a Actor, file string, r io.Reader) (ImportResult, error) {
+	if err := Allow(a, ImportFiles); err != nil {
+		return ImportResult{}, fmt.Errorf("import %s: %w", file, err)
+	}
 	rows, errs := csvio.ParseEvents(file, r)
 	res := ImportResult{Errors: errs}
 	refs := make([]string, 0, len(rows))

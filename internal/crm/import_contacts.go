@@ -25,8 +25,11 @@ import (
 //
 // After the commit every new contact gets contact.created and every changed
 // one contact.updated through the sink, several contacts at a time, even
-// when ctx is canceled meanwhile.
+// when ctx is canceled meanwhile. Only admins, managers and the system import.
 func (s *Service) Import(ctx context.Context, a Actor, file string, r io.Reader) (ImportResult, error) {
+	if err := Allow(a, ImportFiles); err != nil {
+		return ImportResult{}, fmt.Errorf("import %s: %w", file, err)
+	}
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("import %s: %w", file, err)
@@ -159,6 +162,9 @@ func upsertContacts(ctx context.Context, tx Tx, rows []engine.Contact, cols []st
 	}
 	if err := tx.UpdateContacts(ctx, updates); err != nil {
 		return nil, nil, takenMeanwhile(err)
+	}
+	if _, err := tx.RefileLetters(ctx, updated); err != nil {
+		return nil, nil, err
 	}
 	for _, c := range inserts {
 		created = append(created, c.ID)

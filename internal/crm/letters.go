@@ -80,6 +80,8 @@ type LettersConfig struct {
 
 // Letters is the managers' pile of printed letters: counts by kind, batch
 // PDFs with envelopes and labels, reprints, purges and emailing instead.
+// The pile is the office's, not a rep's: every method is for admins,
+// managers and the system ([ManageLetters]); a sales rep is forbidden.
 type Letters struct {
 	cfg LettersConfig
 }
@@ -103,10 +105,11 @@ func NewLetters(cfg LettersConfig) (*Letters, error) {
 
 func (l *Letters) now() time.Time { return l.cfg.Clock.Now().UTC() }
 
-// List counts the waiting letters by kind, after putting back on the pile
-// the unmailable letters whose contact's address was fixed.
-func (l *Letters) List(ctx context.Context, _ Actor) ([]engine.LetterCount, error) {
-	if _, err := l.cfg.Store.Refile(ctx); err != nil {
+// List counts the waiting letters by kind. It only reads: a letter goes
+// back on the pile when its contact's address is fixed (UpdateContact, the
+// contacts import) or at the next print.
+func (l *Letters) List(ctx context.Context, a Actor) ([]engine.LetterCount, error) {
+	if err := Allow(a, ManageLetters); err != nil {
 		return nil, fmt.Errorf("list letters: %w", err)
 	}
 	cs, err := l.cfg.Store.Counts(ctx)
@@ -118,8 +121,8 @@ func (l *Letters) List(ctx context.Context, _ Actor) ([]engine.LetterCount, erro
 
 // Unmailable lists the letters waiting for a usable postal address, of kind
 // ("" for every kind), with the reason each cannot be mailed.
-func (l *Letters) Unmailable(ctx context.Context, _ Actor, kind string) ([]engine.FiledLetter, error) {
-	if _, err := l.cfg.Store.Refile(ctx); err != nil {
+func (l *Letters) Unmailable(ctx context.Context, a Actor, kind string) ([]engine.FiledLetter, error) {
+	if err := Allow(a, ManageLetters); err != nil {
 		return nil, fmt.Errorf("unmailable letters: %w", err)
 	}
 	ls, err := l.cfg.Store.Unmailable(ctx, strings.TrimSpace(kind))
@@ -130,7 +133,10 @@ func (l *Letters) Unmailable(ctx context.Context, _ Actor, kind string) ([]engin
 }
 
 // Batches lists the printed batches, newest first.
-func (l *Letters) Batches(ctx context.Context, _ Actor) ([]engine.LetterBatch, error) {
+func (l *Letters) Batches(ctx context.Context, a Actor) ([]engine.LetterBatch, error) {
+	if err := Allow(a, ManageLetters); err != nil {
+		return nil, fmt.Errorf("letter batches: %w", err)
+	}
 	bs, err := l.cfg.Store.Batches(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("letter batches: %w", err)
@@ -139,14 +145,20 @@ func (l *Letters) Batches(ctx context.Context, _ Actor) ([]engine.LetterBatch, e
 }
 
 // Batch returns one printed batch; an unknown one wraps engine.ErrNotFound.
-func (l *Letters) Batch(ctx context.Context, _ Actor, id int64) (engine.LetterBatch, error) {
+func (l *Letters) Batch(ctx context.Context, a Actor, id int64) (engine.LetterBatch, error) {
+	if err := Allow(a, ManageLetters); err != nil {
+		return engine.LetterBatch{}, fmt.Errorf("letter batch: %w", err)
+	}
 	b, _, err := l.cfg.Store.Batch(ctx, id)
 	return b, err
 }
 
 // Purge discards the waiting letters of kind, printable or not; their
 // activities are canceled with the reason, which is required.
-func (l *Letters) Purge(ctx context.Context, _ Actor, kind, reason string) (int, error) {
+func (l *Letters) Purge(ctx context.Context, a Actor, kind, reason string) (int, error) {
+	if err := Allow(a, ManageLetters); err != nil {
+		return 0, fmt.Errorf("purge letters: %w", err)
+	}
 	kind, reason = strings.TrimSpace(kind), strings.TrimSpace(reason)
 	switch {
 	case kind == "":
@@ -164,7 +176,10 @@ func (l *Letters) Purge(ctx context.Context, _ Actor, kind, reason string) (int,
 // Email sends the waiting letters of kind as emails (the letter's text as
 // the body) to the contacts with an email address that may be written to;
 // the others stay waiting. It reports how many went out.
-func (l *Letters) Email(ctx context.Context, _ Actor, kind string) (int, error) {
+func (l *Letters) Email(ctx context.Context, a Actor, kind string) (int, error) {
+	if err := Allow(a, ManageLetters); err != nil {
+		return 0, fmt.Errorf("email letters: %w", err)
+	}
 	kind = strings.TrimSpace(kind)
 	if kind == "" {
 		return 0, invalid("kind", "is required: name the kind of letters to email")

@@ -35,6 +35,9 @@ type PrintRequest struct {
 // so a failed render changes nothing. Nothing waiting: the batch's ID is 0
 // and no file is written.
 func (l *Letters) Print(ctx context.Context, a Actor, req PrintRequest) (engine.LetterBatch, error) {
+	if err := Allow(a, ManageLetters); err != nil {
+		return engine.LetterBatch{}, fmt.Errorf("print letters: %w", err)
+	}
 	req.Kind = strings.TrimSpace(req.Kind)
 	if req.All == (req.Kind != "") {
 		return engine.LetterBatch{}, invalid("kind", "name one kind of letters, or all of them")
@@ -77,7 +80,10 @@ func (l *Letters) Print(ctx context.Context, a Actor, req PrintRequest) (engine.
 
 // Reprint renders a batch again from its stored letters, changing nothing:
 // for a jammed printer. The PDF goes to w.
-func (l *Letters) Reprint(ctx context.Context, _ Actor, id int64, w io.Writer) (engine.LetterBatch, error) {
+func (l *Letters) Reprint(ctx context.Context, a Actor, id int64, w io.Writer) (engine.LetterBatch, error) {
+	if err := Allow(a, ManageLetters); err != nil {
+		return engine.LetterBatch{}, fmt.Errorf("reprint letters: %w", err)
+	}
 	b, ls, err := l.cfg.Store.Batch(ctx, id)
 	if err != nil {
 		return engine.LetterBatch{}, fmt.Errorf("reprint: %w", err)

@@ -268,7 +268,8 @@ func TestUnmailableListedAndRefiledOnceTheAddressIsFixed(t *testing.T) {
 		timeline[i].Activity.Status != "open" || timeline[i].Activity.Notes != "Unmailable: no street, no city, no postal code" {
 		t.Errorf("the contact's timeline does not show the unmailable letter: %+v", timeline)
 	}
-	if _, err := p.pool.Exec(p.ctx, `UPDATE contacts SET street = '9 Elm St', city = 'Albany', postal_code = '12207' WHERE id = $1`, cy.ID); err != nil {
+	if _, err := store.UpdateContact(p.ctx, crm.System, "cy", crm.ContactFields{
+		Street: ptr("9 Elm St"), City: ptr("Albany"), PostalCode: ptr("12207")}); err != nil {
 		t.Fatal(err)
 	}
 	cs, err := p.letters.List(p.ctx, crm.System)
@@ -323,3 +324,6 @@ func TestBatchPagesReadBack(t *testing.T) {
 			strings.Count(text, "Zoë C30"), strings.Count(text, "ZOË C30"))
 	}
 }
+
+// ptr returns a pointer to v.
+func ptr[T any](v T) *T { return &v }

@@ -49,7 +49,8 @@ type Points struct {
 	Quota  int    `json:"quota"`
 }
 
-// MyDay builds a rep's My Day. An unknown rep wraps engine.ErrNotFound.
+// MyDay builds a rep's My Day. An unknown rep wraps engine.ErrNotFound; a
+// sales rep sees only its own (another's wraps ErrForbidden).
 func (s *Service) MyDay(ctx context.Context, a Actor, q MyDayQuery) (MyDay, error) {
 	start, loc, err := q.dayStart(s.now())
 	if err != nil {
@@ -58,6 +59,9 @@ func (s *Service) MyDay(ctx context.Context, a Actor, q MyDayQuery) (MyDay, erro
 	rep, err := s.rep(ctx, q.Rep)
 	if err != nil {
 		return MyDay{}, err
+	}
+	if !a.owns(rep.ID) {
+		return MyDay{}, fmt.Errorf("my day of %s: %w", rep.Username, Allow(a, ActForOthers))
 	}
 	end := start.AddDate(0, 0, 1)
 	day := MyDay{Rep: rep.Username, Day: start.Format(time.DateOnly), TimeZone: loc.String(),

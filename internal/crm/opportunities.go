@@ -53,7 +53,16 @@ type OpportunityFields struct {
 
 // Opportunity returns one opportunity.
 func (s *Service) Opportunity(ctx context.Context, a Actor, id int64) (Opportunity, error) {
-	return s.store.Opportunity(ctx, id)
+	o, err := s.store.Opportunity(ctx, id)
+	if err == nil {
+		err = s.seeOpportunity(ctx, s.store, a, o)
+	}
+	return o, err
+}
+
+// seeOpportunity returns nil when a sees o: it owns o or o's contact.
+func (s *Service) seeOpportunity(ctx context.Context, r Reader, a Actor, o Opportunity) error {
+	return s.see(ctx, r, a, fmt.Sprintf("opportunity %d", o.ID), o.ContactID, o.Owner)
 }
 
 // CreateOpportunity adds an opportunity, then sends opportunity.created, and
@@ -101,6 +110,9 @@ func (s *Service) UpdateOpportunity(ctx context.Context, a Actor, id int64, f Op
 		if o, err = tx.LockOpportunity(ctx, id); err != nil {
 			return err
 		}
+		if err := s.seeOpportunity(ctx, tx, a, o); err != nil {
+			return err
+		}
 		was := o.Status
 		if err := f.apply(&o); err != nil {
 			return err
@@ -128,6 +140,12 @@ func (s *Service) resolveOpportunity(ctx context.Context, tx Tx, a Actor, o *Opp
 			return err
 		}
 		o.ContactID = id
+	}
+	if f.Owner != nil {
+		var err error
+		if o.Owner, err = a.nameFor("owner", o.Owner); err != nil {
+			return err
+		}
 	}
 	if _, err := existingRep(ctx, tx, "owner", o.Owner); err != nil {
 		return err

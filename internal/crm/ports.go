@@ -31,14 +31,17 @@ type Tx interface {
 
 // Reader is what the CRM rules read.
 type Reader interface {
+	AccessReader
 	// ResolveContacts maps each contact reference to a contact id: by
 	// external_id, else by email (case-insensitive, the oldest contact with
-	// it), else by numeric id. References matching no contact are left out.
-	ResolveContacts(ctx context.Context, refs []string) (map[string]int64, error)
+	// it), else by numeric id, among the contacts the rep owner owns (every
+	// contact when owner is 0). References matching no contact are left out.
+	ResolveContacts(ctx context.Context, refs []string, owner int64) (map[string]int64, error)
 	// Contact returns one contact with its owner's username.
 	Contact(ctx context.Context, id int64) (engine.Contact, error)
 	// Contacts lists, in id order, at most f.Limit contacts with an id above
-	// f.After, of status f.Status and owner f.Owner when those are set.
+	// f.After, of status f.Status, owner f.Owner and owner id f.OwnerID when
+	// those are set.
 	Contacts(ctx context.Context, f ContactFilter) ([]engine.Contact, error)
 	// FindContacts lists, in id order, the contacts having one of the
 	// external ids or one of the emails (compared in lower case).
@@ -59,6 +62,10 @@ type Reader interface {
 	// OpenActivities lists a rep's open activities due before the instant
 	// (or with no due time), by due time with the undated last, then id.
 	OpenActivities(ctx context.Context, repID int64, before time.Time) ([]Activity, error)
+	// LoggedByHand counts the activities of a type (any case) on a contact
+	// (0: with none) that the rep logged by hand (no touch) and completed in
+	// [from, until).
+	LoggedByHand(ctx context.Context, repID, contactID int64, typ string, from, until time.Time) (int, error)
 	// PointsEarned sums the points of a rep's activities completed in [from, until).
 	PointsEarned(ctx context.Context, repID int64, from, until time.Time) (int, error)
 
@@ -70,6 +77,7 @@ type Reader interface {
 
 // Writer is what the CRM rules change, inside a Tx.
 type Writer interface {
+	AccessWriter
 	// LockContact reads a contact and locks it until the transaction ends.
 	LockContact(ctx context.Context, id int64) (engine.Contact, error)
 	// CreateContacts inserts the contacts and sets their ID and OwnerID;
@@ -78,10 +86,15 @@ type Writer interface {
 	// that do not exist yet. A taken external_id wraps engine.ErrConflict.
 	CreateContacts(ctx context.Context, cs []*engine.Contact) error
 	UpdateContacts(ctx context.Context, cs []*engine.Contact) error
+	// RefileLetters puts back on the letters pile the unmailable letters of
+	// these contacts whose address is now usable, and says how many.
+	RefileLetters(ctx context.Context, contactIDs []int64) (int, error)
 
 	// CreateRep inserts r and sets its ID; a taken username wraps
 	// engine.ErrConflict.
 	CreateRep(ctx context.Context, r *engine.Rep) error
+	// LockRep locks a rep's row until the transaction ends.
+	LockRep(ctx context.Context, id int64) error
 
 	// LockOpportunity reads an opportunity and locks it until the
 	// transaction ends.
@@ -110,6 +123,57 @@ type ActivityQuery struct {
 	ContactID int64
 	Rep       string // a rep's username
 	Status    string // open | done | canceled
+	VisibleTo int64  // a rep's id: only the activities of its contacts or assigned to it
 	Offset    int
 	Limit     int
+}
+
+// AccessReader reads users' credentials and the suppression list.
+type AccessReader interface {
+	// TokenByHash returns the token with this SHA-256 hash, revoked or
+	// not, and its rep.
+	TokenByHash(ctx context.Context, hash []byte) (Token, engine.Rep, error)
+	// Tokens lists the tokens of a rep (every rep's when 0) by id.
+	Tokens(ctx context.Context, repID int64) ([]Token, error)
+	// PasswordHash returns a rep's password hash, "" when it has none.
+	PasswordHash(ctx context.Context, repID int64) (string, error)
+	// SessionByHash returns the session with this SHA-256 hash of its id.
+	SessionByHash(ctx context.Context, hash []byte) (Session, error)
+
+	// Suppressions lists the addresses suppressed now, by email, at most
+	// f.Limit after f.After, of reason f.Reason when set.
+	Suppressions(ctx context.Context, f SuppressionFilter) ([]Suppression, error)
+	// SuppressionEvents lists an address's suppressions and lifts, oldest first.
+	SuppressionEvents(ctx context.Context, email string) ([]SuppressionEvent, error)
+}
+
+// AccessWriter changes users' credentials and lifts suppressions, inside a Tx.
+type AccessWriter interface {
+	// CreateToken stores t (its hash, never the token) and sets its ID; a
+	// taken prefix wraps engine.ErrConflict.
+	CreateToken(ctx context.Context, t *Token) error
+	// RevokeTokens revokes every token of the rep not revoked yet and
+	// returns how many.
+	RevokeTokens(ctx context.Context, repID int64, at time.Time) (int, error)
+	// RevokeToken revokes the token with this prefix, whoever's it is; it
+	// returns false when no token not yet revoked has it.
+	RevokeToken(ctx context.Context, prefix string, at time.Time) (bool, error)
+	// TokenUsed notes when a token was last used.
+	TokenUsed(ctx context.Context, id int64, at time.Time) error
+	// SetPassword stores a rep's password hash.
+	SetPassword(ctx context.Context, repID int64, hash string) error
+
+	// CreateSession stores a session (its hash, never its id).
+	CreateSession(ctx context.Context, s Session) error
+	// DeleteSession ends the session with this hash of its id.
+	DeleteSession(ctx context.Context, hash []byte) error
+	// DeleteSessions ends a rep's sessions (repID > 0) or the sessions
+	// expired at the instant (repID 0), and returns how many.
+	DeleteSessions(ctx context.Context, repID int64, expiredAt time.Time) (int, error)
+
+	// LiftSuppression takes an address off the suppression list and records
+	// ev (its action "lifted", with the suppression's reason) in its
+	// history. It returns false, changing nothing, when the address is not
+	// suppressed.
+	LiftSuppression(ctx context.Context, ev SuppressionEvent) (bool, error)
 }

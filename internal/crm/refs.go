@@ -10,10 +10,11 @@ import (
 
 // resolve maps contact references to the ids of the contacts they name for
 // a, read through r (the store or a transaction); references naming no
-// contact are left out. Every contact a user names passes through here, so
-// this is where what a may see will be decided.
+// contact are left out. Every contact a user names passes through here: a
+// sales rep's references name only its own contacts (access.go), so another
+// rep's contact is not found.
 func (s *Service) resolve(ctx context.Context, r Reader, a Actor, refs []string) (map[string]int64, error) {
-	return r.ResolveContacts(ctx, refs)
+	return r.ResolveContacts(ctx, refs, a.scope())
 }
 
 // resolveOne finds the contact one reference names, through r; an unknown

@@ -24,8 +24,12 @@ type RepFields struct {
 	MonthlyQuota *int   `json:"monthly_quota"` // activity points a month; default 500
 }
 
-// CreateRep adds a rep. A taken username wraps engine.ErrConflict.
+// CreateRep adds a rep (admins and managers). A taken username wraps
+// engine.ErrConflict.
 func (s *Service) CreateRep(ctx context.Context, a Actor, f RepFields) (engine.Rep, error) {
+	if err := Allow(a, ManageUsers); err != nil {
+		return engine.Rep{}, fmt.Errorf("create rep: %w", err)
+	}
 	if err := f.validate(); err != nil {
 		return engine.Rep{}, err
 	}

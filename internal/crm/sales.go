@@ -109,13 +109,21 @@ func (s *Service) resolveSale(ctx context.Context, tx Tx, a Actor, sale *Sale, r
 		return err
 	}
 	sale.ContactID = id
+	if sale.Rep != "" {
+		if sale.Rep, err = a.nameFor("rep", sale.Rep); err != nil {
+			return err
+		}
+	}
 	if _, err := existingRep(ctx, tx, "rep", sale.Rep); err != nil {
 		return err
 	}
 	if sale.OpportunityID == 0 {
 		return nil
 	}
-	_, err = tx.Opportunity(ctx, sale.OpportunityID)
+	o, err := tx.Opportunity(ctx, sale.OpportunityID)
+	if err == nil {
+		err = s.seeOpportunity(ctx, tx, a, o)
+	}
 	if errors.Is(err, engine.ErrNotFound) {
 		return invalid("opportunity_id", "no opportunity %d", sale.OpportunityID)
 	}

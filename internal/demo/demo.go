@@ -41,7 +41,11 @@ func mustRead(name string) []byte {
 	return b
 }
 
-// Reps are the sample's sales reps, the owners named in the contacts.
+// Manager is the sample's sales manager, whose API token the demo prints.
+const Manager = "mgarcia"
+
+// Reps are the sample's reps: the sales reps owning the contacts, and the
+// sales manager.
 var Reps = []crm.RepFields{
 	{Username: "cferguson", Name: "Cory Ferguson", Email: "cory@summit-tech.example", Title: "Account Manager", Phone: "(661) 555-0140",
 		Signature: "Cory Ferguson\nAccount Manager, Summit Technology Partners\n(661) 555-0140"},
@@ -49,6 +53,7 @@ var Reps = []crm.RepFields{
 		Signature: "Nick Points\nChannel Sales Executive, Summit Technology Partners\n(661) 555-0141"},
 	{Username: "jrivas", Name: "Jason Rivas", Email: "jason@summit-tech.example", Title: "Sales Associate", Phone: "(661) 555-0142",
 		Signature: "Jason Rivas\nSales Associate, Summit Technology Partners\n(661) 555-0142"},
+	{Username: Manager, Name: "Maria Garcia", Email: "maria@summit-tech.example", Title: "Sales Manager", Role: "manager"},
 }
 
 // Loaded counts what Load put in the store.

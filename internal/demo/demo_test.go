@@ -38,7 +38,7 @@ func TestLoadTwice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if first.Reps != 3 || first.NewContacts == 0 || first.NewContacts != first.Contacts || first.Events == 0 || first.Enrolled == 0 {
+	if first.Reps != len(demo.Reps) || first.NewContacts == 0 || first.NewContacts != first.Contacts || first.Events == 0 || first.Enrolled == 0 {
 		t.Errorf("first load: %+v, want every rep and contact new, events and enrollments", first)
 	}
 	var sold time.Time

@@ -78,7 +78,7 @@ func TestRequestsActForDepsActor(t *testing.T) {
 	}
 }
 
-func TestDefaultActorIsTheSystem(t *testing.T) {
+func TestNoActorRefusesEveryAPIRequest(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
 	rec := &recordingCRM{Service: e.crm}
@@ -89,7 +89,10 @@ func TestDefaultActorIsTheSystem(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusCreated || len(rec.got) != 1 || !rec.got[0].IsSystem() {
-		t.Errorf("status %d, actors %v; want 201 for crm.System", resp.StatusCode, rec.got)
+	if resp.StatusCode != http.StatusUnauthorized || len(rec.got) != 0 {
+		t.Errorf("status %d, actors %v; an API without Deps.Actor must answer 401 and reach no CRM call", resp.StatusCode, rec.got)
+	}
+	if n := e.count(`SELECT count(*) FROM contacts`); n != 0 {
+		t.Errorf("a refused request stored %d contacts", n)
 	}
 }

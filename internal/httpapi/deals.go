@@ -95,9 +95,10 @@ func (a *api) sendEvent(w http.ResponseWriter, r *http.Request, who crm.Actor) {
 	writeJSON(w, http.StatusOK, eventJSON{Enrolled: nonNil(res.Enrolled), Exited: nonNil(res.Exited)})
 }
 
-func nonNil(s []string) []string {
+// nonNil is s, or an empty slice for nil, so JSON shows [] rather than null.
+func nonNil[T any](s []T) []T {
 	if s == nil {
-		return []string{}
+		return []T{}
 	}
 	return s
 }
@@ -145,18 +146,18 @@ func (a *api) enroll(w http.ResponseWriter, r *http.Request, who crm.Actor) {
 }
 
 // pause is POST /api/enrollments/{id}/pause.
-func (a *api) pause(w http.ResponseWriter, r *http.Request, _ crm.Actor) {
-	a.changeEnrollment(w, r, engine.EnrollmentPaused, a.engine.Pause)
+func (a *api) pause(w http.ResponseWriter, r *http.Request, who crm.Actor) {
+	a.changeEnrollment(w, r, who, engine.EnrollmentPaused, a.engine.Pause)
 }
 
 // resume is POST /api/enrollments/{id}/resume.
-func (a *api) resume(w http.ResponseWriter, r *http.Request, _ crm.Actor) {
-	a.changeEnrollment(w, r, engine.EnrollmentActive, a.engine.Resume)
+func (a *api) resume(w http.ResponseWriter, r *http.Request, who crm.Actor) {
+	a.changeEnrollment(w, r, who, engine.EnrollmentActive, a.engine.Resume)
 }
 
 // unenroll is POST /api/enrollments/{id}/unenroll with an optional body
 // {"reason": "..."}.
-func (a *api) unenroll(w http.ResponseWriter, r *http.Request, _ crm.Actor) {
+func (a *api) unenroll(w http.ResponseWriter, r *http.Request, who crm.Actor) {
 	var req struct {
 		Reason string `json:"reason"`
 	}
@@ -164,15 +165,20 @@ func (a *api) unenroll(w http.ResponseWriter, r *http.Request, _ crm.Actor) {
 		a.fail(w, r, err)
 		return
 	}
-	a.changeEnrollment(w, r, engine.EnrollmentCanceled, func(ctx context.Context, id int64) error {
+	a.changeEnrollment(w, r, who, engine.EnrollmentCanceled, func(ctx context.Context, id int64) error {
 		return a.engine.Unenroll(ctx, id, req.Reason)
 	})
 }
 
-// changeEnrollment runs one state change on the enrollment in the path.
-func (a *api) changeEnrollment(w http.ResponseWriter, r *http.Request, to engine.EnrollmentState,
+// changeEnrollment runs one state change on the enrollment in the path,
+// for admins and managers.
+func (a *api) changeEnrollment(w http.ResponseWriter, r *http.Request, who crm.Actor, to engine.EnrollmentState,
 	change func(ctx context.Context, id int64) error) {
-	id, err := pathID(r, "id")
+	err := crm.Allow(who, crm.ManageEnrollments)
+	id, perr := pathID(r, "id")
+	if err == nil {
+		err = perr
+	}
 	if err == nil {
 		err = change(r.Context(), id)
 	}

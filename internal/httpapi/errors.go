@@ -46,7 +46,12 @@ func classify(err error) (int, errorBody) {
 	if v, ok := crm.AsValidation(err); ok {
 		return http.StatusBadRequest, errorBody{Error: v.Message, Field: v.Field}
 	}
+	if v, ok := crm.AsAuthError(err); ok {
+		return http.StatusUnauthorized, errorBody{Error: v.Error()}
+	}
 	switch {
+	case errors.Is(err, crm.ErrForbidden):
+		return http.StatusForbidden, errorBody{Error: err.Error()}
 	case errors.As(err, &req):
 		return req.status, errorBody{Error: req.msg, Field: req.field}
 	case errors.As(err, &big):
@@ -65,8 +70,11 @@ func classify(err error) (int, errorBody) {
 // request they broke.
 func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
 	status, body := classify(err)
-	if status == http.StatusInternalServerError {
+	switch status {
+	case http.StatusInternalServerError:
 		a.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	case http.StatusUnauthorized:
+		w.Header().Set("WWW-Authenticate", challenge(err))
 	}
 	writeJSON(w, status, body)
 }
@@ -153,4 +161,13 @@ func typeName(t reflect.Type) string {
 		return typeName(t.Elem())
 	}
 	return "an object"
+}
+
+// challenge is the WWW-Authenticate header of a 401 (RFC 6750): with
+// error="invalid_token" when a token was given but is not valid.
+func challenge(err error) string {
+	if v, ok := crm.AsAuthError(err); ok && v.Invalid {
+		return `Bearer realm="dripline", error="invalid_token"`
+	}
+	return `Bearer realm="dripline"`
 }

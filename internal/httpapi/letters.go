@@ -12,7 +12,7 @@ import (
 )
 
 // letterRoutes registers the managers' pile of printed letters.
-func (a *api) letterRoutes(mux *http.ServeMux) {
+func (a *api) letterRoutes(mux router) {
 	mux.HandleFunc("GET /api/letters", a.as(a.letterCounts))
 	mux.HandleFunc("GET /api/letters/unmailable", a.as(a.unmailableLetters))
 	mux.HandleFunc("POST /api/letters/print", a.as(a.printLetters))

@@ -27,7 +27,8 @@ func setupLetters(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	e.srv.Close()
-	e.srv = httptest.NewServer(httpapi.New(httpapi.Deps{CRM: e.crm, Engine: e.eng, Letters: l, MaxBody: 4096}))
+	e.srv = httptest.NewServer(httpapi.New(httpapi.Deps{CRM: e.crm, Engine: e.eng, Letters: l, MaxBody: 4096,
+		Actor: func(*http.Request) (crm.Actor, error) { return crm.System, nil }}))
 	t.Cleanup(e.srv.Close)
 	return e
 }

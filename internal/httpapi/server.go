@@ -51,6 +51,10 @@ type CRM interface {
 	ListActivities(ctx context.Context, a crm.Actor, f crm.ActivityFilter) ([]crm.Activity, error)
 	CreateActivity(ctx context.Context, a crm.Actor, f crm.ActivityFields) (crm.Activity, error)
 	CompleteActivity(ctx context.Context, a crm.Actor, id int64, notes string) (crm.Activity, error)
+
+	Suppressions(ctx context.Context, a crm.Actor, f crm.SuppressionFilter) ([]crm.Suppression, error)
+	Suppression(ctx context.Context, a crm.Actor, email string) (crm.SuppressionRecord, error)
+	LiftSuppression(ctx context.Context, a crm.Actor, email, reason string) (crm.SuppressionRecord, error)
 }
 
 var _ CRM = (*crm.Service)(nil)
@@ -60,8 +64,9 @@ type Deps struct {
 	CRM    CRM    // required; its event sink should be Engine
 	Engine Engine // required
 	Logger *slog.Logger
-	// Actor says who a request acts for; an error refuses the request.
-	// Default: every request acts as crm.System.
+	// Actor says who an /api/ request acts for, such as Bearer over the
+	// CRM; an error refuses the request (a *crm.AuthError with 401).
+	// Default: every /api/ request is refused with 401.
 	Actor func(*http.Request) (crm.Actor, error)
 	// Letters is the pile of printed letters under /api/letters; without it
 	// those routes are not served.
@@ -90,7 +95,7 @@ type api struct {
 func New(d Deps) http.Handler {
 	a := &api{crm: d.CRM, letters: d.Letters, engine: d.Engine, actorOf: d.Actor, log: d.Logger, maxBody: d.MaxBody, maxImport: d.MaxImport}
 	if a.actorOf == nil {
-		a.actorOf = func(*http.Request) (crm.Actor, error) { return crm.System, nil }
+		a.actorOf = refuseAll
 	}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
@@ -109,8 +114,15 @@ func New(d Deps) http.Handler {
 	return a.recover(mux)
 }
 
-// routes registers every endpoint of the API.
-func (a *api) routes(mux *http.ServeMux) {
+// router is where routes registers the endpoints: the ServeMux, or a list
+// in the tests that walk every route.
+type router interface {
+	HandleFunc(pattern string, handler func(http.ResponseWriter, *http.Request))
+}
+
+// routes registers every endpoint of the API. Every /api/ one is wrapped
+// by as (JSON bodies) or asCSV (CSV bodies).
+func (a *api) routes(mux router) {
 	mux.HandleFunc("GET /healthz", a.health)
 
 	mux.HandleFunc("GET /api/reps", a.as(a.listReps))
@@ -119,7 +131,7 @@ func (a *api) routes(mux *http.ServeMux) {
 
 	mux.HandleFunc("GET /api/contacts", a.as(a.listContacts))
 	mux.HandleFunc("POST /api/contacts", a.as(a.createContact))
-	mux.HandleFunc("POST /api/contacts/import", a.as(a.importContacts))
+	mux.HandleFunc("POST /api/contacts/import", a.asCSV(a.importContacts))
 	mux.HandleFunc("GET /api/contacts/{ref}", a.as(a.getContact))
 	mux.HandleFunc("PATCH /api/contacts/{ref}", a.as(a.updateContact))
 	mux.HandleFunc("GET /api/contacts/{ref}/timeline", a.as(a.timeline))
@@ -132,7 +144,7 @@ func (a *api) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/sales", a.as(a.createSale))
 
 	mux.HandleFunc("POST /api/events", a.as(a.sendEvent))
-	mux.HandleFunc("POST /api/events/import", a.as(a.importEvents))
+	mux.HandleFunc("POST /api/events/import", a.asCSV(a.importEvents))
 	mux.HandleFunc("POST /api/enrollments", a.as(a.enroll))
 	mux.HandleFunc("POST /api/enrollments/{id}/pause", a.as(a.pause))
 	mux.HandleFunc("POST /api/enrollments/{id}/resume", a.as(a.resume))
@@ -142,6 +154,10 @@ func (a *api) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/activities", a.as(a.createActivity))
 	mux.HandleFunc("POST /api/activities/{id}/complete", a.as(a.completeActivity))
 
+	mux.HandleFunc("GET /api/suppressions", a.as(a.listSuppressions))
+	mux.HandleFunc("GET /api/suppressions/{email}", a.as(a.getSuppression))
+	mux.HandleFunc("POST /api/suppressions/{email}/lift", a.as(a.liftSuppression))
+
 	if a.letters != nil {
 		a.letterRoutes(mux)
 	}
@@ -150,11 +166,20 @@ func (a *api) routes(mux *http.ServeMux) {
 // actorHandler is an API handler told who the request acts for.
 type actorHandler func(w http.ResponseWriter, r *http.Request, who crm.Actor)
 
-// as finds who the request acts for (Deps.Actor) before h runs; a request
-// the seam refuses fails with its error.
-func (a *api) as(h actorHandler) http.HandlerFunc {
+// as finds who the request acts for (Deps.Actor) and checks that a body is
+// JSON before h runs; a request the seam refuses fails with its error.
+func (a *api) as(h actorHandler) http.HandlerFunc { return a.asBody("application/json", h) }
+
+// asCSV is as for a request whose body is a CSV file.
+func (a *api) asCSV(h actorHandler) http.HandlerFunc { return a.asBody("text/csv", h) }
+
+// asBody is as for bodies of the media type body.
+func (a *api) asBody(body string, h actorHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		who, err := a.actorOf(r)
+		if err == nil {
+			err = checkBody(r, body)
+		}
 		if err != nil {
 			a.fail(w, r, err)
 			return

@@ -66,7 +66,8 @@ func setup(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.srv = httptest.NewServer(httpapi.New(httpapi.Deps{CRM: e.crm, Engine: e.eng, Logger: log, MaxBody: 4096}))
+	e.srv = httptest.NewServer(httpapi.New(httpapi.Deps{CRM: e.crm, Engine: e.eng, Logger: log, MaxBody: 4096,
+		Actor: func(*http.Request) (crm.Actor, error) { return crm.System, nil }}))
 	t.Cleanup(e.srv.Close)
 	return e
 }
@@ -83,24 +84,29 @@ func (w testWriter) Write(p []byte) (int, error) {
 // is) and decodes the JSON answer.
 func (e *env) do(method, path string, body any) (int, map[string]any) {
 	e.t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(b)
-	default:
-		buf, err := json.Marshal(b)
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		rd = bytes.NewReader(buf)
-	}
-	req, err := http.NewRequest(method, e.srv.URL+path, rd)
+	req, err := http.NewRequest(method, e.srv.URL+path, e.jsonBody(body))
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	return e.send(req)
+}
+
+// jsonBody is a request body: nil for none, a string as is, anything else
+// as JSON.
+func (e *env) jsonBody(body any) io.Reader {
+	e.t.Helper()
+	switch b := body.(type) {
+	case nil:
+		return nil
+	case string:
+		return strings.NewReader(b)
+	}
+	buf, err := json.Marshal(body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return bytes.NewReader(buf)
 }
 
 // csv posts a CSV file to an import endpoint.

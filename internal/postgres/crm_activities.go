@@ -54,8 +54,9 @@ func (r crmReader) Activity(ctx context.Context, id int64) (crm.Activity, error)
 func (r crmReader) Activities(ctx context.Context, q crm.ActivityQuery) ([]crm.Activity, error) {
 	return collect(ctx, r.q, "activities", scanActivity, activitySelect+`
 		WHERE ($1 = 0 OR a.contact_id = $1) AND ($2 = '' OR r.username = $2) AND ($3 = '' OR a.status = $3)
+			AND ($6::bigint = 0 OR a.rep_id = $6 OR c.owner_id = $6)
 		ORDER BY coalesce(a.due, a.created_at), a.id OFFSET $4 LIMIT $5`,
-		q.ContactID, q.Rep, q.Status, q.Offset, q.Limit)
+		q.ContactID, q.Rep, q.Status, q.Offset, q.Limit, q.VisibleTo)
 }
 
 // ContactActivities lists a contact's activities by id.
@@ -93,4 +94,18 @@ func (x *crmTx) CompleteActivity(ctx context.Context, id int64, notes string, at
 		return false, fmt.Errorf("complete activity %d: %w", id, err)
 	}
 	return tag.RowsAffected() == 1, nil
+}
+
+// LoggedByHand counts a rep's hand-logged activities of a type on a contact
+// completed in [from, until).
+func (r crmReader) LoggedByHand(ctx context.Context, repID, contactID int64, typ string, from, until time.Time) (int, error) {
+	var n int
+	err := r.q.QueryRow(ctx, `SELECT count(*) FROM activities
+		WHERE rep_id = $1 AND coalesce(contact_id, 0) = $2 AND lower(type) = lower($3) AND touch_id IS NULL
+			AND status = 'done' AND completed_at >= $4 AND completed_at < $5`,
+		repID, contactID, typ, from, until).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("activities logged by rep %d: %w", repID, err)
+	}
+	return n, nil
 }

@@ -13,20 +13,23 @@ import (
 )
 
 // resolveSQL finds the contact of each reference: by external_id, else by
-// email (the oldest contact with it), else by numeric id.
-const resolveSQL = `WITH r AS (SELECT DISTINCT unnest($1::text[]) AS ref)
+// email (the oldest contact with it), else by numeric id; among the
+// contacts of owner $2 unless it is 0.
+const resolveSQL = `WITH r AS (SELECT DISTINCT unnest($1::text[]) AS ref),
+c AS (SELECT id, external_id, email FROM contacts WHERE $2::bigint = 0 OR owner_id = $2)
 SELECT r.ref, coalesce(
-	(SELECT c.id FROM contacts c WHERE c.external_id = r.ref),
-	(SELECT c.id FROM contacts c WHERE strpos(r.ref, '@') > 0 AND lower(c.email) = lower(r.ref)
+	(SELECT c.id FROM c WHERE c.external_id = r.ref),
+	(SELECT c.id FROM c WHERE strpos(r.ref, '@') > 0 AND lower(c.email) = lower(r.ref)
 		ORDER BY c.id LIMIT 1),
-	(SELECT c.id FROM contacts c
+	(SELECT c.id FROM c
 		WHERE c.id = CASE WHEN r.ref ~ '^[0-9]{1,18}$' THEN r.ref::bigint END))
 FROM r`
 
-// ResolveContacts maps each contact reference to a contact id; references
-// that match no contact are left out of the map.
-func (r crmReader) ResolveContacts(ctx context.Context, refs []string) (map[string]int64, error) {
-	rows, err := r.q.Query(ctx, resolveSQL, refs)
+// ResolveContacts maps each contact reference to a contact id among the
+// contacts of owner (all when 0); references that match no contact are left
+// out of the map.
+func (r crmReader) ResolveContacts(ctx context.Context, refs []string, owner int64) (map[string]int64, error) {
+	rows, err := r.q.Query(ctx, resolveSQL, refs, owner)
 	if err != nil {
 		return nil, fmt.Errorf("resolve %d contact references: %w", len(refs), err)
 	}
@@ -61,8 +64,9 @@ func (x *crmTx) LockContact(ctx context.Context, id int64) (engine.Contact, erro
 func (r crmReader) Contacts(ctx context.Context, f crm.ContactFilter) ([]engine.Contact, error) {
 	return collect(ctx, r.q, "list contacts", scanContact, `SELECT `+contactColumns+contactsFrom+`
 		WHERE c.id > $1 AND ($2 = '' OR c.status = $2) AND ($3 = '' OR r.username = $3)
-			AND ($5 = '' OR strpos(lower(concat_ws(' ', c.first_name, c.last_name, c.email, c.company)), lower($5)) > 0)
-		ORDER BY c.id LIMIT $4`, f.After, f.Status, f.Owner, f.Limit, strings.TrimSpace(f.Search))
+			AND ($5::bigint = 0 OR c.owner_id = $5)
+			AND ($6 = '' OR strpos(lower(concat_ws(' ', c.first_name, c.last_name, c.email, c.company)), lower($6)) > 0)
+		ORDER BY c.id LIMIT $4`, f.After, f.Status, f.Owner, f.Limit, f.OwnerID, strings.TrimSpace(f.Search))
 }
 
 // FindContacts lists the contacts with one of the external ids or emails.

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/dripline/dripline/engine"
 )
@@ -23,3 +24,12 @@ func (r crmReader) Reps(ctx context.Context) ([]engine.Rep, error) {
 
 // CreateRep inserts a rep and sets its ID.
 func (x *crmTx) CreateRep(ctx context.Context, r *engine.Rep) error { return insertRep(ctx, x.q, r) }
+
+// LockRep locks a rep's row FOR UPDATE.
+func (x *crmTx) LockRep(ctx context.Context, id int64) error {
+	var one int
+	if err := x.q.QueryRow(ctx, `SELECT 1 FROM reps WHERE id = $1 FOR UPDATE`, id).Scan(&one); err != nil {
+		return fmt.Errorf("lock rep %d: %w", id, notFound(err))
+	}
+	return nil
+}

@@ -21,6 +21,14 @@ import (
 // the real engine, with the track of testdata/tracks.
 func crmSetup(tb testing.TB) (*crm.Service, *pgxpool.Pool) {
 	tb.Helper()
+	store, pool, _ := crmSetupClock(tb)
+	return store, pool
+}
+
+// crmSetupClock is crmSetup, also returning the virtual clock the CRM and
+// the engine read.
+func crmSetupClock(tb testing.TB) (*crm.Service, *pgxpool.Pool, *clock.Virtual) {
+	tb.Helper()
 	ctx := context.Background()
 	pool := pgtest.New(tb)
 	lib, err := tracks.LoadDir("testdata/tracks", tracks.Options{})
@@ -43,7 +51,7 @@ func crmSetup(tb testing.TB) (*crm.Service, *pgxpool.Pool) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return store, pool
+	return store, pool, clk
 }
 
 // countRows runs a SELECT count(*) query.

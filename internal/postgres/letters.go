@@ -84,17 +84,31 @@ func (x *tx) CreateLetter(ctx context.Context, l *engine.Letter) error {
 
 // Refile puts unmailable letters whose contact now has a street, a city and
 // a postal code back on the pile, with the contact's address as it is now.
-func (s *Letters) Refile(ctx context.Context) (int, error) {
+func (s *Letters) Refile(ctx context.Context) (int, error) { return refile(ctx, s.pool, nil) }
+
+// RefileLetters is Refile for the letters of these contacts, in the
+// transaction that changed their addresses.
+func (x *crmTx) RefileLetters(ctx context.Context, contactIDs []int64) (int, error) {
+	if len(contactIDs) == 0 {
+		return 0, nil
+	}
+	return refile(ctx, x.q, contactIDs)
+}
+
+// refile is the one refiling of unmailable letters: of the contacts ids,
+// or of every contact when ids is nil.
+func refile(ctx context.Context, q querier, ids []int64) (int, error) {
 	var n int
-	err := s.pool.QueryRow(ctx, `WITH r AS (
+	err := q.QueryRow(ctx, `WITH r AS (
 			UPDATE letters l SET unmailable = '', street = c.street, city = c.city,
 				region = c.region, postal_code = c.postal_code, country = c.country
 			FROM contacts c WHERE c.id = l.contact_id AND l.unmailable <> '' AND`+waiting+`
 				AND btrim(c.street) <> '' AND btrim(c.city) <> '' AND btrim(c.postal_code) <> ''
+				AND ($2::bigint[] IS NULL OR c.id = ANY($2))
 			RETURNING l.activity_id),
 		a AS (UPDATE activities SET notes = `+appendNote("$1")+`
 			WHERE id IN (SELECT activity_id FROM r) AND status = 'open')
-		SELECT count(*) FROM r`, "Address fixed: back on the pile to print").Scan(&n)
+		SELECT count(*) FROM r`, "Address fixed: back on the pile to print", ids).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("refile letters: %w", err)
 	}

@@ -27,8 +27,8 @@ func (x *tx) Suppressed(ctx context.Context, email string) (string, error) {
 	return reason, nil
 }
 
-// Suppress puts an address on the suppression list; suppressing it again
-// keeps the first record.
+// Suppress puts an address on the suppression list, and in its history;
+// suppressing it again keeps the first record.
 func (x *tx) Suppress(ctx context.Context, email, reason, detail string, at time.Time) error {
 	addr := normalEmail(email)
 	switch {
@@ -37,8 +37,10 @@ func (x *tx) Suppress(ctx context.Context, email, reason, detail string, at time
 	case reason != engine.SuppressUnsubscribe && reason != engine.SuppressHardBounce && reason != engine.SuppressComplaint:
 		return fmt.Errorf("suppress %s: reason %q is not unsubscribe, hard_bounce or complaint", addr, reason)
 	}
-	_, err := x.q.Exec(ctx, `INSERT INTO suppressions (email, reason, detail, created_at)
-		VALUES ($1, $2, $3, $4) ON CONFLICT (email) DO NOTHING`, addr, reason, detail, at)
+	_, err := x.q.Exec(ctx, `WITH s AS (INSERT INTO suppressions (email, reason, detail, created_at)
+		VALUES ($1, $2, $3, $4) ON CONFLICT (email) DO NOTHING RETURNING email, reason, detail, created_at)
+		INSERT INTO suppression_events (email, action, reason, detail, by_name, at)
+		SELECT email, 'suppressed', reason, detail, 'system', created_at FROM s`, addr, reason, detail, at)
 	if err != nil {
 		return fmt.Errorf("suppress %s: %w", addr, err)
 	}
