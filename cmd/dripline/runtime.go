@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 
 	"github.com/hibiken/asynq"
@@ -17,6 +18,7 @@ import (
 	"github.com/dripline/dripline/internal/httpapi"
 	"github.com/dripline/dripline/internal/postgres"
 	"github.com/dripline/dripline/internal/queue"
+	"github.com/dripline/dripline/internal/web"
 	"github.com/dripline/dripline/tracks"
 )
 
@@ -51,6 +53,7 @@ type runtime struct {
 	// letters is the pile of printed letters, for the daemon's API; the
 	// letters command opens its own (openLetters).
 	letters *crm.Letters
+	pages   *web.Pages // the daemon's web pages
 }
 
 // openRuntime connects to PostgreSQL and builds the engine and the CRM store.
@@ -112,6 +115,9 @@ func openRuntime(ctx context.Context, cfg *config.Config, opts runtimeOptions) (
 	}
 	if opts.access == daemon {
 		if rt.letters, err = rt.openLetters(opts.clock, false); err != nil {
+			return nil, err
+		}
+		if rt.pages, err = rt.openPages(lib, set, opts.clock); err != nil {
 			return nil, err
 		}
 	}
@@ -187,9 +193,13 @@ func (rt *runtime) handler() http.Handler {
 		Secrets: rt.cfg.SecretKeys(), Unsubscriber: rt.engine, Bouncer: rt.engine,
 		BusinessName: rt.cfg.BusinessName, WebhookToken: rt.cfg.WebhookToken, Logger: rt.log,
 	}).Register(pages)
+	mount := map[string]http.Handler{"/u/": pages, "/webhooks/": pages}
+	if rt.pages != nil {
+		maps.Copy(mount, rt.pages.Mount())
+	}
 	return httpapi.New(httpapi.Deps{
 		CRM: rt.crm, Letters: rt.letters, Engine: rt.engine, Logger: rt.log, Actor: httpapi.Bearer(rt.crm),
-		Mount: map[string]http.Handler{"/u/": pages, "/webhooks/": pages},
+		Mount: mount,
 	})
 }
 

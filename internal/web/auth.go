@@ -1,10 +1,7 @@
 package web
 
 import (
-	"cmp"
 	"context"
-	"crypto/subtle"
-	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -12,41 +9,27 @@ import (
 	"time"
 
 	"github.com/dripline/dripline/internal/crm"
+	"github.com/dripline/dripline/internal/httpapi"
 )
 
-// Session is a rep logged in to the pages: the cookie's value, the CSRF
-// token its forms carry back, and when it ends.
-type Session struct {
-	ID        string
-	CSRF      string
-	ExpiresAt time.Time
-}
-
-// Sessions is the session store: it checks a username and password and
-// starts a session, tells who a session's id stands for, and ends one. An
-// unknown login or session is an error wrapping ErrNoSession.
+// Sessions is the session store (crm.Service): it checks a username and
+// password and starts a session, tells who a session's id stands for, and
+// ends one. A wrong password or an unknown or expired session is a
+// *crm.AuthError.
 type Sessions interface {
-	Login(ctx context.Context, username, password string) (Session, crm.Actor, error)
-	Session(ctx context.Context, id string) (Session, crm.Actor, error)
+	Login(ctx context.Context, username, password string) (crm.Session, crm.Actor, error)
+	Session(ctx context.Context, id string) (crm.Session, crm.Actor, error)
 	Logout(ctx context.Context, id string) error
 }
 
-// ErrNoSession is wrapped by Sessions errors about a wrong password or an
-// unknown or expired session.
-var ErrNoSession = errors.New("not logged in")
-
-// cookieName names the session cookie.
-const cookieName = "dripline_session"
-
-// csrfField names the hidden field carrying the session's CSRF token.
-const csrfField = "csrf"
+var _ Sessions = (*crm.Service)(nil)
 
 // viewer is who is looking at a page.
 type viewer struct {
 	Actor    crm.Actor
 	Username string
 	Name     string
-	Session  Session
+	Session  crm.Session
 	Zone     *time.Location
 	// Letters and Dashboard say whether those pages are served.
 	Letters, Dashboard bool
@@ -72,15 +55,15 @@ type pageHandler func(w http.ResponseWriter, r *http.Request, v viewer) error
 func (p *Pages) page(allowed roles, h pageHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		v, err := p.viewer(r)
-		if errors.Is(err, ErrNoSession) {
+		if _, ok := crm.AsAuthError(err); ok {
 			p.toLogin(w, r)
 			return
 		}
 		if err == nil && !slices.Contains(allowed, v.Actor.Role) {
 			err = errForbidden
 		}
-		if err == nil && r.Method == http.MethodPost {
-			err = checkCSRF(v.Session, r)
+		if err == nil && r.Method == http.MethodPost && httpapi.CheckCSRF(v.Session, r) != nil {
+			err = errBadForm
 		}
 		if err == nil {
 			err = h(w, r, v)
@@ -93,22 +76,23 @@ func (p *Pages) page(allowed roles, h pageHandler) http.HandlerFunc {
 
 // viewer finds the session the request's cookie names.
 func (p *Pages) viewer(r *http.Request) (viewer, error) {
-	c, err := r.Cookie(cookieName)
+	c, err := r.Cookie(httpapi.SessionCookieName)
 	if err != nil || c.Value == "" {
-		return viewer{}, ErrNoSession
+		return viewer{}, &crm.AuthError{}
 	}
 	s, a, err := p.d.Sessions.Session(r.Context(), c.Value)
 	if err != nil {
 		return viewer{}, err
 	}
-	v := viewer{Actor: a, Session: s, Zone: p.d.Zone, Letters: p.d.Letters != nil, Dashboard: p.d.Reports != nil}
-	reps, err := p.d.CRM.ListReps(r.Context(), crm.System)
+	v := viewer{Actor: a, Username: a.Username, Name: a.Username, Session: s, Zone: p.d.Zone,
+		Letters: p.d.Letters != nil, Dashboard: p.d.Reports != nil}
+	reps, err := p.d.CRM.ListReps(r.Context(), a)
 	if err != nil {
 		return viewer{}, err
 	}
 	for _, rep := range reps {
-		if rep.ID == a.RepID {
-			v.Username, v.Name = rep.Username, cmp.Or(rep.Name, rep.Username)
+		if rep.ID == a.RepID && rep.Name != "" {
+			v.Name = rep.Name
 		}
 	}
 	return v, nil
@@ -132,16 +116,6 @@ func localPath(next string) string {
 		return "/myday"
 	}
 	return next
-}
-
-// checkCSRF refuses a posted form whose CSRF field is not the session's
-// token, compared in constant time.
-func checkCSRF(s Session, r *http.Request) error {
-	got := r.PostFormValue(csrfField)
-	if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(s.CSRF)) != 1 {
-		return errBadForm
-	}
-	return nil
 }
 
 // loginPage is what the login form shows.
@@ -173,12 +147,12 @@ const loginCSRFCookie = "dripline_login"
 func (p *Pages) login(w http.ResponseWriter, r *http.Request) {
 	next := localPath(r.PostFormValue("next"))
 	c, err := r.Cookie(loginCSRFCookie)
-	if err != nil || checkCSRF(Session{CSRF: c.Value}, r) != nil {
+	if err != nil || httpapi.CheckCSRF(crm.Session{CSRF: c.Value}, r) != nil {
 		p.showLogin(w, r, http.StatusForbidden, loginPage{Next: next, Error: errBadForm.Error()})
 		return
 	}
 	s, _, err := p.d.Sessions.Login(r.Context(), strings.TrimSpace(r.PostFormValue("username")), r.PostFormValue("password"))
-	if errors.Is(err, ErrNoSession) {
+	if _, ok := crm.AsAuthError(err); ok {
 		p.showLogin(w, r, http.StatusUnauthorized, loginPage{Next: next, Error: "The username or password is not right."})
 		return
 	}
@@ -186,7 +160,7 @@ func (p *Pages) login(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, viewer{}, err)
 		return
 	}
-	http.SetCookie(w, p.sessionCookie(s))
+	http.SetCookie(w, httpapi.SessionCookie(s, p.d.PublicURL))
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
@@ -195,21 +169,9 @@ func (p *Pages) logout(w http.ResponseWriter, r *http.Request, v viewer) error {
 	if err := p.d.Sessions.Logout(r.Context(), v.Session.ID); err != nil {
 		return err
 	}
-	http.SetCookie(w, p.sessionCookie(Session{}))
+	http.SetCookie(w, httpapi.SessionCookie(crm.Session{}, p.d.PublicURL))
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 	return nil
-}
-
-// sessionCookie is the cookie holding a session: not readable by scripts,
-// not sent with cross-site posts, only over TLS when the site is https. An
-// empty session clears it.
-func (p *Pages) sessionCookie(s Session) *http.Cookie {
-	c := &http.Cookie{Name: cookieName, Value: s.ID, Path: "/", Expires: s.ExpiresAt,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: p.secure()}
-	if s.ID == "" {
-		c.MaxAge, c.Expires = -1, time.Unix(0, 0)
-	}
-	return c
 }
 
 // secure reports whether cookies travel only over TLS.

@@ -6,9 +6,11 @@
 //
 //   - GET /login, POST /login, POST /logout: the login form (username,
 //     password and a hidden CSRF field, checked against a cookie of its own
-//     before any session exists) starts a session in the session store
-//     ([Sessions]); its cookie is HttpOnly, SameSite=Lax, and Secure when
-//     Deps.PublicURL is https.
+//     before any session exists) starts a session in the CRM's session
+//     store ([Sessions], crm.Service: `dripline users password USERNAME`
+//     sets the password); the cookie and the CSRF check are httpapi's
+//     (SessionCookie: HttpOnly, SameSite=Lax, Secure when Deps.PublicURL is
+//     https; CheckCSRF).
 //   - GET /myday (?rep= for managers and admins), POST
 //     /activities/{id}/complete: a rep's day, overdue first, each item
 //     completed with a note and, in the same click, a follow-up scheduled
@@ -16,6 +18,10 @@
 //   - GET /contacts (?q= searches name, email and company; 50 a page),
 //     GET /contacts/{ref}, POST /enrollments/{id}/pause|resume|unenroll.
 //   - GET /tracks, POST /tracks/{id}/pause|resume|retire (managers, admins).
+//   - GET /letters, /letters/preview/{kind}, /letters/batches/{id}.pdf,
+//     POST /letters/print|email|purge (managers, admins; when Deps.Letters
+//     is set).
+//   - GET /dashboard (managers, admins; when Deps.Reports is set).
 //
 // A page without a session redirects (303) to /login?next=PATH, and the
 // login goes back only to a local path. A page outside the viewer's role

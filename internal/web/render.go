@@ -180,7 +180,7 @@ func classify(err error) problem {
 		return problem{http.StatusBadRequest, "Please check the form", ve.Error()}
 	}
 	switch {
-	case errors.Is(err, errForbidden):
+	case errors.Is(err, errForbidden), errors.Is(err, crm.ErrForbidden):
 		return problem{http.StatusForbidden, "Not for your role", "This page is for managers and admins. Ask your manager if you need what is on it."}
 	case errors.Is(err, errBadForm):
 		return problem{http.StatusForbidden, "Please reload the page", errBadForm.Error()}

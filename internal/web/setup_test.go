@@ -7,7 +7,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,9 +19,11 @@ import (
 	"github.com/dripline/dripline/tracks"
 )
 
-// start is the virtual time every test begins at: Monday 2 March 2026, 09:00
-// in Los Angeles.
-var start = time.Date(2026, 3, 2, 17, 0, 0, 0, time.UTC)
+// start is the virtual time every test begins at: Monday 2 March 2037, 09:00
+// in Los Angeles. Session cookies expire by the server's (virtual) clock
+// and browsers drop those already expired by the wall clock, so the virtual
+// time runs ahead of the wall clock (2037's calendar is 2026's).
+var start = time.Date(2037, 3, 2, 17, 0, 0, 0, time.UTC)
 
 // password is every test rep's password.
 const password = "correct horse battery"
@@ -72,7 +73,7 @@ func setup(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pages, err := web.New(web.Deps{CRM: e.crm, Engine: e.eng, Sessions: newSessions(e.crm), Library: lib,
+	pages, err := web.New(web.Deps{CRM: e.crm, Engine: e.eng, Sessions: e.crm, Library: lib,
 		Reports: reportTables{}, Letters: pile, Templates: set, Clock: e.clock, Logger: log})
 	if err != nil {
 		t.Fatal(err)
@@ -91,6 +92,9 @@ func (e *env) fill(ctx context.Context) {
 		{Username: "mia", Name: "Mia Chen", Role: "manager"},
 	} {
 		if _, err := e.crm.CreateRep(ctx, crm.System, r); err != nil {
+			e.t.Fatal(err)
+		}
+		if err := e.crm.SetPassword(ctx, crm.System, r.Username, password); err != nil {
 			e.t.Fatal(err)
 		}
 	}
@@ -157,50 +161,6 @@ func (w testWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// sessions stands in for the access branch's session store until it lands:
-// every rep's password is the test password.
-type sessions struct {
-	crm *crm.Service
-	mu  sync.Mutex
-	ids map[string]crm.Actor
-}
-
-func newSessions(c *crm.Service) *sessions { return &sessions{crm: c, ids: map[string]crm.Actor{}} }
-
-func (s *sessions) Login(ctx context.Context, username, pw string) (web.Session, crm.Actor, error) {
-	reps, err := s.crm.ListReps(ctx, crm.System)
-	if err != nil {
-		return web.Session{}, crm.Actor{}, err
-	}
-	for _, r := range reps {
-		if r.Username == username && pw == password {
-			s.mu.Lock()
-			defer s.mu.Unlock()
-			id := username + "-session"
-			s.ids[id] = crm.Actor{RepID: r.ID, Role: crm.Role(r.Role)}
-			return web.Session{ID: id, CSRF: id + "-csrf"}, s.ids[id], nil
-		}
-	}
-	return web.Session{}, crm.Actor{}, web.ErrNoSession
-}
-
-func (s *sessions) Session(_ context.Context, id string) (web.Session, crm.Actor, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, ok := s.ids[id]
-	if !ok {
-		return web.Session{}, crm.Actor{}, web.ErrNoSession
-	}
-	return web.Session{ID: id, CSRF: id + "-csrf"}, a, nil
-}
-
-func (s *sessions) Logout(_ context.Context, id string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.ids, id)
-	return nil
-}
-
 // reportTables stands in for the reports branch's crm.Reports until it
 // lands: the reports in their documented columns, a sales rep's only its row.
 type reportTables struct{}
@@ -209,7 +169,7 @@ func (reportTables) Report(_ context.Context, a crm.Actor, name, _ string) (web.
 	switch name {
 	case "points":
 		return web.Table{Columns: []string{"rep", "month", "earned", "quota", "percent"},
-			Rows: [][]string{{"mia", "2026-03", "120", "500", "24"}, {"sam", "2026-03", "410", "400", "102.5"}}}, nil
+			Rows: [][]string{{"mia", "2037-03", "120", "500", "24"}, {"sam", "2037-03", "410", "400", "102.5"}}}, nil
 	case "sources":
 		return web.Table{Columns: []string{"lead_source", "campaign", "leads", "won", "revenue", "cost", "roi"},
 			Rows: [][]string{{"Web", "Spring", "12", "2", "9000.00", "1500.00", "5"}, {"Trade Show", "", "5", "1", "4000.00", "", ""}, {"Web", "", "3", "0", "0.00", "", ""}}}, nil

@@ -164,7 +164,7 @@ func TestMyDayCompleteWithFollowUp(t *testing.T) {
 	c := e.client()
 	csrf := e.login(c, "sam")
 	_, _, body := e.get(c, "/myday")
-	for _, want := range []string{"Call Pat about the demo", "0 of 400 points", "Mon Mar 2, 2026 11:00 AM PST", "4-day check-in with Pat", "Overdue"} {
+	for _, want := range []string{"Call Pat about the demo", "0 of 400 points", "Mon Mar 2, 2037 11:00 AM PST", "4-day check-in with Pat", "Overdue"} {
 		if !strings.Contains(body, want) {
 			t.Fatalf("My Day without %q:\n%s", want, body)
 		}
@@ -194,7 +194,7 @@ func TestMyDayCompleteWithFollowUp(t *testing.T) {
 			open = append(open, a)
 		}
 	}
-	tomorrow := time.Date(2026, 3, 3, 17, 0, 0, 0, time.UTC) // 9:00 in Los Angeles
+	tomorrow := time.Date(2037, 3, 3, 17, 0, 0, 0, time.UTC) // 9:00 in Los Angeles
 	if len(open) != 1 || open[0].Due == nil || !open[0].Due.Equal(tomorrow) || open[0].Subject != "Follow up: Call Pat about the demo" {
 		t.Fatalf("follow-ups = %+v, want one due %s", open, tomorrow)
 	}
