@@ -156,6 +156,26 @@ func TestRoles(t *testing.T) {
 	if status, _, _ := e.post(sam, "/tracks/general-interest/pause", url.Values{"csrf": {samCSRF}}); status != http.StatusForbidden {
 		t.Errorf("sales pausing a track = %d, want 403", status)
 	}
+	// Another sales rep sees neither sam's contact nor sam's day.
+	ctx := context.Background()
+	if _, err := e.crm.CreateRep(ctx, crm.System, crm.RepFields{Username: "sue", Role: "sales"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.crm.SetPassword(ctx, crm.System, "sue", password); err != nil {
+		t.Fatal(err)
+	}
+	sue := e.client()
+	sueCSRF := e.login(sue, "sue")
+	if status, _, _ := e.get(sue, "/contacts/c-1"); status != http.StatusNotFound {
+		t.Errorf("another sales rep's contact = %d, want 404", status)
+	}
+	if _, _, body := e.get(sue, "/myday?rep=sam"); strings.Contains(body, "Call Pat") {
+		t.Errorf("a sales rep picked another rep's My Day:\n%s", body)
+	}
+	status, _, _ := e.post(sue, "/activities/"+itoa(e.open.ID)+"/complete", url.Values{"csrf": {sueCSRF}, "follow_up": {"none"}})
+	if a, _ := e.crm.Activity(ctx, crm.System, e.open.ID); status < 400 || a.Status != "open" {
+		t.Errorf("another sales rep completing sam's activity = %d, activity %s; want refused and open", status, a.Status)
+	}
 }
 
 func TestMyDayCompleteWithFollowUp(t *testing.T) {
