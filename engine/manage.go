@@ -51,7 +51,7 @@ func (e *Engine) rescheduleOverdue(ctx context.Context, tx Tx, en Enrollment) er
 	}
 	now := e.now()
 	for _, t := range pending {
-		if !t.Due.Before(now) {
+		if !t.Due.Before(now) || t.State == TouchRunning { // a worker is carrying it out
 			continue
 		}
 		def, err := e.trackVersion(ctx, en.TrackID, en.TrackVersion)

@@ -196,7 +196,7 @@ func (e *Engine) finish(ctx context.Context, j job, state TouchState, reason str
 			return nil
 		}
 		en, err := tx.Enrollment(ctx, j.enrollment.ID)
-		if err != nil || en.State != EnrollmentActive {
+		if err != nil || !en.State.Open() { // paused meanwhile: the next touch waits for Resume
 			return err
 		}
 		j.touch.State = state

@@ -44,6 +44,8 @@ func TestEveryCommandHelpListsItsOwnFlags(t *testing.T) {
 	lettersFlags := []string{"label-offset", "paper"}
 	emailFlags := []string{"mail-domain", "public-url", "secret", "sender"}
 	own := map[string][]string{
+		"campaigns add":      slices.Concat(db, library, []string{"cost", "subtype", "type"}),
+		"campaigns list":     db,
 		"contacts import":    slices.Concat(db, library),
 		"events import":      slices.Concat(db, library),
 		"enrollments move":   slices.Concat(db, library),
@@ -55,6 +57,7 @@ func TestEveryCommandHelpListsItsOwnFlags(t *testing.T) {
 		"letters email":      slices.Concat(db, library, business, lettersFlags, emailFlags),
 		"letters unmailable": slices.Concat(db, library, business, lettersFlags, []string{"format"}),
 		"migrate":            db,
+		"reports":            slices.Concat(db, library, []string{"format", "from", "stage-probabilities", "tz", "until"}),
 		"serve":              settings,
 		"demo":               settings,
 		"simulate":           slices.Concat(business, library, []string{"contacts", "events", "format", "from", "until"}),

@@ -10,8 +10,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	_ "time/tzdata" // time zones work on hosts without a zoneinfo database
+
+	"github.com/dripline/dripline/internal/crm"
 )
 
 // exitError carries the process exit code of a command that failed after it
@@ -31,6 +34,10 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{name: "campaigns", summary: "add and list marketing campaigns", subs: []command{
+			{name: "add", summary: "add a campaign with its type, sub-type and cost", run: runCampaignsAdd},
+			{name: "list", summary: "list the campaigns", run: runCampaignsList},
+		}},
 		{name: "contacts", summary: "import contacts from CSV", subs: []command{
 			{name: "import", summary: "import a contacts CSV into the database", run: runContactsImport},
 		}},
@@ -43,6 +50,7 @@ func commands() []command {
 		}},
 		{name: "letters", summary: "the pile of printed letters: list, print, reprint, purge, email instead", subs: lettersCommands()},
 		{name: "migrate", summary: "apply database migrations", run: runMigrate},
+		{name: "reports", summary: "print a report: " + strings.Join(crm.ReportNames(), ", "), run: runReports},
 		{name: "serve", summary: "run the scheduler, the workers and the HTTP API", run: runServe},
 		{name: "simulate", summary: "run tracks over contacts and events on a virtual clock, sending nothing", run: runSimulate},
 		{name: "templates", summary: "list and preview email and letter templates", subs: []command{

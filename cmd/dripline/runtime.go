@@ -53,7 +53,10 @@ type runtime struct {
 	// letters is the pile of printed letters, for the daemon's API; the
 	// letters command opens its own (openLetters).
 	letters *crm.Letters
-	pages   *web.Pages // the daemon's web pages
+
+	reports  *crm.Reports
+	leadForm http.Handler // POST /forms/lead; nil unless the runtime is the daemon's
+	pages    *web.Pages   // the daemon's web pages; nil otherwise
 }
 
 // openRuntime connects to PostgreSQL and builds the engine and the CRM store.
@@ -111,6 +114,9 @@ func openRuntime(ctx context.Context, cfg *config.Config, opts runtimeOptions) (
 		}
 	}
 	if rt.crm, err = crm.New(postgres.NewCRM(rt.store.Pool()), crm.Options{Sink: rt.engine, Library: lib, Logger: opts.log, Clock: opts.clock}); err != nil {
+		return nil, err
+	}
+	if err := rt.openReports(lib, opts.clock, opts.access == daemon); err != nil {
 		return nil, err
 	}
 	if opts.access == daemon {
@@ -185,21 +191,22 @@ func newSender(cfg *config.Config, log *slog.Logger) (email.Sender, error) {
 	return email.NewSMTPSender(sc)
 }
 
-// handler is the daemon's HTTP surface: the JSON API, for API tokens, and
-// the public email pages (unsubscribe, bounce webhook).
+// handler is the daemon's HTTP surface: the JSON API, for API tokens, the
+// public email pages (unsubscribe, bounce webhook), the lead form and the
+// web pages, for sessions.
 func (rt *runtime) handler() http.Handler {
 	pages := http.NewServeMux()
 	(&email.Handlers{
 		Secrets: rt.cfg.SecretKeys(), Unsubscriber: rt.engine, Bouncer: rt.engine,
 		BusinessName: rt.cfg.BusinessName, WebhookToken: rt.cfg.WebhookToken, Logger: rt.log,
 	}).Register(pages)
-	mount := map[string]http.Handler{"/u/": pages, "/webhooks/": pages}
+	mount := rt.mounts(pages)
 	if rt.pages != nil {
 		maps.Copy(mount, rt.pages.Mount())
 	}
 	return httpapi.New(httpapi.Deps{
-		CRM: rt.crm, Letters: rt.letters, Engine: rt.engine, Logger: rt.log, Actor: httpapi.Bearer(rt.crm),
-		Mount: mount,
+		CRM: rt.crm, Letters: rt.letters, Engine: rt.engine, Reports: rt.reports, Logger: rt.log,
+		Actor: httpapi.Bearer(rt.crm), Mount: mount,
 	})
 }
 

@@ -43,6 +43,10 @@ type Config struct {
 	Workers      int           // DRIPLINE_WORKERS: touches processed at once by this daemon
 	SMTPRate     float64       // DRIPLINE_SMTP_RATE: messages per second to the SMTP server
 	SMTPConns    int           // DRIPLINE_SMTP_CONNS: SMTP connections kept open at most
+	Stages       string        // DRIPLINE_STAGE_PROBABILITIES: the pipeline's stages, "Prospect=0.1,Discovery=0.6,…"; empty for the defaults
+	Territories  string        // DRIPLINE_TERRITORIES: web leads' owners, "CA=alice,981=carol"; empty for round robin only
+	FormOrigins  string        // DRIPLINE_FORM_ORIGINS: comma-separated origins the lead form may redirect to
+	FormRate     int           // DRIPLINE_FORM_RATE: lead forms one client address may post a minute
 
 	bad []string // malformed environment values, reported by Check
 }
@@ -60,9 +64,11 @@ const (
 	Email                       // --public-url, --secret, --sender, --mail-domain: building messages
 	Daemon                      // Redis, SMTP, the mail folder, HTTP, the webhook token, tick, horizon, workers
 	Letters                     // --paper, --label-offset: printing letters
+	Reports                     // --stage-probabilities
+	Leads                       // --territories, --form-origins, --form-rate
 
 	Library = Tracks | Templates
-	All     = Database | Library | Business | Email | Daemon | Letters
+	All     = Database | Library | Business | Email | Daemon | Letters | Reports | Leads
 )
 
 // Bind registers the settings of groups on fs (every setting when none is
@@ -80,7 +86,7 @@ func Bind(fs *flag.FlagSet, groups ...Group) *Config {
 	}
 	c := &Config{}
 	unbound := flag.NewFlagSet("unbound", flag.ContinueOnError)
-	for _, one := range []Group{Database, Tracks, Templates, Business, Email, Daemon, Letters} {
+	for _, one := range []Group{Database, Tracks, Templates, Business, Email, Daemon, Letters, Reports, Leads} {
 		if g&one != 0 {
 			c.bind(fs, one)
 			continue
@@ -123,6 +129,12 @@ func (c *Config) bind(fs *flag.FlagSet, g Group) {
 	case Letters:
 		str(&c.Paper, "paper", "DRIPLINE_PAPER", "letter", "paper letters print on: letter or a4")
 		str(&c.LabelOffset, "label-offset", "DRIPLINE_LABEL_OFFSET", "0,0", `printer calibration of label sheets: "x,y" in millimetres, right and down`)
+	case Reports:
+		str(&c.Stages, "stage-probabilities", "DRIPLINE_STAGE_PROBABILITIES", "", "the pipeline's sales stages in order with their probabilities, such as \"Prospect=0.1,Discovery=60%\" (default CharTec's six stages)")
+	case Leads:
+		str(&c.Territories, "territories", "DRIPLINE_TERRITORIES", "", "owners of web leads by region or postal code prefix, such as \"CA=alice,981=carol\"; others go round robin to the sales reps")
+		str(&c.FormOrigins, "form-origins", "DRIPLINE_FORM_ORIGINS", "", "comma-separated origins besides the public URL the lead form may redirect to, such as https://www.example.com")
+		fs.IntVar(&c.FormRate, "form-rate", lookup(c, "DRIPLINE_FORM_RATE", 10, strconv.Atoi, "a whole number"), "lead forms one client address may post a minute (env DRIPLINE_FORM_RATE)")
 	}
 }
 
@@ -176,6 +188,9 @@ func (c *Config) Check() error {
 	}
 	if c.Tick <= 0 || c.Horizon <= 0 || c.Workers <= 0 || c.SMTPConns <= 0 || c.SMTPRate < 0 {
 		return fmt.Errorf("--tick, --horizon, --workers and --smtp-conns must be positive, --smtp-rate not negative")
+	}
+	if c.FormRate < 0 {
+		return fmt.Errorf("--form-rate must not be negative")
 	}
 	return c.checkSecret()
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // typedEnv are the variables read by lookup.
-var typedEnv = []string{"DRIPLINE_TICK", "DRIPLINE_HORIZON", "DRIPLINE_WORKERS", "DRIPLINE_SMTP_RATE", "DRIPLINE_SMTP_CONNS"}
+var typedEnv = []string{"DRIPLINE_TICK", "DRIPLINE_HORIZON", "DRIPLINE_WORKERS", "DRIPLINE_SMTP_RATE", "DRIPLINE_SMTP_CONNS", "DRIPLINE_FORM_RATE"}
 
 func TestBindEnvironment(t *testing.T) {
 	tests := []struct {
@@ -26,6 +26,8 @@ func TestBindEnvironment(t *testing.T) {
 		{env: map[string]string{"DRIPLINE_SMTP_CONNS": "many"}, wantErr: `bad environment: DRIPLINE_SMTP_CONNS="many": want a whole number`},
 		{env: map[string]string{"DRIPLINE_SMTP_RATE": "fast"}, wantErr: `bad environment: DRIPLINE_SMTP_RATE="fast": want a number`},
 		{args: []string{"--workers", "0"}, wantErr: "--tick, --horizon, --workers and --smtp-conns must be positive, --smtp-rate not negative"},
+		{args: []string{"--form-rate", "-1"}, wantErr: "--form-rate must not be negative"},
+		{env: map[string]string{"DRIPLINE_FORM_RATE": "lots"}, wantErr: `bad environment: DRIPLINE_FORM_RATE="lots": want a whole number`},
 	}
 	for i, tt := range tests {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {

@@ -64,6 +64,7 @@ const (
 	ManageSuppressions Permission = "see and lift suppressions"
 	ManageLetters      Permission = "run the letters pile"
 	ActForOthers       Permission = "act for another rep"
+	ManageCampaigns    Permission = "add campaigns and their costs"
 )
 
 // grants lists the roles having each permission; the system has all.
@@ -74,6 +75,7 @@ var grants = map[Permission][]Role{
 	ManageSuppressions: {RoleAdmin, RoleManager},
 	ManageLetters:      {RoleAdmin, RoleManager},
 	ActForOthers:       {RoleAdmin, RoleManager},
+	ManageCampaigns:    {RoleAdmin, RoleManager},
 }
 
 // Allow returns nil when a may do p, else an error wrapping ErrForbidden.

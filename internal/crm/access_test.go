@@ -10,7 +10,7 @@ func TestAllow(t *testing.T) {
 	admin := Actor{RepID: 2, Role: RoleAdmin, Username: "ada"}
 	manager := Actor{RepID: 3, Role: RoleManager, Username: "max"}
 	roleless := Actor{RepID: 4, Username: "who"}
-	every := []Permission{ManageUsers, ImportFiles, ManageEnrollments, ManageSuppressions, ManageLetters, ActForOthers}
+	every := []Permission{ManageUsers, ImportFiles, ManageEnrollments, ManageSuppressions, ManageLetters, ActForOthers, ManageCampaigns}
 	for _, c := range []struct {
 		who     Actor
 		allowed bool

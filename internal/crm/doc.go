@@ -36,6 +36,18 @@
 // what it is given. Every change runs in [Store.Tx], and the events it
 // causes go to the sink through that same Tx (see Events).
 //
+// # Reports, campaigns and leads
+//
+// [Reports] builds the managers' reports (reports.go, report_build.go,
+// report_rows.go) over a [ReportStore]: the store counts, the rules here
+// fill the calendar (days, ISO weeks, months in the asked zone, as
+// [Calendar] starts the store buckets by), the quotas, the stage
+// probabilities ([Stages]), ROI and who a step assigns. [RepScope] is the
+// reports' one access rule. Campaigns are [Service.AddCampaign] and
+// [Service.ListCampaigns]. [Leads] captures web leads over the Service
+// (contacts and activities as the API makes them) and a [LeadStore]
+// (repeats, the round-robin turn); [Territories] pick owners first.
+//
 // # Who acts
 //
 // Every method that acts for someone or reads on someone's behalf takes an

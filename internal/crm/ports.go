@@ -53,6 +53,8 @@ type Reader interface {
 	Reps(ctx context.Context) ([]engine.Rep, error)
 
 	Opportunity(ctx context.Context, id int64) (Opportunity, error)
+	// Campaigns lists every campaign by name.
+	Campaigns(ctx context.Context) ([]Campaign, error)
 
 	Activity(ctx context.Context, id int64) (Activity, error)
 	// Activities lists activities by due time (else creation time), then id.
@@ -106,6 +108,10 @@ type Writer interface {
 	UpdateOpportunity(ctx context.Context, o *Opportunity) error
 	// EnsureCampaign creates the campaign named unless it exists.
 	EnsureCampaign(ctx context.Context, name string) error
+	// CreateCampaign inserts c and sets its ID and CreatedAt; a campaign of
+	// that name with no type (one EnsureCampaign made) takes c's fields
+	// instead. Any other one of that name wraps engine.ErrConflict.
+	CreateCampaign(ctx context.Context, c *Campaign) error
 
 	// CreateSale inserts s and sets its ID. Rep is an existing rep's
 	// username, "" for none.

@@ -360,6 +360,7 @@ func TestNewChannelRefuses(t *testing.T) {
 		"no templates":    func(c *ChannelConfig) { c.Templates = nil },
 		"no sender":       func(c *ChannelConfig) { c.Sender = nil },
 		"no secret":       func(c *ChannelConfig) { c.Secret = nil },
+		"empty secret":    func(c *ChannelConfig) { c.Secret = []byte{} },
 		"no scheme":       func(c *ChannelConfig) { c.PublicURL = "crm.example.com" },
 		"ftp":             func(c *ChannelConfig) { c.PublicURL = "ftp://crm.example.com" },
 		"no host":         func(c *ChannelConfig) { c.PublicURL = "https:///x" },

@@ -30,19 +30,23 @@ func TestVerifyRefuses(t *testing.T) {
 		secret []byte
 		token  string
 	}{
-		"wrong secret":      {[]byte("another secret"), tok},
-		"empty secret":      {nil, tok},
-		"empty":             {secret, ""},
-		"no dot":            {secret, enc + mac},
-		"mac swapped":       {secret, enc + "." + otherMAC},
-		"mac cut":           {secret, enc + "." + mac[:20]},
-		"address changed":   {secret, "ZXZlQGV4YW1wbGUuY29t." + mac},
-		"not base64":        {secret, "!!!." + mac},
-		"empty address":     {secret, "." + mac},
-		"too long":          {secret, strings.Repeat("a", 2000) + "." + mac},
-		"extra dot":         {secret, tok + ".x"},
-		"std base64 chars":  {secret, enc + ".+" + mac[1:]},
-		"mac of other addr": {secret, enc + "." + otherMAC},
+		"wrong secret":       {[]byte("another secret"), tok},
+		"empty secret":       {nil, tok},
+		"signed with nil":    {nil, Sign(nil, "dana@example.com")},
+		"signed with empty":  {[]byte{}, Sign([]byte{}, "dana@example.com")},
+		"empty":              {secret, ""},
+		"no dot":             {secret, enc + mac},
+		"mac swapped":        {secret, enc + "." + otherMAC},
+		"mac cut":            {secret, enc + "." + mac[:20]},
+		"address changed":    {secret, "ZXZlQGV4YW1wbGUuY29t." + mac},
+		"not base64":         {secret, "!!!." + mac},
+		"empty address":      {secret, "." + mac},
+		"too long":           {secret, strings.Repeat("a", 2000) + "." + mac},
+		"extra dot":          {secret, tok + ".x"},
+		"std base64 chars":   {secret, enc + ".+" + mac[1:]},
+		"mac of other addr":  {secret, enc + "." + otherMAC},
+		"signed but long":    {secret, Sign(secret, strings.Repeat("a", 800)+"@example.com")},
+		"signed, no address": {secret, Sign(secret, "")},
 	}
 	for name, tt := range tests {
 		if got, err := Verify(tt.secret, tt.token); !errors.Is(err, ErrBadToken) {

@@ -168,13 +168,14 @@ func TestBounceWebhook(t *testing.T) {
 	for _, tt := range []struct{ body, want string }{
 		{`{"email":"gone@x.example","type":"hard","detail":"550 5.1.1 user unknown"}`, `"suppressed"`},
 		{`{"email":"angry@x.example","type":"complaint","provider":"ses"}`, `"suppressed"`},
+		{`{"email":" spaced@x.example ","type":"hard"}`, `"suppressed"`},
 		{`{"email":"full@x.example","type":"soft","detail":"mailbox full"}`, `"ignored"`},
 	} {
 		if code, body := post(tt.body); code != http.StatusOK || !strings.Contains(body, tt.want) {
 			t.Errorf("%s: %d %s", tt.body, code, body)
 		}
 	}
-	want := "bounce hard gone@x.example (550 5.1.1 user unknown)\nbounce complaint angry@x.example ()"
+	want := "bounce hard gone@x.example (550 5.1.1 user unknown)\nbounce complaint angry@x.example ()\nbounce hard spaced@x.example ()"
 	if got := strings.Join(rec.got(), "\n"); got != want {
 		t.Fatalf("calls:\n%s\nwant:\n%s", got, want)
 	}

@@ -38,7 +38,8 @@ func setupWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.api = httptest.NewServer(httpapi.New(httpapi.Deps{CRM: w.crm, Engine: w.eng, Letters: l, Actor: httpapi.Bearer(w.crm)}))
+	w.api = httptest.NewServer(httpapi.New(httpapi.Deps{CRM: w.crm, Engine: w.eng, Letters: l, Reports: w.reports,
+		Actor: httpapi.Bearer(w.crm)}))
 	t.Cleanup(w.api.Close)
 	for caller, rep := range map[string][2]string{"owner": {"sam", "sales"}, "other": {"sid", "sales"},
 		"admin": {"ada", "admin"}, "manager": {"max", "manager"}} {
@@ -313,6 +314,13 @@ var routeCases = []routeCase{
 	{"GET /api/letters/batches", fixed("/api/letters/batches", nil), roles{denied, denied, ok, ok}},
 	{"GET /api/letters/batches/{batch}", fixed("/api/letters/batches/99", nil), roles{denied, denied, missing, missing}},
 	{"GET /api/letters/batches/{id}/pdf", fixed("/api/letters/batches/99/pdf", nil), roles{denied, denied, missing, missing}},
+
+	{"GET /api/campaigns", fixed("/api/campaigns", nil), roles{ok, ok, ok, ok}},
+	{"POST /api/campaigns", func(w *world) (string, any) {
+		return "/api/campaigns", map[string]any{"name": fmt.Sprintf("Expo %d", w.next()), "type": "Event", "cost": "1200"}
+	}, roles{denied, denied, created, created}},
+	// A sales rep gets its own rows of every report.
+	{"GET /api/reports/{name}", fixed("/api/reports/points", nil), roles{ok, ok, ok, ok}},
 
 	{"GET /api/suppressions", fixed("/api/suppressions", nil), roles{denied, denied, ok, ok}},
 	{"GET /api/suppressions/{email}", func(w *world) (string, any) {

@@ -1,7 +1,9 @@
 // Package httpapi is Dripline's JSON API over net/http: contacts and their
 // imports, opportunities, sales, events, enrollments, activities, a
-// contact's timeline and touches, and a rep's My Day. [New] builds the
-// handler; the unsubscribe page and the bounce webhook are mounted beside it.
+// contact's timeline and touches, a rep's My Day, campaigns and the
+// reports (reports.go). [New] builds the handler; the unsubscribe page, the
+// bounce webhook and the public lead form ([NewLeadForm], forms.go) are
+// mounted beside it.
 //
 // # Errors
 //

@@ -10,7 +10,7 @@ import (
 // can check each one has an entry in their tables.
 func Routes() []string {
 	var rec patterns
-	(&api{letters: &crm.Letters{}}).routes(&rec)
+	(&api{letters: &crm.Letters{}, reports: &crm.Reports{}}).routes(&rec)
 	return rec
 }
 

@@ -55,6 +55,8 @@ type CRM interface {
 	Suppressions(ctx context.Context, a crm.Actor, f crm.SuppressionFilter) ([]crm.Suppression, error)
 	Suppression(ctx context.Context, a crm.Actor, email string) (crm.SuppressionRecord, error)
 	LiftSuppression(ctx context.Context, a crm.Actor, email, reason string) (crm.SuppressionRecord, error)
+	ListCampaigns(ctx context.Context, a crm.Actor) ([]crm.Campaign, error)
+	AddCampaign(ctx context.Context, a crm.Actor, f crm.CampaignFields) (crm.Campaign, error)
 }
 
 var _ CRM = (*crm.Service)(nil)
@@ -63,7 +65,9 @@ var _ CRM = (*crm.Service)(nil)
 type Deps struct {
 	CRM    CRM    // required; its event sink should be Engine
 	Engine Engine // required
-	Logger *slog.Logger
+	// Reports serves /api/reports/NAME; nil leaves those routes out.
+	Reports Reports
+	Logger  *slog.Logger
 	// Actor says who an /api/ request acts for, such as Bearer over the
 	// CRM; an error refuses the request (a *crm.AuthError with 401).
 	// Default: every /api/ request is refused with 401.
@@ -85,6 +89,7 @@ type api struct {
 	crm       CRM
 	letters   *crm.Letters
 	engine    Engine
+	reports   Reports
 	actorOf   func(*http.Request) (crm.Actor, error)
 	log       *slog.Logger
 	maxBody   int64
@@ -93,7 +98,8 @@ type api struct {
 
 // New returns the API's handler.
 func New(d Deps) http.Handler {
-	a := &api{crm: d.CRM, letters: d.Letters, engine: d.Engine, actorOf: d.Actor, log: d.Logger, maxBody: d.MaxBody, maxImport: d.MaxImport}
+	a := &api{crm: d.CRM, letters: d.Letters, engine: d.Engine, reports: d.Reports, actorOf: d.Actor, log: d.Logger,
+		maxBody: d.MaxBody, maxImport: d.MaxImport}
 	if a.actorOf == nil {
 		a.actorOf = refuseAll
 	}
@@ -158,6 +164,11 @@ func (a *api) routes(mux router) {
 	mux.HandleFunc("GET /api/suppressions/{email}", a.as(a.getSuppression))
 	mux.HandleFunc("POST /api/suppressions/{email}/lift", a.as(a.liftSuppression))
 
+	mux.HandleFunc("GET /api/campaigns", a.as(a.listCampaigns))
+	mux.HandleFunc("POST /api/campaigns", a.as(a.createCampaign))
+	if a.reports != nil {
+		mux.HandleFunc("GET /api/reports/{name}", a.as(a.getReport))
+	}
 	if a.letters != nil {
 		a.letterRoutes(mux)
 	}

@@ -30,21 +30,28 @@ var start = time.Date(2026, 3, 2, 17, 0, 0, 0, time.UTC)
 // env is one test's API on its own database, with the real engine on a
 // virtual clock and the test tracks of testdata/tracks.
 type env struct {
-	t     *testing.T
-	pool  *pgxpool.Pool
-	pg    *postgres.Store
-	eng   *engine.Engine
-	crm   *crm.Service
-	clock *clock.Virtual
-	srv   *httptest.Server
+	t       *testing.T
+	pool    *pgxpool.Pool
+	pg      *postgres.Store
+	eng     *engine.Engine
+	crm     *crm.Service
+	reports *crm.Reports
+	clock   *clock.Virtual
+	srv     *httptest.Server
 }
 
 // setup builds an env for t.
 func setup(t *testing.T) *env {
 	t.Helper()
+	return setupTracks(t, "testdata/tracks")
+}
+
+// setupTracks builds an env for t whose engine runs the tracks in dir.
+func setupTracks(t *testing.T, dir string) *env {
+	t.Helper()
 	ctx := context.Background()
 	pool := pgtest.New(t)
-	lib, err := tracks.LoadDir("testdata/tracks", tracks.Options{})
+	lib, err := tracks.LoadDir(dir, tracks.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +73,11 @@ func setup(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.srv = httptest.NewServer(httpapi.New(httpapi.Deps{CRM: e.crm, Engine: e.eng, Logger: log, MaxBody: 4096,
+	e.reports, err = crm.NewReports(crm.ReportsConfig{Store: postgres.NewCRM(pool), Library: lib, Clock: e.clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv = httptest.NewServer(httpapi.New(httpapi.Deps{CRM: e.crm, Engine: e.eng, Reports: e.reports, Logger: log, MaxBody: 4096,
 		Actor: func(*http.Request) (crm.Actor, error) { return crm.System, nil }}))
 	t.Cleanup(e.srv.Close)
 	return e
