@@ -7,18 +7,30 @@ import (
 	"strconv"
 
 	"github.com/dripline/dripline/internal/crm"
+	"github.com/dripline/dripline/internal/report"
 )
 
 // Reports builds the reports the dashboard shows, by the names of
-// `dripline reports`, with their default spans counted in zone.
+// `dripline reports`: crm.Reports.
 type Reports interface {
-	Report(ctx context.Context, a crm.Actor, name, zone string) (Table, error)
+	Report(ctx context.Context, a crm.Actor, name string, q crm.ReportQuery) (report.Table, error)
 }
 
-// Table is a report: named columns and rows of text cells.
+var _ Reports = (*crm.Reports)(nil)
+
+// Table is a report as the page shows it: named columns and rows of text.
 type Table struct {
 	Columns []string
 	Rows    [][]string
+}
+
+// tableOf writes a report's rows as text.
+func tableOf(t report.Table) Table {
+	out := Table{Columns: t.Columns, Rows: make([][]string, len(t.Rows))}
+	for i, r := range t.Rows {
+		out.Rows[i] = r.Cells()
+	}
+	return out
 }
 
 // col returns the index of a column, -1 when absent.
@@ -49,10 +61,11 @@ type dashSection struct {
 func (p *Pages) dashboard(w http.ResponseWriter, r *http.Request, v viewer) error {
 	var page dashboardPage
 	for _, rep := range dashboardReports {
-		t, err := p.d.Reports.Report(r.Context(), v.Actor, rep.name, v.Zone.String())
+		rt, err := p.d.Reports.Report(r.Context(), v.Actor, rep.name, crm.ReportQuery{TimeZone: v.Zone.String()})
 		if err != nil {
 			return err
 		}
+		t := tableOf(rt)
 		page.Sections = append(page.Sections, dashSection{Name: rep.name, Title: rep.title, Chart: chartOf(rep.name, t), Table: t})
 	}
 	p.render(w, r, http.StatusOK, "dashboard", v, "Dashboard", page)

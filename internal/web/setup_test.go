@@ -69,12 +69,16 @@ func setup(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	e.fill(ctx)
+	reports, err := crm.NewReports(crm.ReportsConfig{Store: postgres.NewCRM(pool), Library: lib, Stages: crm.DefaultStages(), Clock: e.clock})
+	if err != nil {
+		t.Fatal(err)
+	}
 	pile, err := crm.NewLetters(crm.LettersConfig{Store: postgres.NewLetters(pool), Clock: e.clock, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
 	pages, err := web.New(web.Deps{CRM: e.crm, Engine: e.eng, Sessions: e.crm, Library: lib,
-		Reports: reportTables{}, Letters: pile, Templates: set, Clock: e.clock, Logger: log})
+		Reports: reports, Letters: pile, Templates: set, Clock: e.clock, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,13 +105,20 @@ func (e *env) fill(ctx context.Context) {
 	var err error
 	e.contact, err = e.crm.CreateContact(ctx, crm.System, crm.ContactFields{ExternalID: ptr("c-1"), Email: ptr("pat@acme.example"),
 		FirstName: ptr("Pat"), LastName: ptr("Lee"), Company: ptr("Acme Dental"), Owner: ptr("sam"), TimeZone: ptr("America/Denver"),
+		LeadSource: ptr("Web"),
 		Street: ptr("1 Main St"), City: ptr("Fresno"), Region: ptr("CA"), PostalCode: ptr("93650"), Country: ptr("US")})
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	// Ana has no postal address: her letters wait on the unmailable list.
 	if _, err := e.crm.CreateContact(ctx, crm.System, crm.ContactFields{ExternalID: ptr("c-2"), Email: ptr("ana@ruiz.example"),
-		FirstName: ptr("Ana"), LastName: ptr("Ruiz"), Company: ptr("Ruiz Legal"), Owner: ptr("sam")}); err != nil {
+		FirstName: ptr("Ana"), LastName: ptr("Ruiz"), Company: ptr("Ruiz Legal"), Owner: ptr("sam"),
+		LeadSource: ptr("Trade Show")}); err != nil {
+		e.t.Fatal(err)
+	}
+	amount := crm.Decimal("12000")
+	if _, err := e.crm.CreateOpportunity(ctx, crm.System, crm.OpportunityFields{Contact: ptr("c-1"), Name: ptr("Managed services"),
+		Stage: ptr("Presentation"), Revenue: &amount}); err != nil {
 		e.t.Fatal(err)
 	}
 	// Sales a week ago: the After-Sale track's 4-day calls are overdue.
@@ -159,27 +170,6 @@ type testWriter struct{ t *testing.T }
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))
 	return len(p), nil
-}
-
-// reportTables stands in for the reports branch's crm.Reports until it
-// lands: the reports in their documented columns, a sales rep's only its row.
-type reportTables struct{}
-
-func (reportTables) Report(_ context.Context, a crm.Actor, name, _ string) (web.Table, error) {
-	switch name {
-	case "points":
-		return web.Table{Columns: []string{"rep", "month", "earned", "quota", "percent"},
-			Rows: [][]string{{"mia", "2037-03", "120", "500", "24"}, {"sam", "2037-03", "410", "400", "102.5"}}}, nil
-	case "sources":
-		return web.Table{Columns: []string{"lead_source", "campaign", "leads", "won", "revenue", "cost", "roi"},
-			Rows: [][]string{{"Web", "Spring", "12", "2", "9000.00", "1500.00", "5"}, {"Trade Show", "", "5", "1", "4000.00", "", ""}, {"Web", "", "3", "0", "0.00", "", ""}}}, nil
-	case "pipeline":
-		return web.Table{Columns: []string{"stage", "open", "amount", "weighted"},
-			Rows: [][]string{{"Qualify", "4", "20000.00", "2000.00"}, {"Propose", "2", "15000.00", "7500.00"}}}, nil
-	case "followups":
-		return web.Table{Columns: []string{"rep", "due_today", "overdue"}, Rows: [][]string{{"sam", "2", "1"}}}, nil
-	}
-	return web.Table{}, &crm.ValidationError{Field: "report", Message: name}
 }
 
 // ptr points at s.
