@@ -23,7 +23,7 @@ type bar struct {
 
 // The chart's geometry, in SVG user units.
 const (
-	chartLabelW = 120 // the labels' column
+	chartLabelW = 150 // the labels' column
 	chartBarW   = 200 // the longest bar
 	chartRowH   = 30
 	chartWidth  = chartLabelW + chartBarW + 80

@@ -106,7 +106,7 @@ func (e *env) fill(ctx context.Context) {
 	e.contact, err = e.crm.CreateContact(ctx, crm.System, crm.ContactFields{ExternalID: ptr("c-1"), Email: ptr("pat@acme.example"),
 		FirstName: ptr("Pat"), LastName: ptr("Lee"), Company: ptr("Acme Dental"), Owner: ptr("sam"), TimeZone: ptr("America/Denver"),
 		LeadSource: ptr("Web"),
-		Street: ptr("1 Main St"), City: ptr("Fresno"), Region: ptr("CA"), PostalCode: ptr("93650"), Country: ptr("US")})
+		Street:     ptr("1 Main St"), City: ptr("Fresno"), Region: ptr("CA"), PostalCode: ptr("93650"), Country: ptr("US")})
 	if err != nil {
 		e.t.Fatal(err)
 	}
