@@ -131,7 +131,8 @@ func openRuntime(ctx context.Context, cfg *config.Config, opts runtimeOptions) (
 }
 
 // loadTracks stores the library's tracks, saying which changed tracks still
-// have enrollments running on an older version.
+// have enrollments running on an older version and which stored tracks with
+// open enrollments the library lacks.
 func (rt *runtime) loadTracks(ctx context.Context) error {
 	changes, err := rt.engine.LoadLibrary(ctx)
 	if err != nil {
@@ -141,6 +142,16 @@ func (rt *runtime) loadTracks(ctx context.Context) error {
 		if c.StillOnOld > 0 {
 			rt.log.Info("track has a new version; running enrollments stay on theirs until `dripline enrollments move`",
 				"track", c.Track, "version", c.Version, "still_on_old", c.StillOnOld)
+		}
+	}
+	all, err := rt.engine.TrackOverview(ctx)
+	if err != nil {
+		return err
+	}
+	for _, t := range all {
+		if t.Missing() {
+			rt.log.Warn("track missing from the loaded library: its enrollments cannot go on until its file is back",
+				"track", t.Track, "open_enrollments", t.Open())
 		}
 	}
 	return nil
