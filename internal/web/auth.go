@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/dripline/dripline/internal/crm"
-	"github.com/dripline/dripline/internal/httpapi"
 )
 
 // Sessions is the session store (crm.Service): it checks a username and
@@ -62,8 +61,8 @@ func (p *Pages) page(allowed roles, h pageHandler) http.HandlerFunc {
 		if err == nil && !slices.Contains(allowed, v.Actor.Role) {
 			err = errForbidden
 		}
-		if err == nil && r.Method == http.MethodPost && httpapi.CheckCSRF(v.Session, r) != nil {
-			err = errBadForm
+		if err == nil && r.Method == http.MethodPost {
+			err = CheckCSRF(v.Session, r)
 		}
 		if err == nil {
 			err = h(w, r, v)
@@ -76,7 +75,7 @@ func (p *Pages) page(allowed roles, h pageHandler) http.HandlerFunc {
 
 // viewer finds the session the request's cookie names.
 func (p *Pages) viewer(r *http.Request) (viewer, error) {
-	c, err := r.Cookie(httpapi.SessionCookieName)
+	c, err := r.Cookie(SessionCookieName)
 	if err != nil || c.Value == "" {
 		return viewer{}, &crm.AuthError{}
 	}
@@ -136,7 +135,7 @@ func (p *Pages) loginForm(w http.ResponseWriter, r *http.Request) {
 func (p *Pages) showLogin(w http.ResponseWriter, r *http.Request, status int, lp loginPage) {
 	lp.CSRF = randomToken()
 	http.SetCookie(w, &http.Cookie{Name: loginCSRFCookie, Value: lp.CSRF, Path: "/login",
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: p.secure()})
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: isHTTPS(p.d.PublicURL)})
 	p.render(w, r, status, "login", viewer{}, "Log in", lp)
 }
 
@@ -147,7 +146,7 @@ const loginCSRFCookie = "dripline_login"
 func (p *Pages) login(w http.ResponseWriter, r *http.Request) {
 	next := localPath(r.PostFormValue("next"))
 	c, err := r.Cookie(loginCSRFCookie)
-	if err != nil || httpapi.CheckCSRF(crm.Session{CSRF: c.Value}, r) != nil {
+	if err != nil || CheckCSRF(crm.Session{CSRF: c.Value}, r) != nil {
 		p.showLogin(w, r, http.StatusForbidden, loginPage{Next: next, Error: errBadForm.Error()})
 		return
 	}
@@ -160,7 +159,7 @@ func (p *Pages) login(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, viewer{}, err)
 		return
 	}
-	http.SetCookie(w, httpapi.SessionCookie(s, p.d.PublicURL))
+	http.SetCookie(w, SessionCookie(s, p.d.PublicURL))
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
@@ -169,12 +168,7 @@ func (p *Pages) logout(w http.ResponseWriter, r *http.Request, v viewer) error {
 	if err := p.d.Sessions.Logout(r.Context(), v.Session.ID); err != nil {
 		return err
 	}
-	http.SetCookie(w, httpapi.SessionCookie(crm.Session{}, p.d.PublicURL))
+	http.SetCookie(w, SessionCookie(crm.Session{}, p.d.PublicURL))
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 	return nil
-}
-
-// secure reports whether cookies travel only over TLS.
-func (p *Pages) secure() bool {
-	return strings.HasPrefix(strings.ToLower(p.d.PublicURL), "https://")
 }

@@ -8,9 +8,8 @@
 //     password and a hidden CSRF field, checked against a cookie of its own
 //     before any session exists) starts a session in the CRM's session
 //     store ([Sessions], crm.Service: `dripline users password USERNAME`
-//     sets the password); the cookie and the CSRF check are httpapi's
-//     (SessionCookie: HttpOnly, SameSite=Lax, Secure when Deps.PublicURL is
-//     https; CheckCSRF).
+//     sets the password); its cookie ([SessionCookie]) is HttpOnly,
+//     SameSite=Lax, and Secure when Deps.PublicURL is https.
 //   - GET /myday (?rep= for managers and admins), POST
 //     /activities/{id}/complete: a rep's day, overdue first, each item
 //     completed with a note and, in the same click, a follow-up scheduled
@@ -37,8 +36,8 @@
 //
 // # Files
 //
-// server.go holds the ports and routes, auth.go the login, sessions and
-// CSRF, render.go the templates and the error pages (one classify), and
+// server.go holds the ports and routes, auth.go the login and the page
+// guard, session.go the session cookie and the CSRF check, render.go the templates and the error pages (one classify), and
 // one file per page. templates/ holds one file per page plus layout.html;
 // static/ the stylesheet and htmx (see static/README.md).
 package web
