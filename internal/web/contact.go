@@ -64,7 +64,7 @@ func (p *Pages) contact(w http.ResponseWriter, r *http.Request, v viewer) error 
 	if err != nil {
 		return err
 	}
-	page := contactPage{Contact: c, Ref: ref, CanManage: v.Manager()}
+	page := contactPage{Contact: c, Ref: ref, CanManage: crm.Allow(v.Actor, crm.ManageEnrollments) == nil}
 	if page.Enrollments, err = p.d.CRM.Enrollments(ctx, v.Actor, ref); err != nil {
 		return err
 	}
@@ -141,8 +141,8 @@ func contactName(c engine.Contact) string {
 // enrollmentOp pauses, resumes or ends one enrollment, then shows the
 // contact again.
 func (p *Pages) enrollmentOp(w http.ResponseWriter, r *http.Request, v viewer) error {
-	if !v.Manager() {
-		return errForbidden
+	if err := crm.Allow(v.Actor, crm.ManageEnrollments); err != nil {
+		return err
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {

@@ -156,8 +156,16 @@ func TestRoles(t *testing.T) {
 	if status, _, _ := e.post(sam, "/tracks/general-interest/pause", url.Values{"csrf": {samCSRF}}); status != http.StatusForbidden {
 		t.Errorf("sales pausing a track = %d, want 403", status)
 	}
-	// Another sales rep sees neither sam's contact nor sam's day.
 	ctx := context.Background()
+	ens, err := e.crm.Enrollments(ctx, crm.System, "c-1")
+	if err != nil || len(ens) == 0 {
+		t.Fatalf("enrollments of c-1: %v, %v", ens, err)
+	}
+	path := "/enrollments/" + itoa(ens[0].ID) + "/pause"
+	if status, _, _ := e.post(sam, path, url.Values{"csrf": {samCSRF}, "contact": {"c-1"}}); status != http.StatusForbidden {
+		t.Errorf("a sales rep pausing its contact's enrollment = %d, want 403 (managers and admins run enrollments)", status)
+	}
+	// Another sales rep sees neither sam's contact nor sam's day.
 	if _, err := e.crm.CreateRep(ctx, crm.System, crm.RepFields{Username: "sue", Role: "sales"}); err != nil {
 		t.Fatal(err)
 	}
