@@ -13,6 +13,7 @@ import (
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/dripline/dripline/internal/crm"
 )
@@ -134,6 +135,25 @@ func (p page) download(css string) []byte {
 // ptrTo points at v.
 func ptrTo[T any](v T) *T { return &v }
 
+// checkKeyboard tabs through the page: the skip link comes first, then the
+// menu; each focused element shows a visible outline.
+func (p page) checkKeyboard() {
+	p.e.t.Helper()
+	for _, want := range []string{"Skip to content", "My Day"} {
+		p.do("tab", chromedp.KeyEvent(kb.Tab))
+		got, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`(() => {
+			const e = document.activeElement;
+			return e.textContent.trim() + "|" + getComputedStyle(e).outlineStyle;
+		})()`))
+		if err != nil {
+			p.e.t.Fatal(err)
+		}
+		if got != want+"|solid" {
+			p.e.t.Fatalf("after Tab the focus is on %q, want %q with a solid outline", got, want)
+		}
+	}
+}
+
 // loginAs logs in through the form the page redirected to.
 func (p page) loginAs(username string) {
 	p.e.t.Helper()
@@ -158,6 +178,7 @@ func TestBrowserSalesRep(t *testing.T) {
 		t.Fatalf("after login the page is %q, want My Day", got)
 	}
 	p.shot("myday")
+	p.checkKeyboard()
 
 	note := "#note-" + itoa(e.open.ID)
 	p.do("complete with a note",
