@@ -111,6 +111,9 @@ func sumBars(t Table, label, value, mark, what string) *barChart {
 			c.Bars[i].Mark += number(row[mi])
 		}
 	}
+	if !slices.ContainsFunc(c.Bars, func(b bar) bool { return b.Value != 0 || b.Mark != 0 }) {
+		return nil // nothing to draw: the table says it
+	}
 	return c
 }
 

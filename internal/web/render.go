@@ -69,11 +69,21 @@ var funcs = template.FuncMap{
 	},
 	"join": strings.Join,
 	"name": contactName,
-	"header": func(col string) string {
-		s := strings.ReplaceAll(col, "_", " ")
-		return strings.ToUpper(s[:1]) + s[1:]
-	},
+	"header": header,
 	"last": func(vs []engine.TrackVersion) int { return len(vs) - 1 },
+}
+
+// header writes a report's column name as a table heading: due_today as
+// "Due today", roi as "ROI".
+func header(col string) string {
+	switch col {
+	case "":
+		return ""
+	case "roi":
+		return "ROI"
+	}
+	s := strings.ReplaceAll(col, "_", " ")
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // pageData is what the layout and a page's template get.
