@@ -67,10 +67,10 @@ var funcs = template.FuncMap{
 		}
 		return min(100, n*100/of)
 	},
-	"join": strings.Join,
-	"name": contactName,
+	"join":   strings.Join,
+	"name":   contactName,
 	"header": header,
-	"last": func(vs []engine.TrackVersion) int { return len(vs) - 1 },
+	"last":   func(vs []engine.TrackVersion) int { return len(vs) - 1 },
 }
 
 // header writes a report's column name as a table heading: due_today as
