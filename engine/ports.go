@@ -101,6 +101,9 @@ type Tx interface {
 
 	// TrackState returns a track's state; a track never set is active.
 	TrackState(ctx context.Context, trackID string) (TrackState, error)
+	// OverdueEnrollments lists, by id, the track's active enrollments with
+	// a scheduled or queued touch due before the instant.
+	OverdueEnrollments(ctx context.Context, trackID string, before time.Time) ([]Enrollment, error)
 
 	// Enrollments lists a contact's enrollments, newest first; trackID "" means all tracks.
 	Enrollments(ctx context.Context, contactID int64, trackID string) ([]Enrollment, error)

@@ -60,9 +60,9 @@ func (s TrackStatus) Open() int {
 func (s TrackStatus) Missing() bool { return !s.Loaded && s.Open() > 0 }
 
 // SetTrackState pauses, resumes or retires a whole track. Pausing holds
-// every touch of the track (queued ones go back to waiting); resuming lets
-// them go at the next tick; retiring stops new enrollments while running
-// ones finish. A track neither loaded nor stored wraps ErrNotFound.
+// every touch of the track (queued ones go back to waiting); resuming moves
+// those that fell due meanwhile to the first instant inside their window
+// from now; retiring stops new enrollments while running ones finish. A track neither loaded nor stored wraps ErrNotFound.
 func (e *Engine) SetTrackState(ctx context.Context, trackID string, state TrackState) error {
 	if !state.Valid() {
 		return fmt.Errorf("set track %s to %q: want active, paused or retired: %w", trackID, state, ErrConflict)
@@ -75,8 +75,31 @@ func (e *Engine) SetTrackState(ctx context.Context, trackID string, state TrackS
 	if err := e.cfg.Store.SetTrackState(ctx, trackID, state, e.now()); err != nil {
 		return fmt.Errorf("set track %s to %s: %w", trackID, state, err)
 	}
+	if state == TrackActive {
+		if err := e.rescheduleTrack(ctx, trackID); err != nil {
+			return fmt.Errorf("resume track %s: %w", trackID, err)
+		}
+	}
 	e.cfg.Logger.Info("track state changed", "track", trackID, "state", state)
 	return nil
+}
+
+// rescheduleTrack moves the touches of a resumed track that fell due while
+// it was paused to the first instant inside their window from now, as
+// resuming one enrollment does.
+func (e *Engine) rescheduleTrack(ctx context.Context, trackID string) error {
+	return e.cfg.Store.Tx(ctx, func(tx Tx) error {
+		ens, err := tx.OverdueEnrollments(ctx, trackID, e.now())
+		if err != nil {
+			return err
+		}
+		for _, en := range ens {
+			if err := e.rescheduleOverdue(ctx, tx, en); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // TrackOverview lists every track, loaded or stored, by id: its state,

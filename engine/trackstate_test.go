@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -85,5 +86,38 @@ func TestOverviewReportsATrackMissingFromTheLibrary(t *testing.T) {
 	}
 	if !slices.Equal(missing, []string{"gone"}) {
 		t.Fatalf("missing tracks = %v, want [gone]", missing)
+	}
+}
+
+func TestResumedTrackSendsInsideItsWindow(t *testing.T) {
+	t.Parallel()
+	f := setup(t, nil)
+	c := f.contact("pat@example.com")
+	f.manual(c, "year") // month-0 due Monday 09:00 in Los Angeles
+	if err := f.eng.SetTrackState(f.ctx, "year", engine.TrackPaused); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Set(time.Date(2026, 1, 10, 20, 0, 0, 0, time.UTC)) // Saturday noon: outside the window
+	if err := f.eng.SetTrackState(f.ctx, "year", engine.TrackActive); err != nil {
+		t.Fatal(err)
+	}
+	var due []time.Time
+	err := f.store.Tx(f.ctx, func(tx engine.Tx) error {
+		ens, err := tx.Enrollments(f.ctx, c.ID, "year")
+		if err != nil || len(ens) != 1 {
+			return fmt.Errorf("enrollments %v: %w", ens, err)
+		}
+		ts, err := tx.PendingTouches(f.ctx, ens[0].ID)
+		for _, t := range ts {
+			due = append(due, t.Due)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	monday := time.Date(2026, 1, 12, 17, 0, 0, 0, time.UTC) // 09:00 in Los Angeles
+	if len(due) != 1 || !due[0].Equal(monday) {
+		t.Fatalf("after resuming on Saturday the touch is due %v, want the window's next opening %s", due, monday)
 	}
 }

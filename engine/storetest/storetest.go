@@ -67,6 +67,7 @@ func Run(t *testing.T, open func(t *testing.T) Harness) {
 		{"WorkReadsWhatAWorkerNeeds", workReads},
 		{"TrackStateHoldsTouches", trackStateHoldsTouches},
 		{"TrackStatuses", trackStatuses},
+		{"OverdueEnrollments", overdueEnrollments},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -76,3 +76,22 @@ func trackStatuses(e *env) {
 		e.t.Fatalf("TrackStatuses = %s, want %s", got, want)
 	}
 }
+
+// overdueEnrollments: the track's active enrollments with a pending touch
+// due before the instant, by id; paused and not yet due ones are left out.
+func overdueEnrollments(e *env) {
+	late, _ := e.enroll(T0)
+	e.enroll(T0.Add(time.Hour))
+	paused, _ := e.enroll(T0)
+	e.tx(func(tx engine.Tx) error {
+		return tx.SetEnrollmentState(e.ctx, paused.ID, engine.EnrollmentPaused, "", T0)
+	})
+	var got []engine.Enrollment
+	e.tx(func(tx engine.Tx) (err error) {
+		got, err = tx.OverdueEnrollments(e.ctx, track, T0.Add(time.Minute))
+		return err
+	})
+	if len(got) != 1 || got[0].ID != late.ID {
+		e.t.Fatalf("OverdueEnrollments = %+v, want only enrollment %d", got, late.ID)
+	}
+}

@@ -38,6 +38,27 @@ func (t tx) TrackState(_ context.Context, trackID string) (engine.TrackState, er
 	return t.s.trackState(trackID), nil
 }
 
+// OverdueEnrollments implements engine.Tx.
+func (t tx) OverdueEnrollments(_ context.Context, trackID string, before time.Time) ([]engine.Enrollment, error) {
+	var out []engine.Enrollment
+	for _, en := range t.s.enrollments {
+		if en.TrackID == trackID && en.State == engine.EnrollmentActive && t.s.hasOverdue(en.ID, before) {
+			out = append(out, *en)
+		}
+	}
+	slices.SortFunc(out, func(a, b engine.Enrollment) int { return cmp.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+// hasOverdue reports whether an enrollment has a scheduled or queued touch
+// due before the instant.
+func (s *Store) hasOverdue(enrollment int64, before time.Time) bool {
+	return slices.ContainsFunc(s.byEnroll[enrollment], func(id int64) bool {
+		t := s.touches[id]
+		return (t.State == engine.TouchScheduled || t.State == engine.TouchQueued) && t.Due.Before(before)
+	})
+}
+
 // TrackStatuses implements engine.Store.
 func (s *Store) TrackStatuses(_ context.Context) ([]engine.TrackStatus, error) {
 	s.mu.Lock()

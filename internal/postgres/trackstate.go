@@ -37,6 +37,23 @@ func (x *tx) TrackState(ctx context.Context, trackID string) (engine.TrackState,
 	return engine.TrackState(state), err
 }
 
+// OverdueEnrollments lists the track's active enrollments with a pending
+// touch due before the instant.
+func (x *tx) OverdueEnrollments(ctx context.Context, trackID string, before time.Time) ([]engine.Enrollment, error) {
+	rows, err := x.q.Query(ctx, `SELECT `+enrollmentColumns+` FROM enrollments e
+		WHERE e.track_id = $1 AND e.state = 'active' AND EXISTS (SELECT 1 FROM touches t
+			WHERE t.enrollment_id = e.id AND t.state IN ('scheduled', 'queued') AND t.due < $2)
+		ORDER BY e.id`, trackID, before)
+	if err != nil {
+		return nil, fmt.Errorf("overdue enrollments of track %s: %w", trackID, err)
+	}
+	es, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (engine.Enrollment, error) { return scanEnrollment(r) })
+	if err != nil {
+		return nil, fmt.Errorf("overdue enrollments of track %s: %w", trackID, err)
+	}
+	return es, nil
+}
+
 // trackStatusSQL is one row per stored track version: the track's state,
 // the version's file and time, and its open enrollments.
 const trackStatusSQL = `SELECT t.id, coalesce(s.state, 'active'), t.version, t.file, t.created_at,
