@@ -29,9 +29,12 @@ check:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
-## bench: the benchmarks quoted in the README
+## bench: the benchmarks quoted in the README, beside the PostgreSQL ceiling measured in the same run;
+## the 64 MiB import runs last, alone in its process, for its peak memory
 bench: services
-	$(GO) test -run XXX -bench . -benchtime 2x ./...
+	$(GO) test -run XXX -bench . -benchtime 2x $$($(GO) list ./... | grep -v /internal/postgres$$)
+	$(GO) test -run XXX -bench 'Ceiling|ContactsImport|BulkEnroll|QueueDue' -benchtime 2x -short ./internal/postgres
+	$(GO) test -run XXX -bench Import64MiB -benchtime 1x -timeout 20m ./internal/postgres
 
 ## fuzz: every fuzz target for FUZZTIME (default 20s) each
 FUZZTIME ?= 20s
@@ -41,7 +44,8 @@ FUZZ_TARGETS = ./tracks:FuzzParse ./tracks:FuzzParseDuration ./templates:FuzzRen
 	./internal/mailaddr:FuzzCheck ./internal/config:FuzzRedactURL ./internal/queue:FuzzParseRedisURL ./internal/queue:FuzzParseTouchID \
 	./cmd/dripline:FuzzParseInterspersed ./letters:FuzzAddressLines ./letters:FuzzRender \
 	./internal/config:FuzzParseOffset ./internal/config:FuzzAddressLine \
-	./internal/crm:FuzzParseStages ./internal/crm:FuzzParseTerritories
+	./internal/crm:FuzzParseStages ./internal/crm:FuzzParseTerritories \
+	./internal/config:FuzzParseConcurrency
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		echo "fuzz $${t#*:} in $${t%%:*}"; \

@@ -205,6 +205,18 @@ func (s *Store) Claim(_ context.Context, id int64, now, leaseUntil time.Time) (e
 	return *t, true, nil
 }
 
+// RenewLease implements engine.Store.
+func (s *Store) RenewLease(_ context.Context, id int64, attempt int, leaseUntil time.Time) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.touches[id]
+	if t == nil || t.State != engine.TouchRunning || t.Attempts != attempt {
+		return false, nil
+	}
+	t.LeaseUntil = leaseUntil
+	return true, nil
+}
+
 // Release implements engine.Store.
 func (s *Store) Release(_ context.Context, id int64, attempt int, state engine.TouchState, reason string) error {
 	s.mu.Lock()
@@ -229,16 +241,14 @@ func (s *Store) Release(_ context.Context, id int64, attempt int, state engine.T
 // BulkEnroll implements engine.Store.
 func (s *Store) BulkEnroll(ctx context.Context, es []engine.NewEnrollment) (int, error) {
 	n := 0
-	err := s.Tx(ctx, func(engine.Tx) error {
-		for _, ne := range es {
-			if !s.mayEnroll(ne.Enrollment.ContactID, ne.Enrollment.TrackID, ne.Reenroll) {
-				continue
+	err := s.Tx(ctx, func(x engine.Tx) error {
+		created, err := x.EnrollAll(ctx, es)
+		for _, ok := range created {
+			if ok {
+				n++
 			}
-			en, first := ne.Enrollment, ne.First
-			s.createEnrollment(&en, &first)
-			n++
 		}
-		return nil
+		return err
 	})
 	return n, err
 }
