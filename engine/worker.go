@@ -112,10 +112,11 @@ func skipReason(ch Channel, j job) string {
 }
 
 // fail ends a touch as failed when err is permanent or its attempts are used
-// up, and otherwise hands it back for a retry.
+// up, and otherwise hands it back for a retry. An outage of the channel's
+// transport is never the touch's fault: it is always retried.
 func (e *Engine) fail(ctx context.Context, j job, err error) error {
 	t := j.touch
-	if !IsPermanent(err) && t.Attempts < e.cfg.MaxAttempts {
+	if IsOutage(err) || !IsPermanent(err) && t.Attempts < e.cfg.MaxAttempts {
 		return e.retry(ctx, t, err)
 	}
 	e.log.Warn("touch failed", "touch", t.ID, "contact", t.ContactID, "track", t.TrackID, "step", t.StepID, "err", err)
