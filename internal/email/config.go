@@ -41,6 +41,7 @@ type Config struct {
 	TLSConfig *tls.Config  // optional; default verifies the server as Host
 	Limiter   Limiter      // optional; replaces the limiter built from RatePerSecond
 	Logger    *slog.Logger // optional; default discards
+	Clock     Clock        // optional; times the backoff while the server refuses our sessions; default real time
 }
 
 // String shows the configuration as an SMTP_URL with the password hidden.

@@ -13,6 +13,8 @@ import (
 	gomail "github.com/wneessen/go-mail"
 	gosmtp "github.com/wneessen/go-mail/smtp"
 	"golang.org/x/time/rate"
+
+	"github.com/dripline/dripline/engine"
 )
 
 // Sender hands a built message to a transport.
@@ -46,6 +48,7 @@ type SMTPSender struct {
 	client *gomail.Client // configuration and protocol; connections live in the pool
 	limit  Limiter
 	slots  chan struct{} // one per message being sent, at most MaxConns
+	gate   *gate
 	log    *slog.Logger
 
 	mu     sync.Mutex
@@ -70,6 +73,7 @@ func NewSMTPSender(cfg Config) (*SMTPSender, error) {
 	return &SMTPSender{
 		cfg: cfg, addr: net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port)), client: client,
 		limit: cfg.Limiter, slots: make(chan struct{}, cfg.MaxConns), log: cfg.Logger,
+		gate: &gate{clock: cfg.Clock, log: cfg.Logger, addr: net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))},
 	}, nil
 }
 
@@ -82,6 +86,9 @@ func withDefaults(cfg Config) Config {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = realClock{}
 	}
 	if cfg.Limiter == nil {
 		limit := rate.Inf
@@ -132,21 +139,41 @@ func clientOptions(cfg Config) ([]gomail.Option, error) {
 	return opts, nil
 }
 
-// Send waits for the rate limit and a free connection, then sends m.
+// Send waits for the rate limit and a free connection, then sends m. While
+// the server refuses our sessions it fails at once with an engine.Outage
+// error, but for one send now and then that tries again.
 func (s *SMTPSender) Send(ctx context.Context, m *gomail.Msg) error {
+	if err := s.gate.admit(); err != nil {
+		return fmt.Errorf("smtp %s: %w", s.addr, err)
+	}
+	err := s.send(ctx, m)
+	if m.IsDelivered() {
+		err = nil
+	}
+	if err = s.gate.done(err); engine.IsOutage(err) {
+		return fmt.Errorf("smtp %s: %w", s.addr, err)
+	}
+	if err = classify(m, err); err != nil {
+		return fmt.Errorf("smtp %s: %w", s.addr, err)
+	}
+	return nil
+}
+
+// send sends m on a pooled connection and returns go-mail's error as it is.
+func (s *SMTPSender) send(ctx context.Context, m *gomail.Msg) error {
 	if err := s.limit.Wait(ctx); err != nil {
-		return fmt.Errorf("smtp %s: rate limit: %w", s.addr, err)
+		return fmt.Errorf("rate limit: %w", err)
 	}
 	select {
 	case s.slots <- struct{}{}:
 	case <-ctx.Done():
-		return fmt.Errorf("smtp %s: wait for a connection: %w", s.addr, ctx.Err())
+		return fmt.Errorf("wait for a connection: %w", ctx.Err())
 	}
 	defer func() { <-s.slots }()
 
 	c, reused, err := s.get(ctx)
 	if err != nil {
-		return fmt.Errorf("smtp %s: connect: %w", s.addr, err)
+		return err
 	}
 	healthy, err := s.sendOn(ctx, c, m)
 	if reused && healthy && stale(err) {
@@ -154,15 +181,12 @@ func (s *SMTPSender) Send(ctx context.Context, m *gomail.Msg) error {
 		// once on a fresh one.
 		s.discard(c, err)
 		if c, err = s.dial(ctx); err != nil {
-			return fmt.Errorf("smtp %s: connect: %w", s.addr, err)
+			return err
 		}
 		healthy, err = s.sendOn(ctx, c, m)
 	}
 	s.release(c, healthy, m, err)
-	if err = classify(m, err); err != nil {
-		return fmt.Errorf("smtp %s: %w", s.addr, err)
-	}
-	return nil
+	return err
 }
 
 // sendOn sends m on c. A canceled context closes the connection under the
@@ -219,11 +243,11 @@ func (s *SMTPSender) dial(ctx context.Context) (*gosmtp.Client, error) {
 	closed := s.closed
 	s.mu.Unlock()
 	if closed {
-		return nil, errors.New("sender closed")
+		return nil, &dialError{errors.New("sender closed")}
 	}
 	c, err := s.client.DialToSMTPClientWithContext(ctx)
 	if err != nil {
-		return nil, err
+		return nil, &dialError{err}
 	}
 	s.log.Debug("smtp connection opened", "server", s.addr)
 	return c, nil

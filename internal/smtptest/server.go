@@ -65,6 +65,7 @@ type Server struct {
 	conns   int
 	live    map[*numberedConn]struct{}
 	faults  faults
+	session sessionFaults
 	changed chan struct{} // closed and replaced whenever a message arrives
 }
 

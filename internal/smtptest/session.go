@@ -12,6 +12,9 @@ import (
 type backend struct{ s *Server }
 
 func (b backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	if err := b.s.heloFault(); err != nil {
+		return nil, err
+	}
 	n := 0
 	if nc, ok := c.Conn().(*numberedConn); ok {
 		n = nc.n

@@ -1,0 +1,95 @@
+package email
+
+import (
+	"bytes"
+	"errors"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/clock"
+	"github.com/dripline/dripline/internal/smtptest"
+)
+
+// TestSMTPSessionRefusals: each 5xx that refuses our session is an outage
+// of the transport (retried, never the touch's fault, nothing suppressed);
+// the same code about the recipient or the message stays the touch's own.
+func TestSMTPSessionRefusals(t *testing.T) {
+	tests := []struct {
+		name   string
+		fault  func(*smtptest.Server)
+		edit   func(*Config)
+		outage bool
+	}{
+		{"504 to EHLO and HELO", func(s *smtptest.Server) { s.FailHelo(504) }, nil, true},
+		{"554 to EHLO", func(s *smtptest.Server) { s.FailHelo(554) }, nil, true},
+		{"504 5.5.2 to RCPT (Postfix's delayed HELO check)", func(s *smtptest.Server) { s.FailRcpt("x@example.com", 504) }, nil, true},
+		{"530 5.7.0 to RCPT", func(s *smtptest.Server) { s.FailRcpt("x@example.com", 530) }, nil, true},
+		{"550 5.1.1 to RCPT is the recipient's", func(s *smtptest.Server) { s.FailRcpt("x@example.com", 550) }, nil, false},
+		{"554 5.7.1 to RCPT is the recipient's", func(s *smtptest.Server) { s.FailRcpt("x@example.com", 554) }, nil, false},
+		{"554 5.7.1 to DATA is the message's", func(s *smtptest.Server) { s.FailData("x@example.com", 554) }, nil, false},
+		{"421 to EHLO is temporary, not an outage", func(s *smtptest.Server) { s.FailHelo(421) }, nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := smtptest.Start(t)
+			s := newSender(t, srv, tt.edit)
+			tt.fault(srv)
+			err := s.Send(t.Context(), testMsg(1, "x@example.com"))
+			if err == nil {
+				t.Fatal("Send succeeded")
+			}
+			if got := engine.IsOutage(err); got != tt.outage {
+				t.Fatalf("IsOutage = %v, want %v: %v", got, tt.outage, err)
+			}
+			var sup *engine.SuppressError
+			if tt.outage && (engine.IsPermanent(err) || errors.As(err, &sup)) {
+				t.Fatalf("an outage must be neither permanent nor a bounce: %v", err)
+			}
+		})
+	}
+}
+
+// TestSMTPOutagePausesAndResumes: the first refused session logs one ERROR
+// and pauses sending; sends during the backoff fail at once without reaching
+// the server; after the backoff one send tries again, and once the server
+// accepts, sending resumes with one INFO line.
+func TestSMTPOutagePausesAndResumes(t *testing.T) {
+	srv := smtptest.Start(t)
+	clk := clock.NewVirtual(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	var logs bytes.Buffer
+	s := newSender(t, srv, func(c *Config) { c.Clock, c.Logger = clk, slog.New(slog.NewTextHandler(&logs, nil)) })
+	srv.FailHelo(504)
+	for i := range 5 {
+		if err := s.Send(t.Context(), testMsg(int64(i), "x@example.com")); !engine.IsOutage(err) {
+			t.Fatalf("send %d during the outage: %v, want an outage", i, err)
+		}
+	}
+	if n := srv.Connections(); n != 1 {
+		t.Fatalf("%d connections during the backoff, want the first alone", n)
+	}
+	if n := strings.Count(logs.String(), "level=ERROR"); n != 1 || !strings.Contains(logs.String(), "504") {
+		t.Fatalf("%d ERROR lines, want one naming the reply:\n%s", n, logs.String())
+	}
+	clk.Advance(outageFirstRetry)
+	if err := s.Send(t.Context(), testMsg(6, "x@example.com")); !engine.IsOutage(err) || srv.Connections() != 2 {
+		t.Fatalf("try after the backoff: %v, %d connections; want an outage on a second connection", err, srv.Connections())
+	}
+	clk.Advance(outageFirstRetry)
+	if err := s.Send(t.Context(), testMsg(7, "x@example.com")); !engine.IsOutage(err) || srv.Connections() != 2 {
+		t.Fatalf("the backoff doubles: %v, %d connections", err, srv.Connections())
+	}
+	srv.Clear()
+	clk.Advance(outageFirstRetry)
+	if err := s.Send(t.Context(), testMsg(8, "x@example.com")); err != nil {
+		t.Fatalf("once the server accepts: %v", err)
+	}
+	if err := s.Send(t.Context(), testMsg(9, "y@example.com")); err != nil || srv.Count() != 2 {
+		t.Fatalf("after the outage: %v, %d messages", err, srv.Count())
+	}
+	if n := strings.Count(logs.String(), "level=ERROR"); n != 1 || !strings.Contains(logs.String(), "level=INFO msg=\"SMTP server accepts our sessions again") {
+		t.Fatalf("want one ERROR and the INFO that sending resumed:\n%s", logs.String())
+	}
+}
