@@ -167,7 +167,7 @@ func (rt *runtime) openQueue(ctx context.Context, set email.Renderer) error {
 func emailConfig(cfg *config.Config, set email.Renderer, sender email.Sender, log *slog.Logger) email.ChannelConfig {
 	return email.ChannelConfig{
 		Templates: set, Sender: sender, PublicURL: cfg.PublicURL,
-		Secret: cfg.SecretKeys()[0], DefaultFrom: cfg.From, Domain: cfg.MailDomain, Logger: log,
+		Secret: cfg.SecretKeys()[0], DefaultFrom: cfg.From, Domain: cfg.MailDomain, BounceAddress: cfg.Bounce, Logger: log,
 	}
 }
 
@@ -182,6 +182,7 @@ func newSender(cfg *config.Config, log *slog.Logger) (email.Sender, error) {
 		return nil, err
 	}
 	sc.RatePerSecond, sc.MaxConns, sc.HELO, sc.Logger = cfg.SMTPRate, cfg.SMTPConns, cfg.SMTPHelo, log
+	sc.CAFile, sc.Insecure, sc.IdleTimeout = cfg.SMTPCAFile, sc.Insecure || cfg.SMTPInsecure, cfg.SMTPIdle
 	return email.NewSMTPSender(sc)
 }
 

@@ -120,8 +120,12 @@ func clientOptions(cfg Config) ([]gomail.Option, error) {
 	default:
 		return nil, fmt.Errorf("tls %q: want none, starttls or tls", string(cfg.TLS))
 	}
-	if cfg.TLSConfig != nil {
-		opts = append(opts, gomail.WithTLSConfig(cfg.TLSConfig))
+	tc, err := tlsConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if tc != nil {
+		opts = append(opts, gomail.WithTLSConfig(tc))
 	}
 	if cfg.HELO != "" {
 		opts = append(opts, gomail.WithHELO(cfg.HELO))

@@ -2,6 +2,7 @@ package smtptest
 
 import (
 	"bytes"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"log"
@@ -45,6 +46,11 @@ func WithAuth(user, pass string) Option {
 	return func(s *Server) { s.user, s.pass = user, pass }
 }
 
+// WithTLS makes the server offer STARTTLS with cfg (its certificate).
+func WithTLS(cfg *tls.Config) Option {
+	return func(s *Server) { s.tls = cfg }
+}
+
 // Discard makes the server count messages without keeping their data, for
 // benchmarks that send more than fits in memory.
 func Discard() Option {
@@ -58,6 +64,7 @@ type Server struct {
 	user    string
 	pass    string
 	discard bool
+	tls     *tls.Config
 
 	mu      sync.Mutex
 	msgs    []Message
@@ -85,6 +92,7 @@ func Start(tb testing.TB, opts ...Option) *Server {
 	s.srv = smtp.NewServer(backend{s})
 	s.srv.Domain = "smtptest.localhost"
 	s.srv.AllowInsecureAuth = true
+	s.srv.TLSConfig = s.tls
 	s.srv.MaxMessageBytes = 10 << 20
 	s.srv.ErrorLog = log.New(io.Discard, "", 0)
 	go func() { _ = s.srv.Serve(s.ln) }()
