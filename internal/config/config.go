@@ -19,20 +19,20 @@ const DevSecret = "dripline-development-secret"
 
 // Config is every setting of the daemon and the commands.
 type Config struct {
-	DatabaseURL  string        // DATABASE_URL: PostgreSQL connection string
-	RedisURL     string        // REDIS_URL: Redis for asynq, redis://host:port/db
-	SMTPURL      string        // SMTP_URL: smtp://user:pass@host:port?tls=none|starttls|tls; empty writes .eml files
-	MailDir      string        // DRIPLINE_MAIL_DIR: where the file transport writes .eml files
-	HTTPAddr     string        // DRIPLINE_HTTP_ADDR: API, unsubscribe and metrics
-	PublicURL    string        // DRIPLINE_PUBLIC_URL: base of links in emails
-	TracksDir    string        // DRIPLINE_TRACKS: folder of tracks replacing the embedded library
-	TemplatesDir string        // DRIPLINE_TEMPLATES: folder of templates added to the embedded ones
-	Secret       string        // DRIPLINE_SECRET: comma-separated keys; the first signs unsubscribe links, all verify
-	Dev          bool          // --dev: development mode, the public DevSecret allowed
-	From         string        // DRIPLINE_SENDER: sender when a contact has no owner rep
-	MailDomain   string        // DRIPLINE_MAIL_DOMAIN: domain of Message-IDs; keep it stable
-	SMTPHelo     string        // DRIPLINE_SMTP_HELO: name sent in EHLO
-	Bounce       string        // DRIPLINE_BOUNCE_ADDRESS: envelope sender, VERP-tagged with the touch id
+	DatabaseURL  string // DATABASE_URL: PostgreSQL connection string
+	RedisURL     string // REDIS_URL: Redis for asynq, redis://host:port/db
+	SMTPURL      string // SMTP_URL: smtp://user:pass@host:port?tls=none|starttls|tls; empty writes .eml files
+	MailDir      string // DRIPLINE_MAIL_DIR: where the file transport writes .eml files
+	HTTPAddr     string // DRIPLINE_HTTP_ADDR: API, unsubscribe and metrics
+	PublicURL    string // DRIPLINE_PUBLIC_URL: base of links in emails
+	TracksDir    string // DRIPLINE_TRACKS: folder of tracks replacing the embedded library
+	TemplatesDir string // DRIPLINE_TEMPLATES: folder of templates added to the embedded ones
+	Secret       string // DRIPLINE_SECRET: comma-separated keys; the first signs unsubscribe links, all verify
+	Dev          bool   // --dev: development mode, the public DevSecret allowed
+	From         string // DRIPLINE_SENDER: sender when a contact has no owner rep
+	MailDomain   string // DRIPLINE_MAIL_DOMAIN: domain of Message-IDs; keep it stable
+	SMTPHelo     string // DRIPLINE_SMTP_HELO: name sent in EHLO
+	Bounce       string // DRIPLINE_BOUNCE_ADDRESS: envelope sender, VERP-tagged with the touch id
 	MailTransport
 	WebhookToken string        // DRIPLINE_WEBHOOK_TOKEN: bearer token the bounce webhook requires
 	BusinessName string        // DRIPLINE_BUSINESS_NAME: merge field .Business.Name

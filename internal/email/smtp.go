@@ -7,8 +7,10 @@ import (
 	"log/slog"
 	"net"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	gomail "github.com/wneessen/go-mail"
 	gosmtp "github.com/wneessen/go-mail/smtp"
@@ -37,6 +39,8 @@ type Limiter interface {
 const (
 	DefaultMaxConns = 4
 	DefaultTimeout  = 30 * time.Second
+	// DefaultIdleTimeout is well below Postfix's smtpd_timeout (300s).
+	DefaultIdleTimeout = 30 * time.Second
 )
 
 // SMTPSender sends through one SMTP server with go-mail. It keeps at most
@@ -52,8 +56,15 @@ type SMTPSender struct {
 	log    *slog.Logger
 
 	mu     sync.Mutex
-	idle   []*gosmtp.Client
+	idle   []idleConn
 	closed bool
+	stop   chan struct{} // closed by Close: ends the idle reaper
+}
+
+// idleConn is a pooled connection and when it was last used.
+type idleConn struct {
+	c     *gosmtp.Client
+	since time.Time
 }
 
 var _ Sender = (*SMTPSender)(nil)
@@ -70,11 +81,49 @@ func NewSMTPSender(cfg Config) (*SMTPSender, error) {
 	if err != nil {
 		return nil, fmt.Errorf("smtp %s: %w", cfg, err)
 	}
-	return &SMTPSender{
-		cfg: cfg, addr: net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port)), client: client,
+	s := &SMTPSender{
+		cfg: cfg, stop: make(chan struct{}), addr: net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port)), client: client,
 		limit: cfg.Limiter, slots: make(chan struct{}, cfg.MaxConns), log: cfg.Logger,
 		gate: &gate{clock: cfg.Clock, log: cfg.Logger, addr: net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))},
-	}, nil
+	}
+	go s.reapEvery(cfg.IdleTimeout / 2)
+	return s, nil
+}
+
+// reapEvery closes connections idle too long, every d, until Close.
+func (s *SMTPSender) reapEvery(d time.Duration) {
+	t := time.NewTicker(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			s.reap()
+		}
+	}
+}
+
+// reap ends with QUIT every connection idle for IdleTimeout or longer, so
+// the server never times one out under us.
+func (s *SMTPSender) reap() {
+	cutoff := s.cfg.Clock.Now().Add(-s.cfg.IdleTimeout)
+	s.mu.Lock()
+	var old []idleConn
+	keep := s.idle[:0]
+	for _, ic := range s.idle {
+		if ic.since.After(cutoff) {
+			keep = append(keep, ic)
+		} else {
+			old = append(old, ic)
+		}
+	}
+	s.idle = keep
+	s.mu.Unlock()
+	for _, ic := range old {
+		_ = s.client.CloseWithSMTPClient(ic.c)
+		s.log.Debug("smtp idle connection closed", "server", s.addr)
+	}
 }
 
 func withDefaults(cfg Config) Config {
@@ -83,6 +132,9 @@ func withDefaults(cfg Config) Config {
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = DefaultIdleTimeout
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -196,6 +248,7 @@ func (s *SMTPSender) send(ctx context.Context, m *gomail.Msg) error {
 // sendOn sends m on c. A canceled context closes the connection under the
 // running command; healthy is false then.
 func (s *SMTPSender) sendOn(ctx context.Context, c *gosmtp.Client, m *gomail.Msg) (healthy bool, err error) {
+	c.SkipSMTPUTF8(!needsUTF8(m))
 	text := c.Text
 	stop := context.AfterFunc(ctx, func() { _ = text.Close() })
 	err = s.client.SendWithSMTPClient(c, m)
@@ -209,13 +262,16 @@ func (s *SMTPSender) sendOn(ctx context.Context, c *gosmtp.Client, m *gomail.Msg
 // when their message is done. Send fails after Close.
 func (s *SMTPSender) Close() error {
 	s.mu.Lock()
+	if !s.closed {
+		close(s.stop)
+	}
 	s.closed = true
 	idle := s.idle
 	s.idle = nil
 	s.mu.Unlock()
 	var errs []error
-	for _, c := range idle {
-		if err := s.client.CloseWithSMTPClient(c); err != nil {
+	for _, ic := range idle {
+		if err := s.client.CloseWithSMTPClient(ic.c); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -229,9 +285,10 @@ func (s *SMTPSender) Close() error {
 // holds a slot and at most one connection and dials only when none is idle,
 // so the pool never holds more than MaxConns connections.
 func (s *SMTPSender) get(ctx context.Context) (c *gosmtp.Client, reused bool, err error) {
+	s.reap()
 	s.mu.Lock()
 	if n := len(s.idle); n > 0 {
-		c = s.idle[n-1]
+		c = s.idle[n-1].c
 		s.idle = s.idle[:n-1]
 		s.mu.Unlock()
 		return c, true, nil
@@ -274,7 +331,7 @@ func (s *SMTPSender) release(c *gosmtp.Client, healthy bool, m *gomail.Msg, err 
 		_ = s.client.CloseWithSMTPClient(c)
 		return
 	}
-	s.idle = append(s.idle, c)
+	s.idle = append(s.idle, idleConn{c: c, since: s.cfg.Clock.Now()})
 	s.mu.Unlock()
 }
 
@@ -282,4 +339,18 @@ func (s *SMTPSender) release(c *gosmtp.Client, healthy bool, m *gomail.Msg, err 
 func (s *SMTPSender) discard(c *gosmtp.Client, why error) {
 	_ = c.Close()
 	s.log.Debug("smtp connection dropped", "server", s.addr, "err", why)
+}
+
+// needsUTF8 reports whether m's envelope has an address that is not ASCII
+// (a non-ASCII local part needs SMTPUTF8, RFC 6531); only then does MAIL
+// FROM ask for SMTPUTF8.
+func needsUTF8(m *gomail.Msg) bool {
+	from, _ := m.GetSender(false)
+	to, _ := m.GetRecipients()
+	for _, a := range append(to, from) {
+		if strings.ContainsFunc(a, func(r rune) bool { return r >= utf8.RuneSelf }) {
+			return true
+		}
+	}
+	return false
 }

@@ -26,6 +26,7 @@ type Message struct {
 	To   []string // envelope recipients (RCPT TO)
 	Data []byte   // the raw message as received, CRLF line endings
 	Conn int      // the connection that carried it, numbered from 1 in accept order
+	UTF8 bool     // MAIL FROM asked for SMTPUTF8
 }
 
 // Parse reads the message's header and body with net/mail.
@@ -70,6 +71,7 @@ type Server struct {
 	msgs    []Message
 	count   int
 	conns   int
+	quits   int
 	live    map[*numberedConn]struct{}
 	faults  faults
 	session sessionFaults
@@ -93,6 +95,7 @@ func Start(tb testing.TB, opts ...Option) *Server {
 	s.srv.Domain = "smtptest.localhost"
 	s.srv.AllowInsecureAuth = true
 	s.srv.TLSConfig = s.tls
+	s.srv.EnableSMTPUTF8 = true
 	s.srv.MaxMessageBytes = 10 << 20
 	s.srv.ErrorLog = log.New(io.Discard, "", 0)
 	go func() { _ = s.srv.Serve(s.ln) }()
@@ -194,6 +197,23 @@ type numberedConn struct {
 	net.Conn
 	n int
 	s *Server
+}
+
+// Write counts the server's replies to QUIT (221) on plain connections.
+func (c *numberedConn) Write(b []byte) (int, error) {
+	if bytes.HasPrefix(b, []byte("221 ")) {
+		c.s.mu.Lock()
+		c.s.quits++
+		c.s.mu.Unlock()
+	}
+	return c.Conn.Write(b)
+}
+
+// Quits is the number of plain connections the client ended with QUIT.
+func (s *Server) Quits() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.quits
 }
 
 // Close closes the connection and forgets it.

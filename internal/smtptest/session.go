@@ -29,6 +29,7 @@ type session struct {
 	n      int
 	authed bool
 	from   string
+	utf8   bool
 	to     []string
 	drop   bool // close the connection once the current reply is written
 }
@@ -55,11 +56,11 @@ func (s *session) Auth(mech string) (sasl.Server, error) {
 	}), nil
 }
 
-func (s *session) Mail(from string, _ *smtp.MailOptions) error {
+func (s *session) Mail(from string, opts *smtp.MailOptions) error {
 	if s.s.user != "" && !s.authed {
 		return smtp.ErrAuthRequired
 	}
-	s.from = from
+	s.from, s.utf8 = from, opts != nil && opts.UTF8
 	return nil
 }
 
@@ -83,7 +84,7 @@ func (s *session) Data(r io.Reader) error {
 	if err := s.s.dataFault(s.to); err != nil {
 		return err
 	}
-	s.s.record(Message{From: s.from, To: append([]string(nil), s.to...), Data: data, Conn: s.n})
+	s.s.record(Message{From: s.from, To: append([]string(nil), s.to...), Data: data, Conn: s.n, UTF8: s.utf8})
 	s.drop = s.s.takeDrop()
 	return nil
 }

@@ -1,0 +1,58 @@
+package email
+
+import (
+	"net/mail"
+	"testing"
+	"time"
+
+	"github.com/dripline/dripline/internal/clock"
+	"github.com/dripline/dripline/internal/smtptest"
+)
+
+// TestSMTPUTF8OnlyWhenNeeded: MAIL FROM asks for SMTPUTF8 only for an
+// envelope with a non-ASCII address, though the server offers it always.
+func TestSMTPUTF8OnlyWhenNeeded(t *testing.T) {
+	srv := smtptest.Start(t)
+	s := newSender(t, srv, nil)
+	ascii, intl := testMsg(1, "dana@example.com"), testMsg(2, "x@example.com")
+	intl.SetAddrHeaderFromMailAddress("To", &mail.Address{Address: "dörte@example.com"})
+	if err := s.Send(t.Context(), ascii); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Send(t.Context(), intl); err != nil {
+		t.Fatal(err)
+	}
+	msgs := srv.Messages()
+	if len(msgs) != 2 || msgs[0].UTF8 || !msgs[1].UTF8 {
+		t.Fatalf("SMTPUTF8 for %v: want only the second, to %v", msgs, msgs[len(msgs)-1].To)
+	}
+}
+
+// TestSMTPIdleConnectionsQuit: a connection idle for IdleTimeout is ended
+// with QUIT before the next message, which opens a fresh one; Close ends
+// the rest with QUIT too.
+func TestSMTPIdleConnectionsQuit(t *testing.T) {
+	srv := smtptest.Start(t)
+	clk := clock.NewVirtual(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	s := newSender(t, srv, func(c *Config) { c.Clock, c.IdleTimeout = clk, 30*time.Second })
+	send := func(id int64) {
+		t.Helper()
+		if err := s.Send(t.Context(), testMsg(id, "dana@example.com")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	send(1)
+	clk.Advance(29 * time.Second)
+	send(2)
+	if srv.Connections() != 1 || srv.Quits() != 0 {
+		t.Fatalf("within the idle timeout: %d connections, %d QUITs; want the one reused", srv.Connections(), srv.Quits())
+	}
+	clk.Advance(30 * time.Second)
+	send(3)
+	if srv.Connections() != 2 || srv.Quits() != 1 {
+		t.Fatalf("after the idle timeout: %d connections, %d QUITs; want the idle one quit and a new one", srv.Connections(), srv.Quits())
+	}
+	if err := s.Close(); err != nil || srv.Quits() != 2 {
+		t.Fatalf("Close: %v, %d QUITs; want the last connection quit", err, srv.Quits())
+	}
+}
