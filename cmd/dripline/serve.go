@@ -66,6 +66,7 @@ func NewServer(ctx context.Context, cfg *config.Config, opts ServerOptions) (*Se
 	if err != nil {
 		return nil, err
 	}
+	checkSMTP(ctx, rt.sender, opts.Logger)
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		rt.Close()

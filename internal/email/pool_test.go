@@ -2,9 +2,11 @@ package email
 
 import (
 	"net/mail"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/clock"
 	"github.com/dripline/dripline/internal/smtptest"
 )
@@ -54,5 +56,29 @@ func TestSMTPIdleConnectionsQuit(t *testing.T) {
 	}
 	if err := s.Close(); err != nil || srv.Quits() != 2 {
 		t.Fatalf("Close: %v, %d QUITs; want the last connection quit", err, srv.Quits())
+	}
+}
+
+// TestSMTPCheck: Check connects, greets and quits; a refused EHLO comes back
+// naming the server and its reply, and pauses sending as an outage.
+func TestSMTPCheck(t *testing.T) {
+	srv := smtptest.Start(t)
+	s := newSender(t, srv, nil)
+	if err := s.Check(t.Context()); err != nil || srv.Quits() != 1 {
+		t.Fatalf("Check: %v, %d QUITs", err, srv.Quits())
+	}
+	srv.FailHelo(504)
+	err := s.Check(t.Context())
+	if err == nil || !strings.Contains(err.Error(), "smtp "+srv.Addr()+" (none): connect: ") || !strings.Contains(err.Error(), `EHLO response: 504 "5.5.2 Helo command rejected`) {
+		t.Fatalf("Check with EHLO refused: %v", err)
+	}
+	n := srv.Connections()
+	if err := s.Send(t.Context(), testMsg(1, "dana@example.com")); !engine.IsOutage(err) || srv.Connections() != n {
+		t.Fatalf("Send after a refused check: %v, %d new connections; want an outage without connecting", err, srv.Connections()-n)
+	}
+	wrong := smtptest.Start(t, smtptest.WithAuth("user", "secret"))
+	s = newSender(t, wrong, func(c *Config) { c.Password = "wrong" })
+	if err := s.Check(t.Context()); err == nil || !strings.Contains(err.Error(), "535") || !refusesSession(err) {
+		t.Fatalf("Check with a wrong password: %v; want the 535, an outage", err)
 	}
 }
