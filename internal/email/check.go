@@ -20,7 +20,7 @@ func (s *SMTPSender) Check(ctx context.Context) error {
 		}
 		return fmt.Errorf("smtp %s (%s): %w", s.addr, s.cfg.TLS, err)
 	}
-	if err := s.client.CloseWithSMTPClient(c); err != nil {
+	if err := s.quit(c); err != nil {
 		return fmt.Errorf("smtp %s: quit: %w", s.addr, err)
 	}
 	return nil

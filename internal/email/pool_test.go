@@ -3,6 +3,7 @@ package email
 import (
 	"net/mail"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -80,5 +81,30 @@ func TestSMTPCheck(t *testing.T) {
 	s = newSender(t, wrong, func(c *Config) { c.Password = "wrong" })
 	if err := s.Check(t.Context()); err == nil || !strings.Contains(err.Error(), "535") || !refusesSession(err) {
 		t.Fatalf("Check with a wrong password: %v; want the 535, an outage", err)
+	}
+}
+
+// TestSMTPCloseQuitsLongIdleConnections: Close ends with QUIT even the
+// connections whose last send's deadline has passed (go-mail sets one per
+// send), which before dropped without a word after their last command.
+func TestSMTPCloseQuitsLongIdleConnections(t *testing.T) {
+	srv := smtptest.Start(t)
+	s := newSender(t, srv, nil)
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_ = s.Send(t.Context(), testMsg(int64(i), "dana@example.com"))
+		}()
+	}
+	wg.Wait()
+	s.mu.Lock()
+	for _, ic := range s.idle {
+		_ = ic.c.UpdateDeadline(-time.Second) // what a minute in the pool does to it
+	}
+	s.mu.Unlock()
+	if err := s.Close(); err != nil || srv.Quits() != srv.Connections() {
+		t.Fatalf("Close: %v; %d of %d connections ended with QUIT", err, srv.Quits(), srv.Connections())
 	}
 }

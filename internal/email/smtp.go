@@ -121,7 +121,7 @@ func (s *SMTPSender) reap() {
 	s.idle = keep
 	s.mu.Unlock()
 	for _, ic := range old {
-		_ = s.client.CloseWithSMTPClient(ic.c)
+		_ = s.quit(ic.c)
 		s.log.Debug("smtp idle connection closed", "server", s.addr)
 	}
 }
@@ -271,7 +271,7 @@ func (s *SMTPSender) Close() error {
 	s.mu.Unlock()
 	var errs []error
 	for _, ic := range idle {
-		if err := s.client.CloseWithSMTPClient(ic.c); err != nil {
+		if err := s.quit(ic.c); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -328,7 +328,7 @@ func (s *SMTPSender) release(c *gosmtp.Client, healthy bool, m *gomail.Msg, err 
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
-		_ = s.client.CloseWithSMTPClient(c)
+		_ = s.quit(c)
 		return
 	}
 	s.idle = append(s.idle, idleConn{c: c, since: s.cfg.Clock.Now()})
@@ -353,4 +353,14 @@ func needsUTF8(m *gomail.Msg) bool {
 		}
 	}
 	return false
+}
+
+// quit ends c with QUIT. go-mail sets a connection's deadline only when it
+// sends a message, so an idle connection's has passed: it is renewed first,
+// else QUIT would fail and the connection drop without a word.
+func (s *SMTPSender) quit(c *gosmtp.Client) error {
+	if err := c.UpdateDeadline(s.cfg.Timeout); err != nil {
+		return err
+	}
+	return s.client.CloseWithSMTPClient(c)
 }
