@@ -35,7 +35,7 @@ type Config struct {
 
 	RatePerSecond float64       // messages per second to this server; 0: no limit
 	MaxConns      int           // connections kept open and used at once; default 4
-	HELO          string        // name sent in EHLO; default the machine's host name
+	HELO          string        // name sent in EHLO; default the machine's fully qualified name, else its host name
 	Timeout       time.Duration // per SMTP command and dial; default 30s
 
 	TLSConfig   *tls.Config   // optional; default verifies the server as Host against CAFile or the system's CAs
