@@ -140,6 +140,7 @@ type Touch struct {
 	LeaseUntil   time.Time
 	Reason       string // why it was skipped, canceled or failed
 	FinishedAt   time.Time
+	MessageID    string // the Message-ID its email went out with; "" for other channels
 }
 
 // ActivityStatus is whether an activity still waits for someone.

@@ -13,7 +13,8 @@ import (
 // failed RSET after an accepted DATA); an *engine.SuppressError for a hard
 // bounce; engine.Permanent for any other 5xx or a message go-mail cannot
 // send; and the error unmarked, so the touch is retried, for 4xx replies and
-// network errors, which carry no SMTP code.
+// network errors, which carry no SMTP code. A 5xx refusing the session never
+// gets here: the sender's gate takes it as an outage (refusesSession).
 func classify(m *gomail.Msg, err error) error {
 	if err == nil || m.IsDelivered() {
 		return nil
@@ -34,6 +35,19 @@ func classify(m *gomail.Msg, err error) error {
 		return engine.Permanent(err)
 	}
 	return err
+}
+
+// replyCode is the SMTP reply that ended a send: 250 when the message was
+// delivered, the failing reply's code, or 0 when no reply came.
+func replyCode(m *gomail.Msg, err error) int {
+	if err == nil || m.IsDelivered() {
+		return 250
+	}
+	var se *gomail.SendError
+	if errors.As(err, &se) {
+		return se.ErrorCode()
+	}
+	return 0
 }
 
 // hardBounce reports whether a 5xx reply to RCPT says that the address itself

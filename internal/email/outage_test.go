@@ -25,6 +25,7 @@ func TestSMTPSessionRefusals(t *testing.T) {
 	}{
 		{"504 to EHLO and HELO", func(s *smtptest.Server) { s.FailHelo(504) }, nil, true},
 		{"554 to EHLO", func(s *smtptest.Server) { s.FailHelo(554) }, nil, true},
+		{"550 to MAIL FROM", func(s *smtptest.Server) { s.FailNext(smtptest.Mail, 1, 550) }, nil, true},
 		{"504 5.5.2 to RCPT (Postfix's delayed HELO check)", func(s *smtptest.Server) { s.FailRcpt("x@example.com", 504) }, nil, true},
 		{"530 5.7.0 to RCPT", func(s *smtptest.Server) { s.FailRcpt("x@example.com", 530) }, nil, true},
 		{"550 5.1.1 to RCPT is the recipient's", func(s *smtptest.Server) { s.FailRcpt("x@example.com", 550) }, nil, false},

@@ -206,6 +206,9 @@ func (s *SMTPSender) Send(ctx context.Context, m *gomail.Msg) error {
 		return fmt.Errorf("smtp %s: %w", s.addr, err)
 	}
 	err := s.send(ctx, m)
+	if code := replyCode(m, err); code != 0 && s.cfg.Replies != nil {
+		s.cfg.Replies.SMTPReply(code)
+	}
 	if m.IsDelivered() {
 		err = nil
 	}

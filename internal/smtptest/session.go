@@ -60,6 +60,9 @@ func (s *session) Mail(from string, opts *smtp.MailOptions) error {
 	if s.s.user != "" && !s.authed {
 		return smtp.ErrAuthRequired
 	}
+	if err := s.s.mailFault(); err != nil {
+		return err
+	}
 	s.from, s.utf8 = from, opts != nil && opts.UTF8
 	return nil
 }
@@ -84,7 +87,7 @@ func (s *session) Data(r io.Reader) error {
 	if err := s.s.dataFault(s.to); err != nil {
 		return err
 	}
-	s.s.record(Message{From: s.from, To: append([]string(nil), s.to...), Data: data, Conn: s.n, UTF8: s.utf8})
+	s.s.record(Message{From: s.from, To: append([]string(nil), s.to...), Data: data, Conn: s.n, Helo: s.conn.Hostname(), UTF8: s.utf8})
 	s.drop = s.s.takeDrop()
 	return nil
 }
