@@ -2,6 +2,7 @@ package email
 
 import (
 	"errors"
+	"net/textproto"
 	"strings"
 
 	"github.com/dripline/dripline/engine"
@@ -38,7 +39,8 @@ func classify(m *gomail.Msg, err error) error {
 }
 
 // replyCode is the SMTP reply that ended a send: 250 when the message was
-// delivered, the failing reply's code, or 0 when no reply came.
+// delivered, the failing reply's code (also while connecting), or 0 when no
+// reply came.
 func replyCode(m *gomail.Msg, err error) int {
 	if err == nil || m.IsDelivered() {
 		return 250
@@ -46,6 +48,10 @@ func replyCode(m *gomail.Msg, err error) int {
 	var se *gomail.SendError
 	if errors.As(err, &se) {
 		return se.ErrorCode()
+	}
+	var te *textproto.Error // a refusal while connecting: greeting, EHLO, AUTH
+	if errors.As(err, &te) {
+		return te.Code
 	}
 	return 0
 }

@@ -3,6 +3,7 @@ package email
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -61,7 +62,8 @@ func TestSMTPOutagePausesAndResumes(t *testing.T) {
 	srv := smtptest.Start(t)
 	clk := clock.NewVirtual(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	var logs bytes.Buffer
-	s := newSender(t, srv, func(c *Config) { c.Clock, c.Logger = clk, slog.New(slog.NewTextHandler(&logs, nil)) })
+	r := &replies{}
+	s := newSender(t, srv, func(c *Config) { c.Clock, c.Logger, c.Replies = clk, slog.New(slog.NewTextHandler(&logs, nil)), r })
 	srv.FailHelo(504)
 	for i := range 5 {
 		if err := s.Send(t.Context(), testMsg(int64(i), "x@example.com")); !engine.IsOutage(err) {
@@ -89,6 +91,9 @@ func TestSMTPOutagePausesAndResumes(t *testing.T) {
 	}
 	if err := s.Send(t.Context(), testMsg(9, "y@example.com")); err != nil || srv.Count() != 2 {
 		t.Fatalf("after the outage: %v, %d messages", err, srv.Count())
+	}
+	if got := fmt.Sprint(r.codes); got != "[504 504 250 250]" {
+		t.Errorf("replies heard %s: want the refused EHLOs and the two accepted messages, not the sends the pause held back", got)
 	}
 	if n := strings.Count(logs.String(), "level=ERROR"); n != 1 || !strings.Contains(logs.String(), "level=INFO msg=\"SMTP server accepts our sessions again") {
 		t.Fatalf("want one ERROR and the INFO that sending resumed:\n%s", logs.String())
