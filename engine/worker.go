@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/dripline/dripline/tracks"
@@ -165,7 +166,11 @@ func (e *Engine) stop(ctx context.Context, t Touch, cause error) error {
 // retry hands a touch back to the queue and returns the error so the queue
 // retries it with backoff.
 func (e *Engine) retry(ctx context.Context, t Touch, err error) error {
-	e.log.Info("touch will be retried", ids(t, "attempt", t.Attempts, "err", err)...)
+	level := slog.LevelInfo
+	if IsOutage(err) { // the channel logs its outage once; every touch it holds back would drown it
+		level = slog.LevelDebug
+	}
+	e.log.Log(ctx, level, "touch will be retried", ids(t, "attempt", t.Attempts, "err", err)...)
 	if rerr := e.release(ctx, t, TouchQueued, err.Error()); rerr != nil {
 		return errors.Join(err, rerr)
 	}
