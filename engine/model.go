@@ -62,6 +62,7 @@ type Rep struct {
 	Title        string
 	Role         string // sales | admin | manager
 	MonthlyQuota int    // activity points per month
+	Disabled     bool   // may no longer sign in; still owns its contacts
 }
 
 // Event is a CRM event that may enroll contacts on tracks or end enrollments.

@@ -46,8 +46,8 @@ func TestEveryCommandHelpListsItsOwnFlags(t *testing.T) {
 	own := map[string][]string{
 		"campaigns add":      slices.Concat(db, library, []string{"cost", "subtype", "type"}),
 		"campaigns list":     db,
-		"contacts import":    slices.Concat(db, library),
-		"events import":      slices.Concat(db, library),
+		"contacts import":    slices.Concat(db, library, []string{"quiet"}),
+		"events import":      slices.Concat(db, library, []string{"quiet"}),
 		"enrollments move":   slices.Concat(db, library),
 		"letters list":       slices.Concat(db, library, business, lettersFlags, []string{"format"}),
 		"letters print":      slices.Concat(db, library, business, lettersFlags, []string{"all", "before", "out"}),
@@ -69,12 +69,15 @@ func TestEveryCommandHelpListsItsOwnFlags(t *testing.T) {
 		"tracks validate":    library,
 		"users add":          slices.Concat(db, []string{"email", "name", "quota", "role"}),
 		"users list":         db,
+		"users set":          slices.Concat(db, []string{"email", "name", "quota", "role"}),
+		"users disable":      db,
+		"users enable":       db,
 		"users password":     db,
 		"users revoke":       slices.Concat(db, []string{"all"}),
 		"users token":        slices.Concat(db, []string{"label"}),
 		"suppressions list":  slices.Concat(db, []string{"format", "reason"}),
 		"suppressions show":  db,
-		"suppressions lift":  slices.Concat(db, []string{"reason"}),
+		"suppressions lift":  slices.Concat(db, []string{"by", "reason"}),
 	}
 	for _, words := range leaves(nil, commands()) {
 		name := strings.Join(words, " ")

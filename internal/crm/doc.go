@@ -42,8 +42,8 @@
 // report_rows.go) over a [ReportStore]: the store counts, the rules here
 // fill the calendar (days, ISO weeks, months in the asked zone, as
 // [Calendar] starts the store buckets by), the quotas, the stage
-// probabilities ([Stages]), ROI and who a step assigns. [RepScope] is the
-// reports' one access rule. Campaigns are [Service.AddCampaign] and
+// probabilities ([Stages]), ROI and who a step assigns. A sales rep sees its own
+// rows, by the scope in access.go. Campaigns are [Service.AddCampaign] and
 // [Service.ListCampaigns]. [Leads] captures web leads over the Service
 // (contacts and activities as the API makes them) and a [LeadStore]
 // (repeats, the round-robin turn); [Territories] pick owners first.
@@ -77,9 +77,9 @@
 // opportunity.won or opportunity.lost, a sale sale.closed dated at the sale
 // (and makes its contact a customer). A single change and the enrollments
 // its event causes share one transaction: the rules hand the sink
-// [Tx.Engine], the same transaction as the engine sees it. Imports commit
-// their rows first and then hand the events over, several contacts at a
-// time.
+// [Tx.Engine], the same transaction as the engine sees it. Imports stream:
+// a batch of rows at a time is written in one transaction with the events
+// it causes, handed to the sink together (EventSink.HandleEventsIn).
 //
 // # Errors
 //
