@@ -15,7 +15,7 @@ func (s *SMTPSender) Check(ctx context.Context) error {
 	if err != nil {
 		if refusesSession(err) {
 			s.gate.mu.Lock()
-			s.gate.refused(err)
+			s.gate.refused(false, err)
 			s.gate.mu.Unlock()
 		}
 		return fmt.Errorf("smtp %s (%s): %w", s.addr, s.cfg.TLS, err)

@@ -45,40 +45,44 @@ type gate struct {
 }
 
 // admit reports whether a send may go to the server now. While the
-// transport is down it lets one send through once the backoff has passed
-// and returns an engine.Outage error to the rest.
-func (g *gate) admit() error {
+// transport is down it lets one send through, the probe, once the backoff
+// has passed and returns an engine.Outage error to the rest.
+func (g *gate) admit() (probe bool, err error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if !g.down {
-		return nil
+		return false, nil
 	}
 	if g.probing || g.clock.Now().Before(g.retryAt) {
-		return engine.Outage(fmt.Errorf("email delivery paused: the server has refused our sessions since %s (next try %s): %w",
+		return false, engine.Outage(fmt.Errorf("email delivery paused: the server has refused our sessions since %s (next try %s): %w",
 			g.since.UTC().Format(time.RFC3339), g.retryAt.UTC().Format(time.RFC3339), g.cause))
 	}
 	g.probing = true
-	return nil
+	return true, nil
 }
 
 // done records how an admitted send ended and returns err, marked
 // engine.Outage when the server refused the session. While the transport is
 // down, a send that got past MAIL FROM ends the outage; one that failed
-// before (a dropped connection) proves nothing and waits out the backoff.
-func (g *gate) done(err error) error {
+// before (a dropped connection) proves nothing: a probe's next try waits
+// out the backoff. Only a refused probe doubles the backoff, not the sends
+// that were already under way when the outage began.
+func (g *gate) done(probe bool, err error) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.probing = false
+	if probe {
+		g.probing = false
+	}
 	switch {
 	case refusesSession(err):
-		g.refused(err)
+		g.refused(probe, err)
 		return engine.Outage(err)
 	case !g.down:
 	case err == nil || pastMailFrom(err):
 		g.log.Info("SMTP server accepts our sessions again: email delivery resumed", "smtp", g.addr,
 			"down_for", g.clock.Now().Sub(g.since).Round(time.Second).String())
 		g.down, g.cause = false, nil
-	default:
+	case probe:
 		g.retryAt = g.clock.Now().Add(g.backoff)
 	}
 	return err
@@ -98,15 +102,19 @@ func pastMailFrom(err error) bool {
 	return false
 }
 
-// refused starts an outage, or backs off further in one. Called under mu.
-func (g *gate) refused(err error) {
+// refused starts an outage, or backs off further in one when its probe was
+// refused. Called under mu.
+func (g *gate) refused(probe bool, err error) {
 	now := g.clock.Now()
-	if !g.down {
+	switch {
+	case !g.down:
 		g.down, g.since, g.backoff = true, now, outageFirstRetry
 		g.log.Error("SMTP server refuses our sessions: email delivery paused until it accepts them again; touches stay queued",
 			"smtp", g.addr, "err", err)
-	} else {
+	case probe:
 		g.backoff = min(2*g.backoff, outageMaxRetry)
+	default:
+		return // a send from before the outage began: the backoff stands
 	}
 	g.cause, g.retryAt = err, now.Add(g.backoff)
 }

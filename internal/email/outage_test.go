@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/textproto"
 	"strings"
 	"testing"
 	"time"
@@ -97,5 +98,36 @@ func TestSMTPOutagePausesAndResumes(t *testing.T) {
 	}
 	if n := strings.Count(logs.String(), "level=ERROR"); n != 1 || !strings.Contains(logs.String(), "level=INFO msg=\"SMTP server accepts our sessions again") {
 		t.Fatalf("want one ERROR and the INFO that sending resumed:\n%s", logs.String())
+	}
+}
+
+// TestGateBacksOffOnProbesOnly: sends already under way when an outage
+// begins come back refused too; they neither log again nor stretch the
+// backoff, which doubles only when a probe is refused.
+func TestGateBacksOffOnProbesOnly(t *testing.T) {
+	start := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	clk := clock.NewVirtual(start)
+	var logs bytes.Buffer
+	g := &gate{clock: clk, log: slog.New(slog.NewTextHandler(&logs, nil)), addr: "relay:25"}
+	refusal := &dialError{&textproto.Error{Code: 504, Msg: "5.5.2 need fully-qualified hostname"}}
+	for range 4 { // four connections refused at once
+		if err := g.done(false, refusal); !engine.IsOutage(err) {
+			t.Fatalf("done = %v, want an outage", err)
+		}
+	}
+	if g.backoff != outageFirstRetry || !g.retryAt.Equal(start.Add(outageFirstRetry)) || strings.Count(logs.String(), "level=ERROR") != 1 {
+		t.Fatalf("backoff %v until %v, log:\n%s; want the first backoff and one ERROR", g.backoff, g.retryAt, logs.String())
+	}
+	clk.Advance(outageFirstRetry)
+	probe, err := g.admit()
+	if !probe || err != nil {
+		t.Fatalf("admit after the backoff = %v, %v; want a probe", probe, err)
+	}
+	if again, err := g.admit(); again || !engine.IsOutage(err) {
+		t.Fatalf("a second admit while the probe runs = %v, %v; want held back", again, err)
+	}
+	_ = g.done(true, refusal)
+	if g.backoff != 2*outageFirstRetry {
+		t.Fatalf("backoff after a refused probe = %v, want doubled", g.backoff)
 	}
 }

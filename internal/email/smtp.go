@@ -202,17 +202,18 @@ func clientOptions(cfg Config) ([]gomail.Option, error) {
 // the server refuses our sessions it fails at once with an engine.Outage
 // error, but for one send now and then that tries again.
 func (s *SMTPSender) Send(ctx context.Context, m *gomail.Msg) error {
-	if err := s.gate.admit(); err != nil {
+	probe, err := s.gate.admit()
+	if err != nil {
 		return fmt.Errorf("smtp %s: %w", s.addr, err)
 	}
-	err := s.send(ctx, m)
+	err = s.send(ctx, m)
 	if code := replyCode(m, err); code != 0 && s.cfg.Replies != nil {
 		s.cfg.Replies.SMTPReply(code)
 	}
 	if m.IsDelivered() {
 		err = nil
 	}
-	if err = s.gate.done(err); engine.IsOutage(err) {
+	if err = s.gate.done(probe, err); engine.IsOutage(err) {
 		return fmt.Errorf("smtp %s: %w", s.addr, err)
 	}
 	if err = classify(m, err); err != nil {
