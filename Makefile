@@ -43,7 +43,7 @@ bench-all: services
 FUZZTIME ?= 20s
 FUZZ_TARGETS = ./tracks:FuzzParse ./tracks:FuzzParseDuration ./templates:FuzzRenderText ./templates:FuzzPrintfSize \
 	./internal/csvio:FuzzParseContacts ./internal/csvio:FuzzParseEvents ./internal/crm:FuzzContactFields \
-	./internal/email:FuzzParseURL ./internal/email:FuzzVerify ./internal/email:FuzzDecodeBounce \
+	./internal/email:FuzzParseURL ./internal/email:FuzzVerify ./internal/email:FuzzDecodeBounce ./internal/email:FuzzParseVERP \
 	./internal/mailaddr:FuzzCheck ./internal/config:FuzzRedactURL ./internal/queue:FuzzParseRedisURL ./internal/queue:FuzzParseTouchID \
 	./cmd/dripline:FuzzParseInterspersed ./letters:FuzzAddressLines ./letters:FuzzRender \
 	./internal/config:FuzzParseOffset ./internal/config:FuzzAddressLine \

@@ -190,7 +190,7 @@ func (rt *runtime) openQueue(ctx context.Context, set email.Renderer) error {
 func emailConfig(cfg *config.Config, set email.Renderer, sender email.Sender, log *slog.Logger) email.ChannelConfig {
 	return email.ChannelConfig{
 		Templates: set, Sender: sender, PublicURL: cfg.PublicURL,
-		Secret: cfg.SecretKeys()[0], DefaultFrom: cfg.From, Domain: cfg.MailDomain, Logger: log,
+		Secret: cfg.SecretKeys()[0], DefaultFrom: cfg.From, Domain: cfg.MailDomain, BounceAddress: cfg.Bounce, Logger: log,
 	}
 }
 
@@ -206,6 +206,7 @@ func newSender(cfg *config.Config, log *slog.Logger, replies email.ReplyObserver
 		return nil, err
 	}
 	sc.RatePerSecond, sc.MaxConns, sc.HELO, sc.Logger, sc.Replies = cfg.SMTPRate, cfg.SMTPConns, ehloName(cfg), log, replies
+	sc.CAFile, sc.Insecure, sc.IdleTimeout = cfg.SMTPCAFile, sc.Insecure || cfg.SMTPInsecure, cfg.SMTPIdle
 	return email.NewSMTPSender(sc)
 }
 

@@ -108,6 +108,9 @@ func TestServeDeliversTheFirstEmails(t *testing.T) {
 	if err := srv.Close(); err != nil {
 		t.Errorf("Close: %v", err)
 	}
+	if mail.Quits() != mail.Connections() {
+		t.Errorf("%d SMTP connections, %d ended with QUIT; want all", mail.Connections(), mail.Quits())
+	}
 	eventually(t, "the daemon's goroutines end", func() bool { return !leftBehind(before, goroutines()) }, func() string {
 		return "left running after Close:\n" + leftStacks(before)
 	})
