@@ -1,7 +1,7 @@
 # The two commands a newcomer needs: `make demo` and `make test`.
 GO ?= go
 
-.PHONY: demo test services tools check bench fuzz
+.PHONY: demo test services tools check bench fuzz faults
 
 ## demo: start PostgreSQL and Redis if needed, load a sample and serve it
 demo: services
@@ -23,6 +23,12 @@ tools:
 check:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+
+## faults: the fault suite (internal/faults): the daemon killed, Redis flushed and down, PostgreSQL
+## restarted, two daemons, SMTP faults, max-late; on a PostgreSQL cluster and a Redis of its own
+faults: services
+	$(GO) vet -tags faults ./internal/faults/
+	$(GO) test -tags faults -count=1 -v -timeout 20m ./internal/faults/
 
 ## bench: the benchmarks quoted in the README
 bench: services

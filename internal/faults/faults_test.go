@@ -28,7 +28,7 @@ const (
 	// attempt, the SMTP client gives up on a stalled server after its
 	// timeout, and the machine is shared. The bounds catch a daemon that
 	// waits for minutes; the table reports what was measured.
-	slack = 90 * time.Second
+	slack = 60 * time.Second
 )
 
 // suite is what every scenario shares: the binary and the services.
