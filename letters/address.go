@@ -3,6 +3,9 @@ package letters
 import (
 	"strings"
 	"unicode"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/language"
 )
 
 // Lines returns the address as printed in a letter's recipient block and in
@@ -27,8 +30,11 @@ func (a Address) LinesFrom(senderCountry string) []string {
 // form USPS Publication 28 recommends for machine reading: LinesFrom
 // uppercased, with the punctuation left out ("Dana O'Neil, Jr." becomes
 // "DANA ONEIL JR") except the hyphen (ZIP+4, hyphenated names), the "#"
-// Pub 28 allows as a unit designator and the slash of a fraction (1/2), and the last line as "CITY REGION
-// POSTALCODE". Letters with accents keep them (MUÑOZ), as written.
+// Pub 28 allows as a unit designator, the slash of a fraction (1/2) and the
+// ampersand of a name (WRIGHT & COLE LLP, which would read as two names
+// without it), and the last line as "CITY REGION POSTALCODE". Letters with accents keep
+// them (MUÑOZ), as written; "ß" becomes "SS" (STRASSE), as German capitals
+// write it.
 func (a Address) Mailing(senderCountry string) []string {
 	m := Address{
 		Name:       mailingForm(a.Name),
@@ -97,19 +103,22 @@ func clean(s string) string {
 }
 
 // mailingForm uppercases s and drops punctuation and symbols other than the
-// hyphen, "#" and the slash of a fraction (1/2), keeping line breaks (a street's lines) for Lines to split.
+// hyphen, "#", "&" and the slash of a fraction (1/2), keeping line breaks (a
+// street's lines) for Lines to split. It uppercases with Unicode's full case
+// mapping, where a letter may become several: "ß" is "SS" (STRASSE), the
+// ligature "ﬁ" is "FI"; strings.ToUpper would keep them as they are.
 func mailingForm(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch {
-		case r == '-' || r == '#' || r == '/' || r == '\n':
+		case r == '-' || r == '#' || r == '/' || r == '&' || r == '\n':
 			b.WriteRune(r)
 		case unicode.IsPunct(r) || unicode.IsSymbol(r):
 		default:
 			b.WriteRune(r)
 		}
 	}
-	return strings.ToUpper(b.String())
+	return cases.Upper(language.Und).String(b.String())
 }
 
 // sameCountry reports whether two country fields name the same country,

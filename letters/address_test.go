@@ -24,7 +24,7 @@ func TestAddressLines(t *testing.T) {
 			[]string{"DANA ONEIL JR", "ACME INC", "12 ELM ST", "APT #4", "ST LOUIS MO 63101-1234"}},
 		{"abroad keeps the country", Address{Name: "Jürgen Weiß", Street: "Hauptstraße 5", City: "München", PostalCode: "80331", Country: "Germany"}, "US",
 			[]string{"Jürgen Weiß", "Hauptstraße 5", "München 80331", "Germany"},
-			[]string{"JÜRGEN WEIß", "HAUPTSTRAßE 5", "MÜNCHEN 80331", "GERMANY"}},
+			[]string{"JÜRGEN WEISS", "HAUPTSTRASSE 5", "MÜNCHEN 80331", "GERMANY"}},
 		{"same foreign country drops it", Address{Name: "Ana", Street: "Calle 1", City: "Madrid", Country: "Spain"}, " spain ",
 			[]string{"Ana", "Calle 1", "Madrid"},
 			[]string{"ANA", "CALLE 1", "MADRID"}},
@@ -53,6 +53,27 @@ func TestAddressLines(t *testing.T) {
 	}
 	if got := full.Lines(); got[len(got)-1] != "USA" {
 		t.Errorf("Lines() = %q, want the country last", got)
+	}
+}
+
+// The mailing form uppercases with Unicode's full case mapping (a letter
+// whose capital is two letters becomes both) and keeps a name's ampersand.
+func TestMailingForm(t *testing.T) {
+	for in, want := range map[string]string{
+		"Ann Straße 12":      "ANN STRASSE 12",
+		"Großenhain":         "GROSSENHAIN",
+		"Weiß-Müller":        "WEISS-MÜLLER",
+		"Muñoz":              "MUÑOZ",
+		"Søren Ørsted":       "SØREN ØRSTED",
+		"Chloé Lefèvre":      "CHLOÉ LEFÈVRE",
+		"Oﬃce ﬁeld Ruﬀ":      "OFFICE FIELD RUFF",
+		"İzmir ıssız":        "İZMIR ISSIZ",
+		"already CAPITAL":    "ALREADY CAPITAL",
+		"Wright & Cole, LLP": "WRIGHT & COLE LLP",
+	} {
+		if got := mailingForm(in); got != want {
+			t.Errorf("mailingForm(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 

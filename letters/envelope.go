@@ -2,6 +2,7 @@ package letters
 
 import (
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -87,21 +88,62 @@ func (d *doc) block(r rect, lines []string, maxSize float64) {
 const minBlockSize = 7.0
 
 // blockSize returns the size for block and its lines wrapped, or nil lines
-// and the size that fits r's height with the lines unwrapped.
+// and the size that fits r's height with the lines unwrapped. When the
+// lines wrapped in minBlockSize are too many for r, the line wrapping into
+// the most (a long company name, in practice) loses its last ones until
+// they fit: the name, the street and the last line stay whole.
 func (d *doc) blockSize(r rect, lines []string, maxSize float64) (float64, []string) {
 	for size := maxSize; size >= minBlockSize; size -= 0.5 {
-		d.font(regular, size)
-		var wrapped []string
-		whole := true // no word is wider than the block
-		for _, s := range lines {
-			for _, w := range strings.Fields(s) {
-				whole = whole && d.width(w) <= r.w
-			}
-			wrapped = append(wrapped, d.wrap(s, r.w)...)
+		wrapped, whole := d.wrapBlock(lines, r.w, size)
+		n := 0
+		for _, w := range wrapped {
+			n += len(w)
 		}
-		if whole && float64(len(wrapped)-1)*size*1.2+size <= r.h {
-			return size, wrapped
+		room := int((r.h-size)/(size*1.2)) + 1 // lines r holds
+		if size == minBlockSize && whole {
+			n = shorten(wrapped, room)
+		}
+		if whole && n <= room {
+			return size, slices.Concat(wrapped...)
 		}
 	}
 	return math.Min(maxSize, r.h/(float64(len(lines))*1.2)), nil
+}
+
+// wrapBlock wraps each line to width in size, and says whether every word
+// fits the width whole.
+func (d *doc) wrapBlock(lines []string, width, size float64) (wrapped [][]string, whole bool) {
+	d.font(regular, size)
+	whole = true
+	for _, s := range lines {
+		for _, w := range strings.Fields(s) {
+			whole = whole && d.width(w) <= width
+		}
+		wrapped = append(wrapped, d.wrap(s, width))
+	}
+	return wrapped, whole
+}
+
+// shorten drops the last wrapped line of the line wrapping into the most
+// (the earliest of those, never the block's last line) until the block has
+// at most room lines or no line wraps, and returns the count left.
+func shorten(wrapped [][]string, room int) int {
+	n := 0
+	for _, w := range wrapped {
+		n += len(w)
+	}
+	for n > room {
+		longest := -1
+		for i, w := range wrapped[:len(wrapped)-1] {
+			if len(w) > 1 && (longest < 0 || len(w) > len(wrapped[longest])) {
+				longest = i
+			}
+		}
+		if longest < 0 {
+			break
+		}
+		wrapped[longest] = wrapped[longest][:len(wrapped[longest])-1]
+		n--
+	}
+	return n
 }

@@ -1,6 +1,7 @@
 package letters
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 )
@@ -40,7 +41,7 @@ func (d *doc) letter(l *Letter) int {
 			d.text(margin, p.y, p.text)
 		}
 		if len(pages) > 1 {
-			d.footer(fmt.Sprintf("Page %d of %d", n+1, len(pages)))
+			d.footer(l.To, fmt.Sprintf("Page %d of %d", n+1, len(pages)))
 		}
 	}
 	return len(pages)
@@ -75,9 +76,19 @@ func (d *doc) letterhead() {
 	d.pdf.Line(margin, ruleY, d.paper.Wd-margin, ruleY)
 }
 
-// footer prints s centred at the foot of the page.
-func (d *doc) footer(s string) {
+// footer prints the page number of a letter that spans pages centred at
+// the foot of the page, after the recipient's name (else company), so that
+// loose pages find their letter: "Dana Wright · Page 2 of 3". A name too
+// long for the line is left out.
+func (d *doc) footer(to Address, page string) {
 	d.font(regular, footerSize)
+	s := page
+	if who := cmp.Or(clean(to.Name), clean(to.Company)); who != "" {
+		s = who + " · " + page
+	}
+	if d.width(s) > d.paper.Wd-2*margin {
+		s = page
+	}
 	d.text((d.paper.Wd-d.width(s))/2, d.paper.Ht-margin/2, s)
 }
 

@@ -74,7 +74,7 @@ func TestRenderUTF8RoundTrip(t *testing.T) {
 	}
 	for page, what := range map[int]string{2: "envelope", 3: "label"} {
 		text := pageText(t, path, page, page)
-		for _, want := range []string{"JÜRGEN WEIß-MUÑOZ", "ØRESUND CAFÉ", "12 STRAßE AM HÜGEL", "ZÜRICH 8001", "SWITZERLAND"} {
+		for _, want := range []string{"JÜRGEN WEISS-MUÑOZ", "ØRESUND CAFÉ", "12 STRASSE AM HÜGEL", "ZÜRICH 8001", "SWITZERLAND"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("%s text lacks %q:\n%s", what, want, text)
 			}
@@ -105,14 +105,14 @@ func TestRenderLongLetterSpansPages(t *testing.T) {
 		t.Fatalf("long letter took %d pages, want 3", p.Letters)
 	}
 	last := pageText(t, path, p.Letters, p.Letters)
-	if !strings.Contains(last, "Page 3 of 3") || !strings.Contains(last, "Sincerely,") {
-		t.Fatalf("last page lacks its footer or closing:\n%s", last)
+	if !strings.Contains(last, "Contact 0001 · Page 3 of 3") || !strings.Contains(last, "Sincerely,") {
+		t.Fatalf("last page lacks its footer naming the recipient, or its closing:\n%s", last)
 	}
 	before, _, _ := strings.Cut(last, "Sincerely,")
 	if strings.Count(strings.TrimSpace(before), "\n") < 1 {
 		t.Errorf("the closing starts its page with fewer than two lines of the letter before it:\n%s", last)
 	}
-	if first := pageText(t, path, 1, 1); !strings.Contains(first, "Page 1 of 3") || strings.Contains(first, "Sincerely,") {
+	if first := pageText(t, path, 1, 1); !strings.Contains(first, "Contact 0001 · Page 1 of 3") || strings.Contains(first, "Sincerely,") {
 		t.Errorf("first page: want its footer and no closing:\n%s", first)
 	}
 }

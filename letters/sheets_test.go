@@ -74,3 +74,39 @@ func TestEnvelopeAreas(t *testing.T) {
 		}
 	}
 }
+
+// A label too small for an address wrapped in its smallest type cuts the
+// line that wraps the most, a long company name, and keeps the name, the
+// street with its suite and the last line whole, all in one size.
+func TestLabelCutsTheCompanyFirst(t *testing.T) {
+	l := sampleLetter(0)
+	l.To = Address{
+		Name:    "Bartholomew Maximilian Featherstonehaugh-Cholmondeley III",
+		Company: "The Greater Bakersfield Regional Association of Independent Orthodontic and Pediatric Dental Practitioners, Inc.",
+		Street:  "12345 North Stockdale Highway Building C, Second Floor, Suite 2200-B",
+		City:    "Bakersfield", Region: "CA", PostalCode: "93309",
+	}
+	path, _ := renderFile(t, Options{Sender: testSender}, []Letter{l})
+	label := rect{x: labelLeft, y: labelTop, w: labelW, h: labelH}
+	var got []string
+	heights := map[float64]bool{}
+	for _, w := range pageWords(t, path, 3) {
+		if w.in(label) {
+			got = append(got, w.text)
+			heights[math.Round(w.yMax-w.yMin)] = true
+		}
+	}
+	text := strings.Join(got, " ")
+	m := l.To.Mailing("")
+	for _, whole := range []string{m[0], m[2], m[3]} {
+		if !strings.Contains(text, whole) {
+			t.Errorf("label %q lacks %q", text, whole)
+		}
+	}
+	if !strings.Contains(text, "THE GREATER BAKERSFIELD") || strings.Contains(text, m[1]) {
+		t.Errorf("label %q: want the company's beginning, cut short", text)
+	}
+	if len(heights) != 1 {
+		t.Errorf("label %q prints in %d sizes, want one", text, len(heights))
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"text/tabwriter"
 
 	"github.com/dripline/dripline/internal/config"
 	"github.com/dripline/dripline/internal/crm"
@@ -100,9 +99,13 @@ func listLetters(f *flags) letterRun {
 			_, err := fmt.Fprintln(w, "no letters waiting")
 			return err
 		}
+		pending, unmailable := 0, 0
+		for _, k := range kinds {
+			pending, unmailable = pending+k.Pending, unmailable+k.Unmailable
+		}
 		return table(w, "KIND\tPENDING\tUNMAILABLE\tOLDEST", kinds, func(k crm.KindCount) []any {
-			return []any{k.Kind, k.Pending, k.Unmailable, k.Oldest}
-		})
+			return []any{k.Kind, k.Pending, k.Unmailable, readableTime(k.Oldest)}
+		}, []any{"total", pending, unmailable, ""})
 	}
 }
 
@@ -167,7 +170,7 @@ func listBatches(f *flags) letterRun {
 			if kind == "" {
 				kind = "(all)"
 			}
-			return []any{b.ID, b.CreatedAt, b.PrintedBy, kind, b.Letters, b.Pages, b.File}
+			return []any{b.ID, readableTime(b.CreatedAt), b.PrintedBy, kind, b.Letters, b.Pages, b.File}
 		})
 	}
 }
@@ -213,7 +216,7 @@ func purgeLetters(f *flags) letterRun {
 		if err != nil {
 			return err
 		}
-		_, err = fmt.Fprintf(w, "%s: %d letters purged\n", pos[0], n)
+		_, err = fmt.Fprintf(w, "%s: %s purged\n", pos[0], countLetters(n))
 		return err
 	}
 }
@@ -227,7 +230,7 @@ func emailLetters(f *flags) letterRun {
 			return nil
 		}
 		n, err := l.Email(ctx, crm.System, pos[0])
-		fmt.Fprintf(w, "%s: %d letters emailed\n", pos[0], n)
+		fmt.Fprintf(w, "%s: %s emailed\n", pos[0], countLetters(n))
 		return err
 	}
 }
@@ -255,7 +258,7 @@ func listUnmailable(f *flags) letterRun {
 			return err
 		}
 		return table(w, "LETTER\tKIND\tCONTACT\tNAME\tFILED\tREASON", views, func(u crm.UnmailableLetter) []any {
-			return []any{u.ID, u.Kind, u.Contact, u.Name, u.Filed, u.Reason}
+			return []any{u.ID, u.Kind, u.Contact, u.Name, readableTime(u.Filed), u.Reason}
 		})
 	}
 }
@@ -274,20 +277,4 @@ func checkArgs(pos []string, lo, hi int, format string) error {
 		return fmt.Errorf("--format must be text or json")
 	}
 	return nil
-}
-
-// table writes rows under a tab-separated header, aligned.
-func table[T any](w io.Writer, header string, rows []T, cells func(T) []any) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, header)
-	for _, r := range rows {
-		for i, c := range cells(r) {
-			if i > 0 {
-				fmt.Fprint(tw, "\t")
-			}
-			fmt.Fprint(tw, c)
-		}
-		fmt.Fprintln(tw)
-	}
-	return tw.Flush()
 }

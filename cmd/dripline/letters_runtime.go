@@ -17,7 +17,7 @@ func (rt *runtime) openLetters(clk engine.Clock, mail bool) (*crm.Letters, error
 	}
 	lc := crm.LettersConfig{
 		Store: postgres.NewLetters(rt.store.Pool()), PDF: opts,
-		Business: rt.cfg.Business(), Clock: clk, Logger: rt.log,
+		Business: rt.cfg.Business(), Bouncer: rt.engine, Clock: clk, Logger: rt.log,
 	}
 	if rt.email != nil {
 		lc.Mailer = rt.email

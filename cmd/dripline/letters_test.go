@@ -99,6 +99,11 @@ func TestLettersCommands(t *testing.T) {
 	if kind.Kind != "birthday" || kind.Pending != 2 || kind.Unmailable != 1 || kind.Oldest == "" {
 		t.Errorf("list = %+v, want birthday: 2 pending, 1 unmailable", kind)
 	}
+	code, out, _ = letters("list")
+	if want := "KIND      PENDING  UNMAILABLE  OLDEST\nbirthday        2           1  " + readableTime(kind.Oldest) +
+		"\ntotal           2           1\n"; code != 0 || out != want {
+		t.Errorf("list: exit %d,\n%s\nwant aligned columns, numbers to the right, and a total:\n%s", code, out, want)
+	}
 	if code, out, _ = letters("unmailable"); code != 0 || !strings.Contains(out, "c-2") || !strings.Contains(out, "no city, no postal code") {
 		t.Errorf("unmailable: exit %d, %q", code, out)
 	}
@@ -139,7 +144,7 @@ func TestLettersCommands(t *testing.T) {
 	if code, _, errs = letters("reprint", "7", "--out", again); code != 1 || !strings.Contains(errs, "not found") {
 		t.Errorf("reprint of an unknown batch: exit %d, %q", code, errs)
 	}
-	if code, out, _ = letters("purge", "birthday", "--reason", "address never came"); code != 0 || out != "birthday: 1 letters purged\n" {
+	if code, out, _ = letters("purge", "birthday", "--reason", "address never came"); code != 0 || out != "birthday: 1 letter purged\n" {
 		t.Errorf("purge: exit %d, %q", code, out)
 	}
 	if code, out, _ = letters("list"); code != 0 || out != "no letters waiting\n" {

@@ -133,8 +133,12 @@ func dispatch(ctx context.Context, parent string, cmds []command, args []string,
 // listCommands writes the usage of a group: its commands and their summaries.
 func listCommands(w io.Writer, parent string, cmds []command) {
 	fmt.Fprintf(w, "usage: %s COMMAND [flags]\n\ncommands:\n", parent)
+	width := 0
 	for _, c := range cmds {
-		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
+		width = max(width, len(c.name))
+	}
+	for _, c := range cmds {
+		fmt.Fprintf(w, "  %-*s  %s\n", width, c.name, c.summary)
 	}
 	fmt.Fprintf(w, "\n`%s COMMAND --help` shows a command's flags.\n", parent)
 }

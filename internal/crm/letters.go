@@ -18,16 +18,18 @@ import (
 
 // LetterStore keeps the pile of printed letters: PostgreSQL in production.
 type LetterStore interface {
-	// Refile puts back on the pile the unmailable letters whose contact now
-	// has a usable postal address, with that address, and reports how many.
-	Refile(ctx context.Context) (int, error)
-	// Counts lists, by kind, the letters waiting to be printed or mailed.
+	// Counts lists, by kind, the letters waiting to be printed or mailed,
+	// changing nothing. An unmailable letter whose contact's address was
+	// fixed counts as pending.
 	Counts(ctx context.Context) ([]engine.LetterCount, error)
 	// Unmailable lists the waiting letters without a usable address, of
-	// kind ("" for every kind), oldest first.
+	// kind ("" for every kind), oldest first, leaving out those whose
+	// contact's address was fixed since.
 	Unmailable(ctx context.Context, kind string) ([]engine.FiledLetter, error)
-	// Print records a batch of the printable letters p selects, locking them
-	// so that no other Print takes them, and calls render with the batch
+	// Print records a batch of the printable letters p selects, first
+	// refiling in its transaction the unmailable ones whose contact's
+	// address was fixed (with that address), locking them so that no other
+	// Print takes them, and calls render with the batch
 	// (its ID set) and its letters; render sets the batch's Pages and File.
 	// The letters are marked printed and their activities done in the same
 	// transaction, committed only when render succeeds. Nothing waiting:
@@ -67,11 +69,20 @@ type LetterMailer interface {
 	MailLetter(ctx context.Context, l engine.FiledLetter, subject string, b templates.Business) (messageID string, err error)
 }
 
-// LettersConfig wires a Letters service. Store is required.
+// Bouncer records a bounce as the email channel's are recorded: a hard
+// bounce ("hard") puts the address on the suppression list and sends
+// contact.bounced to each contact having it. The engine is one.
+type Bouncer interface {
+	Bounce(ctx context.Context, email, kind, detail string) error
+}
+
+// LettersConfig wires a Letters service. Store is required, and Bouncer
+// with a Mailer.
 type LettersConfig struct {
 	Store    LetterStore
 	Render   RenderPDF    // default letters.Render
 	Mailer   LetterMailer // nil: emailing letters instead is refused
+	Bouncer  Bouncer      // records the hard bounces of letters emailed instead
 	PDF      letters.Options
 	Business templates.Business // the email footer of letters emailed instead
 	Clock    Clock              // default the wall clock
@@ -91,6 +102,9 @@ func NewLetters(cfg LettersConfig) (*Letters, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("letters: a Store is required")
 	}
+	if cfg.Mailer != nil && cfg.Bouncer == nil {
+		return nil, errors.New("letters: a Mailer needs a Bouncer to suppress the addresses that bounce")
+	}
 	if cfg.Render == nil {
 		cfg.Render = renderPDF
 	}
@@ -105,9 +119,11 @@ func NewLetters(cfg LettersConfig) (*Letters, error) {
 
 func (l *Letters) now() time.Time { return l.cfg.Clock.Now().UTC() }
 
-// List counts the waiting letters by kind. It only reads: a letter goes
+// List counts the waiting letters by kind, changing nothing. A letter goes
 // back on the pile when its contact's address is fixed (UpdateContact, the
-// contacts import) or at the next print.
+// contacts import); an unmailable letter whose contact's address was fixed
+// another way counts as pending all the same, and the next print refiles it
+// with the new address.
 func (l *Letters) List(ctx context.Context, a Actor) ([]engine.LetterCount, error) {
 	if err := Allow(a, ManageLetters); err != nil {
 		return nil, fmt.Errorf("list letters: %w", err)
@@ -120,7 +136,8 @@ func (l *Letters) List(ctx context.Context, a Actor) ([]engine.LetterCount, erro
 }
 
 // Unmailable lists the letters waiting for a usable postal address, of kind
-// ("" for every kind), with the reason each cannot be mailed.
+// ("" for every kind), with the reason each cannot be mailed, changing
+// nothing.
 func (l *Letters) Unmailable(ctx context.Context, a Actor, kind string) ([]engine.FiledLetter, error) {
 	if err := Allow(a, ManageLetters); err != nil {
 		return nil, fmt.Errorf("unmailable letters: %w", err)
@@ -175,7 +192,10 @@ func (l *Letters) Purge(ctx context.Context, a Actor, kind, reason string) (int,
 
 // Email sends the waiting letters of kind as emails (the letter's text as
 // the body) to the contacts with an email address that may be written to;
-// the others stay waiting. It reports how many went out.
+// the others stay waiting. It reports how many went out. An address that
+// bounces hard (the email channel's classification: a 5xx to RCPT saying
+// the address is bad) goes on the suppression list, as it would for an
+// email touch, and its letter stays waiting.
 func (l *Letters) Email(ctx context.Context, a Actor, kind string) (int, error) {
 	if err := Allow(a, ManageLetters); err != nil {
 		return 0, fmt.Errorf("email letters: %w", err)
@@ -188,14 +208,39 @@ func (l *Letters) Email(ctx context.Context, a Actor, kind string) (int, error) 
 		return 0, errors.New("email letters: no mailer configured")
 	}
 	subject := LetterSubject(kind, l.cfg.Business.Name)
+	var bounced []*engine.SuppressError
 	n, err := l.cfg.Store.EmailEach(ctx, kind, l.now, func(fl engine.FiledLetter) (string, error) {
 		fl.Letter.Body = SignedText(fl.Letter, l.cfg.Business.Name)
-		return l.cfg.Mailer.MailLetter(ctx, fl, subject, l.cfg.Business)
+		id, err := l.cfg.Mailer.MailLetter(ctx, fl, subject, l.cfg.Business)
+		var sup *engine.SuppressError
+		if errors.As(err, &sup) {
+			bounced = append(bounced, sup)
+		}
+		return id, err
 	})
+	if berr := l.suppress(ctx, bounced); berr != nil {
+		err = errors.Join(err, berr)
+	}
 	if err != nil {
 		return n, fmt.Errorf("email %s letters: %w", kind, err)
 	}
 	return n, nil
+}
+
+// suppress records the bounces of letters emailed instead, once no letter
+// is locked any more: the events they send may reach those letters' rows.
+func (l *Letters) suppress(ctx context.Context, bounced []*engine.SuppressError) error {
+	var errs []error
+	for _, s := range bounced {
+		kind := "hard"
+		if s.Reason == engine.SuppressComplaint {
+			kind = "complaint"
+		}
+		if err := l.cfg.Bouncer.Bounce(ctx, s.Email, kind, s.Err.Error()); err != nil {
+			errs = append(errs, fmt.Errorf("suppress %s: %w", s.Email, err))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // SignedText is a letter as the PDF prints it, in plain text: the body, the

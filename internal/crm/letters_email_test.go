@@ -156,3 +156,42 @@ func TestEmailAfterACrashResendsTheSameMessage(t *testing.T) {
 		t.Errorf("after the resend the activity is %s, want done", status)
 	}
 }
+
+// A letter emailed instead that bounces hard (550 5.1.1 to RCPT) puts the
+// address on the suppression list as an email touch would, and stays
+// waiting; a policy refusal (554 5.7.1) says nothing about the address.
+func TestEmailInsteadSuppressesAHardBounce(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.Start(t)
+	p := setupPile(t, mailer(t, srv))
+	gone, blocked, ann := p.contact("gone"), p.contact("blocked"), p.contact("ann")
+	for _, c := range []engine.Contact{gone, blocked, ann} {
+		p.file(c, "thanks")
+	}
+	srv.FailRcpt(gone.Email, 550)
+	srv.FailRcpt(blocked.Email, 554)
+
+	n, err := p.letters.Email(p.ctx, crm.System, "thank-you-purchase")
+	if n != 1 || err == nil || !strings.Contains(err.Error(), gone.Email) || !strings.Contains(err.Error(), blocked.Email) {
+		t.Fatalf("email = %d, %v; want ann's letter sent and both failures named", n, err)
+	}
+	var reason string
+	if err := p.pg.Tx(p.ctx, func(tx engine.Tx) (err error) {
+		reason, err = tx.Suppressed(p.ctx, gone.Email)
+		return err
+	}); err != nil || reason != engine.SuppressHardBounce {
+		t.Errorf("%s is suppressed for %q, %v; want %s", gone.Email, reason, err, engine.SuppressHardBounce)
+	}
+	if n := p.count(`SELECT count(*) FROM suppressions`); n != 1 {
+		t.Errorf("%d addresses suppressed, want only the one that bounced hard", n)
+	}
+	for _, c := range []engine.Contact{gone, blocked} {
+		if status, _, _, _ := p.activity(c); status != "open" {
+			t.Errorf("%s's letter: activity %s, want open, still waiting", c.ExternalID, status)
+		}
+	}
+	srv.Clear()
+	if n, err := p.letters.Email(p.ctx, crm.System, "thank-you-purchase"); n != 1 || err != nil {
+		t.Errorf("email again = %d, %v; want the blocked letter sent and the bounced address skipped", n, err)
+	}
+}

@@ -42,9 +42,6 @@ func (l *Letters) Print(ctx context.Context, a Actor, req PrintRequest) (engine.
 	if req.All == (req.Kind != "") {
 		return engine.LetterBatch{}, invalid("kind", "name one kind of letters, or all of them")
 	}
-	if _, err := l.cfg.Store.Refile(ctx); err != nil {
-		return engine.LetterBatch{}, fmt.Errorf("print letters: %w", err)
-	}
 	var out *pdfFile
 	b, err := l.cfg.Store.Print(ctx, engine.LetterPrint{Kind: req.Kind, Before: req.Before, RepID: a.RepID, At: l.now()},
 		func(b *engine.LetterBatch, ls []engine.Letter) error {

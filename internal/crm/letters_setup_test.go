@@ -65,7 +65,7 @@ func setupPile(t *testing.T, mailer crm.LetterMailer) *pile {
 		t.Fatal(err)
 	}
 	p.letters, err = crm.NewLetters(crm.LettersConfig{
-		Store: postgres.NewLetters(p.pool), Render: p.render.Render, Mailer: mailer, Clock: p.clock,
+		Store: postgres.NewLetters(p.pool), Render: p.render.Render, Mailer: mailer, Bouncer: p.eng, Clock: p.clock,
 		PDF:      letters.Options{Sender: letters.Sender{Name: "Summit Tech"}},
 		Business: templates.Business{Name: "Summit Tech", Address: "1600 Mill Rock Way, Bakersfield, CA 93311"},
 	})
@@ -155,4 +155,17 @@ func (r *recordingRender) Render(w io.Writer, opts letters.Options, ls []letters
 	}
 	p, err := letters.Render(w, opts, ls)
 	return p.Total(), err
+}
+
+// snapshot is every letter and activity row as text, to show that a read
+// changed nothing.
+func (p *pile) snapshot() string {
+	p.t.Helper()
+	var s string
+	err := p.pool.QueryRow(p.ctx, `SELECT coalesce((SELECT string_agg(l::text, E'\n' ORDER BY l.id) FROM letters l), '')
+		|| E'\n' || coalesce((SELECT string_agg(a::text, E'\n' ORDER BY a.id) FROM activities a), '')`).Scan(&s)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return s
 }

@@ -268,20 +268,40 @@ func TestUnmailableListedAndRefiledOnceTheAddressIsFixed(t *testing.T) {
 		timeline[i].Activity.Status != "open" || timeline[i].Activity.Notes != "Unmailable: no street, no city, no postal code" {
 		t.Errorf("the contact's timeline does not show the unmailable letter: %+v", timeline)
 	}
+	// dee's address is fixed outside the CRM's rules (a database edit): her
+	// letter counts as pending all the same and is refiled by the print.
+	dee := p.contact("dee", func(c *engine.Contact) { c.PostalCode = "" })
+	p.file(dee, "greet")
+	if _, err := p.pool.Exec(p.ctx, `UPDATE contacts SET postal_code = '93650' WHERE id = $1`, dee.ID); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := store.UpdateContact(p.ctx, crm.System, "cy", crm.ContactFields{
 		Street: ptr("9 Elm St"), City: ptr("Albany"), PostalCode: ptr("12207")}); err != nil {
 		t.Fatal(err)
 	}
+	before := p.snapshot()
 	cs, err := p.letters.List(p.ctx, crm.System)
-	if err != nil || len(cs) != 1 || cs[0].Pending != 1 || cs[0].Unmailable != 0 {
-		t.Errorf("after the address is fixed the pile = %+v, %v; want the letter pending", cs, err)
+	if err != nil || len(cs) != 1 || cs[0].Pending != 2 || cs[0].Unmailable != 0 {
+		t.Errorf("after the addresses are fixed the pile = %+v, %v; want both letters pending", cs, err)
 	}
-	if _, _, notes, _ := p.activity(cy); !strings.HasSuffix(notes, "\nAddress fixed: back on the pile to print") {
-		t.Errorf("refiled letter's activity notes = %q", notes)
+	if ls, err := p.letters.Unmailable(p.ctx, crm.System, ""); err != nil || len(ls) != 0 {
+		t.Errorf("after the address is fixed unmailable = %+v, %v; want none", ls, err)
+	}
+	if after := p.snapshot(); after != before {
+		t.Errorf("listing the pile changed it:\nbefore %s\nafter  %s", before, after)
 	}
 	b, err := p.letters.Print(p.ctx, crm.System, crm.PrintRequest{All: true, NoFile: true})
-	if err != nil || b.Letters != 1 || p.render.calls[0][0].To.City != "Albany" {
-		t.Errorf("print = %+v, %v; want the letter with the new address", b, err)
+	if err != nil || b.Letters != 2 || p.render.calls[0][0].To.City != "Albany" || p.render.calls[0][1].To.PostalCode != "93650" {
+		t.Errorf("print = %+v, %v; want both letters with the new addresses", b, err)
+	}
+	for _, c := range []engine.Contact{cy, dee} {
+		if _, _, notes, _ := p.activity(c); !strings.Contains(notes, "\nAddress fixed: back on the pile to print\nPrinted in batch") {
+			t.Errorf("%s's refiled letter's activity notes = %q", c.ExternalID, notes)
+		}
+	}
+	_, printed, err := postgres.NewLetters(p.pool).Batch(p.ctx, b.ID)
+	if err != nil || len(printed) != 2 || printed[0].To.Street != "9 Elm St" || printed[1].To.PostalCode != "93650" || printed[1].Unmailable != "" {
+		t.Errorf("the batch keeps %+v, %v; want the letters with the addresses they were printed with", printed, err)
 	}
 }
 
@@ -322,6 +342,39 @@ func TestBatchPagesReadBack(t *testing.T) {
 	if text := pdftest.Text(t, file); strings.Count(text, "Zoë C30") != 1 || strings.Count(text, "ZOË C30") != 2 {
 		t.Errorf("the last letter's name appears %d times as written and %d in capitals, want 1 and 2",
 			strings.Count(text, "Zoë C30"), strings.Count(text, "ZOË C30"))
+	}
+}
+
+// A letter waiting in the pile is the manager's to print, not the rep's to
+// do: My Day leaves its open activity out, the contact's timeline shows it.
+func TestMyDayLeavesOutLettersWaitingToPrint(t *testing.T) {
+	t.Parallel()
+	p := setupPile(t, nil)
+	ann := p.contact("ann")
+	p.file(ann, "thanks")
+	svc, err := crm.New(postgres.NewCRM(p.pool), crm.Options{Sink: p.eng, Clock: p.clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	card, err := svc.CreateActivity(p.ctx, crm.System, crm.ActivityFields{Contact: "ann", Type: "Thank You Card", Subject: "Write ann a card by hand"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	day, err := svc.MyDay(p.ctx, crm.System, crm.MyDayQuery{Rep: "jsmith"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(day.PreSales)+len(day.AfterSale) != 0 || len(day.Activities) != 1 || day.Activities[0].ID != card.ID {
+		t.Errorf("My Day = %+v; want the hand-written card alone, not the letter waiting to print", day)
+	}
+	timeline, err := svc.Timeline(p.ctx, crm.System, "ann")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(timeline, func(e crm.TimelineEntry) bool {
+		return e.Activity != nil && e.Activity.Subject == "Letter: thank-you-purchase" && e.Activity.Status == "open"
+	}) {
+		t.Errorf("the timeline does not show the letter waiting to print: %+v", timeline)
 	}
 }
 

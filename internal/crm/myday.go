@@ -20,6 +20,8 @@ type MyDayQuery struct {
 // MyDay is a rep's to-do list for a day, grouped the way V-SEPT's "My Day"
 // shows it: every open activity assigned to the rep due by the end of the
 // day (or with no due time), earliest first, and the points earned this month.
+// Letters waiting in the pile are left out: printing them is the manager's
+// job; the contact's timeline shows them.
 type MyDay struct {
 	Rep      string `json:"rep"`
 	Day      string `json:"day"`

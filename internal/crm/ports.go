@@ -62,7 +62,8 @@ type Reader interface {
 	// ContactActivities lists a contact's activities by id.
 	ContactActivities(ctx context.Context, contactID int64) ([]Activity, error)
 	// OpenActivities lists a rep's open activities due before the instant
-	// (or with no due time), by due time with the undated last, then id.
+	// (or with no due time), by due time with the undated last, then id,
+	// leaving out those of letters waiting to be printed (the manager's).
 	OpenActivities(ctx context.Context, repID int64, before time.Time) ([]Activity, error)
 	// LoggedByHand counts the activities of a type (any case) on a contact
 	// (0: with none) that the rep logged by hand (no touch) and completed in

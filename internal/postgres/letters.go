@@ -82,55 +82,65 @@ func (x *tx) CreateLetter(ctx context.Context, l *engine.Letter) error {
 	return nil
 }
 
-// Refile puts unmailable letters whose contact now has a street, a city and
-// a postal code back on the pile, with the contact's address as it is now.
-func (s *Letters) Refile(ctx context.Context) (int, error) { return refile(ctx, s.pool, nil) }
+// addressFixed holds when the contact (c) of an unmailable letter now has a
+// street, a city and a postal code, as engine.MissingAddress reads them: the
+// letter counts as pending and is refiled with that address.
+const addressFixed = ` (c.street ~ '[^[:space:]]' AND c.city ~ '[^[:space:]]' AND c.postal_code ~ '[^[:space:]]') `
 
-// RefileLetters is Refile for the letters of these contacts, in the
-// transaction that changed their addresses.
+// RefileLetters puts back on the pile the unmailable letters of these
+// contacts whose address is now usable, in the transaction that changed
+// their addresses.
 func (x *crmTx) RefileLetters(ctx context.Context, contactIDs []int64) (int, error) {
 	if len(contactIDs) == 0 {
 		return 0, nil
 	}
-	return refile(ctx, x.q, contactIDs)
+	return refile(ctx, x.q, ` l.contact_id = ANY($1) `, contactIDs)
 }
 
-// refile is the one refiling of unmailable letters: of the contacts ids,
-// or of every contact when ids is nil.
-func refile(ctx context.Context, q querier, ids []int64) (int, error) {
+// refile is the one refiling of unmailable letters: it puts back on the
+// pile, with the contact's address as it is now, the waiting unmailable
+// letters (l) the SQL condition selects picks (with args) whose contact (c)
+// now has a usable address, and notes it on their open activities. It locks
+// the letters it refiles, skipping those another transaction holds, and
+// says how many.
+func refile(ctx context.Context, q querier, selects string, args ...any) (int, error) {
 	var n int
 	err := q.QueryRow(ctx, `WITH r AS (
 			UPDATE letters l SET unmailable = '', street = c.street, city = c.city,
 				region = c.region, postal_code = c.postal_code, country = c.country
-			FROM contacts c WHERE c.id = l.contact_id AND l.unmailable <> '' AND`+waiting+`
-				AND btrim(c.street) <> '' AND btrim(c.city) <> '' AND btrim(c.postal_code) <> ''
-				AND ($2::bigint[] IS NULL OR c.id = ANY($2))
+			FROM contacts c WHERE c.id = l.contact_id AND l.id IN (
+				SELECT l.id FROM letters l JOIN contacts c ON c.id = l.contact_id
+				WHERE`+waiting+`AND l.unmailable <> '' AND`+addressFixed+`AND`+selects+`
+				FOR UPDATE OF l SKIP LOCKED)
 			RETURNING l.activity_id),
-		a AS (UPDATE activities SET notes = `+appendNote("$1")+`
+		a AS (UPDATE activities SET notes = `+appendNote(`'Address fixed: back on the pile to print'`)+`
 			WHERE id IN (SELECT activity_id FROM r) AND status = 'open')
-		SELECT count(*) FROM r`, "Address fixed: back on the pile to print", ids).Scan(&n)
+		SELECT count(*) FROM r`, args...).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("refile letters: %w", err)
 	}
 	return n, nil
 }
 
-// Counts lists the waiting letters by kind, printable or not.
+// Counts lists the waiting letters by kind, printable or not. An
+// unmailable letter whose contact's address was fixed counts as pending:
+// Print refiles it. Counting changes nothing.
 func (s *Letters) Counts(ctx context.Context) ([]engine.LetterCount, error) {
 	return collect(ctx, s.pool, "count letters", func(r pgx.Row) (engine.LetterCount, error) {
 		var c engine.LetterCount
 		err := r.Scan(&c.Kind, &c.Pending, &c.Unmailable, &c.Oldest)
 		c.Oldest = c.Oldest.UTC()
 		return c, err
-	}, `SELECT l.template, count(*) FILTER (WHERE l.unmailable = ''), count(*) FILTER (WHERE l.unmailable <> ''),
-			min(l.created_at)
-		FROM letters l WHERE`+waiting+`GROUP BY l.template ORDER BY l.template`)
+	}, `SELECT l.template, count(*) FILTER (WHERE l.unmailable = '' OR`+addressFixed+`),
+			count(*) FILTER (WHERE l.unmailable <> '' AND NOT`+addressFixed+`), min(l.created_at)
+		FROM letters l JOIN contacts c ON c.id = l.contact_id WHERE`+waiting+`GROUP BY l.template ORDER BY l.template`)
 }
 
 // Unmailable lists the waiting letters without a usable address, of kind
-// ("" for every kind), oldest first.
+// ("" for every kind), oldest first: not those whose contact's address was
+// fixed since, which wait to be printed.
 func (s *Letters) Unmailable(ctx context.Context, kind string) ([]engine.FiledLetter, error) {
-	return collect(ctx, s.pool, "unmailable letters", scanFiled, filedSelect+`WHERE`+waiting+`AND l.unmailable <> ''
+	return collect(ctx, s.pool, "unmailable letters", scanFiled, filedSelect+`WHERE`+waiting+`AND l.unmailable <> '' AND NOT`+addressFixed+`
 		AND ($1 = '' OR l.template = $1) ORDER BY l.created_at, l.id`, kind)
 }
 

@@ -19,9 +19,12 @@ import (
 func (s *Letters) Print(ctx context.Context, p engine.LetterPrint, render func(*engine.LetterBatch, []engine.Letter) error) (engine.LetterBatch, error) {
 	b := engine.LetterBatch{CreatedAt: p.At.UTC(), RepID: p.RepID, Kind: p.Kind, Before: p.Before}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := refile(ctx, tx, printSelects, p.Kind, nullTime(p.Before)); err != nil {
+			return err
+		}
 		ls, err := collect(ctx, tx, "waiting letters", scanLetter, `SELECT `+letterColumns+` FROM letters l WHERE`+waiting+`
-			AND l.unmailable = '' AND ($1 = '' OR l.template = $1) AND ($2::timestamptz IS NULL OR l.created_at < $2)
-			ORDER BY l.template, l.created_at, l.id FOR UPDATE SKIP LOCKED`, p.Kind, nullTime(p.Before))
+			AND l.unmailable = '' AND`+printSelects+`ORDER BY l.template, l.created_at, l.id FOR UPDATE SKIP LOCKED`,
+			p.Kind, nullTime(p.Before))
 		if err != nil || len(ls) == 0 {
 			return err
 		}
@@ -42,6 +45,10 @@ func (s *Letters) Print(ctx context.Context, p engine.LetterPrint, render func(*
 	}
 	return b, nil
 }
+
+// printSelects holds for the letters (l) of the kind $1 (empty for every kind)
+// filed before $2 (NULL for any time).
+const printSelects = ` ($1 = '' OR l.template = $1) AND ($2::timestamptz IS NULL OR l.created_at < $2) `
 
 // markPrinted records the batch's pages and file and marks its letters
 // printed, their activities done.
