@@ -67,10 +67,14 @@ func setUp() (func(*testing.M) int, error) {
 	if suite.tracks, err = writeTracks(suite.dir); err != nil {
 		return nil, err
 	}
-	if suite.pg, err = startPostgres(ctx, freePort()); err != nil {
+	pgPort, redisPort, err := freePorts()
+	if err != nil {
 		return nil, err
 	}
-	if suite.redis, err = startRedis(ctx, freePort(), filepath.Join(suite.dir, "redis.log")); err != nil {
+	if suite.pg, err = startPostgres(ctx, pgPort); err != nil {
+		return nil, err
+	}
+	if suite.redis, err = startRedis(ctx, redisPort, filepath.Join(suite.dir, "redis.log")); err != nil {
 		suite.pg.Close()
 		return nil, err
 	}
@@ -104,14 +108,19 @@ func touchesPerScenario() (int, error) {
 	return n, nil
 }
 
-// freePort is a loopback port nothing listens on right now.
-func freePort() int {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		panic(err)
+// freePorts are two loopback ports nothing listens on right now, for the
+// suite's PostgreSQL and Redis.
+func freePorts() (int, int, error) {
+	var ports []int
+	for range 2 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return 0, 0, fmt.Errorf("find a free port: %w", err)
+		}
+		defer ln.Close()
+		ports = append(ports, ln.Addr().(*net.TCPAddr).Port)
 	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	return ports[0], ports[1], nil
 }
 
 // result is one row of the summary table.
@@ -149,7 +158,6 @@ func printTable(results []result) {
 type run struct {
 	t       *testing.T
 	ctx     context.Context
-	name    string
 	dir     string
 	dbURL   string
 	env     settings

@@ -127,7 +127,7 @@ func pastMaxLate(r *run) error {
 func runScenario(t *testing.T, sc scenario) result {
 	ctx := context.Background()
 	began := time.Now()
-	r := &run{t: t, ctx: ctx, name: sc.name, dir: t.TempDir(), smtp: smtptest.Start(t)}
+	r := &run{t: t, ctx: ctx, dir: t.TempDir(), smtp: smtptest.Start(t)}
 	r.dbURL = suite.pg.URL("faults_" + strings.ReplaceAll(sc.name, "-", "_"))
 	r.env = settings{
 		"DATABASE_URL": r.dbURL, "REDIS_URL": suite.redis.URL(), "SMTP_URL": r.smtp.URL(),
