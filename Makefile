@@ -42,7 +42,8 @@ FUZZ_TARGETS = ./tracks:FuzzParse ./tracks:FuzzParseDuration ./templates:FuzzRen
 	./internal/mailaddr:FuzzCheck ./internal/config:FuzzRedactURL ./internal/queue:FuzzParseRedisURL ./internal/queue:FuzzParseTouchID \
 	./cmd/dripline:FuzzParseInterspersed ./letters:FuzzAddressLines ./letters:FuzzRender \
 	./internal/config:FuzzParseOffset ./internal/config:FuzzAddressLine \
-	./internal/crm:FuzzParseStages ./internal/crm:FuzzParseTerritories
+	./internal/crm:FuzzParseStages ./internal/crm:FuzzParseTerritories \
+	./internal/config:FuzzParseConcurrency
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		echo "fuzz $${t#*:} in $${t%%:*}"; \

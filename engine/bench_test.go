@@ -59,7 +59,7 @@ func benchEndToEnd(b *testing.B, track string, channels map[tracks.Channel]engin
 	f := setupWith(b, channels, q)
 	ids := f.bulkContacts(benchContacts)
 	rec := recorder{f.eng, make(chan int64, benchContacts)}
-	srv := queue.NewServer(opt, queue.ServerConfig{Concurrency: 32, TaskCheckInterval: 10 * time.Millisecond,
+	srv := queue.NewServer(opt, queue.ServerConfig{Concurrency: map[tracks.Channel]int{tracks.ChannelCall: 32, tracks.ChannelEmail: 32}, TaskCheckInterval: 10 * time.Millisecond,
 		DelayedTaskCheckInterval: 100 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)}, rec)
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)

@@ -28,6 +28,8 @@ type Outcome struct {
 	Activity Activity // the activity to log: type, subject, notes, status, rep, due
 	Letter   *Letter  // a letter waiting to be printed, for the letter channel
 	Skip     string   // when not empty the touch is skipped for this reason
+	// MessageID is the Message-ID of the email sent, stored on the touch.
+	MessageID string
 }
 
 // Channel carries out the touches of one channel registered in the track

@@ -25,13 +25,18 @@ type Config struct {
 	Business  templates.Business
 	Observer  Observer // hears every touch's final outcome after it commits; nil: nobody
 
-	Horizon     time.Duration // how far ahead the scheduler queues touches; default 5m
-	Lease       time.Duration // how long a worker holds a claimed touch; default 2m
+	Horizon time.Duration // how far ahead the scheduler queues touches; default 5m
+	// Lease is how long a claim holds without renewal: a worker renews it
+	// every third of it while a channel delivers, so it only runs out when the
+	// worker died; another may then take the touch. Default 2m.
+	Lease       time.Duration
 	StaleQueued time.Duration // queued this long past due counts as lost from Redis; default 2m
 	MaxAttempts int           // tries before a touch fails; default 8
 	BatchSize   int           // touches per scheduler round trip; default 1000
-	// LateAfter: a step already this far overdue when it is scheduled (an old sale
-	// date, say) is skipped rather than sent late; default 72h.
+	// LateAfter: a touch already this far overdue when it is scheduled (an old
+	// sale date, say) or when a worker picks it up (the daemon was down, a
+	// backlog built up) is skipped with "late: …" rather than sent out of
+	// season; default 72h.
 	LateAfter time.Duration
 }
 

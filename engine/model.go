@@ -62,6 +62,7 @@ type Rep struct {
 	Title        string
 	Role         string // sales | admin | manager
 	MonthlyQuota int    // activity points per month
+	Disabled     bool   // may no longer sign in; still owns its contacts
 }
 
 // Event is a CRM event that may enroll contacts on tracks or end enrollments.
@@ -140,6 +141,7 @@ type Touch struct {
 	LeaseUntil   time.Time
 	Reason       string // why it was skipped, canceled or failed
 	FinishedAt   time.Time
+	MessageID    string // the Message-ID its email went out with; "" for other channels
 }
 
 // ActivityStatus is whether an activity still waits for someone.

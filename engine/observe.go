@@ -57,3 +57,35 @@ func (e *Engine) observe(tx Tx, t Touch, state TouchState, reason string, at tim
 	f := Finished{Touch: t, Lag: at.Sub(t.Due)}
 	tx.AfterCommit(func() { obs.TouchFinished(f) })
 }
+
+// ClaimObserver is an Observer that also hears of claims lost: a worker
+// carried a touch out but, finishing it, found the touch claimed again by
+// another worker (its lease ran out), so it may go out twice.
+type ClaimObserver interface {
+	Observer
+	ClaimLost(t Touch)
+}
+
+// lostClaim explains, inside the finishing transaction, why a touch was no
+// longer running under its claim. A touch that ended meanwhile (an exit
+// canceled it) is no harm; one claimed again is logged loudly and told to a
+// ClaimObserver, since its outcome out (when not nil) was produced twice.
+func (e *Engine) lostClaim(ctx context.Context, tx Tx, t Touch, out *Outcome) error {
+	now, err := tx.Touch(ctx, t.ID)
+	if isNotFound(err) {
+		return nil // deleted with its contact
+	}
+	if err != nil {
+		return err
+	}
+	if now.State.Final() {
+		e.log.Info("touch ended while being carried out", ids(t, "state", now.State, "reason", now.Reason)...)
+		return nil
+	}
+	e.log.Error("touch claimed again while this worker carried it out: it may have gone out twice",
+		ids(t, "attempt", t.Attempts, "now_attempt", now.Attempts, "state", now.State, "delivered", out != nil)...)
+	if obs, ok := e.cfg.Observer.(ClaimObserver); ok {
+		tx.AfterCommit(func() { obs.ClaimLost(t) })
+	}
+	return nil
+}

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -14,6 +15,20 @@ type Clock interface {
 
 // ErrNotFound is returned by a store when a row does not exist.
 var ErrNotFound = errors.New("not found")
+
+// ErrTransient marks a store failure that may pass if the same work is tried
+// again: a dropped connection, a server restarting, a serialization failure
+// or deadlock. Stores wrap such errors with Transient.
+var ErrTransient = errors.New("transient")
+
+// Transient marks err as a store failure worth retrying (see ErrTransient);
+// errors.Is(Transient(err), ErrTransient) holds and the cause is kept.
+func Transient(err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%w (%w)", err, ErrTransient)
+}
 
 // ErrConflict is returned when a change does not fit the current state, such as
 // pausing an enrollment that already ended.
@@ -40,6 +55,11 @@ type Store interface {
 	// worker until leaseUntil and counts the attempt. ok is false when the touch
 	// is final, held by another worker, or not queued.
 	Claim(ctx context.Context, id int64, now, leaseUntil time.Time) (t Touch, ok bool, err error)
+
+	// RenewLease extends the lease of a touch still running under the claim
+	// with this attempt number to leaseUntil. It reports false, changing
+	// nothing, when the touch ended or was claimed again meanwhile.
+	RenewLease(ctx context.Context, id int64, attempt int, leaseUntil time.Time) (bool, error)
 
 	// Work reads, in one round trip where the store can, what a worker needs
 	// about a claimed touch: its enrollment, its contact, the contact's owner
@@ -106,6 +126,8 @@ type Tx interface {
 	// claim with this attempt number. It reports false, changing nothing, when
 	// the touch ended meanwhile (an exit canceled it) or was claimed again.
 	FinishClaimed(ctx context.Context, id int64, attempt int, state TouchState, reason string, at time.Time) (bool, error)
+	// SetMessageID records the Message-ID a touch's email was sent with.
+	SetMessageID(ctx context.Context, id int64, messageID string) error
 	// FinishTouch sets a final state with its reason; a touch already final
 	// is left alone: ErrConflict.
 	FinishTouch(ctx context.Context, id int64, state TouchState, reason string, at time.Time) error

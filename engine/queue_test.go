@@ -13,6 +13,7 @@ import (
 	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/queue"
 	"github.com/dripline/dripline/internal/redistest"
+	"github.com/dripline/dripline/tracks"
 )
 
 // setupQueue is a fixture whose scheduler hands touches to asynq on a Redis
@@ -43,16 +44,20 @@ func (f *fixture) enrollMany(n int) []int64 {
 	return ids
 }
 
-// scheduled counts the tasks asynq holds for the touches queue.
+// scheduled counts the tasks asynq holds in the channels' queues.
 func scheduled(t *testing.T, opt asynq.RedisClientOpt) int {
 	t.Helper()
 	insp := asynq.NewInspector(opt)
 	defer insp.Close()
-	info, err := insp.GetQueueInfo(queue.DefaultQueue)
-	if err != nil {
-		return 0 // the queue does not exist yet
+	n := 0
+	for _, spec := range tracks.Channels() {
+		info, err := insp.GetQueueInfo(queue.Name(queue.DefaultPrefix, spec.Name))
+		if err != nil {
+			continue // the queue does not exist yet
+		}
+		n += info.Scheduled + info.Pending
 	}
-	return info.Scheduled + info.Pending
+	return n
 }
 
 func TestConcurrentTicksNeverDoubleEnqueue(t *testing.T) {
@@ -163,7 +168,7 @@ func (r recorder) Process(ctx context.Context, id int64) error {
 func (f *fixture) work(opt asynq.RedisClientOpt, n int) {
 	f.t.Helper()
 	rec := recorder{f.eng, make(chan int64, n)}
-	srv := queue.NewServer(opt, queue.ServerConfig{Concurrency: 4, DelayedTaskCheckInterval: 100 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)}, rec)
+	srv := queue.NewServer(opt, queue.ServerConfig{DelayedTaskCheckInterval: 100 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)}, rec)
 	ctx, cancel := context.WithCancel(f.ctx)
 	served := make(chan error, 1)
 	go func() { served <- srv.Run(ctx) }()

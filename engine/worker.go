@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/dripline/dripline/tracks"
 )
@@ -49,10 +50,12 @@ func (e *Engine) Process(ctx context.Context, id int64) error {
 	if !ok {
 		return e.fail(ctx, j, Permanent(fmt.Errorf("no %s channel configured", j.step.Channel)))
 	}
-	if reason := skipReason(ch, j); reason != "" {
+	if reason := e.skipReason(ch, j); reason != "" {
 		return e.finish(ctx, j, TouchSkipped, reason, nil)
 	}
+	l := e.hold(ctx, t)
 	out, err := ch.Deliver(ctx, e.dispatch(j))
+	j.touch.LeaseUntil = l.stop()
 	if err != nil {
 		return e.fail(ctx, j, err)
 	}
@@ -100,8 +103,13 @@ func (e *Engine) load(ctx context.Context, t Touch) (job, error) {
 	return j, nil
 }
 
-// skipReason says why the channel's touch must not go out to this contact, or "".
-func skipReason(ch Channel, j job) string {
+// skipReason says why the channel's touch must not go out now, or "": it
+// is later than the engine's LateAfter (the daemon was down, a backlog
+// built up), or the channel cannot reach the contact.
+func (e *Engine) skipReason(ch Channel, j job) string {
+	if late := e.now().Sub(j.touch.Due); late > e.cfg.LateAfter {
+		return fmt.Sprintf("late: due %s, found %s late at send time", j.touch.Due.Format(time.RFC3339), late.Round(time.Second))
+	}
 	if ok, why := ch.Reachable(j.contact); !ok {
 		return why
 	}
@@ -118,7 +126,7 @@ func (e *Engine) fail(ctx context.Context, j job, err error) error {
 	if !IsPermanent(err) && t.Attempts < e.cfg.MaxAttempts {
 		return e.retry(ctx, t, err)
 	}
-	e.log.Warn("touch failed", "touch", t.ID, "contact", t.ContactID, "track", t.TrackID, "step", t.StepID, "err", err)
+	e.log.Warn("touch failed", ids(t, "track", t.TrackID, "step", t.StepID, "err", err)...)
 	if j.track == nil {
 		return e.stop(ctx, t, err)
 	}
@@ -156,7 +164,7 @@ func (e *Engine) stop(ctx context.Context, t Touch, cause error) error {
 // retry hands a touch back to the queue and returns the error so the queue
 // retries it with backoff.
 func (e *Engine) retry(ctx context.Context, t Touch, err error) error {
-	e.log.Info("touch will be retried", "touch", t.ID, "attempt", t.Attempts, "err", err)
+	e.log.Info("touch will be retried", ids(t, "attempt", t.Attempts, "err", err)...)
 	if rerr := e.release(ctx, t, TouchQueued, err.Error()); rerr != nil {
 		return errors.Join(err, rerr)
 	}
@@ -168,7 +176,7 @@ func (e *Engine) retry(ctx context.Context, t Touch, err error) error {
 func (e *Engine) release(ctx context.Context, t Touch, state TouchState, reason string) error {
 	err := e.cfg.Store.Release(ctx, t.ID, t.Attempts, state, reason)
 	if errors.Is(err, ErrConflict) {
-		e.log.Info("touch was claimed again while this worker held it", "touch", t.ID, "attempt", t.Attempts)
+		e.log.Info("touch was claimed again while this worker held it", ids(t, "attempt", t.Attempts)...)
 		return nil
 	}
 	return err
@@ -177,10 +185,13 @@ func (e *Engine) release(ctx context.Context, t Touch, state TouchState, reason 
 // finish records a touch's final state, what it produced and, for a hard
 // bounce, the suppression, all in one transaction, then moves the track on.
 func (e *Engine) finish(ctx context.Context, j job, state TouchState, reason string, out *Outcome, sup ...*SuppressError) error {
-	err := e.cfg.Store.Tx(ctx, func(tx Tx) error {
+	err := e.commit(ctx, j.touch, func(tx Tx) error {
 		ok, err := e.finishClaimed(ctx, tx, j.touch, state, reason)
-		if err != nil || !ok {
-			return err // !ok: ended meanwhile (an exit), or reclaimed after our lease ran out
+		if err != nil {
+			return err
+		}
+		if !ok { // ended meanwhile (an exit), or claimed again after the lease ran out
+			return e.lostClaim(ctx, tx, j.touch, out)
 		}
 		if out != nil {
 			if err := e.record(ctx, tx, j, *out); err != nil {
@@ -228,6 +239,11 @@ func (e *Engine) record(ctx context.Context, tx Tx, j job, out Outcome) error {
 		a.CompletedAt = e.now()
 	}
 	a.CreatedAt = e.now()
+	if out.MessageID != "" {
+		if err := tx.SetMessageID(ctx, j.touch.ID, out.MessageID); err != nil {
+			return err
+		}
+	}
 	if err := tx.CreateActivity(ctx, &a); err != nil {
 		return err
 	}
@@ -247,4 +263,10 @@ func defaultActivity(s tracks.Step) string {
 	}
 	spec, _ := tracks.Spec(s.Channel)
 	return spec.DefaultActivity
+}
+
+// ids are the log attributes naming a touch, its contact and its
+// enrollment, followed by more.
+func ids(t Touch, more ...any) []any {
+	return append([]any{"touch", t.ID, "contact", t.ContactID, "enrollment", t.EnrollmentID}, more...)
 }

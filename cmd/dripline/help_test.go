@@ -69,12 +69,15 @@ func TestEveryCommandHelpListsItsOwnFlags(t *testing.T) {
 		"tracks validate":    library,
 		"users add":          slices.Concat(db, []string{"email", "name", "quota", "role"}),
 		"users list":         db,
+		"users set":          slices.Concat(db, []string{"email", "name", "quota", "role"}),
+		"users disable":      db,
+		"users enable":       db,
 		"users password":     db,
 		"users revoke":       slices.Concat(db, []string{"all"}),
 		"users token":        slices.Concat(db, []string{"label"}),
 		"suppressions list":  slices.Concat(db, []string{"format", "reason"}),
 		"suppressions show":  db,
-		"suppressions lift":  slices.Concat(db, []string{"reason"}),
+		"suppressions lift":  slices.Concat(db, []string{"by", "reason"}),
 	}
 	for _, words := range leaves(nil, commands()) {
 		name := strings.Join(words, " ")

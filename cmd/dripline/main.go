@@ -70,9 +70,12 @@ func commands() []command {
 		}},
 		{name: "users", summary: "users (reps), their API tokens and passwords", subs: []command{
 			{name: "add", summary: "add a user with a role", run: runUsersAdd},
+			{name: "disable", summary: "disable a user: its tokens and sessions stop working", run: runUsersDisable},
+			{name: "enable", summary: "let a disabled user sign in again", run: runUsersEnable},
 			{name: "list", summary: "list users, roles and token prefixes (no secrets)", run: runUsersList},
 			{name: "password", summary: "set a user's password, read from stdin", run: runUsersPassword},
 			{name: "revoke", summary: "revoke an API token, or every token of a user", run: runUsersRevoke},
+			{name: "set", summary: "change a user's role, name, email or quota", run: runUsersSet},
 			{name: "token", summary: "print a new API token for a user, once", run: runUsersToken},
 		}},
 	}

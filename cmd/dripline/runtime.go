@@ -5,7 +5,10 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
+	"net/mail"
+	"strings"
 
 	"github.com/hibiken/asynq"
 
@@ -15,6 +18,7 @@ import (
 	"github.com/dripline/dripline/internal/crm"
 	"github.com/dripline/dripline/internal/email"
 	"github.com/dripline/dripline/internal/httpapi"
+	"github.com/dripline/dripline/internal/metrics"
 	"github.com/dripline/dripline/internal/postgres"
 	"github.com/dripline/dripline/internal/queue"
 	"github.com/dripline/dripline/tracks"
@@ -39,15 +43,16 @@ type runtimeOptions struct {
 // runtime is the live system built from the configuration: the store, the
 // queue, the mail sender, the engine over them and the CRM store beside it.
 type runtime struct {
-	cfg    *config.Config
-	log    *slog.Logger
-	store  *postgres.Store
-	redis  asynq.RedisClientOpt
-	queue  *queue.Queue // nil unless the runtime is the daemon's
-	sender email.Sender
-	email  *email.Channel
-	engine *engine.Engine
-	crm    *crm.Service
+	cfg     *config.Config
+	log     *slog.Logger
+	store   *postgres.Store
+	redis   asynq.RedisClientOpt
+	queue   *queue.Queue     // nil unless the runtime is the daemon's
+	metrics *metrics.Metrics // nil unless the runtime is the daemon's
+	sender  email.Sender
+	email   *email.Channel
+	engine  *engine.Engine
+	crm     *crm.Service
 	// letters is the pile of printed letters, for the daemon's API; the
 	// letters command opens its own (openLetters).
 	letters *crm.Letters
@@ -84,8 +89,7 @@ func openRuntime(ctx context.Context, cfg *config.Config, opts runtimeOptions) (
 	if opts.access == readOnly {
 		rt.store, err = postgres.OpenReadOnly(ctx, cfg.DatabaseURL)
 	} else {
-		// A connection per worker and a few more for the scheduler and the API.
-		rt.store, err = postgres.OpenMigrated(ctx, cfg.DatabaseURL, int32(cfg.Workers+8))
+		rt.store, err = postgres.OpenMigrated(ctx, cfg.DatabaseURL, int32(cfg.PoolSize()))
 	}
 	if err != nil {
 		return nil, err
@@ -93,12 +97,14 @@ func openRuntime(ctx context.Context, cfg *config.Config, opts runtimeOptions) (
 	ecfg := engine.Config{
 		Store: rt.store, Clock: opts.clock, Logger: opts.log, Library: lib, Templates: set,
 		Channels: engine.TaskChannels(), Business: cfg.Business(), Horizon: cfg.Horizon,
+		Lease: cfg.Lease, StaleQueued: cfg.Reconcile, LateAfter: cfg.MaxLate,
 	}
 	if opts.access == daemon {
+		checkConnectionBudget(ctx, rt.store, cfg, rt.log)
 		if err := rt.openQueue(ctx, set); err != nil {
 			return nil, err
 		}
-		ecfg.Queue = rt.queue
+		ecfg.Queue, ecfg.Observer = rt.queue, rt.metrics
 		ecfg.Channels[tracks.ChannelEmail] = rt.email
 		ecfg.Channels[tracks.ChannelLetter] = engine.LetterChannel{Templates: set}
 	}
@@ -150,13 +156,14 @@ func (rt *runtime) openQueue(ctx context.Context, set email.Renderer) error {
 	if rt.redis, err = queue.ParseRedisURL(cfg.RedisURL); err != nil {
 		return err
 	}
-	if rt.queue, err = queue.New(rt.redis, queue.Config{Logger: rt.log}); err != nil {
+	if rt.queue, err = queue.New(rt.redis, queue.Config{Timeout: cfg.Lease, Logger: rt.log}); err != nil {
 		return err
 	}
 	if err := rt.queue.Ping(ctx); err != nil {
 		return err
 	}
-	if rt.sender, err = newSender(cfg, rt.log); err != nil {
+	rt.openMetrics()
+	if rt.sender, err = newSender(cfg, rt.log, rt.metrics); err != nil {
 		return err
 	}
 	rt.email, err = email.NewChannel(emailConfig(cfg, set, rt.sender, rt.log))
@@ -171,8 +178,9 @@ func emailConfig(cfg *config.Config, set email.Renderer, sender email.Sender, lo
 	}
 }
 
-// newSender is the SMTP sender when SMTP_URL is set, else the file transport.
-func newSender(cfg *config.Config, log *slog.Logger) (email.Sender, error) {
+// newSender is the SMTP sender when SMTP_URL is set, else the file
+// transport; replies hears the SMTP server's replies.
+func newSender(cfg *config.Config, log *slog.Logger, replies email.ReplyObserver) (email.Sender, error) {
 	if cfg.SMTPURL == "" {
 		log.Info("no SMTP_URL: emails are written as .eml files", "dir", cfg.MailDir)
 		return email.NewFileSender(cfg.MailDir)
@@ -181,21 +189,37 @@ func newSender(cfg *config.Config, log *slog.Logger) (email.Sender, error) {
 	if err != nil {
 		return nil, err
 	}
-	sc.RatePerSecond, sc.MaxConns, sc.HELO, sc.Logger = cfg.SMTPRate, cfg.SMTPConns, cfg.SMTPHelo, log
+	sc.RatePerSecond, sc.MaxConns, sc.HELO, sc.Logger, sc.Replies = cfg.SMTPRate, cfg.SMTPConns, ehloName(cfg), log, replies
 	return email.NewSMTPSender(sc)
 }
 
+// ehloName is the name the SMTP sender gives in EHLO: --smtp-helo, else the
+// mail domain (servers with reject_non_fqdn_helo_hostname refuse a short
+// host name), else go-mail's default, the host name.
+func ehloName(cfg *config.Config) string {
+	if cfg.SMTPHelo != "" {
+		return cfg.SMTPHelo
+	}
+	from, _ := mail.ParseAddress(cfg.From) // a bad sender is refused by the email channel
+	if d := email.MailDomain(cfg.MailDomain, from); strings.Contains(d, ".") {
+		return d
+	}
+	return ""
+}
+
 // handler is the daemon's HTTP surface: the JSON API, for API tokens, and
-// the public email pages (unsubscribe, bounce webhook).
+// the public pages (unsubscribe, bounce webhook, /readyz, /metrics).
 func (rt *runtime) handler() http.Handler {
 	pages := http.NewServeMux()
 	(&email.Handlers{
 		Secrets: rt.cfg.SecretKeys(), Unsubscriber: rt.engine, Bouncer: rt.engine,
 		BusinessName: rt.cfg.BusinessName, WebhookToken: rt.cfg.WebhookToken, Logger: rt.log,
 	}).Register(pages)
+	mounts := rt.mounts(pages)
+	maps.Copy(mounts, rt.publicMounts())
 	return httpapi.New(httpapi.Deps{
 		CRM: rt.crm, Letters: rt.letters, Engine: rt.engine, Reports: rt.reports, Logger: rt.log,
-		Actor: httpapi.Bearer(rt.crm), Mount: rt.mounts(pages),
+		Actor: httpapi.Bearer(rt.crm), Mount: mounts,
 	})
 }
 

@@ -31,7 +31,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer srv.Close()
-	fmt.Fprintf(stdout, "dripline serving on %s (tick %s, horizon %s, %d workers)\n", srv.URL(), cfg.Tick, cfg.Horizon, cfg.Workers)
+	fmt.Fprintf(stdout, "dripline serving on %s (tick %s, horizon %s, %d workers, lease %s)\n", srv.URL(), cfg.Tick, cfg.Horizon, cfg.Workers(), cfg.Lease)
 	return srv.Run(ctx)
 }
 
@@ -50,9 +50,10 @@ type ServerOptions struct {
 // Run works until its context ends or a part fails; Close releases what
 // NewServer took.
 type Server struct {
-	rt  *runtime
-	ln  net.Listener
-	log *slog.Logger
+	rt        *runtime
+	ln        net.Listener
+	metricsLn net.Listener // nil: /metrics is served on ln
+	log       *slog.Logger
 }
 
 // NewServer opens the daemon's runtime on cfg (creating and migrating the
@@ -66,12 +67,18 @@ func NewServer(ctx context.Context, cfg *config.Config, opts ServerOptions) (*Se
 	if err != nil {
 		return nil, err
 	}
-	ln, err := net.Listen("tcp", cfg.HTTPAddr)
-	if err != nil {
+	s := &Server{rt: rt, log: opts.Logger}
+	if s.ln, err = net.Listen("tcp", cfg.HTTPAddr); err != nil {
 		rt.Close()
 		return nil, fmt.Errorf("listen %s: %w", cfg.HTTPAddr, err)
 	}
-	return &Server{rt: rt, ln: ln, log: opts.Logger}, nil
+	if cfg.MetricsAddr != "" {
+		if s.metricsLn, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("listen %s for metrics: %w", cfg.MetricsAddr, err)
+		}
+	}
+	return s, nil
 }
 
 // Addr is the address the HTTP API listens on.
@@ -86,23 +93,60 @@ func (s *Server) URL() string { return "http://" + s.ln.Addr().String() }
 func (s *Server) Run(ctx context.Context) error {
 	cfg := s.rt.cfg
 	workers := queue.NewServer(s.rt.redis, queue.ServerConfig{
-		Concurrency: cfg.Workers, Logger: s.log, DelayedTaskCheckInterval: time.Second,
+		Concurrency: cfg.Concurrency, Logger: s.log,
+		DelayedTaskCheckInterval: pickupInterval, TaskCheckInterval: idleCheckInterval,
 	}, s.rt.engine)
-	return supervise(ctx,
-		func(ctx context.Context) error { return scheduler(ctx, s.rt.engine, cfg.Tick, s.log) },
+	loops := []func(context.Context) error{
+		func(ctx context.Context) error { return scheduler(ctx, s.rt.engine, s.schedule(), s.log) },
 		workers.Run,
 		func(ctx context.Context) error { return serveHTTP(ctx, s.ln, s.rt.handler(), s.log) },
-	)
+	}
+	if s.metricsLn != nil {
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", s.rt.metrics.Handler())
+		loops = append(loops, func(ctx context.Context) error { return serveHTTP(ctx, s.metricsLn, mux, s.log) })
+	}
+	return supervise(ctx, loops...)
+}
+
+// How often asynq looks for work. pickupInterval: touches that came due
+// move to the workers (asynq schedules whole seconds, rounding up, so a touch
+// starts within a second plus this of being due). idleCheckInterval: a
+// channel whose queue was empty looks again (asynq's processor sleeps about
+// this long, 1s by default, before its next look).
+const (
+	pickupInterval    = 200 * time.Millisecond
+	idleCheckInterval = 50 * time.Millisecond
+)
+
+// schedule is when the scheduler's jobs run, and where ticks are timed.
+func (s *Server) schedule() schedule {
+	cfg := s.rt.cfg
+	return schedule{tick: cfg.Tick, reconcile: cfg.Reconcile, observeTick: s.rt.metrics.ObserveTick}
+}
+
+// MetricsAddr is the address /metrics is served on by itself, or nil when
+// it is served on Addr.
+func (s *Server) MetricsAddr() net.Addr {
+	if s.metricsLn == nil {
+		return nil
+	}
+	return s.metricsLn.Addr()
 }
 
 // Close releases the listener and every connection of the server. Call it
 // after Run has returned, or instead of Run.
 func (s *Server) Close() error {
-	err := s.ln.Close()
-	if errors.Is(err, net.ErrClosed) { // Run's HTTP server closed it
-		err = nil
+	errs := []error{s.rt.Close()}
+	for _, ln := range []net.Listener{s.ln, s.metricsLn} {
+		if ln == nil {
+			continue
+		}
+		if err := ln.Close(); !errors.Is(err, net.ErrClosed) { // Run's HTTP server closed it
+			errs = append(errs, err)
+		}
 	}
-	return errors.Join(err, s.rt.Close())
+	return errors.Join(errs...)
 }
 
 // serveHTTP serves the API until ctx is done, then shuts down gracefully.

@@ -45,7 +45,7 @@ func TestServeDeliversTheFirstEmails(t *testing.T) {
 	_, redisURL := redistest.New(t)
 	mail := smtptest.Start(t)
 	cfg := serveConfig(t, "--database-url", db, "--redis-url", redisURL, "--smtp-url", mail.URL(),
-		"--http-addr", "127.0.0.1:0", "--tick", "1s", "--business-name", "Harbor IT", "--workers", "2")
+		"--http-addr", "127.0.0.1:0", "--tick", "1s", "--business-name", "Harbor IT", "--concurrency", "email=2")
 	saturday := time.Date(2026, 1, 3, 12, 0, 0, 0, time.UTC)
 	monday := time.Date(2026, 1, 5, 17, 0, 0, 0, time.UTC) // 09:00 in Los Angeles, the tracks' fallback zone
 	clk := clock.NewVirtual(saturday)
@@ -85,6 +85,9 @@ func TestServeDeliversTheFirstEmails(t *testing.T) {
 			t.Fatal(err)
 		}
 		got[strings.Join(m.To, ",")] = msg.Header.Get("Subject")
+		if m.Helo != "example.com" { // the mail domain, a name servers requiring an FQDN accept
+			t.Errorf("EHLO %q, want the mail domain example.com", m.Helo)
+		}
 	}
 	want := map[string]string{
 		"ann@example.com": "A quick hello from Harbor IT",
@@ -95,6 +98,7 @@ func TestServeDeliversTheFirstEmails(t *testing.T) {
 			t.Errorf("email to %s: subject %q, want %q (all: %q)", to, got[to], subject, got)
 		}
 	}
+	checkObservability(t, srv.URL(), 2)
 
 	stop()
 	if err := <-done; err != nil {

@@ -36,7 +36,7 @@ func supervise(ctx context.Context, loops ...func(context.Context) error) error 
 // from Redis, and the birthday events (checked hourly, sent once a day). A job
 // still running when its next turn comes is skipped, and a panic in one is
 // logged, not fatal.
-func scheduler(ctx context.Context, eng *engine.Engine, tick time.Duration, log *slog.Logger) error {
+func scheduler(ctx context.Context, eng *engine.Engine, sched schedule, log *slog.Logger) error {
 	cl := cronLogger{log}
 	c := cron.New(cron.WithLogger(cl), cron.WithChain(cron.SkipIfStillRunning(cl), cron.Recover(cl)))
 	jobs := []struct {
@@ -44,8 +44,8 @@ func scheduler(ctx context.Context, eng *engine.Engine, tick time.Duration, log 
 		name string
 		run  func(context.Context) (int, error)
 	}{
-		{fmt.Sprintf("@every %s", tick), "tick", eng.Tick},
-		{"@every 1m", "reconcile", eng.Reconcile},
+		{fmt.Sprintf("@every %s", sched.tick), "tick", sched.timed(eng.Tick)},
+		{fmt.Sprintf("@every %s", sched.reconcile), "reconcile", eng.Reconcile},
 		{"@hourly", "birthdays", eng.Birthdays},
 	}
 	for _, j := range jobs {
@@ -64,6 +64,24 @@ func scheduler(ctx context.Context, eng *engine.Engine, tick time.Duration, log 
 	<-ctx.Done()
 	<-c.Stop().Done()
 	return nil
+}
+
+// schedule is how often the scheduler's jobs run.
+type schedule struct {
+	tick, reconcile time.Duration
+	observeTick     func(time.Duration) // hears each tick's duration; nil: nobody
+}
+
+// timed wraps the tick so observeTick hears how long each took.
+func (s schedule) timed(tick func(context.Context) (int, error)) func(context.Context) (int, error) {
+	if s.observeTick == nil {
+		return tick
+	}
+	return func(ctx context.Context) (int, error) {
+		start := time.Now()
+		defer func() { s.observeTick(time.Since(start)) }()
+		return tick(ctx)
+	}
 }
 
 // cronLogger lets robfig/cron log through slog.

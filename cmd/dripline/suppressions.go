@@ -86,12 +86,14 @@ func runSuppressionsShow(ctx context.Context, args []string, stdout, stderr io.W
 	return printSuppression(stdout, rec)
 }
 
-// runSuppressionsLift is `dripline suppressions lift EMAIL --reason TEXT`.
+// runSuppressionsLift is `dripline suppressions lift EMAIL --reason TEXT
+// [--by USERNAME]`.
 func runSuppressionsLift(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	f := newFlags("suppressions lift", "EMAIL --reason TEXT",
-		"Take an address off the suppression list, so email touches go to it again.\nThe lift and its reason stay in the address's history.", stdout, stderr)
+	f := newFlags("suppressions lift", "EMAIL --reason TEXT [--by USERNAME]",
+		"Take an address off the suppression list, so email touches go to it again.\nThe lift, its reason and who lifted it stay in the address's history.", stdout, stderr)
 	cfg := config.Bind(f.FlagSet, config.Database)
 	reason := f.String("reason", "", "why the address may be emailed again (required)")
+	by := f.String("by", "", "the admin or manager lifting it, recorded as such (default: system)")
 	pos, err := f.parse(args)
 	switch {
 	case err != nil:
@@ -106,7 +108,13 @@ func runSuppressionsLift(ctx context.Context, args []string, stdout, stderr io.W
 		return err
 	}
 	defer rt.Close()
-	rec, err := rt.crm.LiftSuppression(ctx, crm.System, pos[0], *reason)
+	who := crm.System
+	if *by != "" {
+		if who, err = rt.crm.ActorFor(ctx, "--by", *by); err != nil {
+			return err
+		}
+	}
+	rec, err := rt.crm.LiftSuppression(ctx, who, pos[0], *reason)
 	if err != nil {
 		return err
 	}

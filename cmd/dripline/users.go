@@ -150,7 +150,11 @@ func runUsersList(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		if u.HasPassword {
 			password = "yes"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", u.Username, u.Role, u.Name, u.Email, u.MonthlyQuota,
+		role := u.Role
+		if u.Disabled {
+			role += " (disabled)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", u.Username, role, u.Name, u.Email, u.MonthlyQuota,
 			password, strings.Join(tokens, ", "))
 	}
 	return tw.Flush()

@@ -50,6 +50,8 @@ func Run(t *testing.T, open func(t *testing.T) Harness) {
 		{"ClaimAfterLeaseExpiry", claimAfterLeaseExpiry},
 		{"ClaimFinalOrScheduled", claimFinalOrScheduled},
 		{"ReleaseStaleAttempt", releaseStaleAttempt},
+		{"RenewLease", renewLease},
+		{"SetMessageID", setMessageID},
 		{"PauseSendsTouchBackToScheduled", pauseBackToScheduled},
 		{"FinishClaimedStaleAttempt", finishClaimedStale},
 		{"FinishClaimedNoLongerRunning", finishClaimedNotRunning},

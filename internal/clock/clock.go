@@ -3,6 +3,8 @@
 package clock
 
 import (
+	"context"
+	"slices"
 	"sync"
 	"time"
 )
@@ -16,8 +18,16 @@ func (Real) Now() time.Time { return time.Now() }
 // Virtual is a clock that only moves when told to. Its zero value reads the
 // zero time; it is safe for concurrent use.
 type Virtual struct {
-	mu  sync.Mutex
-	now time.Time
+	mu      sync.Mutex
+	now     time.Time
+	waiters []*waiter
+	changed chan struct{} // closed and replaced whenever waiters change
+}
+
+// waiter is one pending Sleep.
+type waiter struct {
+	at time.Time
+	ch chan struct{} // closed when the clock reaches at
 }
 
 // NewVirtual returns a virtual clock set to t.
@@ -30,16 +40,89 @@ func (c *Virtual) Now() time.Time {
 	return c.now
 }
 
-// Set moves the clock to t.
+// Set moves the clock to t, firing the waits that come due.
 func (c *Virtual) Set(t time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = t
+	c.fire()
 }
 
-// Advance moves the clock forward by d.
+// Advance moves the clock forward by d, firing the waits that come due.
 func (c *Virtual) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
+	c.fire()
+}
+
+// Sleep returns once the clock has been moved d or more past its time now
+// (at once when d ≤ 0), or with ctx's error when ctx ends first.
+func (c *Virtual) Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	c.mu.Lock()
+	w := &waiter{at: c.now.Add(d), ch: make(chan struct{})}
+	c.waiters = append(c.waiters, w)
+	c.notify()
+	c.mu.Unlock()
+	select {
+	case <-w.ch:
+		return nil
+	case <-ctx.Done():
+		c.mu.Lock()
+		c.drop(w)
+		c.mu.Unlock()
+		return ctx.Err()
+	}
+}
+
+// BlockUntil waits until n Sleep calls are pending on the clock, so a
+// test knows the goroutines it moves the clock for are parked on it. It
+// returns ctx's error when ctx ends first.
+func (c *Virtual) BlockUntil(ctx context.Context, n int) error {
+	for {
+		c.mu.Lock()
+		if len(c.waiters) >= n {
+			c.mu.Unlock()
+			return nil
+		}
+		if c.changed == nil {
+			c.changed = make(chan struct{})
+		}
+		changed := c.changed
+		c.mu.Unlock()
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// fire wakes the sleepers that are due. c.mu is held.
+func (c *Virtual) fire() {
+	for _, w := range slices.Clone(c.waiters) {
+		if !w.at.After(c.now) {
+			close(w.ch)
+			c.drop(w)
+		}
+	}
+}
+
+// drop forgets a sleeper. c.mu is held.
+func (c *Virtual) drop(w *waiter) {
+	if i := slices.Index(c.waiters, w); i >= 0 {
+		c.waiters = slices.Delete(c.waiters, i, i+1)
+		c.notify()
+	}
+}
+
+// notify wakes BlockUntil callers. c.mu is held.
+func (c *Virtual) notify() {
+	if c.changed != nil {
+		close(c.changed)
+		c.changed = nil
+	}
 }

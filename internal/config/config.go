@@ -40,13 +40,13 @@ type Config struct {
 	LabelOffset  string        // DRIPLINE_LABEL_OFFSET: "x,y" in millimetres, shifts label sheets to fit a printer
 	Tick         time.Duration // DRIPLINE_TICK: how often the scheduler looks for due touches
 	Horizon      time.Duration // DRIPLINE_HORIZON: how far ahead touches are handed to Redis
-	Workers      int           // DRIPLINE_WORKERS: touches processed at once by this daemon
 	SMTPRate     float64       // DRIPLINE_SMTP_RATE: messages per second to the SMTP server
 	SMTPConns    int           // DRIPLINE_SMTP_CONNS: SMTP connections kept open at most
 	Stages       string        // DRIPLINE_STAGE_PROBABILITIES: the pipeline's stages, "Prospect=0.1,Discovery=0.6,…"; empty for the defaults
 	Territories  string        // DRIPLINE_TERRITORIES: web leads' owners, "CA=alice,981=carol"; empty for round robin only
 	FormOrigins  string        // DRIPLINE_FORM_ORIGINS: comma-separated origins the lead form may redirect to
 	FormRate     int           // DRIPLINE_FORM_RATE: lead forms one client address may post a minute
+	Operations
 
 	bad []string // malformed environment values, reported by Check
 }
@@ -62,7 +62,7 @@ const (
 	Templates                   // --templates
 	Business                    // --business-name, --business-address, --business-phone
 	Email                       // --public-url, --secret, --sender, --mail-domain: building messages
-	Daemon                      // Redis, SMTP, the mail folder, HTTP, the webhook token, tick, horizon, workers
+	Daemon                      // Redis, SMTP, the mail folder, HTTP, the webhook token, tick, horizon, Operations
 	Letters                     // --paper, --label-offset: printing letters
 	Reports                     // --stage-probabilities
 	Leads                       // --territories, --form-origins, --form-rate
@@ -144,14 +144,14 @@ func (c *Config) bindDaemon(fs *flag.FlagSet, str func(p *string, name, env, def
 	str(&c.SMTPURL, "smtp-url", "SMTP_URL", "", "SMTP server, smtp://user:pass@host:port?tls=none|starttls|tls; empty writes .eml files")
 	str(&c.MailDir, "mail-dir", "DRIPLINE_MAIL_DIR", "./var/mail", "folder for .eml files when no SMTP server is set")
 	str(&c.HTTPAddr, "http-addr", "DRIPLINE_HTTP_ADDR", "127.0.0.1:8080", "address of the HTTP API")
-	str(&c.SMTPHelo, "smtp-helo", "DRIPLINE_SMTP_HELO", "", "name sent in EHLO (default: this host's name)")
+	str(&c.SMTPHelo, "smtp-helo", "DRIPLINE_SMTP_HELO", "", "name sent in EHLO (default: the mail domain, else this host's name)")
 	secret(fs, &c.WebhookToken, "webhook-token", "DRIPLINE_WEBHOOK_TOKEN", "bearer token required on POST /webhooks/bounce; empty closes the webhook")
 	fs.BoolVar(&c.Dev, "dev", false, "development mode: without DRIPLINE_SECRET, sign with a public development key")
 	fs.DurationVar(&c.Tick, "tick", lookup(c, "DRIPLINE_TICK", 5*time.Second, time.ParseDuration, "a duration like 5s"), "how often the scheduler looks for due touches (env DRIPLINE_TICK)")
 	fs.DurationVar(&c.Horizon, "horizon", lookup(c, "DRIPLINE_HORIZON", 5*time.Minute, time.ParseDuration, "a duration like 5s"), "how far ahead touches are handed to Redis (env DRIPLINE_HORIZON)")
-	fs.IntVar(&c.Workers, "workers", lookup(c, "DRIPLINE_WORKERS", 32, strconv.Atoi, "a whole number"), "touches processed at once by this daemon (env DRIPLINE_WORKERS)")
 	fs.Float64Var(&c.SMTPRate, "smtp-rate", lookup(c, "DRIPLINE_SMTP_RATE", 0, parseFloat, "a number"), "messages per second to the SMTP server, 0 for no limit (env DRIPLINE_SMTP_RATE)")
 	fs.IntVar(&c.SMTPConns, "smtp-conns", lookup(c, "DRIPLINE_SMTP_CONNS", 8, strconv.Atoi, "a whole number"), "SMTP connections kept open at most (env DRIPLINE_SMTP_CONNS)")
+	c.bindOperations(fs)
 }
 
 func getenv(name, def string) string {
@@ -186,8 +186,11 @@ func (c *Config) Check() error {
 	if len(c.bad) > 0 {
 		return fmt.Errorf("bad environment: %s", c.bad[0])
 	}
-	if c.Tick <= 0 || c.Horizon <= 0 || c.Workers <= 0 || c.SMTPConns <= 0 || c.SMTPRate < 0 {
-		return fmt.Errorf("--tick, --horizon, --workers and --smtp-conns must be positive, --smtp-rate not negative")
+	if c.Tick <= 0 || c.Horizon <= 0 || c.SMTPConns <= 0 || c.SMTPRate < 0 {
+		return fmt.Errorf("--tick, --horizon and --smtp-conns must be positive, --smtp-rate not negative")
+	}
+	if err := c.checkOperations(); err != nil {
+		return err
 	}
 	if c.FormRate < 0 {
 		return fmt.Errorf("--form-rate must not be negative")

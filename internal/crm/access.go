@@ -14,7 +14,10 @@ import (
 //
 //   - sales works its own contacts (owner = itself): it sees and changes
 //     only those, their opportunities, sales and events; the activities of
-//     its contacts or assigned to it; its own My Day. It names only itself
+//     its contacts or assigned to it; its own My Day; the letters waiting
+//     for its contacts (counts and unmailable ones: it fixes one by fixing
+//     its contact's address). Printing, purging and emailing letters is a
+//     manager's batch job, not a rep's. It names only itself
 //     as the owner or rep of what it creates, so a contact it creates is its
 //     own. Another rep's contact is not found (404), never forbidden, so its
 //     existence does not leak. It logs activities only for itself, and a
@@ -24,6 +27,18 @@ import (
 //   - manager sees and does everything, every report.
 //   - the system (the daemon, the command line run by an operator with
 //     database access) does everything.
+//   - a disabled rep is no caller: its tokens and sessions are refused
+//     (401) from the moment it is disabled, whatever its role.
+//
+// Taken values answer 409 whoever asks: a contact created or changed with
+// an external_id or an email another contact has is refused with a
+// *ConflictError naming the field, even when that contact is another
+// rep's. That tells a sales rep the value exists, nothing more (not whose,
+// nor anything of the contact); external ids come from another system the
+// reps already see, and the honest answer lets the rep ask a manager
+// instead of creating a second contact the next import would not match.
+// Only imports (admins and managers) may bring two contacts with one email;
+// an email reference names the oldest of them.
 //
 // The rules of each subject ask here: [Allow] for a permission, scope for
 // the contacts an actor sees, and the helpers below.

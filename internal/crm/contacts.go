@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"reflect"
+	"strings"
 
 	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/tracks"
@@ -13,8 +14,8 @@ import (
 
 // CreateContact validates and adds a contact, then sends contact.created in
 // the same transaction. An owner named by a username no rep has yet creates
-// that rep, as the contacts import does; a taken external_id wraps
-// engine.ErrConflict. A sales rep's contact is its own.
+// that rep, as the contacts import does; a taken external_id or email is a
+// *ConflictError. A sales rep's contact is its own.
 func (s *Service) CreateContact(ctx context.Context, a Actor, f ContactFields) (engine.Contact, error) {
 	c := engine.Contact{Status: engine.StatusProspect}
 	if err := f.apply(&c); err != nil {
@@ -28,6 +29,9 @@ func (s *Service) CreateContact(ctx context.Context, a Actor, f ContactFields) (
 		return c, err
 	}
 	err = s.store.Tx(ctx, func(tx Tx) error {
+		if err := emailFree(ctx, tx, c); err != nil {
+			return err
+		}
 		if err := tx.CreateContacts(ctx, []*engine.Contact{&c}); err != nil {
 			return takenExternalID(err, c.ExternalID)
 		}
@@ -41,8 +45,9 @@ func (s *Service) CreateContact(ctx context.Context, a Actor, f ContactFields) (
 
 // UpdateContact changes the fields that are set, then sends contact.updated
 // in the same transaction when anything changed. The contact is named by a
-// reference; an unknown owner is created as on CreateContact. A sales rep
-// cannot give its contact to another rep.
+// reference; an unknown owner is created as on CreateContact, and an email
+// another contact has is refused as there. A sales rep cannot give its
+// contact to another rep.
 func (s *Service) UpdateContact(ctx context.Context, a Actor, ref string, f ContactFields) (engine.Contact, error) {
 	id, err := s.ContactID(ctx, a, ref)
 	if err != nil {
@@ -71,6 +76,11 @@ func (s *Service) UpdateContact(ctx context.Context, a Actor, ref string, f Cont
 		if sameContact(old, c) {
 			return nil
 		}
+		if !sameEmail(old.Email, c.Email) {
+			if err := emailFree(ctx, tx, c); err != nil {
+				return err
+			}
+		}
 		if err := tx.UpdateContacts(ctx, []*engine.Contact{&c}); err != nil {
 			return takenExternalID(err, c.ExternalID)
 		}
@@ -91,9 +101,33 @@ func (s *Service) UpdateContact(ctx context.Context, a Actor, ref string, f Cont
 // takenExternalID says which external_id was taken when err is a conflict.
 func takenExternalID(err error, externalID string) error {
 	if errors.Is(err, engine.ErrConflict) {
-		return fmt.Errorf("external_id %q is taken: %w", externalID, engine.ErrConflict)
+		return &ConflictError{Field: "external_id", Message: fmt.Sprintf("%q is taken by another contact", externalID)}
 	}
 	return err
+}
+
+// emailFree refuses c's email when another contact has it. A contact
+// created or changed through the API gets an address of its own; only an
+// import, whose rows come from another system, may bring two contacts with
+// one address (an email reference names the oldest).
+func emailFree(ctx context.Context, tx Tx, c engine.Contact) error {
+	if c.Email == "" {
+		return nil
+	}
+	taken, err := tx.EmailTaken(ctx, c.Email, c.ID)
+	if err != nil {
+		return err
+	}
+	if taken {
+		return &ConflictError{Field: "email", Message: fmt.Sprintf("%q is taken by another contact", c.Email)}
+	}
+	return nil
+}
+
+// sameEmail reports whether two addresses are the same, as emailFree
+// compares them.
+func sameEmail(a, b string) bool {
+	return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
 }
 
 // sameContact reports whether two versions of a contact store the same values.

@@ -41,8 +41,9 @@ type LeadStore interface {
 	// ReleaseSubmission forgets a digest, so a form that failed can be sent again.
 	ReleaseSubmission(ctx context.Context, digest string) error
 	// NextRep is the sales rep whose turn it is for a lead (the next by id
-	// after the last one given a lead, round the circle), recorded as given
-	// one; "" when there is no sales rep. Daemons share one turn.
+	// after the last one given a lead, round the circle, skipping disabled
+	// reps), recorded as given one; "" when there is no sales rep. Daemons
+	// share one turn.
 	NextRep(ctx context.Context) (string, error)
 	// FindLeadContact is the oldest contact with the email (without case),
 	// else whose phone has these digits ("" for none), 0 when there is none.
@@ -141,6 +142,9 @@ func (l *Leads) capture(ctx context.Context, f LeadForm, now time.Time) (LeadRes
 // create adds the lead as a new contact with its owner.
 func (l *Leads) create(ctx context.Context, f LeadForm) (engine.Contact, error) {
 	owner := l.cfg.Territories.Owner(f.Region, f.PostalCode)
+	if r, err := l.cfg.CRM.store.RepByUsername(ctx, owner); err == nil && r.Disabled {
+		owner = "" // a disabled rep's territory goes round the circle
+	}
 	if owner == "" {
 		var err error
 		if owner, err = l.cfg.Store.NextRep(ctx); err != nil {

@@ -19,13 +19,15 @@ import (
 // LetterStore keeps the pile of printed letters: PostgreSQL in production.
 type LetterStore interface {
 	// Counts lists, by kind, the letters waiting to be printed or mailed,
-	// changing nothing. An unmailable letter whose contact's address was
-	// fixed counts as pending.
-	Counts(ctx context.Context) ([]engine.LetterCount, error)
+	// of the contacts the rep owner owns (0 for every contact), changing
+	// nothing. An unmailable letter whose contact's address was fixed
+	// counts as pending.
+	Counts(ctx context.Context, owner int64) ([]engine.LetterCount, error)
 	// Unmailable lists the waiting letters without a usable address, of
-	// kind ("" for every kind), oldest first, leaving out those whose
-	// contact's address was fixed since.
-	Unmailable(ctx context.Context, kind string) ([]engine.FiledLetter, error)
+	// kind ("" for every kind) and of the contacts the rep owner owns (0
+	// for every contact), oldest first, leaving out those whose contact's
+	// address was fixed since.
+	Unmailable(ctx context.Context, owner int64, kind string) ([]engine.FiledLetter, error)
 	// Print records a batch of the printable letters p selects, first
 	// refiling in its transaction the unmailable ones whose contact's
 	// address was fixed (with that address), locking them so that no other
@@ -91,8 +93,11 @@ type LettersConfig struct {
 
 // Letters is the managers' pile of printed letters: counts by kind, batch
 // PDFs with envelopes and labels, reprints, purges and emailing instead.
-// The pile is the office's, not a rep's: every method is for admins,
-// managers and the system ([ManageLetters]); a sales rep is forbidden.
+// The pile is the office's: printing, purging, emailing and the batches are
+// for admins, managers and the system ([ManageLetters]). A sales rep sees
+// the letters of its own contacts ([Letters.List], [Letters.Unmailable])
+// and fixes an unmailable one by fixing its contact's address
+// (UpdateContact), which puts it back on the pile.
 type Letters struct {
 	cfg LettersConfig
 }
@@ -119,16 +124,13 @@ func NewLetters(cfg LettersConfig) (*Letters, error) {
 
 func (l *Letters) now() time.Time { return l.cfg.Clock.Now().UTC() }
 
-// List counts the waiting letters by kind, changing nothing. A letter goes
-// back on the pile when its contact's address is fixed (UpdateContact, the
-// contacts import); an unmailable letter whose contact's address was fixed
-// another way counts as pending all the same, and the next print refiles it
-// with the new address.
+// List counts the waiting letters by kind, of the contacts a sees,
+// changing nothing. A letter goes back on the pile when its contact's
+// address is fixed (UpdateContact, the contacts import); an unmailable
+// letter whose contact's address was fixed another way counts as pending
+// all the same, and the next print refiles it with the new address.
 func (l *Letters) List(ctx context.Context, a Actor) ([]engine.LetterCount, error) {
-	if err := Allow(a, ManageLetters); err != nil {
-		return nil, fmt.Errorf("list letters: %w", err)
-	}
-	cs, err := l.cfg.Store.Counts(ctx)
+	cs, err := l.cfg.Store.Counts(ctx, a.scope())
 	if err != nil {
 		return nil, fmt.Errorf("list letters: %w", err)
 	}
@@ -136,13 +138,10 @@ func (l *Letters) List(ctx context.Context, a Actor) ([]engine.LetterCount, erro
 }
 
 // Unmailable lists the letters waiting for a usable postal address, of kind
-// ("" for every kind), with the reason each cannot be mailed, changing
-// nothing.
+// ("" for every kind) and of the contacts a sees, with the reason each
+// cannot be mailed, changing nothing.
 func (l *Letters) Unmailable(ctx context.Context, a Actor, kind string) ([]engine.FiledLetter, error) {
-	if err := Allow(a, ManageLetters); err != nil {
-		return nil, fmt.Errorf("unmailable letters: %w", err)
-	}
-	ls, err := l.cfg.Store.Unmailable(ctx, strings.TrimSpace(kind))
+	ls, err := l.cfg.Store.Unmailable(ctx, a.scope(), strings.TrimSpace(kind))
 	if err != nil {
 		return nil, fmt.Errorf("unmailable letters: %w", err)
 	}

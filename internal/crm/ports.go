@@ -89,6 +89,10 @@ type Writer interface {
 	// that do not exist yet. A taken external_id wraps engine.ErrConflict.
 	CreateContacts(ctx context.Context, cs []*engine.Contact) error
 	UpdateContacts(ctx context.Context, cs []*engine.Contact) error
+	// EmailTaken reports whether a contact other than except has email,
+	// compared as lower(btrim(email)). It holds a lock on that address until
+	// the transaction ends, so two transactions cannot both find it free.
+	EmailTaken(ctx context.Context, email string, except int64) (bool, error)
 	// RefileLetters puts back on the letters pile the unmailable letters of
 	// these contacts whose address is now usable, and says how many.
 	RefileLetters(ctx context.Context, contactIDs []int64) (int, error)
@@ -96,6 +100,9 @@ type Writer interface {
 	// CreateRep inserts r and sets its ID; a taken username wraps
 	// engine.ErrConflict.
 	CreateRep(ctx context.Context, r *engine.Rep) error
+	// UpdateRep stores a rep's name, email, role, monthly quota and whether
+	// it is disabled (since at, when it was not).
+	UpdateRep(ctx context.Context, r engine.Rep, at time.Time) error
 	// LockRep locks a rep's row until the transaction ends.
 	LockRep(ctx context.Context, id int64) error
 

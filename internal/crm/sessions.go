@@ -63,6 +63,9 @@ func (s *Service) SetPassword(ctx context.Context, a Actor, username, password s
 	if err != nil {
 		return err
 	}
+	if rep.Disabled {
+		return disabledRep(username)
+	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
 	if err != nil {
 		return fmt.Errorf("hash the password of %s: %w", username, err)
@@ -94,7 +97,7 @@ func (s *Service) Login(ctx context.Context, username, password string) (Session
 	case !errors.Is(err, engine.ErrNotFound):
 		return Session{}, Actor{}, fmt.Errorf("login: %w", err)
 	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || rep.ID == 0 {
+	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || rep.ID == 0 || rep.Disabled {
 		return Session{}, Actor{}, &AuthError{Invalid: true}
 	}
 	now := s.now()
@@ -130,8 +133,11 @@ func (s *Service) Session(ctx context.Context, id string) (Session, Actor, error
 		return Session{}, Actor{}, &AuthError{Invalid: true}
 	}
 	rep, err := s.store.Rep(ctx, sess.RepID)
-	if err != nil {
+	switch {
+	case err != nil:
 		return Session{}, Actor{}, fmt.Errorf("session: %w", err)
+	case rep.Disabled:
+		return Session{}, Actor{}, &AuthError{Invalid: true}
 	}
 	return sess, actorOf(rep), nil
 }

@@ -71,6 +71,9 @@ func (s *Service) IssueToken(ctx context.Context, a Actor, username, label strin
 	if err != nil {
 		return "", Token{}, err
 	}
+	if rep.Disabled {
+		return "", Token{}, disabledRep(username)
+	}
 	secret := TokenPrefix + newSecret()
 	t := Token{RepID: rep.ID, Rep: rep.Username, Prefix: secret[:prefixLen], Label: strings.TrimSpace(label),
 		Hash: secretHash(secret), CreatedAt: s.now()}
@@ -165,7 +168,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Actor, error)
 		return Actor{}, &AuthError{Invalid: true}
 	case err != nil:
 		return Actor{}, fmt.Errorf("authenticate: %w", err)
-	case t.RevokedAt != nil:
+	case t.RevokedAt != nil || rep.Disabled:
 		return Actor{}, &AuthError{Invalid: true}
 	}
 	now := s.now()
@@ -176,6 +179,11 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Actor, error)
 		}
 	}
 	return actorOf(rep), nil
+}
+
+// disabledRep is the error for a disabled rep given a token or a password.
+func disabledRep(username string) error {
+	return &ConflictError{Field: "username", Message: fmt.Sprintf("%q is disabled: enable it first", username)}
 }
 
 // actorOf is the actor a rep acts as.

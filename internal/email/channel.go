@@ -79,19 +79,26 @@ func NewChannel(cfg ChannelConfig) (*Channel, error) {
 		}
 		c.defaultFrom = a
 	}
-	if c.domain == "" {
-		c.domain = "localhost"
-		if c.defaultFrom != nil {
-			c.domain = c.defaultFrom.Address[strings.LastIndex(c.defaultFrom.Address, "@")+1:]
-		}
-	}
-	if !domainRE.MatchString(c.domain) {
+	if c.domain = MailDomain(cfg.Domain, c.defaultFrom); !domainRE.MatchString(c.domain) {
 		return nil, fmt.Errorf("email channel: message-id domain %q: want a host name", c.domain)
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
 	return c, nil
+}
+
+// MailDomain is the domain Dripline's mail is from: domain when set, else
+// the default sender's domain, else "localhost". Message-IDs end in it, and
+// the SMTP sender introduces itself with it in EHLO unless told otherwise.
+func MailDomain(domain string, defaultFrom *mail.Address) string {
+	switch {
+	case domain != "":
+		return domain
+	case defaultFrom != nil:
+		return defaultFrom.Address[strings.LastIndex(defaultFrom.Address, "@")+1:]
+	}
+	return "localhost"
 }
 
 // checkPublicURL accepts an absolute http(s) URL that can sit in a header
@@ -126,16 +133,20 @@ func (c *Channel) Deliver(ctx context.Context, d engine.Dispatch) (engine.Outcom
 	if err != nil {
 		return engine.Outcome{}, engine.Permanent(fmt.Errorf("email touch %d: %w", d.Touch.ID, err))
 	}
-	c.log.Info("sending email", "touch", d.Touch.ID, "message_id", "<"+env.id+">", "to", env.to.Address, "from", env.from.Address)
 	if err := c.sender.Send(ctx, msg); err != nil {
 		return engine.Outcome{}, fmt.Errorf("email touch %d to %s: %w", d.Touch.ID, env.to.Address, err)
 	}
-	return engine.Outcome{Activity: engine.Activity{ // the engine fills in type, rep and due
-		Subject:     subject,
-		Notes:       fmt.Sprintf("Emailed %s from %s, Message-ID <%s>", env.to.Address, env.from.Address, env.id),
-		Status:      engine.ActivityDone,
-		CompletedAt: env.date,
-	}}, nil
+	c.log.DebugContext(ctx, "email sent", "touch", d.Touch.ID, "contact", d.Contact.ID, "enrollment", d.Touch.EnrollmentID,
+		"message_id", "<"+env.id+">", "to", env.to.Address, "from", env.from.Address)
+	return engine.Outcome{
+		Activity: engine.Activity{ // the engine fills in type, rep and due
+			Subject:     subject,
+			Notes:       fmt.Sprintf("Emailed %s from %s, Message-ID <%s>", env.to.Address, env.from.Address, env.id),
+			Status:      engine.ActivityDone,
+			CompletedAt: env.date,
+		},
+		MessageID: "<" + env.id + ">",
+	}, nil
 }
 
 // message checks the addresses, renders the template with the touch's merge

@@ -163,6 +163,9 @@ func TestChannelDelivers(t *testing.T) {
 		a.Status != engine.ActivityDone || !strings.Contains(a.Notes, "<touch-42@summitridge.example>") {
 		t.Errorf("activity = %+v", a)
 	}
+	if out.MessageID != "<touch-42@summitridge.example>" {
+		t.Errorf("outcome's Message-ID = %q, want the one sent, for the touch", out.MessageID)
+	}
 }
 
 func TestChannelSameTouchSameMessageID(t *testing.T) {

@@ -41,6 +41,15 @@ type Config struct {
 	TLSConfig *tls.Config  // optional; default verifies the server as Host
 	Limiter   Limiter      // optional; replaces the limiter built from RatePerSecond
 	Logger    *slog.Logger // optional; default discards
+	// Replies, when set, hears the SMTP reply code that ended each message:
+	// 250 when it was delivered, else the failing reply's code. A message
+	// that failed without a reply (a dropped connection) is not heard.
+	Replies ReplyObserver
+}
+
+// ReplyObserver hears SMTP reply codes; metrics.Metrics is one.
+type ReplyObserver interface {
+	SMTPReply(code int)
 }
 
 // String shows the configuration as an SMTP_URL with the password hidden.

@@ -178,6 +178,14 @@ func TestEngineUnsubscribeAndHardBounce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var stored string
+	if err := w.store.Pool().QueryRow(w.ctx, `SELECT coalesce(message_id, '') FROM touches t
+		JOIN contacts c ON c.id = t.contact_id WHERE c.email = $1`, w.smtp.Messages()[0].To[0]).Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
+	if id := m.Header.Get("Message-Id"); id == "" || stored != id {
+		t.Fatalf("touch's message_id %q, the email's Message-ID %q; want the same", stored, id)
+	}
 	link := strings.Trim(m.Header.Get("List-Unsubscribe"), "<>")
 	if m.Header.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" || !strings.HasPrefix(link, w.web.URL+"/u/") {
 		t.Fatalf("List-Unsubscribe %q", link)

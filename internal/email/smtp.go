@@ -159,6 +159,14 @@ func (s *SMTPSender) Send(ctx context.Context, m *gomail.Msg) error {
 		healthy, err = s.sendOn(ctx, c, m)
 	}
 	s.release(c, healthy, m, err)
+	code := replyCode(m, err)
+	if code != 0 && s.cfg.Replies != nil {
+		s.cfg.Replies.SMTPReply(code)
+	}
+	var se *gomail.SendError
+	if code >= 500 && errors.As(err, &se) && sessionRefused(se) {
+		s.log.ErrorContext(ctx, "SMTP server refuses our sessions: every email will fail until this is fixed; touches are retried", "smtp", s.addr, "reply", code, "err", err)
+	}
 	if err = classify(m, err); err != nil {
 		return fmt.Errorf("smtp %s: %w", s.addr, err)
 	}

@@ -1,11 +1,14 @@
 package email
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/mail"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -309,5 +312,58 @@ func TestNewSMTPSenderRefuses(t *testing.T) {
 		if _, err := NewSMTPSender(cfg); err == nil {
 			t.Errorf("NewSMTPSender(%+v) succeeded", cfg)
 		}
+	}
+}
+
+// replies records the reply codes a sender reports.
+type replies struct {
+	mu    sync.Mutex
+	codes []int
+}
+
+func (r *replies) SMTPReply(code int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.codes = append(r.codes, code)
+}
+
+// TestSMTPReportsReplies: each message's final reply is heard: 250 when
+// delivered, the refusing code otherwise, nothing when no reply came.
+func TestSMTPReportsReplies(t *testing.T) {
+	srv := smtptest.Start(t)
+	r := &replies{}
+	s := newSender(t, srv, func(c *Config) { c.Replies = r })
+	srv.FailRcpt("bad@example.com", 550)
+	srv.FailData("later@example.com", 451)
+	for i, to := range []string{"dana@example.com", "bad@example.com", "later@example.com"} {
+		_ = s.Send(t.Context(), testMsg(int64(i), to))
+	}
+	dead := newSender(t, srv, func(c *Config) { c.Port = 1; c.Replies = r })
+	if err := dead.Send(t.Context(), testMsg(9, "dana@example.com")); err == nil {
+		t.Fatal("sent to a closed port")
+	}
+	if got := fmt.Sprint(r.codes); got != "[250 550 451]" {
+		t.Fatalf("replies %s, want [250 550 451]", got)
+	}
+}
+
+// TestSMTPSessionRefusedIsAnOutage: a 5xx to MAIL FROM refuses our sender,
+// not the touch: the send is retried, not failed for good, no address is
+// suppressed, and the outage is logged at ERROR.
+func TestSMTPSessionRefusedIsAnOutage(t *testing.T) {
+	srv := smtptest.Start(t)
+	var logs bytes.Buffer
+	s := newSender(t, srv, func(c *Config) { c.Logger = slog.New(slog.NewTextHandler(&logs, nil)) })
+	srv.FailNext(smtptest.Mail, 1, 550)
+	err := s.Send(t.Context(), testMsg(1, "dana@example.com"))
+	var sup *engine.SuppressError
+	if err == nil || engine.IsPermanent(err) || errors.As(err, &sup) {
+		t.Fatalf("Send after a 550 to MAIL FROM = %v; want a temporary error", err)
+	}
+	if !strings.Contains(logs.String(), "level=ERROR msg=\"SMTP server refuses our sessions") {
+		t.Errorf("no ERROR line for the outage; log:\n%s", logs.String())
+	}
+	if err := s.Send(t.Context(), testMsg(1, "dana@example.com")); err != nil || srv.Count() != 1 {
+		t.Fatalf("retry once the server accepts: %v, %d messages", err, srv.Count())
 	}
 }

@@ -303,9 +303,9 @@ var routeCases = []routeCase{
 		return fmt.Sprintf("/api/activities/%d/complete", w.activity()), nil
 	}, roles{ok, missing, ok, ok}},
 
-	{"GET /api/letters", func(w *world) (string, any) { return "/api/letters", w.unmailable() }, roles{denied, denied, ok, ok}},
+	{"GET /api/letters", func(w *world) (string, any) { return "/api/letters", w.unmailable() }, roles{ok, ok, ok, ok}},
 	{"GET /api/letters/unmailable", func(w *world) (string, any) { return "/api/letters/unmailable", w.unmailable() },
-		roles{denied, denied, ok, ok}},
+		roles{ok, ok, ok, ok}},
 	{"POST /api/letters/print", fixed("/api/letters/print", map[string]any{"kind": "none-waiting"}), roles{denied, denied, ok, ok}},
 	{"POST /api/letters/purge", fixed("/api/letters/purge", map[string]any{"kind": "birthday", "reason": "old copy"}),
 		roles{denied, denied, ok, ok}},

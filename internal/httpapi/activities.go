@@ -16,11 +16,12 @@ type repJSON struct {
 	Signature    string `json:"signature"`
 	Role         string `json:"role"`
 	MonthlyQuota int    `json:"monthly_quota"`
+	Disabled     bool   `json:"disabled,omitempty"` // may not sign in; owner assignment skips it
 }
 
 func toRepJSON(r engine.Rep) repJSON {
 	return repJSON{ID: r.ID, Username: r.Username, Name: r.Name, Email: r.Email,
-		Signature: r.Signature, Role: r.Role, MonthlyQuota: r.MonthlyQuota}
+		Signature: r.Signature, Role: r.Role, MonthlyQuota: r.MonthlyQuota, Disabled: r.Disabled}
 }
 
 // listReps is GET /api/reps.

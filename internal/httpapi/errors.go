@@ -46,6 +46,9 @@ func classify(err error) (int, errorBody) {
 	if v, ok := crm.AsValidation(err); ok {
 		return http.StatusBadRequest, errorBody{Error: v.Message, Field: v.Field}
 	}
+	if c, ok := crm.AsConflict(err); ok {
+		return http.StatusConflict, errorBody{Error: err.Error(), Field: c.Field}
+	}
 	if v, ok := crm.AsAuthError(err); ok {
 		return http.StatusUnauthorized, errorBody{Error: v.Error()}
 	}

@@ -202,6 +202,18 @@ func (s *Store) Claim(_ context.Context, id int64, now, leaseUntil time.Time) (e
 	return *t, true, nil
 }
 
+// RenewLease implements engine.Store.
+func (s *Store) RenewLease(_ context.Context, id int64, attempt int, leaseUntil time.Time) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.touches[id]
+	if t == nil || t.State != engine.TouchRunning || t.Attempts != attempt {
+		return false, nil
+	}
+	t.LeaseUntil = leaseUntil
+	return true, nil
+}
+
 // Release implements engine.Store.
 func (s *Store) Release(_ context.Context, id int64, attempt int, state engine.TouchState, reason string) error {
 	s.mu.Lock()

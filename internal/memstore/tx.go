@@ -169,6 +169,17 @@ func (t tx) FinishTouch(_ context.Context, id int64, state engine.TouchState, re
 	})
 }
 
+func (t tx) SetMessageID(_ context.Context, id int64, messageID string) error {
+	tc, ok := t.s.touches[id]
+	if !ok {
+		return notFound("touch", id)
+	}
+	old := tc.MessageID
+	t.s.remember(func() { tc.MessageID = old })
+	tc.MessageID = messageID
+	return nil
+}
+
 func (t tx) RescheduleTouch(_ context.Context, id int64, due time.Time) error {
 	err := t.update(id, func(tc *engine.Touch) { tc.State, tc.Due, tc.LeaseUntil = engine.TouchScheduled, due, time.Time{} })
 	if err == nil {

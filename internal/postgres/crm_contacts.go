@@ -73,6 +73,19 @@ func (r crmReader) FindContacts(ctx context.Context, externalIDs, emails []strin
 		WHERE c.external_id = ANY($1) OR lower(c.email) = ANY($2) ORDER BY c.id`, externalIDs, emails)
 }
 
+// EmailTaken locks the address (an advisory lock held until the
+// transaction ends) and reports whether a contact other than except has it.
+func (x *crmTx) EmailTaken(ctx context.Context, email string, except int64) (bool, error) {
+	var taken bool
+	err := x.q.QueryRow(ctx, `WITH l AS (SELECT pg_advisory_xact_lock(hashtextextended('contact email ' || lower(btrim($1)), 0)))
+		SELECT EXISTS (SELECT 1 FROM l, contacts c WHERE lower(btrim(c.email)) = lower(btrim($1)) AND c.id <> $2)`,
+		email, except).Scan(&taken)
+	if err != nil {
+		return false, fmt.Errorf("is email %q taken: %w", email, err)
+	}
+	return taken, nil
+}
+
 // CreateContacts inserts the contacts, batchSize a round trip.
 func (x *crmTx) CreateContacts(ctx context.Context, cs []*engine.Contact) error {
 	return writeContacts(ctx, x.q, cs, insertContactSQL)

@@ -49,7 +49,7 @@ func (s *CRM) NextRep(ctx context.Context) (string, error) {
 			return err
 		}
 		var id int64
-		err := t.QueryRow(ctx, `SELECT id, username FROM reps WHERE role = 'sales'
+		err := t.QueryRow(ctx, `SELECT id, username FROM reps WHERE role = 'sales' AND disabled_at IS NULL
 			ORDER BY id > coalesce($1, 0) DESC, id LIMIT 1`, last).Scan(&id, &username)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/dripline/dripline/engine"
 )
@@ -24,6 +25,18 @@ func (r crmReader) Reps(ctx context.Context) ([]engine.Rep, error) {
 
 // CreateRep inserts a rep and sets its ID.
 func (x *crmTx) CreateRep(ctx context.Context, r *engine.Rep) error { return insertRep(ctx, x.q, r) }
+
+// UpdateRep stores a rep's name, email, role, quota and whether it is
+// disabled (since at, when it was not already).
+func (x *crmTx) UpdateRep(ctx context.Context, r engine.Rep, at time.Time) error {
+	_, err := x.q.Exec(ctx, `UPDATE reps SET name = $2, email = $3, role = $4, monthly_quota = $5,
+			disabled_at = CASE WHEN $6 THEN coalesce(disabled_at, $7) END
+		WHERE id = $1`, r.ID, r.Name, r.Email, r.Role, r.MonthlyQuota, r.Disabled, at)
+	if err != nil {
+		return fmt.Errorf("update rep %q: %w", r.Username, err)
+	}
+	return nil
+}
 
 // LockRep locks a rep's row FOR UPDATE.
 func (x *crmTx) LockRep(ctx context.Context, id int64) error {

@@ -122,10 +122,11 @@ func refile(ctx context.Context, q querier, selects string, args ...any) (int, e
 	return n, nil
 }
 
-// Counts lists the waiting letters by kind, printable or not. An
-// unmailable letter whose contact's address was fixed counts as pending:
-// Print refiles it. Counting changes nothing.
-func (s *Letters) Counts(ctx context.Context) ([]engine.LetterCount, error) {
+// Counts lists the waiting letters by kind, printable or not, of the
+// contacts owner owns (0 for every contact). An unmailable letter whose
+// contact's address was fixed counts as pending: Print refiles it.
+// Counting changes nothing.
+func (s *Letters) Counts(ctx context.Context, owner int64) ([]engine.LetterCount, error) {
 	return collect(ctx, s.pool, "count letters", func(r pgx.Row) (engine.LetterCount, error) {
 		var c engine.LetterCount
 		err := r.Scan(&c.Kind, &c.Pending, &c.Unmailable, &c.Oldest)
@@ -133,16 +134,22 @@ func (s *Letters) Counts(ctx context.Context) ([]engine.LetterCount, error) {
 		return c, err
 	}, `SELECT l.template, count(*) FILTER (WHERE l.unmailable = '' OR`+addressFixed+`),
 			count(*) FILTER (WHERE l.unmailable <> '' AND NOT`+addressFixed+`), min(l.created_at)
-		FROM letters l JOIN contacts c ON c.id = l.contact_id WHERE`+waiting+`GROUP BY l.template ORDER BY l.template`)
+		FROM letters l JOIN contacts c ON c.id = l.contact_id WHERE`+waiting+`AND`+ownedBy+`
+		GROUP BY l.template ORDER BY l.template`, owner)
 }
 
 // Unmailable lists the waiting letters without a usable address, of kind
-// ("" for every kind), oldest first: not those whose contact's address was
-// fixed since, which wait to be printed.
-func (s *Letters) Unmailable(ctx context.Context, kind string) ([]engine.FiledLetter, error) {
+// ("" for every kind) and of the contacts owner owns (0 for every contact),
+// oldest first: not those whose contact's address was fixed since, which
+// wait to be printed.
+func (s *Letters) Unmailable(ctx context.Context, owner int64, kind string) ([]engine.FiledLetter, error) {
 	return collect(ctx, s.pool, "unmailable letters", scanFiled, filedSelect+`WHERE`+waiting+`AND l.unmailable <> '' AND NOT`+addressFixed+`
-		AND ($1 = '' OR l.template = $1) ORDER BY l.created_at, l.id`, kind)
+		AND ($2 = '' OR l.template = $2) AND`+ownedBy+`ORDER BY l.created_at, l.id`, owner, kind)
 }
+
+// ownedBy selects the contacts (c) the rep $1 owns, or every contact when
+// $1 is 0.
+const ownedBy = ` ($1::bigint = 0 OR c.owner_id = $1) `
 
 // Purge discards the waiting letters of kind and cancels their open
 // activities, noting the reason.

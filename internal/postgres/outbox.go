@@ -71,6 +71,17 @@ func (s *Store) Claim(ctx context.Context, id int64, now, leaseUntil time.Time) 
 	return t, true, nil
 }
 
+// RenewLease extends the lease of a touch still running under the claim
+// with this attempt number; false when it ended or was claimed again.
+func (s *Store) RenewLease(ctx context.Context, id int64, attempt int, leaseUntil time.Time) (bool, error) {
+	tag, err := s.pool.Exec(ctx, `UPDATE touches SET lease_until = $3
+		WHERE id = $1 AND state = 'running' AND attempts = $2`, id, attempt, leaseUntil)
+	if err != nil {
+		return false, fmt.Errorf("renew lease of touch %d: %w", id, transient(err))
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
 // Release hands a running touch back: to queued after a temporary failure,
 // with reason keeping the error, or to scheduled when its enrollment is
 // paused. The lease ends and the attempts stay counted. A touch another

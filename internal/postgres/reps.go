@@ -9,12 +9,13 @@ import (
 )
 
 // repColumns are the columns scanRep reads, in its order, from reps r.
-const repColumns = `r.id, r.username, r.name, r.email, r.signature, r.phone, r.title, r.role, r.monthly_quota`
+const repColumns = `r.id, r.username, r.name, r.email, r.signature, r.phone, r.title, r.role, r.monthly_quota,
+	r.disabled_at IS NOT NULL`
 
 // scanRep reads one row of repColumns.
 func scanRep(row pgx.Row) (engine.Rep, error) {
 	var r engine.Rep
-	err := row.Scan(&r.ID, &r.Username, &r.Name, &r.Email, &r.Signature, &r.Phone, &r.Title, &r.Role, &r.MonthlyQuota)
+	err := row.Scan(&r.ID, &r.Username, &r.Name, &r.Email, &r.Signature, &r.Phone, &r.Title, &r.Role, &r.MonthlyQuota, &r.Disabled)
 	return r, err
 }
 

@@ -62,7 +62,8 @@ type tx struct {
 }
 
 // inTx runs fn in one transaction, given both as pgx.Tx and as the engine's
-// tx, and once it commits runs what was registered with AfterCommit.
+// tx, and once it commits runs what was registered with AfterCommit. A
+// failure worth retrying is marked engine.Transient.
 func inTx(ctx context.Context, pool *pgxpool.Pool, fn func(pgx.Tx, *tx) error) error {
 	x := &tx{}
 	err := pgx.BeginFunc(ctx, pool, func(t pgx.Tx) error {
@@ -70,7 +71,7 @@ func inTx(ctx context.Context, pool *pgxpool.Pool, fn func(pgx.Tx, *tx) error) e
 		return fn(t, x)
 	})
 	if err != nil {
-		return err
+		return transient(err)
 	}
 	for _, f := range x.after {
 		f()

@@ -14,7 +14,7 @@ import (
 // touchColumns are the columns scanTouch reads, from touches aliased t.
 const touchColumns = `t.id, t.enrollment_id, t.contact_id, t.track_id, t.track_version,
 	t.step_index, t.step_id, t.channel, t.due, t.state, t.attempts, t.lease_until,
-	t.reason, t.finished_at`
+	t.reason, t.finished_at, coalesce(t.message_id, '')`
 
 func scanTouch(row pgx.Row) (engine.Touch, error) {
 	var (
@@ -25,7 +25,7 @@ func scanTouch(row pgx.Row) (engine.Touch, error) {
 	)
 	err := row.Scan(&t.ID, &t.EnrollmentID, &t.ContactID, &t.TrackID, &t.TrackVersion,
 		&t.StepIndex, &t.StepID, &channel, &t.Due, &state, &t.Attempts, &lease,
-		&t.Reason, &finish)
+		&t.Reason, &finish, &t.MessageID)
 	if err != nil {
 		return engine.Touch{}, err
 	}
@@ -81,6 +81,18 @@ func (x *tx) PendingTouches(ctx context.Context, enrollmentID int64) ([]engine.T
 		return nil, fmt.Errorf("pending touches of enrollment %d: %w", enrollmentID, err)
 	}
 	return ts, nil
+}
+
+// SetMessageID records the Message-ID a touch's email went out with.
+func (x *tx) SetMessageID(ctx context.Context, id int64, messageID string) error {
+	tag, err := x.q.Exec(ctx, `UPDATE touches SET message_id = $2 WHERE id = $1`, id, messageID)
+	if err == nil && tag.RowsAffected() == 0 {
+		err = engine.ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("set message id of touch %d: %w", id, err)
+	}
+	return nil
 }
 
 // FinishTouch gives a pending touch its final state and reason at the given

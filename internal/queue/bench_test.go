@@ -17,7 +17,7 @@ func BenchmarkEnqueue(b *testing.B) {
 	for _, parallel := range []int{1, 4, 8, 16, 32} {
 		b.Run(fmt.Sprintf("parallel=%d", parallel), func(b *testing.B) {
 			opt, _ := redistest.New(b)
-			q, err := New(opt, Config{Queue: testQueue, Parallel: parallel, Logger: slog.New(slog.DiscardHandler)})
+			q, err := New(opt, Config{Prefix: testPrefix, Parallel: parallel, Logger: slog.New(slog.DiscardHandler)})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -12,8 +12,8 @@ import (
 // resolveConflict looks at the task that holds a touch's TaskID. It reports
 // whether the touch should be enqueued again: true when the task vanished or
 // was finished and has been deleted.
-func (q *Queue) resolveConflict(ctx context.Context, id string) (again bool, err error) {
-	info, err := q.insp.GetTaskInfo(q.cfg.Queue, id)
+func (q *Queue) resolveConflict(ctx context.Context, queue, id string) (again bool, err error) {
+	info, err := q.insp.GetTaskInfo(queue, id)
 	switch {
 	case errors.Is(err, asynq.ErrTaskNotFound):
 		return true, nil // it finished meanwhile
@@ -22,7 +22,7 @@ func (q *Queue) resolveConflict(ctx context.Context, id string) (again bool, err
 	}
 	switch info.State {
 	case asynq.TaskStateArchived, asynq.TaskStateCompleted:
-		err := q.insp.DeleteTask(q.cfg.Queue, id)
+		err := q.insp.DeleteTask(queue, id)
 		if err != nil && !errors.Is(err, asynq.ErrTaskNotFound) {
 			return false, fmt.Errorf("touch %s: delete %s task: %w", id, info.State, err)
 		}
@@ -30,7 +30,7 @@ func (q *Queue) resolveConflict(ctx context.Context, id string) (again bool, err
 			"state", info.State.String(), "last_error", info.LastErr)
 		return true, nil
 	case asynq.TaskStateActive:
-		return q.recoverOrphan(ctx, id)
+		return q.recoverOrphan(ctx, queue, id)
 	}
 	return false, nil // pending, scheduled, retry: it will run
 }
@@ -59,8 +59,8 @@ return 2
 
 // recoverOrphan runs orphanScript on the task holding a touch's id. It relies
 // on asynq v0.26's key layout: asynq:{queue}:t:<id>, :active and :lease.
-func (q *Queue) recoverOrphan(ctx context.Context, id string) (again bool, err error) {
-	prefix := "asynq:{" + q.cfg.Queue + "}:"
+func (q *Queue) recoverOrphan(ctx context.Context, queue, id string) (again bool, err error) {
+	prefix := "asynq:{" + queue + "}:"
 	keys := []string{prefix + "t:" + id, prefix + "active", prefix + "lease"}
 	n, err := orphanScript.Run(ctx, q.rdb, keys, id).Int()
 	if err != nil {

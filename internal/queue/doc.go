@@ -6,7 +6,9 @@
 //
 // Each touch becomes one asynq task of type [TaskType] whose payload is the
 // touch id in decimal and whose TaskID is that same id, so enqueueing a touch
-// twice leaves one task. It is scheduled for the touch's due time rounded up
+// twice leaves one task. It goes to its channel's queue ([Name]:
+// touches-email, touches-letter, touches-call, touches-task). It is
+// scheduled for the touch's due time rounded up
 // to a whole second, asynq's resolution, so it never starts early; asynq's
 // forwarder moves it to the pending list within
 // [ServerConfig.DelayedTaskCheckInterval] (5s by default) after that. Its MaxRetry is high
@@ -39,7 +41,9 @@
 //
 // # Workers
 //
-// [Server] runs an asynq server on the queue and hands each task to a
+// [Server] runs one asynq server per channel, each on its channel's queue
+// with its own number of workers ([ServerConfig.Concurrency]), so a slow
+// SMTP server holds back email alone; each hands its tasks to a
 // [Processor]. A payload that is not a touch id, or an error marked
 // engine.Permanent, ends the task (asynq.SkipRetry: it is archived); any other
 // error is retried after an exponential backoff with jitter (see

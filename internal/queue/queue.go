@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/tracks"
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 )
@@ -20,22 +21,30 @@ const TaskType = "touch:run"
 
 // Defaults for Config and ServerConfig.
 const (
-	DefaultQueue    = "touches"
+	DefaultPrefix   = "touches"
 	DefaultMaxRetry = 10000
-	DefaultTimeout  = 10 * time.Minute
+	DefaultTimeout  = 2 * time.Minute
 	DefaultParallel = 8
 )
 
+// Name is the asynq queue that carries a channel's touches: the prefix, a
+// dash and the channel ("touches-email"). Each channel has its own queue
+// and its own workers, so a slow channel slows only itself.
+func Name(prefix string, ch tracks.Channel) string { return prefix + "-" + string(ch) }
+
 // Config configures a Queue. The zero value is ready to use.
 type Config struct {
-	// Queue is the asynq queue touches go to. Default DefaultQueue.
-	Queue string
+	// Prefix names the asynq queues touches go to, one per channel (see
+	// Name). Default DefaultPrefix.
+	Prefix string
 	// MaxRetry is asynq's retry limit. The engine counts attempts in PostgreSQL
 	// and decides when a touch fails, so this only has to be out of its way.
 	// Default DefaultMaxRetry.
 	MaxRetry int
-	// Timeout bounds one attempt: asynq cancels the handler's context after it.
-	// Default DefaultTimeout.
+	// Timeout bounds one attempt: asynq cancels the handler's context after
+	// it. Keep it at most the engine's lease, so an attempt asynq still
+	// considers running never outlives a claim left unrenewed (the worker
+	// renews it while it lives). Default DefaultTimeout, the engine's default lease.
 	Timeout time.Duration
 	// Parallel is how many enqueues Enqueue keeps in flight; asynq has no batch
 	// call, so a batch costs one round trip per touch. Default DefaultParallel.
@@ -45,8 +54,8 @@ type Config struct {
 }
 
 func (c Config) withDefaults() Config {
-	if c.Queue == "" {
-		c.Queue = DefaultQueue
+	if c.Prefix == "" {
+		c.Prefix = DefaultPrefix
 	}
 	if c.MaxRetry <= 0 {
 		c.MaxRetry = DefaultMaxRetry
@@ -76,8 +85,8 @@ var _ engine.Queue = (*Queue)(nil)
 // New connects a Queue to the Redis that opt names. Close releases it.
 func New(opt asynq.RedisConnOpt, cfg Config) (*Queue, error) {
 	cfg = cfg.withDefaults()
-	if strings.TrimSpace(cfg.Queue) != cfg.Queue {
-		return nil, fmt.Errorf("queue name %q: leading or trailing space", cfg.Queue)
+	if strings.TrimSpace(cfg.Prefix) != cfg.Prefix {
+		return nil, fmt.Errorf("queue prefix %q: leading or trailing space", cfg.Prefix)
 	}
 	rdb, ok := opt.MakeRedisClient().(redis.UniversalClient)
 	if !ok {
@@ -90,6 +99,9 @@ func New(opt asynq.RedisConnOpt, cfg Config) (*Queue, error) {
 		insp:   asynq.NewInspectorFromRedisClient(rdb),
 	}, nil
 }
+
+// Inspector reads the queues' state, for asynq's queue metrics.
+func (q *Queue) Inspector() *asynq.Inspector { return q.insp }
 
 // Close closes the connection to Redis.
 func (q *Queue) Close() error { return q.rdb.Close() }
@@ -143,10 +155,11 @@ const maxConflicts = 3
 // enqueue adds one touch's task, clearing a finished or orphaned one in its way.
 func (q *Queue) enqueue(ctx context.Context, t engine.Touch) error {
 	id := strconv.FormatInt(t.ID, 10)
+	queue := Name(q.cfg.Prefix, t.Channel)
 	task := asynq.NewTask(TaskType, []byte(id))
 	for range maxConflicts {
 		_, err := q.client.EnqueueContext(ctx, task,
-			asynq.TaskID(id), asynq.ProcessAt(ceilSecond(t.Due)), asynq.Queue(q.cfg.Queue),
+			asynq.TaskID(id), asynq.ProcessAt(ceilSecond(t.Due)), asynq.Queue(queue),
 			asynq.MaxRetry(q.cfg.MaxRetry), asynq.Timeout(q.cfg.Timeout))
 		if !errors.Is(err, asynq.ErrTaskIDConflict) && !errors.Is(err, asynq.ErrDuplicateTask) {
 			if err != nil {
@@ -154,7 +167,7 @@ func (q *Queue) enqueue(ctx context.Context, t engine.Touch) error {
 			}
 			return nil
 		}
-		again, err := q.resolveConflict(ctx, id)
+		again, err := q.resolveConflict(ctx, queue, id)
 		if err != nil || !again {
 			return err
 		}

@@ -9,17 +9,23 @@ import (
 
 	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/redistest"
+	"github.com/dripline/dripline/tracks"
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 )
 
-const testQueue = "touches-test"
+// testPrefix names the tests' queues; touch() makes email touches, which go
+// to testQueue.
+const (
+	testPrefix = "touches-test"
+	testQueue  = testPrefix + "-email"
+)
 
 // setup gives a test its own Redis database, a Queue on it and an Inspector.
 func setup(t *testing.T) (asynq.RedisClientOpt, *Queue, *asynq.Inspector) {
 	t.Helper()
 	opt, _ := redistest.New(t)
-	q, err := New(opt, Config{Queue: testQueue, Logger: testLogger(t)})
+	q, err := New(opt, Config{Prefix: testPrefix, Logger: testLogger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +39,9 @@ func testLogger(t *testing.T) *slog.Logger {
 	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelInfo}))
 }
 
-func touch(id int64, due time.Time) engine.Touch { return engine.Touch{ID: id, Due: due} }
+func touch(id int64, due time.Time) engine.Touch {
+	return engine.Touch{ID: id, Due: due, Channel: tracks.ChannelEmail}
+}
 
 func taskInfo(t *testing.T, insp *asynq.Inspector, id int64) *asynq.TaskInfo {
 	t.Helper()

@@ -1,14 +1,17 @@
 package queue
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/tracks"
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 )
@@ -21,9 +24,12 @@ type Processor interface {
 	Process(ctx context.Context, touchID int64) error
 }
 
+// DefaultConcurrency is how many touches of a channel run at once when
+// ServerConfig.Concurrency does not name the channel.
+const DefaultConcurrency = 4
+
 // Defaults for ServerConfig.
 const (
-	DefaultConcurrency     = 10
 	DefaultShutdownTimeout = 30 * time.Second
 	DefaultRetryBase       = 10 * time.Second
 	DefaultRetryMax        = 10 * time.Minute
@@ -31,10 +37,12 @@ const (
 
 // ServerConfig configures a Server. The zero value is ready to use.
 type ServerConfig struct {
-	// Concurrency is how many touches run at once. Default DefaultConcurrency.
-	Concurrency int
-	// Queue is the asynq queue to work. Default DefaultQueue.
-	Queue string
+	// Concurrency is how many touches of each channel run at once; a channel
+	// left out runs DefaultConcurrency. Every channel registered in
+	// tracks.Channels has its own queue (see Name) and its own workers.
+	Concurrency map[tracks.Channel]int
+	// Prefix names the queues to work, as in Config. Default DefaultPrefix.
+	Prefix string
 	// ShutdownTimeout is how long Run lets running touches finish once its
 	// context is done; then their contexts are canceled and asynq puts them back
 	// in the queue. Default DefaultShutdownTimeout (asynq's own is 8s).
@@ -56,11 +64,8 @@ type ServerConfig struct {
 }
 
 func (c ServerConfig) withDefaults() ServerConfig {
-	if c.Concurrency <= 0 {
-		c.Concurrency = DefaultConcurrency
-	}
-	if c.Queue == "" {
-		c.Queue = DefaultQueue
+	if c.Prefix == "" {
+		c.Prefix = DefaultPrefix
 	}
 	if c.ShutdownTimeout <= 0 {
 		c.ShutdownTimeout = DefaultShutdownTimeout
@@ -77,15 +82,15 @@ func (c ServerConfig) withDefaults() ServerConfig {
 	return c
 }
 
-// Server runs touch tasks from a queue through a Processor.
+// Server runs touch tasks from the channels' queues through a Processor.
 type Server struct {
 	opt asynq.RedisConnOpt
 	cfg ServerConfig
 	p   Processor
 }
 
-// NewServer returns a Server that works cfg.Queue on the Redis that redisOpt
-// names. Nothing connects until Run.
+// NewServer returns a Server that works the channels' queues on the Redis
+// that redisOpt names. Nothing connects until Run.
 func NewServer(redisOpt asynq.RedisConnOpt, cfg ServerConfig, p Processor) *Server {
 	return &Server{opt: redisOpt, cfg: cfg.withDefaults(), p: p}
 }
@@ -103,23 +108,38 @@ func (s *Server) Run(ctx context.Context) error {
 	if err := rdb.Ping(ctx).Err(); err != nil {
 		return fmt.Errorf("queue server: ping redis: %w", err)
 	}
-	srv := asynq.NewServerFromRedisClient(rdb, s.asynqConfig(ctx))
 	mux := asynq.NewServeMux()
 	mux.HandleFunc(TaskType, s.handle)
-	if err := srv.Start(mux); err != nil {
-		return fmt.Errorf("queue server: %w", err)
+	var started []*asynq.Server
+	defer func() { shutdown(started) }()
+	for _, spec := range tracks.Channels() {
+		srv := asynq.NewServerFromRedisClient(rdb, s.asynqConfig(ctx, spec.Name))
+		if err := srv.Start(mux); err != nil {
+			return fmt.Errorf("queue server %s: %w", Name(s.cfg.Prefix, spec.Name), err)
+		}
+		started = append(started, srv)
 	}
 	<-ctx.Done()
-	srv.Shutdown()
 	return nil
 }
 
-func (s *Server) asynqConfig(ctx context.Context) asynq.Config {
-	log := s.cfg.Logger
+// shutdown stops the servers together, each letting its running touches
+// finish within the shutdown timeout.
+func shutdown(servers []*asynq.Server) {
+	var wg sync.WaitGroup
+	for _, srv := range servers {
+		wg.Go(srv.Shutdown)
+	}
+	wg.Wait()
+}
+
+// asynqConfig configures the asynq server that works one channel's queue.
+func (s *Server) asynqConfig(ctx context.Context, ch tracks.Channel) asynq.Config {
+	log := s.cfg.Logger.With("channel", string(ch))
 	return asynq.Config{
-		Concurrency:              s.cfg.Concurrency,
+		Concurrency:              cmp.Or(s.cfg.Concurrency[ch], DefaultConcurrency),
 		BaseContext:              func() context.Context { return context.WithoutCancel(ctx) },
-		Queues:                   map[string]int{s.cfg.Queue: 1},
+		Queues:                   map[string]int{Name(s.cfg.Prefix, ch): 1},
 		RetryDelayFunc:           backoff(s.cfg.RetryBase, s.cfg.RetryMax),
 		ShutdownTimeout:          s.cfg.ShutdownTimeout,
 		TaskCheckInterval:        s.cfg.TaskCheckInterval,

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/tracks"
 	"github.com/hibiken/asynq"
 )
 
@@ -78,7 +79,7 @@ func runServer(t *testing.T, opt asynq.RedisClientOpt, p Processor) (stop func()
 
 func runServerConfig(t *testing.T, opt asynq.RedisClientOpt, p Processor, cfg ServerConfig) (stop func()) {
 	t.Helper()
-	cfg.Queue = testQueue
+	cfg.Prefix = testPrefix
 	cfg.Logger = testLogger(t)
 	cfg.TaskCheckInterval = 10 * time.Millisecond
 	cfg.DelayedTaskCheckInterval = 20 * time.Millisecond
@@ -170,5 +171,62 @@ func TestServerRunFailsWithoutRedis(t *testing.T) {
 	err := NewServer(asynq.RedisClientOpt{Addr: "127.0.0.1:1"}, ServerConfig{}, newRecorder()).Run(t.Context())
 	if err == nil || !strings.Contains(err.Error(), "ping redis") {
 		t.Fatalf("Run without Redis: %v, want a ping error", err)
+	}
+}
+
+// byChannel is a Processor whose email touches block until released, while
+// touches of other channels finish at once.
+type byChannel struct {
+	email   map[int64]bool
+	release chan struct{}
+	emails  chan int64 // email touches started
+	others  chan int64 // other touches done
+}
+
+func (b *byChannel) Process(ctx context.Context, id int64) error {
+	if !b.email[id] {
+		b.others <- id
+		return nil
+	}
+	b.emails <- id
+	select {
+	case <-b.release:
+	case <-ctx.Done():
+	}
+	return nil
+}
+
+// TestSlowEmailDoesNotHoldCalls: with every email worker stuck on a slow
+// SMTP server and more email waiting, a call task still runs: each channel
+// has its own queue and workers.
+func TestSlowEmailDoesNotHoldCalls(t *testing.T) {
+	t.Parallel()
+	opt, q, _ := setup(t)
+	now := time.Now()
+	call := engine.Touch{ID: 3, Due: now, Channel: tracks.ChannelCall}
+	if err := q.Enqueue(t.Context(), []engine.Touch{touch(1, now), touch(2, now)}); err != nil {
+		t.Fatal(err)
+	}
+	p := &byChannel{email: map[int64]bool{1: true, 2: true}, release: make(chan struct{}),
+		emails: make(chan int64, 2), others: make(chan int64, 1)}
+	defer close(p.release)
+	runServerConfig(t, opt, p, ServerConfig{Concurrency: map[tracks.Channel]int{tracks.ChannelEmail: 1}})
+	timer := time.NewTimer(guard)
+	defer timer.Stop()
+	select {
+	case <-p.emails: // the one email worker is now stuck
+	case <-timer.C:
+		t.Fatal("no email touch started")
+	}
+	if err := q.Enqueue(t.Context(), []engine.Touch{call}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case id := <-p.others:
+		if id != call.ID {
+			t.Fatalf("processed touch %d, want the call %d", id, call.ID)
+		}
+	case <-timer.C:
+		t.Fatalf("the call did not run within %v while email was stuck", guard)
 	}
 }

@@ -15,6 +15,7 @@ type Stage int
 const (
 	Rcpt Stage = iota // RCPT TO: the recipient is refused
 	Data              // the final reply to DATA: the message is refused
+	Mail              // MAIL FROM: the sender, and so the whole session, is refused
 )
 
 // faults are the refusals a test asked for. They are read under Server.mu.
@@ -23,6 +24,7 @@ type faults struct {
 	data      map[string]int // address → code on every DATA
 	nextRcpt  counted
 	nextData  counted
+	nextMail  counted
 	dropAfter int // connections to drop right after accepting a message
 	hangUp    int // messages kept, then their connection closed unanswered
 	stall     counted
@@ -72,11 +74,14 @@ func (s *Server) FailData(addr string, code int) {
 func (s *Server) FailNext(stage Stage, n, code int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if stage == Rcpt {
+	switch stage {
+	case Rcpt:
 		s.faults.nextRcpt = counted{n, code}
-		return
+	case Mail:
+		s.faults.nextMail = counted{n, code}
+	default:
+		s.faults.nextData = counted{n, code}
 	}
-	s.faults.nextData = counted{n, code}
 }
 
 // DropAfterData makes the server close the connection right after it
@@ -148,6 +153,16 @@ func (s *Server) Clear() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = faults{}
+}
+
+// mailFault is the refusal for the next MAIL FROM, or nil.
+func (s *Server) mailFault() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if code, ok := s.faults.nextMail.take(); ok {
+		return Reply(code)
+	}
+	return nil
 }
 
 // rcptFault is the refusal for RCPT TO addr, or nil.

@@ -25,6 +25,7 @@ type Message struct {
 	To   []string // envelope recipients (RCPT TO)
 	Data []byte   // the raw message as received, CRLF line endings
 	Conn int      // the connection that carried it, numbered from 1 in accept order
+	Helo string   // the name the client gave in EHLO or HELO
 }
 
 // Parse reads the message's header and body with net/mail.

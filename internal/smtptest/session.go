@@ -57,6 +57,9 @@ func (s *session) Mail(from string, _ *smtp.MailOptions) error {
 	if s.s.user != "" && !s.authed {
 		return smtp.ErrAuthRequired
 	}
+	if err := s.s.mailFault(); err != nil {
+		return err
+	}
 	s.from = from
 	return nil
 }
@@ -81,7 +84,7 @@ func (s *session) Data(r io.Reader) error {
 	if err := s.s.dataFault(s.to); err != nil {
 		return err
 	}
-	s.s.record(Message{From: s.from, To: append([]string(nil), s.to...), Data: data, Conn: s.n})
+	s.s.record(Message{From: s.from, To: append([]string(nil), s.to...), Data: data, Conn: s.n, Helo: s.conn.Hostname()})
 	hangUp, stall := s.s.takeAfterData()
 	if hangUp {
 		_ = s.conn.Conn().Close()
