@@ -31,9 +31,12 @@ faults: services
 	$(GO) vet -tags faults ./internal/faults/
 	$(GO) test -tags faults -count=1 -v -timeout 20m ./internal/faults/
 
-## bench: the benchmarks quoted in the README
+## bench: the benchmarks quoted in the README, beside the PostgreSQL ceiling measured in the same run;
+## the 64 MiB import runs last, alone in its process, for its peak memory
 bench: services
-	$(GO) test -run XXX -bench . -benchtime 2x ./...
+	$(GO) test -run XXX -bench . -benchtime 2x $$($(GO) list ./... | grep -v /internal/postgres$$)
+	$(GO) test -run XXX -bench 'Ceiling|ContactsImport|BulkEnroll|QueueDue' -benchtime 2x -short ./internal/postgres
+	$(GO) test -run XXX -bench Import64MiB -benchtime 1x -timeout 20m ./internal/postgres
 
 ## fuzz: every fuzz target for FUZZTIME (default 20s) each
 FUZZTIME ?= 20s

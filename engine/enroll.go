@@ -74,11 +74,7 @@ func (e *Engine) handleEvent(ctx context.Context, tx Tx, ev Event) (EventResult,
 		if ev.Name != tracks.EventManual && !conditionsHold(t.Enroll.If, c, ev) {
 			continue
 		}
-		anchor := e.now()
-		if t.Anchor == tracks.AnchorEvent {
-			anchor = ev.At
-		}
-		ok, err := e.enroll(ctx, tx, c, t.ID, anchor, t.Enroll.Reenroll, ev)
+		ok, err := e.enroll(ctx, tx, c, t.ID, e.anchor(t, ev), t.Enroll.Reenroll, ev)
 		if err != nil {
 			return res, err
 		}

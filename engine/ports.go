@@ -104,6 +104,8 @@ type Store interface {
 // Tx is the part of the store used inside one transaction.
 type Tx interface {
 	Contact(ctx context.Context, id int64) (Contact, error)
+	// ContactsByID returns the listed contacts that exist, by id.
+	ContactsByID(ctx context.Context, ids []int64) (map[int64]Contact, error)
 	// TimeZones returns the time zone of each listed contact that exists ("" when unknown).
 	TimeZones(ctx context.Context, ids []int64) (map[int64]string, error)
 	Rep(ctx context.Context, id int64) (Rep, error)
@@ -112,6 +114,13 @@ type Tx interface {
 	// Enrollments lists a contact's enrollments, newest first; trackID "" means all tracks.
 	Enrollments(ctx context.Context, contactID int64, trackID string) ([]Enrollment, error)
 	Enrollment(ctx context.Context, id int64) (Enrollment, error)
+	// OpenEnrollments lists the active and paused enrollments of the listed
+	// contacts, in no particular order.
+	OpenEnrollments(ctx context.Context, contactIDs []int64) ([]Enrollment, error)
+	// EnrollAll is Store.BulkEnroll inside this transaction, keeping each
+	// enrollment's Trigger: created[i] reports whether es[i] was made (false
+	// when the rules refused it or an earlier entry had its contact and track).
+	EnrollAll(ctx context.Context, es []NewEnrollment) (created []bool, err error)
 	// CreateEnrollment inserts e and its first touch, setting their IDs.
 	CreateEnrollment(ctx context.Context, e *Enrollment, first *Touch) error
 	// SetEnrollmentState changes an open enrollment's state; an ended state
@@ -156,6 +165,10 @@ type Tx interface {
 	// false, recording nothing, when the same event (contact, name, time,
 	// track, item, amount) was recorded before.
 	RecordEvent(ctx context.Context, e Event) (bool, error)
+	// RecordEvents is RecordEvent for many events at once: fresh[i] reports
+	// whether es[i] was recorded (false when it was recorded before, or
+	// appears earlier in es).
+	RecordEvents(ctx context.Context, es []Event) (fresh []bool, err error)
 }
 
 // Work is what a worker reads about a claimed touch before acting.

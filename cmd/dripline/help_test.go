@@ -46,8 +46,8 @@ func TestEveryCommandHelpListsItsOwnFlags(t *testing.T) {
 	own := map[string][]string{
 		"campaigns add":      slices.Concat(db, library, []string{"cost", "subtype", "type"}),
 		"campaigns list":     db,
-		"contacts import":    slices.Concat(db, library),
-		"events import":      slices.Concat(db, library),
+		"contacts import":    slices.Concat(db, library, []string{"quiet"}),
+		"events import":      slices.Concat(db, library, []string{"quiet"}),
 		"enrollments move":   slices.Concat(db, library),
 		"letters list":       slices.Concat(db, library, business, lettersFlags, []string{"format"}),
 		"letters print":      slices.Concat(db, library, business, lettersFlags, []string{"all", "before", "out"}),

@@ -9,6 +9,7 @@ import (
 	"github.com/dripline/dripline/internal/config"
 	"github.com/dripline/dripline/internal/crm"
 	"github.com/dripline/dripline/internal/csvio"
+	"github.com/dripline/dripline/internal/progress"
 )
 
 // importer is one of the CRM store's CSV imports.
@@ -48,6 +49,7 @@ func (imp csvImport) command(ctx context.Context, args []string, stdout, stderr 
 	f := newFlags(imp.what+" import", "[flags] FILE",
 		"Write a "+imp.what+" CSV into the database the way the HTTP API's import does:\nbad rows are printed to stderr as file:line: message (exit status 1), the\nrest go in, and a summary goes to stdout.", stdout, stderr)
 	cfg := config.Bind(f.FlagSet, config.Database, config.Library)
+	quiet := f.Bool("quiet", false, "draw no progress line on stderr (none is drawn when stderr is not a terminal)")
 	files, err := f.parse(args)
 	if err != nil {
 		return err
@@ -60,18 +62,25 @@ func (imp csvImport) command(ctx context.Context, args []string, stdout, stderr 
 		return err
 	}
 	defer rt.Close()
-	return imp.file(ctx, rt, files[0], stdout, stderr)
+	return imp.file(ctx, rt, files[0], *quiet, stdout, stderr)
 }
 
 // file imports one CSV file through rt's CRM store: bad rows go to stderr,
-// the summary to stdout, and any bad row makes exit status 1.
-func (imp csvImport) file(ctx context.Context, rt *runtime, file string, stdout, stderr io.Writer) error {
+// the summary to stdout, and any bad row makes exit status 1. On a terminal,
+// unless quiet, stderr shows how much of the file is in while it runs.
+func (imp csvImport) file(ctx context.Context, rt *runtime, file string, quiet bool, stdout, stderr io.Writer) error {
 	f, err := os.Open(file)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	res, err := imp.run(rt.crm, ctx, crm.System, file, f)
+	var size int64
+	if fi, err := f.Stat(); err == nil {
+		size = fi.Size()
+	}
+	bar := progress.ForTerminal(stderr, quiet, size, progress.Bytes, progress.Options{Label: file})
+	res, err := imp.run(rt.crm, ctx, crm.System, file, bar.Reader(f))
+	bar.Finish()
 	for _, e := range res.Errors {
 		fmt.Fprintln(stderr, e)
 	}

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/config"
 	"github.com/dripline/dripline/internal/metrics"
 	"github.com/dripline/dripline/internal/postgres"
@@ -12,7 +13,9 @@ import (
 
 // openMetrics builds the daemon's metrics over its store and queues.
 func (rt *runtime) openMetrics() {
-	rt.metrics = metrics.New(metrics.Options{Letters: postgres.NewLetters(rt.store.Pool()), Queues: rt.queue.Inspector(), Logger: rt.log})
+	pile := postgres.NewLetters(rt.store.Pool())
+	every := func(ctx context.Context) ([]engine.LetterCount, error) { return pile.Counts(ctx, 0) }
+	rt.metrics = metrics.New(metrics.Options{Letters: every, Queues: rt.queue.Inspector(), Logger: rt.log})
 }
 
 // ready is /readyz: PostgreSQL and Redis answer and the schema is current.

@@ -127,7 +127,7 @@ func importCSVs(t *testing.T, cfg *config.Config, clk *clock.Virtual, contacts, 
 		path string
 	}{{contactsImport, contacts}, {eventsImport, events}} {
 		var out, errs bytes.Buffer
-		if err := step.imp.file(ctx, rt, step.path, &out, &errs); err != nil {
+		if err := step.imp.file(ctx, rt, step.path, true, &out, &errs); err != nil {
 			t.Fatalf("%s import %s: %v, stderr %q", step.imp.what, step.path, err, errs.String())
 		}
 		t.Logf("%s import: %s", step.imp.what, strings.TrimSpace(out.String()))

@@ -65,6 +65,8 @@ func Run(t *testing.T, open func(t *testing.T) Harness) {
 		{"BirthdaysOn", birthdaysOn},
 		{"SuppressedTrimsAndLowers", suppressedTrimsAndLowers},
 		{"RecordEventOnce", recordEventOnce},
+		{"RecordEventsOnce", recordEventsOnce},
+		{"EnrollAllInTx", enrollAllInTx},
 		{"TxRollsBack", txRollsBack},
 		{"WorkReadsWhatAWorkerNeeds", workReads},
 	}

@@ -77,9 +77,9 @@
 // opportunity.won or opportunity.lost, a sale sale.closed dated at the sale
 // (and makes its contact a customer). A single change and the enrollments
 // its event causes share one transaction: the rules hand the sink
-// [Tx.Engine], the same transaction as the engine sees it. Imports commit
-// their rows first and then hand the events over, several contacts at a
-// time.
+// [Tx.Engine], the same transaction as the engine sees it. Imports stream:
+// a batch of rows at a time is written in one transaction with the events
+// it causes, handed to the sink together (EventSink.HandleEventsIn).
 //
 // # Errors
 //

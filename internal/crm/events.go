@@ -80,22 +80,60 @@ func (s *Service) checkTrack(ev engine.Event) string {
 // each good row to the engine as an event dated at its `at`, one contact's
 // events in file order. A row naming no known contact is reported as
 // `file:line: unknown contact "x"`, a manual row naming a track the library
-// lacks as `file:line: unknown track "x"`; the other rows go in.
+// lacks as `file:line: unknown track "x"`; the other rows go in. The file
+// streams: a batch of rows (Options.ImportBatch) at a time is handed to the
+// engine in one transaction (EventSink.HandleEventsIn). When a batch fails,
+// the batches before it stay in and the error is returned with their counts.
 func (s *Service) ImportEvents(ctx context.Context, a Actor, file string, r io.Reader) (ImportResult, error) {
 	if err := Allow(a, ImportFiles); err != nil {
 		return ImportResult{}, fmt.Errorf("import %s: %w", file, err)
 	}
-	rows, errs := csvio.ParseEvents(file, r)
-	res := ImportResult{Errors: errs}
+	var (
+		res    ImportResult
+		failed error
+		rows   []csvio.EventRow
+	)
+	errs := csvio.ReadEvents(file, stopReader{r, &failed}, func(row csvio.EventRow) {
+		if failed != nil {
+			return
+		}
+		rows = append(rows, row)
+		if len(rows) == s.batch {
+			failed = s.importEvents(ctx, a, file, rows, &res)
+			rows = rows[:0]
+		}
+	})
+	if failed == nil {
+		failed = s.importEvents(ctx, a, file, rows, &res)
+	}
+	if failed != nil {
+		return res, fmt.Errorf("import %s: %w", file, failed)
+	}
+	res.Errors = append(errs, res.Errors...)
+	sortByLine(res.Errors)
+	res.Errors = csvio.Limit(res.Errors)
+	s.log.Info("events imported", "file", file, "events", res.Events, "enrolled", res.Enrolled,
+		"exited", res.Exited, "bad_rows", csvio.Count(res.Errors))
+	return res, nil
+}
+
+// importEvents resolves a batch of rows' contacts and hands their events to
+// the engine in one transaction; rows naming no contact or no track, and
+// events the engine refuses alone, are row errors in res.
+func (s *Service) importEvents(ctx context.Context, a Actor, file string, rows []csvio.EventRow, res *ImportResult) error {
+	if len(rows) == 0 {
+		return nil
+	}
 	refs := make([]string, 0, len(rows))
 	for _, row := range rows {
 		refs = append(refs, row.Contact)
 	}
 	ids, err := s.resolve(ctx, s.store, a, refs)
 	if err != nil {
-		return res, fmt.Errorf("import %s: %w", file, err)
+		return err
 	}
-	jobs := make([]eventJob, 0, len(rows))
+	var out ImportResult
+	evs, lines := make([]engine.Event, 0, len(rows)), make([]int, 0, len(rows))
 	for _, row := range rows {
 		id, ok := ids[row.Contact]
 		msg := s.checkTrack(row.Event)
@@ -103,18 +141,30 @@ func (s *Service) ImportEvents(ctx context.Context, a Actor, file string, r io.R
 			msg = fmt.Sprintf("unknown contact %q", row.Contact)
 		}
 		if msg != "" {
-			res.Errors = append(res.Errors, &csvio.LineError{File: file, Line: row.Line, Msg: msg})
+			out.Errors = append(out.Errors, &csvio.LineError{File: file, Line: row.Line, Msg: msg})
 			continue
 		}
 		row.Event.ContactID = id
-		jobs = append(jobs, eventJob{line: row.Line, ev: row.Event})
+		evs, lines = append(evs, row.Event), append(lines, row.Line)
 	}
-	err = s.dispatch(ctx, file, jobs, &res)
-	sortByLine(res.Errors)
+	err = s.store.Tx(ctx, func(tx Tx) error {
+		outs, err := s.sink.HandleEventsIn(ctx, tx.Engine(), evs)
+		for i, o := range outs {
+			if o.Refused != nil {
+				out.Errors = append(out.Errors, &csvio.LineError{File: file, Line: lines[i], Msg: o.Refused.Error()})
+				continue
+			}
+			out.count(o.EventResult)
+		}
+		return err
+	})
 	if err != nil {
-		return res, fmt.Errorf("import %s: %w", file, err)
+		return err
 	}
-	s.log.Info("events imported", "file", file, "events", res.Events, "enrolled", res.Enrolled,
-		"exited", res.Exited, "bad_rows", len(res.Errors))
-	return res, nil
+	sortByLine(out.Errors)
+	res.add(out)
+	if len(res.Errors) > 2*csvio.MaxErrors { // keep memory bounded however many rows are bad
+		res.Errors = csvio.Limit(res.Errors)
+	}
+	return nil
 }

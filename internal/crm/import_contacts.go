@@ -1,9 +1,7 @@
 package crm
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -16,72 +14,121 @@ import (
 )
 
 // Import reads a contacts CSV (the format DESIGN.md fixes) and upserts its
-// good rows in one transaction: a row with an external_id updates the
-// contact with it, a row without one the oldest contact with its email;
-// otherwise it adds a contact. On an update only the file's columns change,
-// and a blank cell clears its field (a blank status means prospect). Rows
-// repeating an email without an external_id are one contact, the last row
-// winning. Owners are reps' usernames, created when unknown.
+// good rows: a row with an external_id updates the contact with it, a row
+// without one the oldest contact with its email; otherwise it adds a
+// contact. On an update only the file's columns change, and a blank cell
+// clears its field (a blank status means prospect). Owners are reps'
+// usernames, created when unknown.
 //
-// After the commit every new contact gets contact.created and every changed
-// one contact.updated through the sink, several contacts at a time, even
-// when ctx is canceled meanwhile. Only admins, managers and the system import.
+// The file streams: rows are written a batch (Options.ImportBatch) at a
+// time, each batch in one transaction with the events it causes, every new
+// contact's contact.created and every changed one's contact.updated, handed
+// to the sink together (EventSink.HandleEventsIn). Memory stays that of a
+// batch whatever the file's size. A batch sees the contacts the batches
+// before it wrote, as if the file were imported in pieces; within a batch,
+// rows repeating an email without an external_id are one contact, the last
+// row winning. When a batch fails, the batches before it stay in and the
+// error is returned with their counts. Only admins, managers and the system
+// import.
 func (s *Service) Import(ctx context.Context, a Actor, file string, r io.Reader) (ImportResult, error) {
 	if err := Allow(a, ImportFiles); err != nil {
 		return ImportResult{}, fmt.Errorf("import %s: %w", file, err)
 	}
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return ImportResult{}, fmt.Errorf("import %s: %w", file, err)
-	}
-	rows, errs := csvio.ParseContacts(file, bytes.NewReader(data))
-	res := ImportResult{Errors: errs}
-	if len(rows) == 0 {
-		return res, nil
-	}
-	cols := headerColumns(data)
-	rows = mergeByEmail(rows, cols)
-	var created, updated []int64
-	err = s.store.Tx(ctx, func(tx Tx) error {
-		created, updated, err = upsertContacts(ctx, tx, rows, cols)
-		return err
+	imp := &contactImport{s: s}
+	var cols []string
+	_, errs := csvio.ReadContacts(file, stopReader{r, &imp.err}, func(_ int, c engine.Contact, header []string) {
+		cols = header
+		if imp.err != nil {
+			return
+		}
+		imp.rows = append(imp.rows, c)
+		if len(imp.rows) == s.batch {
+			imp.flush(ctx, cols)
+		}
 	})
-	if err != nil {
-		return res, fmt.Errorf("import %s: %w", file, err)
+	if imp.err == nil {
+		imp.flush(ctx, cols)
 	}
-	res.Created, res.Updated = len(created), len(updated)
-	res.Unchanged = len(rows) - res.Created - res.Updated
+	res := imp.res
+	if imp.err != nil {
+		return res, fmt.Errorf("import %s: %w", file, imp.err)
+	}
+	res.Errors = errs
 	s.log.Info("contacts imported", "file", file, "created", res.Created, "updated", res.Updated,
-		"unchanged", res.Unchanged, "bad_rows", len(res.Errors))
-	jobs := make([]eventJob, 0, len(created)+len(updated))
-	for _, id := range created {
-		jobs = append(jobs, eventJob{ev: engine.Event{ContactID: id, Name: tracks.EventContactCreated}})
-	}
-	for _, id := range updated {
-		jobs = append(jobs, eventJob{ev: engine.Event{ContactID: id, Name: tracks.EventContactUpdated}})
-	}
-	// The rows are in: their events follow even if the caller gives up.
-	if err := s.dispatch(context.WithoutCancel(ctx), file, jobs, &res); err != nil {
-		return res, fmt.Errorf("import %s: %w", file, err)
-	}
+		"unchanged", res.Unchanged, "bad_rows", csvio.Count(res.Errors))
 	return res, nil
 }
 
-// headerColumns reads the lower-case column names of a CSV's header row.
-// A header csvio refused yields no rows, so an unreadable one does not matter.
-func headerColumns(data []byte) []string {
-	rec, err := csv.NewReader(bytes.NewReader(data)).Read()
-	if err != nil {
-		return nil
+// contactImport is one contacts import under way.
+type contactImport struct {
+	s    *Service
+	rows []engine.Contact // the batch being read
+	res  ImportResult
+	err  error // the failure that stopped it
+}
+
+// stopReader reads r until *err is set, then fails with it, so the CSV
+// reader stops once a batch failed.
+type stopReader struct {
+	r   io.Reader
+	err *error
+}
+
+func (s stopReader) Read(p []byte) (int, error) {
+	if *s.err != nil {
+		return 0, *s.err
 	}
-	cols := make([]string, len(rec))
-	for i, name := range rec {
-		if i == 0 {
-			name = strings.TrimPrefix(name, "\ufeff")
+	return s.r.Read(p)
+}
+
+// flush writes the rows read so far, with the events they cause, in one
+// transaction, and counts them.
+func (imp *contactImport) flush(ctx context.Context, cols []string) {
+	if len(imp.rows) == 0 {
+		return
+	}
+	rows := mergeByEmail(imp.rows, cols)
+	imp.rows = imp.rows[:0]
+	var out ImportResult
+	err := imp.s.store.Tx(ctx, func(tx Tx) error {
+		out = ImportResult{}
+		created, updated, err := upsertContacts(ctx, tx, rows, cols)
+		if err != nil {
+			return err
 		}
-		cols[i] = strings.ToLower(strings.TrimSpace(name))
+		out.Created, out.Updated = len(created), len(updated)
+		out.Unchanged = len(rows) - out.Created - out.Updated
+		evs := make([]engine.Event, 0, len(created)+len(updated))
+		for _, id := range created {
+			evs = append(evs, engine.Event{ContactID: id, Name: tracks.EventContactCreated})
+		}
+		for _, id := range updated {
+			evs = append(evs, engine.Event{ContactID: id, Name: tracks.EventContactUpdated})
+		}
+		return imp.s.handOver(ctx, tx, evs, &out)
+	})
+	if err != nil {
+		imp.err = err
+		return
 	}
-	return cols
+	imp.res.add(out)
+}
+
+// handOver hands a batch's events to the sink inside its transaction and
+// counts what they did. An event refused alone is a failure here: the
+// import has just written the contact it names.
+func (s *Service) handOver(ctx context.Context, tx Tx, evs []engine.Event, out *ImportResult) error {
+	outs, err := s.sink.HandleEventsIn(ctx, tx.Engine(), evs)
+	if err != nil {
+		return err
+	}
+	for _, o := range outs {
+		if o.Refused != nil {
+			return o.Refused
+		}
+		out.count(o.EventResult)
+	}
+	return nil
 }
 
 // applyColumns copies the file's columns of row onto c. The external_id that

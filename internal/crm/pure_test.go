@@ -40,19 +40,6 @@ func TestApplyColumns(t *testing.T) {
 	}
 }
 
-func TestHeaderColumns(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"\ufeffEmail, First_Name ,x\n1,2,3\n", "[email first_name x]"},
-		{"", "[]"},
-		{"\"unclosed\n", "[]"},
-	}
-	for _, tt := range tests {
-		if got := fmt.Sprint(headerColumns([]byte(tt.in))); got != tt.want {
-			t.Errorf("headerColumns(%q) = %s, want %s", tt.in, got, tt.want)
-		}
-	}
-}
-
 func TestValidateContact(t *testing.T) {
 	str := func(s string) *string { return &s }
 	tests := []struct {

@@ -18,6 +18,9 @@ type EventSink interface {
 	// HandleEventIn handles the event inside the transaction that made the
 	// change, so both commit or neither does.
 	HandleEventIn(ctx context.Context, tx engine.Tx, ev engine.Event) (engine.EventResult, error)
+	// HandleEventsIn handles many events inside one transaction, in a few
+	// round trips; an event refused alone says so in its outcome.
+	HandleEventsIn(ctx context.Context, tx engine.Tx, evs []engine.Event) ([]engine.EventOutcome, error)
 }
 
 // Clock tells the service what time it is (completed activities, My Day).
@@ -38,9 +41,9 @@ type Options struct {
 	// activities My Day shows as "after the sale reminders". Without it,
 	// manual events are not checked and the track "after-sale" is the one.
 	Library *tracks.Library
-	// Workers is how many contacts' events an import hands to the sink at
-	// once; default 8.
-	Workers int
+	// ImportBatch is how many rows of a contacts import are written, with
+	// the events they cause, in one transaction; default 2,000.
+	ImportBatch int
 }
 
 // Service is the CRM side's rules over a Store. It is safe for concurrent use.
@@ -51,7 +54,7 @@ type Service struct {
 	log       *slog.Logger
 	library   *tracks.Library
 	afterSale []string
-	workers   int
+	batch     int
 }
 
 // New returns the service keeping its rows in store.
@@ -60,15 +63,15 @@ func New(store Store, opts Options) (*Service, error) {
 		return nil, errors.New("crm: a Store and a Sink are required")
 	}
 	s := &Service{store: store, sink: opts.Sink, clock: opts.Clock, log: opts.Logger,
-		library: opts.Library, afterSale: afterSaleTracks(opts.Library), workers: opts.Workers}
+		library: opts.Library, afterSale: afterSaleTracks(opts.Library), batch: opts.ImportBatch}
 	if s.clock == nil {
 		s.clock = wallClock{}
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
-	if s.workers <= 0 {
-		s.workers = 8
+	if s.batch <= 0 {
+		s.batch = 2000
 	}
 	return s, nil
 }

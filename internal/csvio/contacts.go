@@ -25,16 +25,17 @@ func TextField(c *engine.Contact, column string) *string {
 // and one *LineError per bad row, bad header or unreadable stretch.
 func ParseContacts(file string, r io.Reader) ([]engine.Contact, []error) {
 	var out []engine.Contact
-	_, errs := ReadContacts(file, r, func(_ int, c engine.Contact) { out = append(out, c) })
+	_, errs := ReadContacts(file, r, func(_ int, c engine.Contact, _ []string) { out = append(out, c) })
 	return out, errs
 }
 
 // ReadContacts reads a contacts CSV as ParseContacts does, but streams: it
 // calls fn with each good row and the line it starts on as soon as the row
 // is read, and keeps neither the file nor the rows, so an import can write
-// rows in batches with bounded memory. It returns the header's lower-case
-// column names (nil when the header is refused) and the problems.
-func ReadContacts(file string, r io.Reader, fn func(line int, c engine.Contact)) ([]string, []error) {
+// rows in batches with bounded memory. fn also gets the header's lower-case
+// column names (the same slice each time), which ReadContacts returns too
+// (nil when the header is refused), with the problems.
+func ReadContacts(file string, r io.Reader, fn func(line int, c engine.Contact, cols []string)) ([]string, []error) {
 	rd, err := newReader(file, r)
 	if err != nil {
 		return nil, []error{err}
@@ -55,7 +56,7 @@ func ReadContacts(file string, r io.Reader, fn func(line int, c engine.Contact))
 			}
 			p.ids[key] = rd.line
 		}
-		fn(rd.line, c)
+		fn(rd.line, c, rd.cols)
 		return nil
 	})
 	return rd.cols, errs

@@ -202,9 +202,43 @@ func (l *errorList) list(rd *reader) []error {
 	if l.more == 0 {
 		return l.errs
 	}
-	e := rd.errorf(l.lastLine, "… and %d more problems up to this line; only the first %d are listed", l.more, MaxErrors)
-	e.More = l.more
-	return append(l.errs, e)
+	return append(l.errs, moreErrors(rd.file, l.lastLine, l.more))
+}
+
+// moreErrors is the error ending a list cut at MaxErrors.
+func moreErrors(file string, line, more int) *LineError {
+	return &LineError{File: file, Line: line, More: more,
+		Msg: fmt.Sprintf("… and %d more problems up to this line; only the first %d are listed", more, MaxErrors)}
+}
+
+// Limit cuts a list of problems in line order, such as a parse's and the
+// rows an importer refused merged, to its first MaxErrors, ending it with
+// one error counting the rest: those cut here and those that earlier cuts
+// counted. A list that needs no cut is returned as it is.
+func Limit(errs []error) []error {
+	var (
+		kept       []error
+		more, line int
+		file       string
+	)
+	for _, err := range errs {
+		le, ok := errors.AsType[*LineError](err)
+		switch {
+		case ok && le.More > 0:
+			more, line, file = more+le.More, max(line, le.Line), le.File
+		case len(kept) < MaxErrors:
+			kept = append(kept, err)
+		default:
+			more++
+			if ok {
+				line, file = max(line, le.Line), le.File
+			}
+		}
+	}
+	if more == 0 {
+		return errs
+	}
+	return append(kept, moreErrors(file, line, more))
 }
 
 // problems collects what is wrong with one row.

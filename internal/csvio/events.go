@@ -27,24 +27,30 @@ var (
 // (Event.ContactID left 0) and one *LineError per bad row, bad header or
 // unreadable stretch.
 func ParseEvents(file string, r io.Reader) ([]EventRow, []error) {
+	var out []EventRow
+	errs := ReadEvents(file, r, func(row EventRow) { out = append(out, row) })
+	return out, errs
+}
+
+// ReadEvents reads an events CSV as ParseEvents does, but streams: it calls
+// fn with each good row as soon as it is read and keeps none.
+func ReadEvents(file string, r io.Reader, fn func(EventRow)) []error {
 	rd, err := newReader(file, r)
 	if err != nil {
-		return nil, []error{err}
+		return []error{err}
 	}
 	if err := checkEventHeader(rd); err != nil {
-		return nil, []error{err}
+		return []error{err}
 	}
-	var out []EventRow
-	errs := rd.each(func(rec []string) error {
+	return rd.each(func(rec []string) error {
 		row, err := eventRow(rd.cols, rec)
 		if err != nil {
 			return err
 		}
 		row.Line = rd.line
-		out = append(out, row)
+		fn(row)
 		return nil
 	})
-	return out, errs
 }
 
 func checkEventHeader(rd *reader) error {

@@ -22,7 +22,7 @@ func BenchmarkReadContacts64MiB(b *testing.B) {
 			b.Fatal(err)
 		}
 		n := 0
-		_, errs := ReadContacts(path, f, func(int, engine.Contact) { n++ })
+		_, errs := ReadContacts(path, f, func(int, engine.Contact, []string) { n++ })
 		f.Close()
 		if n != rows || len(errs) != 0 {
 			b.Fatalf("%d of %d rows: %v", n, rows, errs)
@@ -116,6 +116,43 @@ func TestEventRefusals(t *testing.T) {
 		}
 		if len(rows) != 2 {
 			t.Errorf("%q: %d rows in, want 2", tt.row, len(rows))
+		}
+	}
+}
+
+func TestLimit(t *testing.T) {
+	errs := func(lines ...int) []error {
+		var out []error
+		for _, l := range lines {
+			out = append(out, &LineError{File: "f.csv", Line: l, Msg: "bad"})
+		}
+		return out
+	}
+	many := make([]int, MaxErrors+5)
+	for i := range many {
+		many[i] = i + 2
+	}
+	tests := []struct {
+		name      string
+		in        []error
+		n, count  int
+		lastLine  int
+		lastCount int
+	}{
+		{"short lists stay", errs(2, 3), 2, 2, 3, 0},
+		{"long lists are cut", errs(many...), MaxErrors + 1, MaxErrors + 5, MaxErrors + 6, 5},
+		{"earlier cuts count", append(errs(2, 3), moreErrors("f.csv", 40, 7), errs(41)[0]), 4, 10, 40, 7},
+		{"cut again", append(errs(many...), moreErrors("f.csv", 900, 7)), MaxErrors + 1, MaxErrors + 12, 900, 12},
+	}
+	for _, tt := range tests {
+		got := Limit(tt.in)
+		if len(got) != tt.n || Count(got) != tt.count {
+			t.Errorf("%s: %d errors counting %d, want %d counting %d", tt.name, len(got), Count(got), tt.n, tt.count)
+			continue
+		}
+		last := got[len(got)-1].(*LineError)
+		if last.Line != tt.lastLine || last.More != tt.lastCount {
+			t.Errorf("%s: last error %+v, want line %d counting %d more", tt.name, last, tt.lastLine, tt.lastCount)
 		}
 	}
 }

@@ -144,23 +144,36 @@ func (a *api) importEvents(w http.ResponseWriter, r *http.Request, who crm.Actor
 }
 
 // importCSV runs an import over the request body. Bad rows are listed as
-// `file:line: message`; the good ones go in and the status is 200.
+// `file:line: message`; the good ones go in and the status is 200. A client
+// that accepts application/x-ndjson follows the import while it runs
+// (followImport).
 func (a *api) importCSV(w http.ResponseWriter, r *http.Request, who crm.Actor, name string,
 	run func(context.Context, crm.Actor, string, io.Reader) (crm.ImportResult, error)) {
 	if v := r.URL.Query().Get("name"); v != "" {
 		name = v
 	}
-	res, err := run(r.Context(), who, name, http.MaxBytesReader(w, r.Body, a.maxImport))
+	body := http.MaxBytesReader(w, r.Body, a.maxImport)
+	importing := func(body io.Reader) (crm.ImportResult, error) { return run(r.Context(), who, name, body) }
+	if follows(r) {
+		a.followImport(w, r, body, importing)
+		return
+	}
+	res, err := importing(body)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
+	writeJSON(w, http.StatusOK, toImportJSON(res))
+}
+
+// toImportJSON is the answer to an import that ran.
+func toImportJSON(res crm.ImportResult) importJSON {
 	out := importJSON{Created: res.Created, Updated: res.Updated, Unchanged: res.Unchanged,
 		Events: res.Events, Enrolled: res.Enrolled, Exited: res.Exited, Errors: make([]string, 0, len(res.Errors))}
 	for _, e := range res.Errors {
 		out.Errors = append(out.Errors, e.Error())
 	}
-	writeJSON(w, http.StatusOK, out)
+	return out
 }
 
 // timeline is GET /api/contacts/{ref}/timeline.

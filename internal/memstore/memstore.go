@@ -238,16 +238,14 @@ func (s *Store) Release(_ context.Context, id int64, attempt int, state engine.T
 // BulkEnroll implements engine.Store.
 func (s *Store) BulkEnroll(ctx context.Context, es []engine.NewEnrollment) (int, error) {
 	n := 0
-	err := s.Tx(ctx, func(engine.Tx) error {
-		for _, ne := range es {
-			if !s.mayEnroll(ne.Enrollment.ContactID, ne.Enrollment.TrackID, ne.Reenroll) {
-				continue
+	err := s.Tx(ctx, func(x engine.Tx) error {
+		created, err := x.EnrollAll(ctx, es)
+		for _, ok := range created {
+			if ok {
+				n++
 			}
-			en, first := ne.Enrollment, ne.First
-			s.createEnrollment(&en, &first)
-			n++
 		}
-		return nil
+		return err
 	})
 	return n, err
 }

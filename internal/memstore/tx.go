@@ -286,3 +286,50 @@ func (t tx) FinishClaimed(ctx context.Context, id int64, attempt int, state engi
 	}
 	return true, t.FinishTouch(ctx, id, state, reason, at)
 }
+
+func (t tx) ContactsByID(_ context.Context, ids []int64) (map[int64]engine.Contact, error) {
+	out := make(map[int64]engine.Contact, len(ids))
+	for _, id := range ids {
+		if c, ok := t.s.contacts[id]; ok {
+			out[id] = *c
+		}
+	}
+	return out, nil
+}
+
+func (t tx) OpenEnrollments(_ context.Context, contactIDs []int64) ([]engine.Enrollment, error) {
+	var out []engine.Enrollment
+	for _, id := range contactIDs {
+		for _, eid := range t.s.byContact[id] {
+			if en := t.s.enrollments[eid]; en.State.Open() {
+				out = append(out, *en)
+			}
+		}
+	}
+	return out, nil
+}
+
+func (t tx) RecordEvents(ctx context.Context, es []engine.Event) ([]bool, error) {
+	fresh := make([]bool, len(es))
+	for i, e := range es {
+		ok, err := t.RecordEvent(ctx, e)
+		if err != nil {
+			return nil, err
+		}
+		fresh[i] = ok
+	}
+	return fresh, nil
+}
+
+func (t tx) EnrollAll(_ context.Context, es []engine.NewEnrollment) ([]bool, error) {
+	created := make([]bool, len(es))
+	for i, ne := range es {
+		if !t.s.mayEnroll(ne.Enrollment.ContactID, ne.Enrollment.TrackID, ne.Reenroll) {
+			continue
+		}
+		en, first := ne.Enrollment, ne.First
+		t.s.createEnrollment(&en, &first)
+		created[i] = true
+	}
+	return created, nil
+}

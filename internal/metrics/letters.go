@@ -25,7 +25,7 @@ func (c lettersCollector) Describe(ch chan<- *prometheus.Desc) { ch <- lettersPe
 func (c lettersCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
 	defer cancel()
-	counts, err := c.letters.Counts(ctx)
+	counts, err := c.letters(ctx)
 	if err != nil {
 		c.log.Error("metrics: count pending letters", "err", err)
 		ch <- prometheus.NewInvalidMetric(lettersPendingDesc, err)

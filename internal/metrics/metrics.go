@@ -35,10 +35,9 @@ import (
 	"github.com/dripline/dripline/engine"
 )
 
-// LetterCounter counts the letters pile by kind; postgres.Letters is one.
-type LetterCounter interface {
-	Counts(ctx context.Context) ([]engine.LetterCount, error)
-}
+// LetterCounter counts the whole letters pile by kind, such as
+// postgres.Letters.Counts for every owner.
+type LetterCounter func(ctx context.Context) ([]engine.LetterCount, error)
 
 // Options says what a Metrics collects besides its own counters. Nil fields
 // leave their metrics out.

@@ -18,9 +18,11 @@ import (
 // concurrent transaction creates.
 const bulkEnrollSQL = `WITH input AS (
 	SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::timestamptz[],
-		$6::timestamptz[], $7::text[], $8::int[], $9::text[], $10::text[], $11::timestamptz[], $12::text[])
+		$6::timestamptz[], $7::text[], $8::int[], $9::text[], $10::text[], $11::timestamptz[], $12::text[],
+		$13::text[], $14::timestamptz[], $15::text[], $16::text[])
 		AS i(contact_id, track_id, track_version, state, anchor, started_at,
-			reenroll, step_index, step_id, channel, due, touch_state)
+			reenroll, step_index, step_id, channel, due, touch_state,
+			event_name, event_at, event_item, event_amount)
 ), allowed AS (
 	SELECT i.* FROM input i
 	LEFT JOIN LATERAL (
@@ -31,8 +33,10 @@ const bulkEnrollSQL = `WITH input AS (
 	   OR (latest.state NOT IN ('active', 'paused')
 	       AND (i.reenroll IN ('', 'after-end') OR (i.reenroll = 'after-exit' AND latest.state = 'exited')))
 ), ins AS (
-	INSERT INTO enrollments (contact_id, track_id, track_version, state, anchor, started_at)
-	SELECT contact_id, track_id, track_version, state, anchor, started_at FROM allowed
+	INSERT INTO enrollments (contact_id, track_id, track_version, state, anchor, started_at,
+		event_name, event_at, event_item, event_amount)
+	SELECT contact_id, track_id, track_version, state, anchor, started_at,
+		event_name, event_at, event_item, event_amount FROM allowed
 	ON CONFLICT (contact_id, track_id) WHERE state IN ('active', 'paused') DO NOTHING
 	RETURNING id, contact_id, track_id
 ), first_touches AS (
@@ -42,7 +46,7 @@ const bulkEnrollSQL = `WITH input AS (
 		a.channel, a.due, a.touch_state
 	FROM ins JOIN allowed a USING (contact_id, track_id)
 )
-SELECT count(*) FROM ins`
+SELECT contact_id, track_id FROM ins`
 
 // bulkChunk is how many entries go in one statement: small enough that the
 // server keeps each statement's rows in memory (work_mem).
@@ -55,6 +59,9 @@ type bulkColumns struct {
 	version, stepIndex          []int
 	anchor, startedAt, due      []time.Time
 	stepID, channel, touchState []string
+	eventName, eventItem        []string
+	eventAmount                 []string
+	eventAt                     []*time.Time
 }
 
 // BulkEnroll creates each enrollment with its first touch, skipping those the
@@ -65,51 +72,78 @@ type bulkColumns struct {
 // transaction and one round trip, a statement per 10,000 entries. It returns
 // how many enrollments it created.
 func (s *Store) BulkEnroll(ctx context.Context, es []engine.NewEnrollment) (int, error) {
-	chunks, err := chunksOf(es)
-	if err != nil {
-		return 0, fmt.Errorf("bulk enroll: %w", err)
-	}
-	if len(chunks) == 0 {
-		return 0, nil
-	}
-	total := 0
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		b := &pgx.Batch{}
-		// A generic plan, blind to the arrays' sizes, may join the chunk's
-		// rows in a nested loop: quadratic. Plan each chunk for its data.
-		b.Queue("SET LOCAL plan_cache_mode = force_custom_plan")
-		for _, c := range chunks {
-			b.Queue(bulkEnrollSQL, c.contactID, c.trackID, c.version, c.state, c.anchor, c.startedAt,
-				c.reenroll, c.stepIndex, c.stepID, c.channel, c.due, c.touchState).
-				QueryRow(func(row pgx.Row) error {
-					var n int
-					err := row.Scan(&n)
-					total += n
-					return err
-				})
-		}
-		return tx.SendBatch(ctx, b).Close()
+	var created []bool
+	err := inTx(ctx, s.pool, func(_ pgx.Tx, x *tx) error {
+		var err error
+		created, err = x.EnrollAll(ctx, es)
+		return err
 	})
 	if err != nil {
-		return 0, fmt.Errorf("bulk enroll %d contacts: %w", len(es), err)
+		return 0, err
 	}
-	return total, nil
+	n := 0
+	for _, ok := range created {
+		if ok {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// EnrollAll is BulkEnroll inside this transaction; created[i] reports
+// whether es[i] was made.
+func (x *tx) EnrollAll(ctx context.Context, es []engine.NewEnrollment) ([]bool, error) {
+	created := make([]bool, len(es))
+	chunks, err := chunksOf(es)
+	if err != nil {
+		return nil, fmt.Errorf("bulk enroll: %w", err)
+	}
+	if len(chunks) == 0 {
+		return created, nil
+	}
+	at := make(map[enrollKey]int, len(es)) // the entry each contact and track stands for
+	for i := len(es) - 1; i >= 0; i-- {
+		at[enrollKey{es[i].Enrollment.ContactID, es[i].Enrollment.TrackID}] = i
+	}
+	b := &pgx.Batch{}
+	// A generic plan, blind to the arrays' sizes, may join the chunk's
+	// rows in a nested loop: quadratic. Plan each chunk for its data.
+	b.Queue("SET LOCAL plan_cache_mode = force_custom_plan")
+	for _, c := range chunks {
+		b.Queue(bulkEnrollSQL, c.contactID, c.trackID, c.version, c.state, c.anchor, c.startedAt,
+			c.reenroll, c.stepIndex, c.stepID, c.channel, c.due, c.touchState,
+			c.eventName, c.eventAt, c.eventItem, c.eventAmount).
+			Query(func(rows pgx.Rows) error {
+				var k enrollKey
+				_, err := pgx.ForEachRow(rows, []any{&k.contact, &k.track}, func() error {
+					created[at[k]] = true
+					return nil
+				})
+				return err
+			})
+	}
+	if err := x.q.SendBatch(ctx, b).Close(); err != nil {
+		return nil, fmt.Errorf("bulk enroll %d contacts: %w", len(es), err)
+	}
+	return created, nil
+}
+
+// enrollKey is a contact and a track: one open enrollment at most.
+type enrollKey struct {
+	contact int64
+	track   string
 }
 
 // chunksOf checks the entries, drops all but the first for each contact and
 // track, and turns them into columns, bulkChunk entries at a time.
 func chunksOf(es []engine.NewEnrollment) ([]bulkColumns, error) {
-	type pair struct {
-		contact int64
-		track   string
-	}
-	seen := make(map[pair]bool, len(es))
+	seen := make(map[enrollKey]bool, len(es))
 	var chunks []bulkColumns
 	for i, ne := range es {
 		if err := checkEntry(ne); err != nil {
 			return nil, fmt.Errorf("entry %d (contact %d): %w", i, ne.Enrollment.ContactID, err)
 		}
-		p := pair{ne.Enrollment.ContactID, ne.Enrollment.TrackID}
+		p := enrollKey{ne.Enrollment.ContactID, ne.Enrollment.TrackID}
 		if seen[p] {
 			continue
 		}
@@ -154,4 +188,7 @@ func (c *bulkColumns) add(ne engine.NewEnrollment) {
 	c.channel = append(c.channel, string(t.Channel))
 	c.due = append(c.due, t.Due)
 	c.touchState = append(c.touchState, string(t.State))
+	ev := e.Trigger
+	c.eventName, c.eventItem, c.eventAmount = append(c.eventName, ev.Name), append(c.eventItem, ev.Item), append(c.eventAmount, ev.Amount)
+	c.eventAt = append(c.eventAt, nullTime(ev.At))
 }

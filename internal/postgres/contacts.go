@@ -147,3 +147,17 @@ func contactName(c *engine.Contact) string {
 	}
 	return c.Email
 }
+
+// ContactsByID reads the listed contacts that exist, in one query.
+func (x *tx) ContactsByID(ctx context.Context, ids []int64) (map[int64]engine.Contact, error) {
+	cs, err := collect(ctx, x.q, "read contacts", scanContact,
+		`SELECT `+contactColumns+contactsFrom+`WHERE c.id = ANY($1)`, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]engine.Contact, len(cs))
+	for _, c := range cs {
+		out[c.ID] = c
+	}
+	return out, nil
+}

@@ -2,8 +2,8 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
-	"slices"
 
 	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/crm"
@@ -86,56 +86,101 @@ func (x *crmTx) EmailTaken(ctx context.Context, email string, except int64) (boo
 	return taken, nil
 }
 
-// CreateContacts inserts the contacts, batchSize a round trip.
+// CreateContacts inserts the contacts in one statement.
 func (x *crmTx) CreateContacts(ctx context.Context, cs []*engine.Contact) error {
 	return writeContacts(ctx, x.q, cs, insertContactSQL)
 }
 
-// UpdateContacts stores every column of existing contacts.
+// UpdateContacts stores every column of existing contacts in one statement.
 func (x *crmTx) UpdateContacts(ctx context.Context, cs []*engine.Contact) error {
 	return writeContacts(ctx, x.q, cs, updateContactSQL)
 }
 
-// batchSize is how many contacts go to PostgreSQL in one round trip.
-const batchSize = 1000
+// contactInput unnests the contacts' stored columns, one array per column
+// (contactArrays), with each contact's id ($21) and position (ord).
+const contactInput = `unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+	$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::date[],
+	$15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::bigint[])
+	WITH ORDINALITY AS u(external_id, email, first_name, last_name, company, title, phone, time_zone,
+		status, industry, owner, lead_source, campaign, birthday, street, city, region, postal_code,
+		country, custom, id, ord)`
 
-// contactValues are the SQL expressions of a contact's stored columns, in
-// contactArgs order; the company and owner are looked up by name.
-const contactValues = `$1, $2, $3, $4,
-	(SELECT id FROM companies WHERE lower(name) = lower(nullif($5, ''))), $5, $6, $7, $8, $9, $10,
-	(SELECT id FROM reps WHERE username = nullif($11, '')), $12, $13, $14, $15, $16, $17, $18, $19, $20`
+// contactValues are the SQL expressions of a contact's stored columns over
+// contactInput's u; the company and owner are looked up by name.
+const contactValues = `u.external_id, u.email, u.first_name, u.last_name,
+	(SELECT id FROM companies WHERE lower(name) = lower(nullif(u.company, ''))), u.company, u.title,
+	u.phone, u.time_zone, u.status, u.industry,
+	(SELECT id FROM reps WHERE username = nullif(u.owner, '')), u.lead_source, u.campaign,
+	u.birthday, u.street, u.city, u.region, u.postal_code, u.country, u.custom::jsonb`
 
 // contactTargets are the stored columns contactValues fill.
 const contactTargets = `external_id, email, first_name, last_name, company_id, company, title, phone,
 	time_zone, status, industry, owner_id, lead_source, campaign, birthday, street, city, region,
 	postal_code, country, custom`
 
-// The one insert and the one update of a contact.
+// The one insert and the one update of contacts, each answering every
+// contact's position with its id and owner's id. New contacts take their
+// ids from the table's sequence first, so that each is known by position.
 const (
-	insertContactSQL = `INSERT INTO contacts (` + contactTargets + `) VALUES (` + contactValues + `)
-		RETURNING id, coalesce(owner_id, 0)`
-	updateContactSQL = `UPDATE contacts SET (` + contactTargets + `, updated_at) = (` + contactValues + `, now())
-		WHERE id = $21 RETURNING id, coalesce(owner_id, 0)`
+	insertContactSQL = `WITH u AS MATERIALIZED (
+		SELECT u.*, nextval(pg_get_serial_sequence('contacts', 'id')) AS new_id FROM ` + contactInput + `
+	), ins AS (
+		INSERT INTO contacts (id, ` + contactTargets + `) OVERRIDING SYSTEM VALUE
+		SELECT u.new_id, ` + contactValues + ` FROM u ORDER BY u.ord
+		RETURNING id, coalesce(owner_id, 0) AS owner_id
+	)
+	SELECT u.ord, ins.id, ins.owner_id FROM ins JOIN u ON u.new_id = ins.id`
+	updateContactSQL = `WITH upd AS (
+		UPDATE contacts c SET (` + contactTargets + `, updated_at) = (` + contactValues + `, now())
+		FROM ` + contactInput + ` WHERE c.id = u.id
+		RETURNING u.ord, c.id, coalesce(c.owner_id, 0)
+	) SELECT * FROM upd`
 )
 
-// contactArgs are the arguments of contactValues.
-func contactArgs(c *engine.Contact) []any {
-	custom := c.Custom
-	if custom == nil {
-		custom = map[string]string{}
+// contactArrays are the arguments of contactInput.
+func contactArrays(cs []*engine.Contact) ([]any, error) {
+	n := len(cs)
+	external, ids := make([]*string, n), make([]int64, n)
+	birthdays := make([]pgtype.Date, n)
+	text := make([][]string, 18) // the text columns, in contactInput order but birthday
+	for i := range text {
+		text[i] = make([]string, n)
 	}
-	var external *string
-	if c.ExternalID != "" {
-		external = &c.ExternalID
+	for i, c := range cs {
+		if c.ExternalID != "" {
+			external[i] = &c.ExternalID
+		}
+		custom, err := json.Marshal(c.Custom)
+		if err != nil {
+			return nil, fmt.Errorf("custom fields of %s: %w", contactName(c), err)
+		}
+		if c.Custom == nil {
+			custom = []byte("{}")
+		}
+		for k, v := range []string{c.Email, c.FirstName, c.LastName, c.Company, c.Title, c.Phone,
+			c.TimeZone, c.Status, c.Industry, c.Owner, c.LeadSource, c.Campaign,
+			c.Street, c.City, c.Region, c.PostalCode, c.Country, string(custom)} {
+			text[k][i] = v
+		}
+		if d, ok := nullDate(c.Birthday).(pgtype.Date); ok {
+			birthdays[i] = d
+		}
+		ids[i] = c.ID
 	}
-	return []any{external, c.Email, c.FirstName, c.LastName, c.Company, c.Title,
-		c.Phone, c.TimeZone, c.Status, c.Industry, c.Owner, c.LeadSource, c.Campaign,
-		nullDate(c.Birthday), c.Street, c.City, c.Region, c.PostalCode, c.Country, custom}
+	args := []any{external}
+	for _, col := range text[:12] {
+		args = append(args, col)
+	}
+	args = append(args, birthdays)
+	for _, col := range text[12:] {
+		args = append(args, col)
+	}
+	return append(args, ids), nil
 }
 
 // writeContacts creates the owners and companies the contacts name, then
-// runs insertContactSQL or updateContactSQL for each, batchSize a round
-// trip, setting ID and OwnerID. A taken external_id wraps engine.ErrConflict.
+// runs insertContactSQL or updateContactSQL on all of them, setting ID and
+// OwnerID. A taken external_id wraps engine.ErrConflict.
 func writeContacts(ctx context.Context, q querier, cs []*engine.Contact, sql string) error {
 	if len(cs) == 0 {
 		return nil
@@ -150,31 +195,34 @@ func writeContacts(ctx context.Context, q querier, cs []*engine.Contact, sql str
 	if err := ensureCompanies(ctx, q, companies); err != nil {
 		return err
 	}
-	for chunk := range slices.Chunk(cs, batchSize) {
-		b := &pgx.Batch{}
-		for _, c := range chunk {
-			args := contactArgs(c)
-			if sql == updateContactSQL {
-				args = append(args, c.ID)
-			}
-			b.Queue(sql, args...).QueryRow(func(row pgx.Row) error { return row.Scan(&c.ID, &c.OwnerID) })
-		}
-		err := q.SendBatch(ctx, b).Close()
-		if uniqueViolation(err, "contacts_external_id_key") {
-			return fmt.Errorf("an external_id is taken: %w", engine.ErrConflict)
-		}
-		if err != nil {
-			return fmt.Errorf("write %d contacts: %w", len(chunk), err)
-		}
+	args, err := contactArrays(cs)
+	if err != nil {
+		return err
+	}
+	rows, err := q.Query(ctx, sql, args...)
+	if err == nil {
+		var ord, id, owner int64
+		_, err = pgx.ForEachRow(rows, []any{&ord, &id, &owner}, func() error {
+			cs[ord-1].ID, cs[ord-1].OwnerID = id, owner
+			return nil
+		})
+	}
+	if uniqueViolation(err, "contacts_external_id_key") {
+		return fmt.Errorf("an external_id is taken: %w", engine.ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("write %d contacts: %w", len(cs), err)
 	}
 	return nil
 }
 
 // ensureReps creates the reps named (by username) that do not exist yet:
-// a contact's owner is a rep's username, created if unknown.
+// a contact's owner is a rep's username, created if unknown. Sorted, so
+// that two imports naming the same new reps wait for each other rather
+// than deadlock.
 func ensureReps(ctx context.Context, q querier, usernames []string) error {
 	_, err := q.Exec(ctx, `INSERT INTO reps (username)
-		SELECT DISTINCT u FROM unnest($1::text[]) u WHERE u <> ''
+		SELECT DISTINCT u FROM unnest($1::text[]) u WHERE u <> '' ORDER BY u
 		ON CONFLICT (username) DO NOTHING`, usernames)
 	if err != nil {
 		return fmt.Errorf("create owner reps: %w", err)
@@ -185,7 +233,7 @@ func ensureReps(ctx context.Context, q querier, usernames []string) error {
 // ensureCompanies creates the companies named that do not exist yet.
 func ensureCompanies(ctx context.Context, q querier, names []string) error {
 	_, err := q.Exec(ctx, `INSERT INTO companies (name)
-		SELECT DISTINCT ON (lower(n)) n FROM unnest($1::text[]) n WHERE n <> ''
+		SELECT DISTINCT ON (lower(n)) n FROM unnest($1::text[]) n WHERE n <> '' ORDER BY lower(n)
 		ON CONFLICT ((lower(name))) DO NOTHING`, names)
 	if err != nil {
 		return fmt.Errorf("create companies: %w", err)

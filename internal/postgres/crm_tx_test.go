@@ -24,6 +24,10 @@ func (failingSink) HandleEventIn(context.Context, engine.Tx, engine.Event) (engi
 	return engine.EventResult{}, errors.New("connection lost")
 }
 
+func (failingSink) HandleEventsIn(context.Context, engine.Tx, []engine.Event) ([]engine.EventOutcome, error) {
+	return nil, errors.New("connection lost")
+}
+
 func TestChangeAndItsEventCommitTogether(t *testing.T) {
 	t.Parallel()
 	_, pool := crmSetup(t)
@@ -62,6 +66,15 @@ func (sameTxSink) HandleEventIn(ctx context.Context, tx engine.Tx, ev engine.Eve
 	}
 	_, err = tx.RecordEvent(ctx, ev)
 	return engine.EventResult{}, err
+}
+
+func (s sameTxSink) HandleEventsIn(ctx context.Context, tx engine.Tx, evs []engine.Event) ([]engine.EventOutcome, error) {
+	for _, ev := range evs {
+		if _, err := s.HandleEventIn(ctx, tx, ev); err != nil {
+			return nil, err
+		}
+	}
+	return make([]engine.EventOutcome, len(evs)), nil
 }
 
 func TestEventsShareTheirChangesTransaction(t *testing.T) {

@@ -103,3 +103,9 @@ func (x *tx) SetEnrollmentState(ctx context.Context, id int64, state engine.Enro
 	}
 	return nil
 }
+
+// OpenEnrollments lists the active and paused enrollments of the contacts.
+func (x *tx) OpenEnrollments(ctx context.Context, contactIDs []int64) ([]engine.Enrollment, error) {
+	return collect(ctx, x.q, "open enrollments", scanEnrollment, `SELECT `+enrollmentColumns+` FROM enrollments e
+		WHERE e.contact_id = ANY($1) AND e.state IN ('active', 'paused')`, contactIDs)
+}
