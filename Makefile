@@ -1,7 +1,7 @@
 # The two commands a newcomer needs: `make demo` and `make test`.
 GO ?= go
 
-.PHONY: demo test services tools check bench fuzz faults
+.PHONY: demo test browser services tools check bench fuzz faults
 
 ## demo: start PostgreSQL and Redis if needed, load a sample and serve it
 demo: services
@@ -11,6 +11,11 @@ demo: services
 test: services tools
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
+
+## browser: the web pages' tests in headless Chromium (installed if missing); screenshots in var/screenshots
+browser: services
+	@bash .ci/tools browser
+	$(GO) test -count=1 -tags browser -run Browser ./internal/web
 
 services:
 	@bash .ci/services
@@ -42,7 +47,7 @@ bench: services
 FUZZTIME ?= 20s
 FUZZ_TARGETS = ./tracks:FuzzParse ./tracks:FuzzParseDuration ./templates:FuzzRenderText ./templates:FuzzPrintfSize \
 	./internal/csvio:FuzzParseContacts ./internal/csvio:FuzzParseEvents ./internal/crm:FuzzContactFields \
-	./internal/email:FuzzParseURL ./internal/email:FuzzVerify ./internal/email:FuzzDecodeBounce \
+	./internal/email:FuzzParseURL ./internal/email:FuzzVerify ./internal/email:FuzzDecodeBounce ./internal/email:FuzzParseVERP \
 	./internal/mailaddr:FuzzCheck ./internal/config:FuzzRedactURL ./internal/queue:FuzzParseRedisURL ./internal/queue:FuzzParseTouchID \
 	./cmd/dripline:FuzzParseInterspersed ./letters:FuzzAddressLines ./letters:FuzzRender \
 	./internal/config:FuzzParseOffset ./internal/config:FuzzAddressLine \

@@ -9,19 +9,27 @@ import (
 // EnrollMany enrolls many contacts on one track in a few round trips, the way a
 // manager puts a whole list on a track. Contacts with an open enrollment on the
 // track, or whose past enrollment the track's re-enrollment policy refuses, and
-// ids that match no contact are left out. It returns how many were enrolled.
+// ids that match no contact are left out; a retired track enrolls nobody. It
+// returns how many were enrolled.
 func (e *Engine) EnrollMany(ctx context.Context, trackID string, contactIDs []int64) (int, error) {
 	t, version, err := e.currentTrack(trackID)
 	if err != nil {
 		return 0, fmt.Errorf("bulk enroll: %w", err)
 	}
 	var zones map[int64]string
+	open := true
 	err = e.cfg.Store.Tx(ctx, func(tx Tx) error {
+		if open, err = mayEnrollOn(ctx, tx, trackID); !open || err != nil {
+			return err
+		}
 		zones, err = tx.TimeZones(ctx, contactIDs)
 		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("bulk enroll on %s: %w", trackID, err)
+	}
+	if !open {
+		return 0, nil
 	}
 	now := e.now()
 	firstDue := map[string]time.Time{} // per time zone: every contact in it gets the same

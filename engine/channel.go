@@ -107,3 +107,25 @@ func IsPermanent(err error) bool {
 	var s *SuppressError
 	return errors.As(err, &p) || errors.As(err, &s)
 }
+
+// outageError marks a failure of a channel's transport rather than of the touch.
+type outageError struct{ err error }
+
+func (e outageError) Error() string { return e.err.Error() }
+func (e outageError) Unwrap() error { return e.err }
+
+// Outage marks err as an outage of the channel's transport (an SMTP server
+// refusing every session): not the touch's fault, so the touch is retried
+// with backoff however many attempts it has had, and never failed for it.
+func Outage(err error) error {
+	if err == nil {
+		return nil
+	}
+	return outageError{err}
+}
+
+// IsOutage reports whether err was marked with Outage.
+func IsOutage(err error) bool {
+	var o outageError
+	return errors.As(err, &o)
+}

@@ -162,6 +162,9 @@ func (e *Engine) enroll(ctx context.Context, tx Tx, c Contact, trackID string, a
 	if err != nil {
 		return false, err
 	}
+	if ok, err := mayEnrollOn(ctx, tx, trackID); !ok || err != nil {
+		return false, err
+	}
 	past, err := tx.Enrollments(ctx, c.ID, trackID)
 	if err != nil {
 		return false, err

@@ -99,6 +99,16 @@ type Store interface {
 
 	// TrackSource returns the YAML of one stored version of a track.
 	TrackSource(ctx context.Context, id string, version int) (source []byte, file string, err error)
+
+	// SetTrackState records a whole track's state. Paused: QueueDue passes
+	// over its touches, and its queued ones go back to scheduled (a task
+	// already in the queue then finds nothing to claim). A track never set
+	// is active.
+	SetTrackState(ctx context.Context, trackID string, state TrackState, at time.Time) error
+	// TrackStatuses lists every stored track by id with its state, versions
+	// (their open enrollments) and open enrollments by the step of their
+	// pending touch; Loaded is left false.
+	TrackStatuses(ctx context.Context) ([]TrackStatus, error)
 }
 
 // Tx is the part of the store used inside one transaction.
@@ -110,6 +120,12 @@ type Tx interface {
 	TimeZones(ctx context.Context, ids []int64) (map[int64]string, error)
 	Rep(ctx context.Context, id int64) (Rep, error)
 	RepByUsername(ctx context.Context, username string) (Rep, error)
+
+	// TrackState returns a track's state; a track never set is active.
+	TrackState(ctx context.Context, trackID string) (TrackState, error)
+	// OverdueEnrollments lists, by id, the track's active enrollments with
+	// a scheduled or queued touch due before the instant.
+	OverdueEnrollments(ctx context.Context, trackID string, before time.Time) ([]Enrollment, error)
 
 	// Enrollments lists a contact's enrollments, newest first; trackID "" means all tracks.
 	Enrollments(ctx context.Context, contactID int64, trackID string) ([]Enrollment, error)

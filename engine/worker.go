@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/dripline/dripline/tracks"
@@ -120,10 +121,11 @@ func (e *Engine) skipReason(ch Channel, j job) string {
 }
 
 // fail ends a touch as failed when err is permanent or its attempts are used
-// up, and otherwise hands it back for a retry.
+// up, and otherwise hands it back for a retry. An outage of the channel's
+// transport is never the touch's fault: it is always retried.
 func (e *Engine) fail(ctx context.Context, j job, err error) error {
 	t := j.touch
-	if !IsPermanent(err) && t.Attempts < e.cfg.MaxAttempts {
+	if IsOutage(err) || !IsPermanent(err) && t.Attempts < e.cfg.MaxAttempts {
 		return e.retry(ctx, t, err)
 	}
 	e.log.Warn("touch failed", ids(t, "track", t.TrackID, "step", t.StepID, "err", err)...)
@@ -164,7 +166,11 @@ func (e *Engine) stop(ctx context.Context, t Touch, cause error) error {
 // retry hands a touch back to the queue and returns the error so the queue
 // retries it with backoff.
 func (e *Engine) retry(ctx context.Context, t Touch, err error) error {
-	e.log.Info("touch will be retried", ids(t, "attempt", t.Attempts, "err", err)...)
+	level := slog.LevelInfo
+	if IsOutage(err) { // the channel logs its outage once; every touch it holds back would drown it
+		level = slog.LevelDebug
+	}
+	e.log.Log(ctx, level, "touch will be retried", ids(t, "attempt", t.Attempts, "err", err)...)
 	if rerr := e.release(ctx, t, TouchQueued, err.Error()); rerr != nil {
 		return errors.Join(err, rerr)
 	}

@@ -71,6 +71,50 @@ func TestTemporaryFailureRetriesThenFails(t *testing.T) {
 	}
 }
 
+// TestTransportOutageNeverFailsTheTouch: a channel whose transport is down
+// (engine.Outage) keeps its touch queued past MaxAttempts; it goes out once
+// the transport works.
+func TestTransportOutageNeverFailsTheTouch(t *testing.T) {
+	t.Parallel()
+	ch := &flaky{err: engine.Outage(errors.New("504 5.5.2 need fully-qualified hostname"))}
+	f := setup(t, map[tracks.Channel]engine.Channel{tracks.ChannelLetter: ch})
+	c := f.contact("pat@example.com")
+	f.event(c, "contact.created")
+	f.runUntil(start.AddDate(0, 0, 1))
+	f.clock.Set(start.AddDate(0, 0, 2))
+	batch, err := f.store.QueueDue(f.ctx, f.clock.Now(), f.clock.Now().Add(time.Minute), 10)
+	if err != nil || len(batch) != 1 {
+		t.Fatalf("QueueDue = %v, %v", batch, err)
+	}
+	id := batch[0].ID
+	for attempt := 1; attempt <= 12; attempt++ {
+		if err := f.eng.Process(f.ctx, id); err == nil || !engine.IsOutage(err) {
+			t.Fatalf("attempt %d: err = %v, want the outage back for a retry", attempt, err)
+		}
+		f.clock.Advance(time.Minute)
+	}
+	if ts := f.touches(c); ts[1].State != engine.TouchQueued {
+		t.Fatalf("letter touch after 12 outages = %s %q, want queued", ts[1].State, ts[1].Reason)
+	}
+	ch.err = nil
+	if err := f.eng.Process(f.ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if ts := f.touches(c); ts[1].State != engine.TouchDone {
+		t.Fatalf("letter touch once the transport works = %s %q, want done", ts[1].State, ts[1].Reason)
+	}
+}
+
+// flaky is a letter channel that fails with err while it is set.
+type flaky struct {
+	engine.AnyoneReach
+	err error
+}
+
+func (f *flaky) Deliver(context.Context, engine.Dispatch) (engine.Outcome, error) {
+	return engine.Outcome{}, f.err
+}
+
 func TestPauseHoldsAndResumeReschedules(t *testing.T) {
 	t.Parallel()
 	f := setup(t, nil)

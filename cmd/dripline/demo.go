@@ -17,6 +17,13 @@ import (
 	"github.com/dripline/dripline/internal/sim"
 )
 
+// The demo's web logins: its sales manager and one of its reps share a
+// password anyone reading this may know; the demo is for a laptop.
+const (
+	demoRep      = "cferguson"
+	demoPassword = "dripline-demo"
+)
+
 // runDemo is `dripline demo`: simulate a year of the default library for a
 // sample of contacts, load the same sample into the database, and serve it.
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -44,9 +51,16 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	for _, rep := range []string{demo.Manager, demoRep} {
+		if err := srv.rt.crm.SetPassword(ctx, crm.System, rep, demoPassword); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(stdout, `
-Dripline is running on %[1]s with the sample loaded. Every API request
-carries a token; this one is the sales manager %[3]s's:
+Dripline is running on %[1]s with the sample loaded.
+In a browser: %[1]s/login as %[3]s (sales manager) or %[5]s (sales rep),
+password %[6]s.
+Every API request carries a token; this one is the sales manager %[3]s's:
   export DRIPLINE_TOKEN=%[4]s
 Have a look:
   a rep's My Day:         curl -s -H "Authorization: Bearer $DRIPLINE_TOKEN" %[1]s/api/reps/cferguson/myday
@@ -55,7 +69,7 @@ Have a look:
   open call tasks:        curl -s -H "Authorization: Bearer $DRIPLINE_TOKEN" '%[1]s/api/activities?status=open'
   emails sent:            ls %[2]s   (the file transport; set SMTP_URL for a real server)
 A rep's own token: dripline users token cferguson. Stop with Ctrl-C.
-`, srv.URL(), cfg.MailDir, demo.Manager, token)
+`, srv.URL(), cfg.MailDir, demo.Manager, token, demoRep, demoPassword)
 	return srv.Run(ctx)
 }
 

@@ -42,7 +42,7 @@ func TestEveryCommandHelpListsItsOwnFlags(t *testing.T) {
 	db, library := []string{"database-url"}, []string{"templates", "tracks"}
 	business := []string{"business-address", "business-name", "business-phone"}
 	lettersFlags := []string{"label-offset", "paper"}
-	emailFlags := []string{"mail-domain", "public-url", "secret", "sender"}
+	emailFlags := []string{"bounce-address", "mail-domain", "public-url", "secret", "sender"}
 	own := map[string][]string{
 		"campaigns add":      slices.Concat(db, library, []string{"cost", "subtype", "type"}),
 		"campaigns list":     db,
@@ -62,7 +62,7 @@ func TestEveryCommandHelpListsItsOwnFlags(t *testing.T) {
 		"demo":               settings,
 		"simulate":           slices.Concat(business, library, []string{"contacts", "events", "format", "from", "until"}),
 		"templates list":     {"templates"},
-		"templates preview":  slices.Concat(business, db, []string{"contact", "format", "kind", "mail-domain", "public-url", "sample", "secret", "sender", "templates"}),
+		"templates preview":  slices.Concat(business, db, []string{"bounce-address", "contact", "format", "kind", "mail-domain", "public-url", "sample", "secret", "sender", "templates"}),
 		"touches":            {"contact", "database-url", "format"},
 		"tracks list":        {"tracks"},
 		"tracks plan":        {"format", "start", "tracks", "tz"},

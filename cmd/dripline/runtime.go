@@ -21,6 +21,7 @@ import (
 	"github.com/dripline/dripline/internal/metrics"
 	"github.com/dripline/dripline/internal/postgres"
 	"github.com/dripline/dripline/internal/queue"
+	"github.com/dripline/dripline/internal/web"
 	"github.com/dripline/dripline/tracks"
 )
 
@@ -59,6 +60,7 @@ type runtime struct {
 
 	reports  *crm.Reports
 	leadForm http.Handler // POST /forms/lead; nil unless the runtime is the daemon's
+	pages    *web.Pages   // the daemon's web pages; nil otherwise
 }
 
 // openRuntime connects to PostgreSQL and builds the engine and the CRM store.
@@ -126,12 +128,16 @@ func openRuntime(ctx context.Context, cfg *config.Config, opts runtimeOptions) (
 		if rt.letters, err = rt.openLetters(opts.clock, false); err != nil {
 			return nil, err
 		}
+		if rt.pages, err = rt.openPages(lib, set, opts.clock); err != nil {
+			return nil, err
+		}
 	}
 	return rt, nil
 }
 
 // loadTracks stores the library's tracks, saying which changed tracks still
-// have enrollments running on an older version.
+// have enrollments running on an older version and which stored tracks with
+// open enrollments the library lacks.
 func (rt *runtime) loadTracks(ctx context.Context) error {
 	changes, err := rt.engine.LoadLibrary(ctx)
 	if err != nil {
@@ -141,6 +147,16 @@ func (rt *runtime) loadTracks(ctx context.Context) error {
 		if c.StillOnOld > 0 {
 			rt.log.Info("track has a new version; running enrollments stay on theirs until `dripline enrollments move`",
 				"track", c.Track, "version", c.Version, "still_on_old", c.StillOnOld)
+		}
+	}
+	all, err := rt.engine.TrackOverview(ctx)
+	if err != nil {
+		return err
+	}
+	for _, t := range all {
+		if t.Missing() {
+			rt.log.Warn("track missing from the loaded library: its enrollments cannot go on until its file is back",
+				"track", t.Track, "open_enrollments", t.Open())
 		}
 	}
 	return nil
@@ -174,7 +190,7 @@ func (rt *runtime) openQueue(ctx context.Context, set email.Renderer) error {
 func emailConfig(cfg *config.Config, set email.Renderer, sender email.Sender, log *slog.Logger) email.ChannelConfig {
 	return email.ChannelConfig{
 		Templates: set, Sender: sender, PublicURL: cfg.PublicURL,
-		Secret: cfg.SecretKeys()[0], DefaultFrom: cfg.From, Domain: cfg.MailDomain, Logger: log,
+		Secret: cfg.SecretKeys()[0], DefaultFrom: cfg.From, Domain: cfg.MailDomain, BounceAddress: cfg.Bounce, Logger: log,
 	}
 }
 
@@ -190,6 +206,7 @@ func newSender(cfg *config.Config, log *slog.Logger, replies email.ReplyObserver
 		return nil, err
 	}
 	sc.RatePerSecond, sc.MaxConns, sc.HELO, sc.Logger, sc.Replies = cfg.SMTPRate, cfg.SMTPConns, ehloName(cfg), log, replies
+	sc.CAFile, sc.Insecure, sc.IdleTimeout = cfg.SMTPCAFile, sc.Insecure || cfg.SMTPInsecure, cfg.SMTPIdle
 	return email.NewSMTPSender(sc)
 }
 
@@ -207,8 +224,9 @@ func ehloName(cfg *config.Config) string {
 	return ""
 }
 
-// handler is the daemon's HTTP surface: the JSON API, for API tokens, and
-// the public pages (unsubscribe, bounce webhook, /readyz, /metrics).
+// handler is the daemon's HTTP surface: the JSON API, for API tokens, the
+// public pages (unsubscribe, bounce webhook, /readyz, /metrics, the lead
+// form) and the web pages, for sessions.
 func (rt *runtime) handler() http.Handler {
 	pages := http.NewServeMux()
 	(&email.Handlers{
@@ -217,6 +235,9 @@ func (rt *runtime) handler() http.Handler {
 	}).Register(pages)
 	mounts := rt.mounts(pages)
 	maps.Copy(mounts, rt.publicMounts())
+	if rt.pages != nil {
+		maps.Copy(mounts, rt.pages.Mount())
+	}
 	return httpapi.New(httpapi.Deps{
 		CRM: rt.crm, Letters: rt.letters, Engine: rt.engine, Reports: rt.reports, Logger: rt.log,
 		Actor: httpapi.Bearer(rt.crm), Mount: mounts,

@@ -67,6 +67,7 @@ func NewServer(ctx context.Context, cfg *config.Config, opts ServerOptions) (*Se
 	if err != nil {
 		return nil, err
 	}
+	checkSMTP(ctx, rt.sender, opts.Logger)
 	s := &Server{rt: rt, log: opts.Logger}
 	if s.ln, err = net.Listen("tcp", cfg.HTTPAddr); err != nil {
 		rt.Close()

@@ -62,6 +62,7 @@ func TestServeDeliversTheFirstEmails(t *testing.T) {
 		t.Errorf("Addr() = %s, want the port bound on 127.0.0.1", srv.Addr())
 	}
 	healthy(t, srv.URL())
+	pagesServed(t, srv.URL())
 
 	dir := writeFiles(t, map[string]string{
 		"contacts.csv": "external_id,email,first_name,status\n" +
@@ -107,6 +108,9 @@ func TestServeDeliversTheFirstEmails(t *testing.T) {
 	if err := srv.Close(); err != nil {
 		t.Errorf("Close: %v", err)
 	}
+	if mail.Quits() != mail.Connections() {
+		t.Errorf("%d SMTP connections, %d ended with QUIT; want all", mail.Connections(), mail.Quits())
+	}
 	eventually(t, "the daemon's goroutines end", func() bool { return !leftBehind(before, goroutines()) }, func() string {
 		return "left running after Close:\n" + leftStacks(before)
 	})
@@ -131,6 +135,31 @@ func importCSVs(t *testing.T, cfg *config.Config, clk *clock.Virtual, contacts, 
 			t.Fatalf("%s import %s: %v, stderr %q", step.imp.what, step.path, err, errs.String())
 		}
 		t.Logf("%s import: %s", step.imp.what, strings.TrimSpace(out.String()))
+	}
+}
+
+// pagesServed checks that the daemon serves the web pages: My Day sends a
+// visitor without a session to the login form.
+func pagesServed(t *testing.T, base string) {
+	t.Helper()
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Get(base + "/myday")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/login?next=%2Fmyday" {
+		t.Fatalf("GET /myday without a session = %d to %q, want 303 to the login", resp.StatusCode, loc)
+	}
+	resp, err = client.Get(base + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK || !bytes.Contains(body, []byte(`name="password"`)) {
+		t.Fatalf("GET /login = %d, %v:\n%s", resp.StatusCode, err, body)
 	}
 }
 

@@ -69,6 +69,9 @@ func Run(t *testing.T, open func(t *testing.T) Harness) {
 		{"EnrollAllInTx", enrollAllInTx},
 		{"TxRollsBack", txRollsBack},
 		{"WorkReadsWhatAWorkerNeeds", workReads},
+		{"TrackStateHoldsTouches", trackStateHoldsTouches},
+		{"TrackStatuses", trackStatuses},
+		{"OverdueEnrollments", overdueEnrollments},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

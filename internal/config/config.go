@@ -19,19 +19,21 @@ const DevSecret = "dripline-development-secret"
 
 // Config is every setting of the daemon and the commands.
 type Config struct {
-	DatabaseURL  string        // DATABASE_URL: PostgreSQL connection string
-	RedisURL     string        // REDIS_URL: Redis for asynq, redis://host:port/db
-	SMTPURL      string        // SMTP_URL: smtp://user:pass@host:port?tls=none|starttls|tls; empty writes .eml files
-	MailDir      string        // DRIPLINE_MAIL_DIR: where the file transport writes .eml files
-	HTTPAddr     string        // DRIPLINE_HTTP_ADDR: API, unsubscribe and metrics
-	PublicURL    string        // DRIPLINE_PUBLIC_URL: base of links in emails
-	TracksDir    string        // DRIPLINE_TRACKS: folder of tracks replacing the embedded library
-	TemplatesDir string        // DRIPLINE_TEMPLATES: folder of templates added to the embedded ones
-	Secret       string        // DRIPLINE_SECRET: comma-separated keys; the first signs unsubscribe links, all verify
-	Dev          bool          // --dev: development mode, the public DevSecret allowed
-	From         string        // DRIPLINE_SENDER: sender when a contact has no owner rep
-	MailDomain   string        // DRIPLINE_MAIL_DOMAIN: domain of Message-IDs; keep it stable
-	SMTPHelo     string        // DRIPLINE_SMTP_HELO: name sent in EHLO
+	DatabaseURL  string // DATABASE_URL: PostgreSQL connection string
+	RedisURL     string // REDIS_URL: Redis for asynq, redis://host:port/db
+	SMTPURL      string // SMTP_URL: smtp://user:pass@host:port?tls=none|starttls|tls; empty writes .eml files
+	MailDir      string // DRIPLINE_MAIL_DIR: where the file transport writes .eml files
+	HTTPAddr     string // DRIPLINE_HTTP_ADDR: API, unsubscribe and metrics
+	PublicURL    string // DRIPLINE_PUBLIC_URL: base of links in emails
+	TracksDir    string // DRIPLINE_TRACKS: folder of tracks replacing the embedded library
+	TemplatesDir string // DRIPLINE_TEMPLATES: folder of templates added to the embedded ones
+	Secret       string // DRIPLINE_SECRET: comma-separated keys; the first signs unsubscribe links, all verify
+	Dev          bool   // --dev: development mode, the public DevSecret allowed
+	From         string // DRIPLINE_SENDER: sender when a contact has no owner rep
+	MailDomain   string // DRIPLINE_MAIL_DOMAIN: domain of Message-IDs; keep it stable
+	SMTPHelo     string // DRIPLINE_SMTP_HELO: name sent in EHLO
+	Bounce       string // DRIPLINE_BOUNCE_ADDRESS: envelope sender, VERP-tagged with the touch id
+	MailTransport
 	WebhookToken string        // DRIPLINE_WEBHOOK_TOKEN: bearer token the bounce webhook requires
 	BusinessName string        // DRIPLINE_BUSINESS_NAME: merge field .Business.Name
 	BusinessAddr string        // DRIPLINE_BUSINESS_ADDRESS: postal address in every email footer
@@ -124,6 +126,7 @@ func (c *Config) bind(fs *flag.FlagSet, g Group) {
 		secret(fs, &c.Secret, "secret", "DRIPLINE_SECRET", "comma-separated keys for unsubscribe links: the first signs, all verify; required by serve without --dev")
 		str(&c.From, "sender", "DRIPLINE_SENDER", "Dripline <marketing@example.com>", "sender when a contact has no owner rep")
 		str(&c.MailDomain, "mail-domain", "DRIPLINE_MAIL_DOMAIN", "", "domain of Message-IDs (default: the sender's domain); keep it stable across restarts")
+		str(&c.Bounce, "bounce-address", "DRIPLINE_BOUNCE_ADDRESS", "", "envelope sender of every email, tagged with the touch id (bounces@example.com → bounces+t123@example.com); empty: the From address")
 	case Daemon:
 		c.bindDaemon(fs, str)
 	case Letters:
@@ -140,6 +143,7 @@ func (c *Config) bind(fs *flag.FlagSet, g Group) {
 
 // bindDaemon registers the settings only the daemon uses.
 func (c *Config) bindDaemon(fs *flag.FlagSet, str func(p *string, name, env, def, usage string)) {
+	c.bindMailTransport(fs)
 	str(&c.RedisURL, "redis-url", "REDIS_URL", "redis://127.0.0.1:6379/0", "Redis for the queue")
 	str(&c.SMTPURL, "smtp-url", "SMTP_URL", "", "SMTP server, smtp://user:pass@host:port?tls=none|starttls|tls; empty writes .eml files")
 	str(&c.MailDir, "mail-dir", "DRIPLINE_MAIL_DIR", "./var/mail", "folder for .eml files when no SMTP server is set")

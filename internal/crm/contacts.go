@@ -157,6 +157,9 @@ type ContactFilter struct {
 	OwnerID int64
 	After   int64 // only contacts with a greater id (the previous page's Next)
 	Limit   int   // page size; default 50, at most 500
+	// Search keeps contacts whose name, email or company contains it,
+	// ignoring case; "" keeps all.
+	Search string
 }
 
 // ContactPage is one page of contacts in id order; Next is the After of the

@@ -42,8 +42,8 @@
 // report_rows.go) over a [ReportStore]: the store counts, the rules here
 // fill the calendar (days, ISO weeks, months in the asked zone, as
 // [Calendar] starts the store buckets by), the quotas, the stage
-// probabilities ([Stages]), ROI and who a step assigns. [RepScope] is the
-// reports' one access rule. Campaigns are [Service.AddCampaign] and
+// probabilities ([Stages]), ROI and who a step assigns. A sales rep sees its own
+// rows, by the scope in access.go. Campaigns are [Service.AddCampaign] and
 // [Service.ListCampaigns]. [Leads] captures web leads over the Service
 // (contacts and activities as the API makes them) and a [LeadStore]
 // (repeats, the round-robin turn); [Territories] pick owners first.

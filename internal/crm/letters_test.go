@@ -356,7 +356,8 @@ func TestMyDayLeavesOutLettersWaitingToPrint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	card, err := svc.CreateActivity(p.ctx, crm.System, crm.ActivityFields{Contact: "ann", Type: "Thank You Card", Subject: "Write ann a card by hand"})
+	card, err := svc.CreateActivity(p.ctx, crm.System, crm.ActivityFields{Contact: "ann", Type: "Thank You Card", Subject: "Write ann a card by hand",
+		Due: p.clock.Now().Format(time.RFC3339)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -366,6 +367,17 @@ func TestMyDayLeavesOutLettersWaitingToPrint(t *testing.T) {
 	}
 	if len(day.PreSales)+len(day.AfterSale) != 0 || len(day.Activities) != 1 || day.Activities[0].ID != card.ID {
 		t.Errorf("My Day = %+v; want the hand-written card alone, not the letter waiting to print", day)
+	}
+	reports, err := crm.NewReports(crm.ReportsConfig{Store: postgres.NewCRM(p.pool), Clock: p.clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	followups, err := reports.Report(p.ctx, crm.System, "followups", crm.ReportQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (crm.FollowupRow{Rep: "jsmith", DueToday: 1}); len(followups.Rows) != 1 || followups.Rows[0] != want {
+		t.Errorf("followups = %+v; want %+v: the card, not the letter waiting to print", followups.Rows, want)
 	}
 	timeline, err := svc.Timeline(p.ctx, crm.System, "ann")
 	if err != nil {

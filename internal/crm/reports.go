@@ -109,7 +109,7 @@ func ReportNames() []string {
 }
 
 // Report builds the report named for a: a sales rep gets its own rows only
-// (see RepScope). An unknown name or time zone is a validation error.
+// (the access rule in access.go). An unknown name or time zone is a validation error.
 func (r *Reports) Report(ctx context.Context, a Actor, name string, q ReportQuery) (report.Table, error) {
 	def, ok := reports[name]
 	if !ok {
@@ -119,23 +119,13 @@ func (r *Reports) Report(ctx context.Context, a Actor, name string, q ReportQuer
 	if err != nil {
 		return report.Table{}, err
 	}
-	span.RepID = RepScope(a)
+	span.RepID = a.scope()
 	t, err := def.build(r, ctx, span)
 	if err != nil {
 		return report.Table{}, fmt.Errorf("%s report: %w", name, err)
 	}
 	t.Name = name
 	return t, nil
-}
-
-// RepScope is the one access rule of the reports: the rep whose rows a may
-// see, 0 for every rep. Managers, admins and the system see every row; a
-// sales rep its own.
-func RepScope(a Actor) int64 {
-	if a.Role == RoleSales {
-		return a.RepID
-	}
-	return 0
 }
 
 // span fills the query's missing ends with the report's defaults.

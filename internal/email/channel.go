@@ -36,7 +36,12 @@ type ChannelConfig struct {
 	// Domain is the right-hand side of Message-IDs; default DefaultFrom's
 	// domain, else "localhost". It must not change while touches are pending.
 	Domain string
-	Logger *slog.Logger // default discards
+	// BounceAddress is the envelope sender of every email
+	// (DRIPLINE_BOUNCE_ADDRESS), with the touch id added VERP-style
+	// (bounces+t123@example.com, see VERP), so bounces come back to it and
+	// name their touch rather than land in the rep's inbox; optional.
+	BounceAddress string
+	Logger        *slog.Logger // default discards
 }
 
 // Channel carries out email touches (tracks.ChannelEmail): it renders the
@@ -50,6 +55,7 @@ type Channel struct {
 	secret      []byte
 	defaultFrom *mail.Address
 	domain      string
+	bounce      string
 	log         *slog.Logger
 }
 
@@ -60,7 +66,7 @@ var domainRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$`)
 // NewChannel checks cfg and returns a Channel.
 func NewChannel(cfg ChannelConfig) (*Channel, error) {
 	c := &Channel{templates: cfg.Templates, sender: cfg.Sender, secret: cfg.Secret,
-		publicURL: strings.TrimRight(cfg.PublicURL, "/"), domain: cfg.Domain, log: cfg.Logger}
+		publicURL: strings.TrimRight(cfg.PublicURL, "/"), domain: cfg.Domain, bounce: cfg.BounceAddress, log: cfg.Logger}
 	switch {
 	case cfg.Templates == nil:
 		return nil, errors.New("email channel: no templates")
@@ -68,6 +74,11 @@ func NewChannel(cfg ChannelConfig) (*Channel, error) {
 		return nil, errors.New("email channel: no sender")
 	case len(cfg.Secret) == 0:
 		return nil, errors.New("email channel: secret: empty (it signs unsubscribe links)")
+	}
+	if c.bounce != "" {
+		if err := CheckBounceAddress(c.bounce); err != nil {
+			return nil, fmt.Errorf("email channel: %w", err)
+		}
 	}
 	if err := checkPublicURL(c.publicURL); err != nil {
 		return nil, fmt.Errorf("email channel: public url %q: %w", cfg.PublicURL, err)
@@ -168,6 +179,9 @@ func (c *Channel) message(d engine.Dispatch) (*gomail.Msg, envelope, string, err
 	}
 	e = withFooter(e, data.Business, data.UnsubscribeURL)
 	env := envelope{id: MessageID(d.Touch.ID, c.domain), from: from, to: to, date: d.Now, unsubscribe: data.UnsubscribeURL}
+	if c.bounce != "" {
+		env.returnPath = VERP(c.bounce, d.Touch.ID)
+	}
 	if env.date.IsZero() {
 		env.date = time.Now()
 	}

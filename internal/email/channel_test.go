@@ -168,6 +168,23 @@ func TestChannelDelivers(t *testing.T) {
 	}
 }
 
+// TestChannelBounceAddress: with a bounce address the envelope sender is
+// it, tagged with the touch id, while the From header stays the rep's.
+func TestChannelBounceAddress(t *testing.T) {
+	srv := smtptest.Start(t)
+	c := newChannel(t, newSender(t, srv, nil), func(c *ChannelConfig) { c.BounceAddress = "bounces@summitridge.example" })
+	if _, err := c.Deliver(t.Context(), dispatch(42)); err != nil {
+		t.Fatal(err)
+	}
+	raw, m := only(t, srv)
+	if raw.From != "bounces+t42@summitridge.example" || m.Header.Get("From") != `"Marcus Reyes" <mreyes@summitridge.example>` {
+		t.Fatalf("MAIL FROM %q, From %q; want the VERP bounce address and the rep", raw.From, m.Header.Get("From"))
+	}
+	if id, err := ParseVERP("bounces@summitridge.example", raw.From); err != nil || id != 42 {
+		t.Fatalf("ParseVERP(%q) = %d, %v", raw.From, id, err)
+	}
+}
+
 func TestChannelSameTouchSameMessageID(t *testing.T) {
 	srv := smtptest.Start(t)
 	c := newChannel(t, newSender(t, srv, nil), nil)
@@ -373,6 +390,7 @@ func TestNewChannelRefuses(t *testing.T) {
 		"bad default":     func(c *ChannelConfig) { c.DefaultFrom = "hello@" },
 		"bad domain":      func(c *ChannelConfig) { c.Domain = "a b>" },
 		"domain with a @": func(c *ChannelConfig) { c.Domain = "x@y" },
+		"bounce with a +": func(c *ChannelConfig) { c.BounceAddress = "bounces+x@example.com" },
 	}
 	for name, edit := range tests {
 		cfg := good

@@ -2,7 +2,7 @@ package email
 
 import (
 	"errors"
-	"fmt"
+	"net/textproto"
 	"strings"
 
 	"github.com/dripline/dripline/engine"
@@ -13,9 +13,9 @@ import (
 // nil when the message was delivered, even if a later command failed (a
 // failed RSET after an accepted DATA); an *engine.SuppressError for a hard
 // bounce; engine.Permanent for any other 5xx or a message go-mail cannot
-// send, except a 5xx refusing the session (see sessionRefused); and the
-// error unmarked, so the touch is retried, for those, 4xx replies and
-// network errors, which carry no SMTP code.
+// send; and the error unmarked, so the touch is retried, for 4xx replies and
+// network errors, which carry no SMTP code. A 5xx refusing the session never
+// gets here: the sender's gate takes it as an outage (refusesSession).
 func classify(m *gomail.Msg, err error) error {
 	if err == nil || m.IsDelivered() {
 		return nil
@@ -28,8 +28,6 @@ func classify(m *gomail.Msg, err error) error {
 	switch {
 	case code >= 500 && se.Reason == gomail.ErrSMTPRcptTo && hardBounce(code, se.EnhancedStatusCode()):
 		return &engine.SuppressError{Email: recipient(m), Reason: engine.SuppressHardBounce, Err: err}
-	case code >= 500 && sessionRefused(se):
-		return fmt.Errorf("the server refuses our sessions, not this message: %w", err)
 	case code >= 500:
 		return engine.Permanent(err)
 	case code >= 400:
@@ -40,16 +38,9 @@ func classify(m *gomail.Msg, err error) error {
 	return err
 }
 
-// sessionRefused reports whether a 5xx refuses the session rather than the
-// message: a refused MAIL FROM (our sender, our host, our reputation) fails
-// every message alike, so it is an outage of the transport, retried, not a
-// fault of the touch.
-func sessionRefused(se *gomail.SendError) bool {
-	return se.Reason == gomail.ErrSMTPMailFrom
-}
-
 // replyCode is the SMTP reply that ended a send: 250 when the message was
-// delivered, the failing reply's code, or 0 when no reply came.
+// delivered, the failing reply's code (also while connecting), or 0 when no
+// reply came.
 func replyCode(m *gomail.Msg, err error) int {
 	if err == nil || m.IsDelivered() {
 		return 250
@@ -57,6 +48,10 @@ func replyCode(m *gomail.Msg, err error) int {
 	var se *gomail.SendError
 	if errors.As(err, &se) {
 		return se.ErrorCode()
+	}
+	var te *textproto.Error // a refusal while connecting: greeting, EHLO, AUTH
+	if errors.As(err, &te) {
+		return te.Code
 	}
 	return 0
 }

@@ -35,12 +35,16 @@ type Config struct {
 
 	RatePerSecond float64       // messages per second to this server; 0: no limit
 	MaxConns      int           // connections kept open and used at once; default 4
-	HELO          string        // name sent in EHLO; default the machine's host name
+	HELO          string        // name sent in EHLO; default the machine's fully qualified name, else its host name
 	Timeout       time.Duration // per SMTP command and dial; default 30s
 
-	TLSConfig *tls.Config  // optional; default verifies the server as Host
-	Limiter   Limiter      // optional; replaces the limiter built from RatePerSecond
-	Logger    *slog.Logger // optional; default discards
+	TLSConfig   *tls.Config   // optional; default verifies the server as Host against CAFile or the system's CAs
+	CAFile      string        // PEM file of the CAs trusted for the server's certificate (DRIPLINE_SMTP_CA_FILE)
+	Insecure    bool          // encrypt but accept any certificate: a private relay (insecure=1, DRIPLINE_SMTP_INSECURE)
+	IdleTimeout time.Duration // an idle connection is closed with QUIT after this; default 30s
+	Limiter     Limiter       // optional; replaces the limiter built from RatePerSecond
+	Logger      *slog.Logger  // optional; default discards
+	Clock       Clock         // optional; times the backoff while the server refuses our sessions; default real time
 	// Replies, when set, hears the SMTP reply code that ended each message:
 	// 250 when it was delivered, else the failing reply's code. A message
 	// that failed without a reply (a dropped connection) is not heard.
@@ -88,6 +92,9 @@ func ParseURL(s string) (Config, error) {
 	if c.TLS, err = parseTLS(u.RawQuery, u.Port()); err != nil {
 		return Config{}, fmt.Errorf("smtp url: %w", err)
 	}
+	if c.Insecure, err = parseInsecure(u.Query()); err != nil {
+		return Config{}, fmt.Errorf("smtp url: %w", err)
+	}
 	if c.Port, err = parsePort(u.Port(), c.TLS); err != nil {
 		return Config{}, fmt.Errorf("smtp url: %w", err)
 	}
@@ -118,8 +125,8 @@ func parseTLS(rawQuery, port string) (TLSPolicy, error) {
 		return "", fmt.Errorf("query: %v", err)
 	}
 	for k := range q {
-		if k != "tls" {
-			return "", fmt.Errorf("query parameter %q: unknown (want tls)", k)
+		if k != "tls" && k != "insecure" {
+			return "", fmt.Errorf("query parameter %q: unknown (want tls or insecure)", k)
 		}
 	}
 	switch v := q["tls"]; {
@@ -135,6 +142,21 @@ func parseTLS(rawQuery, port string) (TLSPolicy, error) {
 		return "", fmt.Errorf("tls=%q: want none, starttls or tls", string(p))
 	}
 	return p, nil
+}
+
+// parseInsecure reads insecure=1 (or 0), which turns off certificate checks.
+func parseInsecure(q url.Values) (bool, error) {
+	switch v := q["insecure"]; {
+	case len(v) == 0:
+		return false, nil
+	case len(v) > 1:
+		return false, errors.New("insecure: given more than once")
+	case v[0] == "1":
+		return true, nil
+	case v[0] == "0":
+		return false, nil
+	}
+	return false, fmt.Errorf("insecure=%q: want 1 or 0", q.Get("insecure"))
 }
 
 // parsePort reads the port, or picks the policy's default.

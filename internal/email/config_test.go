@@ -46,7 +46,7 @@ func TestParseURLErrors(t *testing.T) {
 		{"smtp://mail.example.com#x", `fragment "x": want none`},
 		{"smtp://mail.example.com?tls=ssl", `tls="ssl": want none, starttls or tls`},
 		{"smtp://mail.example.com?tls=none&tls=tls", "tls: given more than once"},
-		{"smtp://mail.example.com?rate=5", `query parameter "rate": unknown (want tls)`},
+		{"smtp://mail.example.com?rate=5", `query parameter "rate": unknown (want tls or insecure)`},
 		{"smtp://mail.example.com?tls=%zz", "query:"},
 	}
 	for _, tt := range tests {

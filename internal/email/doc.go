@@ -26,6 +26,20 @@
 // bounce, which also suppresses the address). A message the server accepted
 // counts as sent even if a later command on the connection failed.
 //
+// A 5xx that refuses the session rather than the message (the greeting,
+// EHLO, STARTTLS, AUTH, MAIL FROM, a 530, a 5.5.x reply to RCPT) is an outage
+// of the transport, marked engine.Outage: it is logged once at ERROR, the
+// sender stops reaching the server but for one try after a doubling backoff
+// (5s to 5m), and the engine retries the touches however long it lasts.
+// SMTPSender.Check tries the server once, as `dripline serve` does at start.
+//
+// # Envelope and connections
+//
+// With a bounce address the envelope sender is VERP(bounce, touch id), which
+// ParseVERP reads back. SMTPUTF8 is asked for only when an envelope address
+// is not ASCII. Idle connections are ended with QUIT after IdleTimeout, and
+// the rest on Close.
+//
 // # Unsubscribing
 //
 // Every message has List-Unsubscribe with a link under the public URL and,

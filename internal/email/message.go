@@ -26,6 +26,7 @@ type envelope struct {
 	from, to    *mail.Address
 	date        time.Time
 	unsubscribe string // the unsubscribe URL
+	returnPath  string // the envelope sender (MAIL FROM); empty: the From address
 }
 
 // build assembles the message. go-mail encodes header values (RFC 2047) and
@@ -37,6 +38,9 @@ func build(env envelope, e templates.Email) *gomail.Msg {
 	// A boundary derived from the Message-ID keeps the body the same too.
 	m := gomail.NewMsg(gomail.WithNoDefaultUserAgent(), gomail.WithBoundary(boundary(env.id)))
 	m.FromMailAddress(env.from)
+	if env.returnPath != "" {
+		_ = m.EnvelopeFrom(env.returnPath) // checked by CheckBounceAddress; VERP keeps it an address
+	}
 	m.AddToMailAddress(env.to)
 	m.Subject(oneLine(e.Subject))
 	m.SetMessageIDWithValue(env.id)

@@ -7,12 +7,16 @@ import (
 	"log/slog"
 	"net"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	gomail "github.com/wneessen/go-mail"
 	gosmtp "github.com/wneessen/go-mail/smtp"
 	"golang.org/x/time/rate"
+
+	"github.com/dripline/dripline/engine"
 )
 
 // Sender hands a built message to a transport.
@@ -35,6 +39,8 @@ type Limiter interface {
 const (
 	DefaultMaxConns = 4
 	DefaultTimeout  = 30 * time.Second
+	// DefaultIdleTimeout is well below Postfix's smtpd_timeout (300s).
+	DefaultIdleTimeout = 30 * time.Second
 )
 
 // SMTPSender sends through one SMTP server with go-mail. It keeps at most
@@ -46,11 +52,19 @@ type SMTPSender struct {
 	client *gomail.Client // configuration and protocol; connections live in the pool
 	limit  Limiter
 	slots  chan struct{} // one per message being sent, at most MaxConns
+	gate   *gate
 	log    *slog.Logger
 
 	mu     sync.Mutex
-	idle   []*gosmtp.Client
+	idle   []idleConn
 	closed bool
+	stop   chan struct{} // closed by Close: ends the idle reaper
+}
+
+// idleConn is a pooled connection and when it was last used.
+type idleConn struct {
+	c     *gosmtp.Client
+	since time.Time
 }
 
 var _ Sender = (*SMTPSender)(nil)
@@ -67,10 +81,49 @@ func NewSMTPSender(cfg Config) (*SMTPSender, error) {
 	if err != nil {
 		return nil, fmt.Errorf("smtp %s: %w", cfg, err)
 	}
-	return &SMTPSender{
-		cfg: cfg, addr: net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port)), client: client,
+	s := &SMTPSender{
+		cfg: cfg, stop: make(chan struct{}), addr: net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port)), client: client,
 		limit: cfg.Limiter, slots: make(chan struct{}, cfg.MaxConns), log: cfg.Logger,
-	}, nil
+		gate: &gate{clock: cfg.Clock, log: cfg.Logger, addr: net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))},
+	}
+	go s.reapEvery(cfg.IdleTimeout / 2)
+	return s, nil
+}
+
+// reapEvery closes connections idle too long, every d, until Close.
+func (s *SMTPSender) reapEvery(d time.Duration) {
+	t := time.NewTicker(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			s.reap()
+		}
+	}
+}
+
+// reap ends with QUIT every connection idle for IdleTimeout or longer, so
+// the server never times one out under us.
+func (s *SMTPSender) reap() {
+	cutoff := s.cfg.Clock.Now().Add(-s.cfg.IdleTimeout)
+	s.mu.Lock()
+	var old []idleConn
+	keep := s.idle[:0]
+	for _, ic := range s.idle {
+		if ic.since.After(cutoff) {
+			keep = append(keep, ic)
+		} else {
+			old = append(old, ic)
+		}
+	}
+	s.idle = keep
+	s.mu.Unlock()
+	for _, ic := range old {
+		_ = s.quit(ic.c)
+		s.log.Debug("smtp idle connection closed", "server", s.addr)
+	}
 }
 
 func withDefaults(cfg Config) Config {
@@ -80,8 +133,17 @@ func withDefaults(cfg Config) Config {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
 	}
+	if cfg.HELO == "" {
+		cfg.HELO = hostFQDN()
+	}
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = DefaultIdleTimeout
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = realClock{}
 	}
 	if cfg.Limiter == nil {
 		limit := rate.Inf
@@ -113,8 +175,12 @@ func clientOptions(cfg Config) ([]gomail.Option, error) {
 	default:
 		return nil, fmt.Errorf("tls %q: want none, starttls or tls", string(cfg.TLS))
 	}
-	if cfg.TLSConfig != nil {
-		opts = append(opts, gomail.WithTLSConfig(cfg.TLSConfig))
+	tc, err := tlsConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if tc != nil {
+		opts = append(opts, gomail.WithTLSConfig(tc))
 	}
 	if cfg.HELO != "" {
 		opts = append(opts, gomail.WithHELO(cfg.HELO))
@@ -132,40 +198,23 @@ func clientOptions(cfg Config) ([]gomail.Option, error) {
 	return opts, nil
 }
 
-// Send waits for the rate limit and a free connection, then sends m.
+// Send waits for the rate limit and a free connection, then sends m. While
+// the server refuses our sessions it fails at once with an engine.Outage
+// error, but for one send now and then that tries again.
 func (s *SMTPSender) Send(ctx context.Context, m *gomail.Msg) error {
-	if err := s.limit.Wait(ctx); err != nil {
-		return fmt.Errorf("smtp %s: rate limit: %w", s.addr, err)
-	}
-	select {
-	case s.slots <- struct{}{}:
-	case <-ctx.Done():
-		return fmt.Errorf("smtp %s: wait for a connection: %w", s.addr, ctx.Err())
-	}
-	defer func() { <-s.slots }()
-
-	c, reused, err := s.get(ctx)
+	probe, err := s.gate.admit()
 	if err != nil {
-		return fmt.Errorf("smtp %s: connect: %w", s.addr, err)
+		return fmt.Errorf("smtp %s: %w", s.addr, err)
 	}
-	healthy, err := s.sendOn(ctx, c, m)
-	if reused && healthy && stale(err) {
-		// The server dropped the idle connection before taking anything: try
-		// once on a fresh one.
-		s.discard(c, err)
-		if c, err = s.dial(ctx); err != nil {
-			return fmt.Errorf("smtp %s: connect: %w", s.addr, err)
-		}
-		healthy, err = s.sendOn(ctx, c, m)
-	}
-	s.release(c, healthy, m, err)
-	code := replyCode(m, err)
-	if code != 0 && s.cfg.Replies != nil {
+	err = s.send(ctx, m)
+	if code := replyCode(m, err); code != 0 && s.cfg.Replies != nil {
 		s.cfg.Replies.SMTPReply(code)
 	}
-	var se *gomail.SendError
-	if code >= 500 && errors.As(err, &se) && sessionRefused(se) {
-		s.log.ErrorContext(ctx, "SMTP server refuses our sessions: every email will fail until this is fixed; touches are retried", "smtp", s.addr, "reply", code, "err", err)
+	if m.IsDelivered() {
+		err = nil
+	}
+	if err = s.gate.done(probe, err); engine.IsOutage(err) {
+		return fmt.Errorf("smtp %s: %w", s.addr, err)
 	}
 	if err = classify(m, err); err != nil {
 		return fmt.Errorf("smtp %s: %w", s.addr, err)
@@ -173,9 +222,40 @@ func (s *SMTPSender) Send(ctx context.Context, m *gomail.Msg) error {
 	return nil
 }
 
+// send sends m on a pooled connection and returns go-mail's error as it is.
+func (s *SMTPSender) send(ctx context.Context, m *gomail.Msg) error {
+	if err := s.limit.Wait(ctx); err != nil {
+		return fmt.Errorf("rate limit: %w", err)
+	}
+	select {
+	case s.slots <- struct{}{}:
+	case <-ctx.Done():
+		return fmt.Errorf("wait for a connection: %w", ctx.Err())
+	}
+	defer func() { <-s.slots }()
+
+	c, reused, err := s.get(ctx)
+	if err != nil {
+		return err
+	}
+	healthy, err := s.sendOn(ctx, c, m)
+	if reused && healthy && stale(err) {
+		// The server dropped the idle connection before taking anything: try
+		// once on a fresh one.
+		s.discard(c, err)
+		if c, err = s.dial(ctx); err != nil {
+			return err
+		}
+		healthy, err = s.sendOn(ctx, c, m)
+	}
+	s.release(c, healthy, m, err)
+	return err
+}
+
 // sendOn sends m on c. A canceled context closes the connection under the
 // running command; healthy is false then.
 func (s *SMTPSender) sendOn(ctx context.Context, c *gosmtp.Client, m *gomail.Msg) (healthy bool, err error) {
+	c.SkipSMTPUTF8(!needsUTF8(m))
 	text := c.Text
 	stop := context.AfterFunc(ctx, func() { _ = text.Close() })
 	err = s.client.SendWithSMTPClient(c, m)
@@ -189,13 +269,16 @@ func (s *SMTPSender) sendOn(ctx context.Context, c *gosmtp.Client, m *gomail.Msg
 // when their message is done. Send fails after Close.
 func (s *SMTPSender) Close() error {
 	s.mu.Lock()
+	if !s.closed {
+		close(s.stop)
+	}
 	s.closed = true
 	idle := s.idle
 	s.idle = nil
 	s.mu.Unlock()
 	var errs []error
-	for _, c := range idle {
-		if err := s.client.CloseWithSMTPClient(c); err != nil {
+	for _, ic := range idle {
+		if err := s.quit(ic.c); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -209,9 +292,10 @@ func (s *SMTPSender) Close() error {
 // holds a slot and at most one connection and dials only when none is idle,
 // so the pool never holds more than MaxConns connections.
 func (s *SMTPSender) get(ctx context.Context) (c *gosmtp.Client, reused bool, err error) {
+	s.reap()
 	s.mu.Lock()
 	if n := len(s.idle); n > 0 {
-		c = s.idle[n-1]
+		c = s.idle[n-1].c
 		s.idle = s.idle[:n-1]
 		s.mu.Unlock()
 		return c, true, nil
@@ -227,11 +311,11 @@ func (s *SMTPSender) dial(ctx context.Context) (*gosmtp.Client, error) {
 	closed := s.closed
 	s.mu.Unlock()
 	if closed {
-		return nil, errors.New("sender closed")
+		return nil, &dialError{errors.New("sender closed")}
 	}
 	c, err := s.client.DialToSMTPClientWithContext(ctx)
 	if err != nil {
-		return nil, err
+		return nil, &dialError{err}
 	}
 	s.log.Debug("smtp connection opened", "server", s.addr)
 	return c, nil
@@ -251,10 +335,10 @@ func (s *SMTPSender) release(c *gosmtp.Client, healthy bool, m *gomail.Msg, err 
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
-		_ = s.client.CloseWithSMTPClient(c)
+		_ = s.quit(c)
 		return
 	}
-	s.idle = append(s.idle, c)
+	s.idle = append(s.idle, idleConn{c: c, since: s.cfg.Clock.Now()})
 	s.mu.Unlock()
 }
 
@@ -262,4 +346,28 @@ func (s *SMTPSender) release(c *gosmtp.Client, healthy bool, m *gomail.Msg, err 
 func (s *SMTPSender) discard(c *gosmtp.Client, why error) {
 	_ = c.Close()
 	s.log.Debug("smtp connection dropped", "server", s.addr, "err", why)
+}
+
+// needsUTF8 reports whether m's envelope has an address that is not ASCII
+// (a non-ASCII local part needs SMTPUTF8, RFC 6531); only then does MAIL
+// FROM ask for SMTPUTF8.
+func needsUTF8(m *gomail.Msg) bool {
+	from, _ := m.GetSender(false)
+	to, _ := m.GetRecipients()
+	for _, a := range append(to, from) {
+		if strings.ContainsFunc(a, func(r rune) bool { return r >= utf8.RuneSelf }) {
+			return true
+		}
+	}
+	return false
+}
+
+// quit ends c with QUIT. go-mail sets a connection's deadline only when it
+// sends a message, so an idle connection's has passed: it is renewed first,
+// else QUIT would fail and the connection drop without a word.
+func (s *SMTPSender) quit(c *gosmtp.Client) error {
+	if err := c.UpdateDeadline(s.cfg.Timeout); err != nil {
+		return err
+	}
+	return s.client.CloseWithSMTPClient(c)
 }

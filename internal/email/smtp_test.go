@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/clock"
 	"github.com/dripline/dripline/internal/smtptest"
 	"github.com/dripline/dripline/templates"
 	gomail "github.com/wneessen/go-mail"
@@ -349,20 +350,23 @@ func TestSMTPReportsReplies(t *testing.T) {
 
 // TestSMTPSessionRefusedIsAnOutage: a 5xx to MAIL FROM refuses our sender,
 // not the touch: the send is retried, not failed for good, no address is
-// suppressed, and the outage is logged at ERROR.
+// suppressed, and the outage is logged at ERROR. Once the backoff has
+// passed, the retry goes out.
 func TestSMTPSessionRefusedIsAnOutage(t *testing.T) {
 	srv := smtptest.Start(t)
 	var logs bytes.Buffer
-	s := newSender(t, srv, func(c *Config) { c.Logger = slog.New(slog.NewTextHandler(&logs, nil)) })
+	clk := clock.NewVirtual(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	s := newSender(t, srv, func(c *Config) { c.Clock, c.Logger = clk, slog.New(slog.NewTextHandler(&logs, nil)) })
 	srv.FailNext(smtptest.Mail, 1, 550)
 	err := s.Send(t.Context(), testMsg(1, "dana@example.com"))
 	var sup *engine.SuppressError
-	if err == nil || engine.IsPermanent(err) || errors.As(err, &sup) {
-		t.Fatalf("Send after a 550 to MAIL FROM = %v; want a temporary error", err)
+	if !engine.IsOutage(err) || engine.IsPermanent(err) || errors.As(err, &sup) {
+		t.Fatalf("Send after a 550 to MAIL FROM = %v; want an outage", err)
 	}
 	if !strings.Contains(logs.String(), "level=ERROR msg=\"SMTP server refuses our sessions") {
 		t.Errorf("no ERROR line for the outage; log:\n%s", logs.String())
 	}
+	clk.Advance(outageFirstRetry)
 	if err := s.Send(t.Context(), testMsg(1, "dana@example.com")); err != nil || srv.Count() != 1 {
 		t.Fatalf("retry once the server accepts: %v, %d messages", err, srv.Count())
 	}

@@ -18,7 +18,7 @@ var _ Reports = (*crm.Reports)(nil)
 
 // getReport is GET /api/reports/{name}?from=&until=&tz=&format=json|csv|text:
 // JSON lines by default; csv answers text/csv. A sales rep gets its own
-// rows (crm.RepScope).
+// rows (the crm access rule).
 func (a *api) getReport(w http.ResponseWriter, r *http.Request, who crm.Actor) {
 	q, format, err := reportQuery(r)
 	if err != nil {

@@ -39,13 +39,15 @@ type Store struct {
 	after       []func() // what runs once the running transaction commits
 
 	// Track versions have their own lock: the engine reads them inside transactions.
-	tracksMu  sync.Mutex
-	trackVers map[string][]trackVersion
+	tracksMu    sync.Mutex
+	trackVers   map[string][]trackVersion
+	trackStates map[string]engine.TrackState // tracks paused or retired; under mu
 }
 
 type trackVersion struct {
 	hash, file string
 	source     []byte
+	saved      time.Time
 }
 
 var _ engine.Store = (*Store)(nil)
@@ -63,6 +65,7 @@ func New() *Store {
 		suppressed:  map[string]string{},
 		events:      map[engine.Event]bool{},
 		trackVers:   map[string][]trackVersion{},
+		trackStates: map[string]engine.TrackState{},
 	}
 }
 
@@ -145,14 +148,14 @@ func (s *Store) QueueDue(_ context.Context, now, until time.Time, limit int) ([]
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []engine.Touch
-	var held []dueEntry // scheduled but their enrollment is paused
+	var held []dueEntry // scheduled but their enrollment or track is paused
 	for s.due.Len() > 0 && len(out) < limit && s.due[0].due.Before(until) {
 		top := heap.Pop(&s.due).(dueEntry)
 		t := s.touches[top.id]
 		if t == nil || t.State != engine.TouchScheduled || !t.Due.Equal(top.due) {
 			continue
 		}
-		if s.enrollments[t.EnrollmentID].State != engine.EnrollmentActive {
+		if en := s.enrollments[t.EnrollmentID]; en.State != engine.EnrollmentActive || s.trackState(en.TrackID) == engine.TrackPaused {
 			held = append(held, top)
 			continue
 		}
@@ -274,7 +277,7 @@ func (s *Store) SaveTrack(_ context.Context, id, hash string, source []byte, fil
 			return i + 1, s.openOnOther(id, i+1), nil
 		}
 	}
-	s.trackVers[id] = append(vs, trackVersion{hash: hash, file: file, source: slices.Clone(source)})
+	s.trackVers[id] = append(vs, trackVersion{hash: hash, file: file, source: slices.Clone(source), saved: time.Now().UTC()})
 	return len(vs) + 1, s.openOnOther(id, len(vs)+1), nil
 }
 

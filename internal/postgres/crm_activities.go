@@ -71,7 +71,7 @@ func (r crmReader) ContactActivities(ctx context.Context, contactID int64) ([]cr
 func (r crmReader) OpenActivities(ctx context.Context, repID int64, before time.Time) ([]crm.Activity, error) {
 	return collect(ctx, r.q, fmt.Sprintf("open activities of rep %d", repID), scanActivity, activitySelect+`
 		WHERE a.rep_id = $1 AND a.status = 'open' AND (a.due IS NULL OR a.due < $2)
-			AND NOT EXISTS (SELECT 1 FROM letters l WHERE l.activity_id = a.id AND`+waiting+`)
+			`+notAWaitingLetter+`
 		ORDER BY a.due NULLS LAST, a.id`, repID, before)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/crm"
@@ -64,7 +65,8 @@ func (r crmReader) Contacts(ctx context.Context, f crm.ContactFilter) ([]engine.
 	return collect(ctx, r.q, "list contacts", scanContact, `SELECT `+contactColumns+contactsFrom+`
 		WHERE c.id > $1 AND ($2 = '' OR c.status = $2) AND ($3 = '' OR r.username = $3)
 			AND ($5::bigint = 0 OR c.owner_id = $5)
-		ORDER BY c.id LIMIT $4`, f.After, f.Status, f.Owner, f.Limit, f.OwnerID)
+			AND ($6 = '' OR strpos(lower(concat_ws(' ', c.first_name, c.last_name, c.email, c.company)), lower($6)) > 0)
+		ORDER BY c.id LIMIT $4`, f.After, f.Status, f.Owner, f.Limit, f.OwnerID, strings.TrimSpace(f.Search))
 }
 
 // FindContacts lists the contacts with one of the external ids or emails.

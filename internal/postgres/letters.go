@@ -24,6 +24,10 @@ func NewLetters(pool *pgxpool.Pool) *Letters { return &Letters{pool: pool} }
 // waiting selects the letters (l) not yet printed, emailed or purged.
 const waiting = ` l.printed_at IS NULL AND l.purged_at IS NULL AND l.emailed_at IS NULL `
 
+// notAWaitingLetter leaves out activity a when its letter waits in the pile:
+// it is the managers' to print, not the rep's to do.
+const notAWaitingLetter = ` AND NOT EXISTS (SELECT 1 FROM letters l WHERE l.activity_id = a.id AND` + waiting + `)`
+
 // letterColumns are the columns scanLetter reads, from letters l.
 const letterColumns = `l.id, l.contact_id, coalesce(l.touch_id, 0), coalesce(l.activity_id, 0),
 	coalesce(l.rep_id, 0), l.template, l.body, l.created_at, l.time_zone, l.to_name, l.to_company,

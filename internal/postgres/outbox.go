@@ -12,8 +12,8 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// QueueDue moves up to limit scheduled touches of active enrollments due
-// before until to queued, recording now as queued_at, and returns them
+// QueueDue moves up to limit scheduled touches of active enrollments on
+// tracks not paused due before until to queued, recording now as queued_at, and returns them
 // earliest first. Rows another caller holds are skipped, so concurrent
 // schedulers never receive the same touch.
 func (s *Store) QueueDue(ctx context.Context, now, until time.Time, limit int) ([]engine.Touch, error) {
@@ -21,6 +21,7 @@ func (s *Store) QueueDue(ctx context.Context, now, until time.Time, limit int) (
 		WHERE t.id IN (
 			SELECT d.id FROM touches d JOIN enrollments e ON e.id = d.enrollment_id
 			WHERE d.state = 'scheduled' AND d.due < $2 AND e.state = 'active'
+			  AND NOT EXISTS (SELECT 1 FROM track_states s WHERE s.track_id = e.track_id AND s.state = 'paused')
 			ORDER BY d.due, d.id
 			LIMIT $3
 			FOR UPDATE OF d SKIP LOCKED)

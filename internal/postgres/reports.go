@@ -98,13 +98,13 @@ func (r crmReader) LeadsByDay(ctx context.Context, span crm.ReportSpan, starts [
 }
 
 // OpenActivityCounts counts each rep's open activities due in the span and
-// due before it.
+// due before it, leaving out letters waiting to print, as My Day does.
 func (r crmReader) OpenActivityCounts(ctx context.Context, span crm.ReportSpan) ([]crm.FollowupRow, error) {
 	return collect(ctx, r.q, "followups", func(row pgx.Row) (f crm.FollowupRow, err error) {
 		return f, row.Scan(&f.Rep, &f.DueToday, &f.Overdue)
 	}, `SELECT r.username, (count(*) FILTER (WHERE a.due >= $1))::int, (count(*) FILTER (WHERE a.due < $1))::int
 		FROM activities a JOIN reps r ON r.id = a.rep_id
-		WHERE a.status = 'open' AND a.due < $2 AND ($3::bigint = 0 OR a.rep_id = $3)
+		WHERE a.status = 'open' AND a.due < $2 AND ($3::bigint = 0 OR a.rep_id = $3)`+notAWaitingLetter+`
 		GROUP BY 1 ORDER BY 1`, span.From, span.Until, span.RepID)
 }
 

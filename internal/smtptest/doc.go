@@ -10,7 +10,11 @@
 // drop the connection right after it accepted a message (DropAfterData), which
 // is what a client sees when the server goes away between accepting the
 // message and answering the next command, and drop every open connection
-// (DropConnections), as a server does with idle ones.
+// (DropConnections), as a server does with idle ones. It can refuse every
+// EHLO and HELO (FailHelo, as Postfix's reject_non_fqdn_helo_hostname does),
+// offer STARTTLS with a test's certificate (WithTLS), and it counts the
+// connections ended with QUIT (Quits) and records whether MAIL FROM asked
+// for SMTPUTF8.
 //
 // Nothing in the package sleeps: sending is synchronous, so a message is
 // recorded before the client reads the reply to its DATA. WaitMessages waits

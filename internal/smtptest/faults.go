@@ -153,6 +153,7 @@ func (s *Server) Clear() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = faults{}
+	s.session = sessionFaults{}
 }
 
 // mailFault is the refusal for the next MAIL FROM, or nil.
@@ -212,6 +213,8 @@ func Reply(code int) *smtp.SMTPError {
 		450: {EnhancedCode: smtp.EnhancedCode{4, 2, 1}, Message: "Mailbox busy, try again later"},
 		451: {EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Local error, try again later"},
 		452: {EnhancedCode: smtp.EnhancedCode{4, 2, 2}, Message: "Mailbox full, try again later"},
+		504: {EnhancedCode: smtp.EnhancedCode{5, 5, 2}, Message: "Helo command rejected: need fully-qualified hostname"},
+		530: {EnhancedCode: smtp.EnhancedCode{5, 7, 0}, Message: "Authentication required"},
 		550: {EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "No such user"},
 		552: {EnhancedCode: smtp.EnhancedCode{5, 3, 4}, Message: "Message too big"},
 		553: {EnhancedCode: smtp.EnhancedCode{5, 1, 3}, Message: "Bad recipient address syntax"},

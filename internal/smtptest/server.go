@@ -2,6 +2,7 @@ package smtptest
 
 import (
 	"bytes"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"log"
@@ -26,6 +27,7 @@ type Message struct {
 	Data []byte   // the raw message as received, CRLF line endings
 	Conn int      // the connection that carried it, numbered from 1 in accept order
 	Helo string   // the name the client gave in EHLO or HELO
+	UTF8 bool     // MAIL FROM asked for SMTPUTF8
 }
 
 // Parse reads the message's header and body with net/mail.
@@ -46,6 +48,11 @@ func WithAuth(user, pass string) Option {
 	return func(s *Server) { s.user, s.pass = user, pass }
 }
 
+// WithTLS makes the server offer STARTTLS with cfg (its certificate).
+func WithTLS(cfg *tls.Config) Option {
+	return func(s *Server) { s.tls = cfg }
+}
+
 // Discard makes the server count messages without keeping their data, for
 // benchmarks that send more than fits in memory.
 func Discard() Option {
@@ -59,13 +66,16 @@ type Server struct {
 	user    string
 	pass    string
 	discard bool
+	tls     *tls.Config
 
 	mu      sync.Mutex
 	msgs    []Message
 	count   int
 	conns   int
+	quits   int
 	live    map[*numberedConn]struct{}
 	faults  faults
+	session sessionFaults
 	changed chan struct{} // closed and replaced whenever a message arrives
 	closed  chan struct{} // closed by Close; ends stalls
 	once    sync.Once
@@ -87,6 +97,8 @@ func Start(tb testing.TB, opts ...Option) *Server {
 	s.srv = smtp.NewServer(backend{s})
 	s.srv.Domain = "smtptest.localhost"
 	s.srv.AllowInsecureAuth = true
+	s.srv.TLSConfig = s.tls
+	s.srv.EnableSMTPUTF8 = true
 	s.srv.MaxMessageBytes = 10 << 20
 	s.srv.ErrorLog = log.New(io.Discard, "", 0)
 	go func() { _ = s.srv.Serve(s.ln) }()
@@ -201,6 +213,23 @@ type numberedConn struct {
 	net.Conn
 	n int
 	s *Server
+}
+
+// Write counts the server's replies to QUIT (221) on plain connections.
+func (c *numberedConn) Write(b []byte) (int, error) {
+	if bytes.HasPrefix(b, []byte("221 ")) {
+		c.s.mu.Lock()
+		c.s.quits++
+		c.s.mu.Unlock()
+	}
+	return c.Conn.Write(b)
+}
+
+// Quits is the number of plain connections the client ended with QUIT.
+func (s *Server) Quits() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.quits
 }
 
 // Close closes the connection and forgets it.

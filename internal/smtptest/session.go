@@ -13,6 +13,9 @@ import (
 type backend struct{ s *Server }
 
 func (b backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	if err := b.s.heloFault(); err != nil {
+		return nil, err
+	}
 	n := 0
 	if nc, ok := c.Conn().(*numberedConn); ok {
 		n = nc.n
@@ -27,6 +30,7 @@ type session struct {
 	n      int
 	authed bool
 	from   string
+	utf8   bool
 	to     []string
 	drop   bool // close the connection once the current reply is written
 }
@@ -53,14 +57,14 @@ func (s *session) Auth(mech string) (sasl.Server, error) {
 	}), nil
 }
 
-func (s *session) Mail(from string, _ *smtp.MailOptions) error {
+func (s *session) Mail(from string, opts *smtp.MailOptions) error {
 	if s.s.user != "" && !s.authed {
 		return smtp.ErrAuthRequired
 	}
 	if err := s.s.mailFault(); err != nil {
 		return err
 	}
-	s.from = from
+	s.from, s.utf8 = from, opts != nil && opts.UTF8
 	return nil
 }
 
@@ -84,7 +88,7 @@ func (s *session) Data(r io.Reader) error {
 	if err := s.s.dataFault(s.to); err != nil {
 		return err
 	}
-	s.s.record(Message{From: s.from, To: append([]string(nil), s.to...), Data: data, Conn: s.n, Helo: s.conn.Hostname()})
+	s.s.record(Message{From: s.from, To: append([]string(nil), s.to...), Data: data, Conn: s.n, Helo: s.conn.Hostname(), UTF8: s.utf8})
 	hangUp, stall := s.s.takeAfterData()
 	if hangUp {
 		_ = s.conn.Conn().Close()
