@@ -116,6 +116,21 @@ func TestLeaseRenewedWhileDelivering(t *testing.T) {
 // after one delivery instead of going out again once its lease runs out.
 func TestFinishRetriesTransientErrors(t *testing.T) {
 	t.Parallel()
+	// Which pooled connection the finish gets is the pool's choice; on a busy
+	// machine it is now and then a fresh one. Try a few times until the
+	// finish meets a dropped connection, which it must then survive.
+	for try := 1; try <= 5; try++ {
+		if finishMeetsDroppedConnection(t) {
+			return
+		}
+	}
+	t.Fatal("in 5 tries the finish never met a dropped connection")
+}
+
+// finishMeetsDroppedConnection drops every database connection while a
+// touch is being delivered, checks the touch still ends done after one
+// delivery, and reports whether its finish met the dropped connection.
+func finishMeetsDroppedConnection(t *testing.T) bool {
 	var f *fixture
 	dropped := make(chan struct{})
 	m := &mailer{during: func(ctx context.Context) { f.dropConnections(ctx); close(dropped) }}
@@ -131,14 +146,12 @@ func TestFinishRetriesTransientErrors(t *testing.T) {
 	if err := advanceUntil(f.ctx, f.clock, time.Second, done); err != nil {
 		t.Fatalf("Process = %v\nlog:\n%s", err, logs.String())
 	}
-	if !strings.Contains(logs.String(), "retrying") {
-		t.Fatalf("the finish did not meet a dropped connection; log:\n%s", logs.String())
-	}
 	got := f.stored(tc.ID)
 	if got.State != engine.TouchDone || got.Attempts != 1 || got.MessageID == "" || m.sent() != 1 {
 		t.Fatalf("touch = %s, attempt %d, message id %q, sent %d; want done after one delivery",
 			got.State, got.Attempts, got.MessageID, m.sent())
 	}
+	return strings.Contains(logs.String(), "retrying")
 }
 
 // TestBacklogTooLateIsSkippedAtSendTime: a touch picked up more than

@@ -7,7 +7,7 @@ import (
 )
 
 // dispatch builds what a channel needs from a claimed job.
-func (e *Engine) dispatch(j job) Dispatch {
+func (e *Engine) dispatch(j *job) Dispatch {
 	return Dispatch{
 		Touch: j.touch, Track: j.track, Step: j.step, Contact: j.contact,
 		Rep: j.rep, Event: j.enrollment.Trigger, Business: e.cfg.Business, Now: e.now(),

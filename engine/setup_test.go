@@ -42,7 +42,15 @@ func setup(t testing.TB, extra map[tracks.Channel]engine.Channel) *fixture {
 func setupWith(t testing.TB, extra map[tracks.Channel]engine.Channel, q engine.Queue, opts ...func(*engine.Config)) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, pgtest.URL(t)+"&pool_max_conns=40")
+	pcfg, err := pgxpool.ParseConfig(pgtest.URL(t) + "&pool_max_conns=40")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Never ping a connection before handing it out: a test that drops every
+	// connection (a PostgreSQL restart) must see its next statement fail,
+	// however long the connection sat idle on a busy machine.
+	pcfg.ShouldPing = func(context.Context, pgxpool.ShouldPingParams) bool { return false }
+	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -69,15 +69,15 @@ func (e *Engine) Process(ctx context.Context, id int64) error {
 // load reads the touch's enrollment, contact, rep and track version. What
 // retrying cannot fix (a deleted contact, a step or rep that does not exist)
 // comes back marked Permanent; a database hiccup does not.
-func (e *Engine) load(ctx context.Context, t Touch) (job, error) {
+func (e *Engine) load(ctx context.Context, t Touch) (*job, error) {
 	w, err := e.cfg.Store.Work(ctx, t)
 	if isNotFound(err) {
 		err = Permanent(err)
 	}
 	if err != nil {
-		return job{touch: t}, fmt.Errorf("load touch %d: %w", t.ID, err)
+		return &job{touch: t}, fmt.Errorf("load touch %d: %w", t.ID, err)
 	}
-	j := job{touch: t, enrollment: w.Enrollment, contact: w.Contact, rep: w.Owner, suppressed: w.Suppressed}
+	j := &job{touch: t, enrollment: w.Enrollment, contact: w.Contact, rep: w.Owner, suppressed: w.Suppressed}
 	if j.track, err = e.trackVersion(ctx, t.TrackID, t.TrackVersion); err != nil {
 		var bad tracks.ErrorList
 		if isNotFound(err) || errors.As(err, &bad) {
@@ -107,7 +107,7 @@ func (e *Engine) load(ctx context.Context, t Touch) (job, error) {
 // skipReason says why the channel's touch must not go out now, or "": it
 // is later than the engine's LateAfter (the daemon was down, a backlog
 // built up), or the channel cannot reach the contact.
-func (e *Engine) skipReason(ch Channel, j job) string {
+func (e *Engine) skipReason(ch Channel, j *job) string {
 	if late := e.now().Sub(j.touch.Due); late > e.cfg.LateAfter {
 		return fmt.Sprintf("late: due %s, found %s late at send time", j.touch.Due.Format(time.RFC3339), late.Round(time.Second))
 	}
@@ -123,7 +123,7 @@ func (e *Engine) skipReason(ch Channel, j job) string {
 // fail ends a touch as failed when err is permanent or its attempts are used
 // up, and otherwise hands it back for a retry. An outage of the channel's
 // transport is never the touch's fault: it is always retried.
-func (e *Engine) fail(ctx context.Context, j job, err error) error {
+func (e *Engine) fail(ctx context.Context, j *job, err error) error {
 	t := j.touch
 	if IsOutage(err) || !IsPermanent(err) && t.Attempts < e.cfg.MaxAttempts {
 		return e.retry(ctx, t, err)
@@ -190,7 +190,7 @@ func (e *Engine) release(ctx context.Context, t Touch, state TouchState, reason 
 
 // finish records a touch's final state, what it produced and, for a hard
 // bounce, the suppression, all in one transaction, then moves the track on.
-func (e *Engine) finish(ctx context.Context, j job, state TouchState, reason string, out *Outcome, sup ...*SuppressError) error {
+func (e *Engine) finish(ctx context.Context, j *job, state TouchState, reason string, out *Outcome, sup ...*SuppressError) error {
 	err := e.commit(ctx, j.touch, func(tx Tx) error {
 		ok, err := e.finishClaimed(ctx, tx, j.touch, state, reason)
 		if err != nil {
@@ -226,7 +226,7 @@ func (e *Engine) finish(ctx context.Context, j job, state TouchState, reason str
 }
 
 // record stores the activity and letter a channel produced.
-func (e *Engine) record(ctx context.Context, tx Tx, j job, out Outcome) error {
+func (e *Engine) record(ctx context.Context, tx Tx, j *job, out Outcome) error {
 	a := out.Activity
 	a.ContactID, a.TouchID = j.contact.ID, j.touch.ID
 	if a.RepID == 0 {

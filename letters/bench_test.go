@@ -2,14 +2,12 @@ package letters
 
 import (
 	"io"
-	"os"
 	"runtime"
 	"runtime/metrics"
-	"strconv"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/dripline/dripline/internal/benchmeter"
 )
 
 // batch is n sample letters.
@@ -26,7 +24,7 @@ func batch(n int) []Letter {
 func BenchmarkPages(b *testing.B) {
 	ls := batch(300)
 	var pages int
-	cpu := cpuTime()
+	cpu := benchmeter.CPUTime()
 	for b.Loop() {
 		p, err := Render(io.Discard, Options{Sender: testSender}, ls)
 		if err != nil {
@@ -35,7 +33,7 @@ func BenchmarkPages(b *testing.B) {
 		pages += p.Total()
 	}
 	b.ReportMetric(float64(pages)/b.Elapsed().Seconds(), "pages/s")
-	b.ReportMetric(float64(pages)/(cpuTime()-cpu).Seconds(), "pages/cpu-s")
+	b.ReportMetric(float64(pages)/(benchmeter.CPUTime()-cpu).Seconds(), "pages/cpu-s")
 }
 
 // Benchmark10000 renders a 10,000-letter batch with its envelopes and labels
@@ -46,7 +44,7 @@ func Benchmark10000(b *testing.B) {
 	runtime.GC()
 	peak := startPeakHeap()
 	var pages int
-	start, cpu := time.Now(), cpuTime()
+	start, cpu := time.Now(), benchmeter.CPUTime()
 	for b.Loop() {
 		p, err := Render(io.Discard, Options{Sender: testSender}, ls)
 		if err != nil {
@@ -55,10 +53,10 @@ func Benchmark10000(b *testing.B) {
 		pages = p.Total()
 	}
 	b.ReportMetric(time.Since(start).Seconds()/float64(b.N), "s/batch")
-	b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/batch")
+	b.ReportMetric((benchmeter.CPUTime()-cpu).Seconds()/float64(b.N), "cpu-s/batch")
 	b.ReportMetric(float64(pages), "pages")
 	b.ReportMetric(float64(peak())/(1<<20), "peak-heap-MB")
-	b.ReportMetric(float64(vmHWM())/(1<<10), "peak-RSS-MB")
+	b.ReportMetric(float64(benchmeter.PeakRSS())/(1<<20), "peak-RSS-MB")
 }
 
 // startPeakHeap samples the Go heap every few milliseconds until the
@@ -83,29 +81,4 @@ func startPeakHeap() func() uint64 {
 		}
 	}()
 	return func() uint64 { close(stop); return <-done }
-}
-
-// cpuTime is the CPU time the process has used, user and system: on a busy
-// machine it shows the work a batch takes, which wall time does not.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// vmHWM is the process's peak resident set in KiB, from /proc/self/status.
-func vmHWM() int {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, l := range strings.Split(string(data), "\n") {
-		if f := strings.Fields(l); len(f) >= 2 && f[0] == "VmHWM:" {
-			n, _ := strconv.Atoi(f[1])
-			return n
-		}
-	}
-	return 0
 }

@@ -1,9 +1,12 @@
 package templates
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"text/template"
 	"unicode"
 )
@@ -53,13 +56,35 @@ func (s *Set) Letter(name string, d Data) (string, error) {
 // subject from a track, with text/template and missingkey=error, under the
 // same rules as template files (no range, define or template). name says
 // where text came from in errors (for example "general-interest/first-call").
+//
+// The parsed template is kept for the next call with the same name and text
+// (a track's steps render the same few strings for every contact), up to
+// maxParsed strings.
 func RenderText(name, text string, d Data) (string, error) {
-	t, err := parseStraight(name, text)
-	if err != nil {
-		return "", err
+	key := parsedKey{name, text}
+	t, ok := parsed.Load(key)
+	if !ok {
+		p, err := parseStraight(name, text)
+		if err != nil {
+			return "", err
+		}
+		if parsedCount.Add(1) <= maxParsed {
+			parsed.Store(key, p)
+		}
+		t = p
 	}
-	return execute(t, d)
+	return execute(t.(*template.Template), d)
 }
+
+// maxParsed bounds the strings RenderText keeps parsed.
+const maxParsed = 4096
+
+type parsedKey struct{ name, text string }
+
+var (
+	parsed      sync.Map // parsedKey → *template.Template, safe to execute concurrently
+	parsedCount atomic.Int64
+)
 
 func (t *emailTemplate) render(d Data) (e Email, err error) {
 	if e.Subject, err = renderSubject(t.subject, d); err != nil {
@@ -85,11 +110,7 @@ func renderSubject(t *template.Template, d Data) (string, error) {
 }
 
 func renderBody(t executor, d Data) (string, error) {
-	out, err := execute(t, d)
-	if err != nil {
-		return "", err
-	}
-	return body(t.Name(), out)
+	return run(t, d, func(out []byte) (string, error) { return body(t.Name(), out) })
 }
 
 func renderLetter(t *template.Template, d Data) (string, error) {
@@ -104,21 +125,39 @@ type executor interface {
 }
 
 func execute(t executor, d Data) (string, error) {
-	var b cappedBuilder
-	if err := t.Execute(&b, d); err != nil {
-		return "", fileError(t.Name(), err)
-	}
-	return b.String(), nil
+	return run(t, d, func(out []byte) (string, error) { return string(out), nil })
 }
 
-// cappedBuilder is a strings.Builder that refuses to grow past MaxOutput.
-type cappedBuilder struct{ strings.Builder }
+// run executes t into a pooled buffer and makes the result from its bytes.
+func run(t executor, d Data, result func([]byte) (string, error)) (string, error) {
+	b := buffers.Get().(*cappedBuffer)
+	defer b.put()
+	if err := t.Execute(b, d); err != nil {
+		return "", fileError(t.Name(), err)
+	}
+	return result(b.Bytes())
+}
 
-func (b *cappedBuilder) Write(p []byte) (int, error) {
+// cappedBuffer is a bytes.Buffer that refuses to grow past MaxOutput. The
+// buffers are reused: rendering allocates only the string it returns.
+type cappedBuffer struct{ bytes.Buffer }
+
+var buffers = sync.Pool{New: func() any { return new(cappedBuffer) }}
+
+func (b *cappedBuffer) Write(p []byte) (int, error) {
 	if b.Len()+len(p) > MaxOutput {
 		return 0, fmt.Errorf("more than %d bytes: %w", MaxOutput, ErrTooLarge)
 	}
-	return b.Builder.Write(p)
+	return b.Buffer.Write(p)
+}
+
+// put returns b to the pool unless a large render left it holding much memory.
+func (b *cappedBuffer) put() {
+	if b.Cap() > 64<<10 {
+		return
+	}
+	b.Reset()
+	buffers.Put(b)
 }
 
 // oneLine trims a rendered subject and refuses one that is empty or holds a
@@ -137,10 +176,10 @@ func oneLine(file, s string) (string, error) {
 
 // body trims blank lines and spaces around a rendered body, ends it with one
 // newline, and refuses an empty one.
-func body(file, s string) (string, error) {
-	s = strings.TrimRight(strings.TrimLeft(s, "\r\n"), " \t\r\n")
-	if strings.TrimSpace(s) == "" {
+func body(file string, out []byte) (string, error) {
+	out = bytes.TrimRight(bytes.TrimLeft(out, "\r\n"), " \t\r\n")
+	if len(bytes.TrimSpace(out)) == 0 {
 		return "", &Error{File: file, Msg: "renders empty"}
 	}
-	return s + "\n", nil
+	return string(append(out, '\n')), nil
 }

@@ -60,7 +60,7 @@ func TestEveryCommandHelpListsItsOwnFlags(t *testing.T) {
 		"reports":            slices.Concat(db, library, []string{"format", "from", "stage-probabilities", "tz", "until"}),
 		"serve":              settings,
 		"demo":               settings,
-		"simulate":           slices.Concat(business, library, []string{"contacts", "events", "format", "from", "until"}),
+		"simulate":           slices.Concat(business, library, []string{"contacts", "events", "format", "from", "quiet", "until"}),
 		"templates list":     {"templates"},
 		"templates preview":  slices.Concat(business, db, []string{"bounce-address", "contact", "format", "kind", "mail-domain", "public-url", "sample", "secret", "sender", "templates"}),
 		"touches":            {"contact", "database-url", "format"},

@@ -47,7 +47,7 @@ type runtime struct {
 	cfg     *config.Config
 	log     *slog.Logger
 	store   *postgres.Store
-	redis   asynq.RedisClientOpt
+	redis   asynq.RedisConnOpt
 	queue   *queue.Queue     // nil unless the runtime is the daemon's
 	metrics *metrics.Metrics // nil unless the runtime is the daemon's
 	sender  email.Sender

@@ -13,6 +13,7 @@ import (
 	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/config"
 	"github.com/dripline/dripline/internal/csvio"
+	"github.com/dripline/dripline/internal/progress"
 	"github.com/dripline/dripline/internal/report"
 	"github.com/dripline/dripline/internal/sim"
 	"github.com/dripline/dripline/tracks"
@@ -29,6 +30,7 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	from := f.String("from", "", "start of the simulation, RFC 3339 (required)")
 	until := f.String("until", "", "end of the simulation, RFC 3339 (required)")
 	format := f.String("format", "jsonl", "output: jsonl (one touch a line) or text (a summary)")
+	quiet := f.Bool("quiet", false, "draw no progress line on stderr (none is drawn when stderr is not a terminal)")
 	pos, err := f.parse(args)
 	if err != nil {
 		return err
@@ -65,6 +67,8 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	res, err := sim.Run(ctx, sim.Options{
 		Library: lib, Templates: set, Business: cfg.Business(),
 		From: start, Until: end, Contacts: contacts, Events: events, EventFile: *eventsFile,
+		Progress: progress.ForTerminal(stderr, *quiet, sim.Days(start, end), progress.Items,
+			progress.Options{Label: "simulate", Noun: "days"}),
 	})
 	if err != nil {
 		return err

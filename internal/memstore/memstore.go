@@ -23,6 +23,7 @@ type Store struct {
 	mu sync.Mutex
 
 	contacts    map[int64]*engine.Contact
+	born        map[monthDay][]int64 // contact ids by birthday, in id order
 	reps        map[int64]engine.Rep
 	enrollments map[int64]*engine.Enrollment
 	byContact   map[int64][]int64 // contact → enrollment ids, oldest first
@@ -30,8 +31,6 @@ type Store struct {
 	queuedAt    map[int64]time.Time // when each queued touch was handed to the queue
 	byEnroll    map[int64][]int64   // enrollment → touch ids
 	due         dueHeap             // scheduled touches by due time; stale entries are skipped
-	activities  []engine.Activity
-	letters     []engine.Letter
 	suppressed  map[string]string
 	events      map[engine.Event]bool // recorded events, to handle each once
 	nextID      int64
@@ -56,6 +55,7 @@ var _ engine.Store = (*Store)(nil)
 func New() *Store {
 	return &Store{
 		contacts:    map[int64]*engine.Contact{},
+		born:        map[monthDay][]int64{},
 		reps:        map[int64]engine.Rep{},
 		enrollments: map[int64]*engine.Enrollment{},
 		byContact:   map[int64][]int64{},
@@ -89,6 +89,10 @@ func (s *Store) AddContact(c engine.Contact) int64 {
 	defer s.mu.Unlock()
 	c.ID = s.id()
 	s.contacts[c.ID] = &c
+	if c.Birthday != nil {
+		md := monthDay{c.Birthday.Month(), c.Birthday.Day()}
+		s.born[md] = append(s.born[md], c.ID)
+	}
 	return c.ID
 }
 
@@ -324,23 +328,19 @@ func (s *Store) ActivityTypes(context.Context) ([]engine.ActivityType, error) { 
 func (s *Store) BirthdaysOn(_ context.Context, day time.Time) ([]int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var ids []int64
-	for id, c := range s.contacts {
-		if c.Birthday != nil && birthdayOn(*c.Birthday, day) {
-			ids = append(ids, id)
-		}
+	ids := slices.Clone(s.born[monthDay{day.Month(), day.Day()}])
+	if day.Month() == time.February && day.Day() == 28 && !isLeap(day.Year()) {
+		// Feb 29 birthdays fall on Feb 28 in years without one.
+		ids = append(ids, s.born[monthDay{time.February, 29}]...)
+		slices.Sort(ids)
 	}
-	slices.Sort(ids)
 	return ids, nil
 }
 
-// birthdayOn reports whether a birthday falls on day's date (as day's own
-// zone has it); Feb 29 birthdays fall on Feb 28 in years without one.
-func birthdayOn(b, day time.Time) bool {
-	if b.Month() == time.February && b.Day() == 29 && !isLeap(day.Year()) {
-		return day.Month() == time.February && day.Day() == 28
-	}
-	return b.Month() == day.Month() && b.Day() == day.Day()
+// monthDay is a birthday's date in any year.
+type monthDay struct {
+	month time.Month
+	day   int
 }
 
 func isLeap(y int) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }

@@ -7,10 +7,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/dripline/dripline/internal/benchmeter"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -31,7 +31,7 @@ func StartMeter(tb testing.TB, pool *pgxpool.Pool) *Meter {
 	tb.Helper()
 	m := &Meter{pool: pool}
 	m.server = backendCPU(tb, pool)
-	m.self = selfCPU(tb)
+	m.self = benchmeter.CPUTime()
 	m.start = time.Now()
 	return m
 }
@@ -45,7 +45,7 @@ func StartMeter(tb testing.TB, pool *pgxpool.Pool) *Meter {
 func (m *Meter) Report(b *testing.B, n int, unit string, ceiling Ceiling) {
 	b.Helper()
 	wall := time.Since(m.start)
-	self := selfCPU(b) - m.self
+	self := benchmeter.CPUTime() - m.self
 	var server time.Duration
 	for pid, cpu := range backendCPU(b, m.pool) {
 		server += cpu - m.server[pid]
@@ -58,15 +58,6 @@ func (m *Meter) Report(b *testing.B, n int, unit string, ceiling Ceiling) {
 	if spent := float64((self + server).Microseconds()) / float64(n); spent > 0 {
 		b.ReportMetric(100*ceiling.CopyCPU/spent, "%-of-COPY-cpu")
 	}
-}
-
-// selfCPU is this process's user and system CPU time so far.
-func selfCPU(tb testing.TB) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		tb.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // clockTick is the unit of /proc/PID/stat's CPU times (USER_HZ).

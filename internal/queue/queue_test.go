@@ -125,7 +125,7 @@ func TestEnqueueReplacesArchivedTask(t *testing.T) {
 
 // orphan turns pending task id into one asynq would never run again: active,
 // with no lease (asynq issues #1051, #1144), or active in no list at all.
-func orphan(t *testing.T, opt asynq.RedisClientOpt, id string, inActiveList bool) *redis.Client {
+func orphan(t *testing.T, opt asynq.RedisClientOpt, id string, inActiveList bool) redis.UniversalClient {
 	t.Helper()
 	rdb := NewRedisClient(opt)
 	t.Cleanup(func() { rdb.Close() })

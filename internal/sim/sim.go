@@ -13,6 +13,7 @@ import (
 	"github.com/dripline/dripline/internal/clock"
 	"github.com/dripline/dripline/internal/csvio"
 	"github.com/dripline/dripline/internal/memstore"
+	"github.com/dripline/dripline/internal/progress"
 	"github.com/dripline/dripline/internal/report"
 	"github.com/dripline/dripline/templates"
 	"github.com/dripline/dripline/tracks"
@@ -28,6 +29,8 @@ type Options struct {
 	Contacts  []engine.Contact // Owner names the rep by username; reps are created as needed
 	Events    []csvio.EventRow // Contact is an external_id or an email of Contacts
 	EventFile string           // for error messages
+	// Progress counts the simulated days as they pass; nil draws nothing.
+	Progress *progress.Bar
 }
 
 // Result is what a simulation produced.
@@ -38,6 +41,18 @@ type Result struct {
 	// Skipped holds a `file:line: message` error for each event row left out:
 	// its contact is not in the contacts file, or it happens before From.
 	Skipped []error
+}
+
+// Days is how many days a simulation from from to until counts in its
+// progress: one for each UTC midnight it passes, and one for from.
+func Days(from, until time.Time) int64 {
+	n := int64(1)
+	for y, m, d := from.UTC().Date(); ; n++ {
+		next := time.Date(y, m, d+int(n), 0, 0, 0, 0, time.UTC)
+		if next.After(until) {
+			return n
+		}
+	}
 }
 
 // Run simulates from opts.From to opts.Until. Event rows it cannot place are
@@ -64,7 +79,9 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if _, err := eng.LoadLibrary(ctx); err != nil {
 		return Result{}, err
 	}
-	if err := drive(ctx, eng, store, clk, events, opts.From, opts.Until); err != nil {
+	err = drive(ctx, eng, store, clk, events, opts)
+	opts.Progress.Finish()
+	if err != nil {
 		return Result{}, err
 	}
 	return Result{Touches: finished(store, labels), Skipped: skipped}, nil
@@ -124,7 +141,8 @@ func resolve(opts Options, refs map[string]int64) ([]engine.Event, []error) {
 // Birthdays are greeted as the daemon's hourly job does: a run at from,
 // then one at each UTC midnight, sends contact.birthday to the contacts
 // born that day, so birthday letters show in a trial run.
-func drive(ctx context.Context, eng *engine.Engine, store *memstore.Store, clk *clock.Virtual, events []engine.Event, from, until time.Time) error {
+func drive(ctx context.Context, eng *engine.Engine, store *memstore.Store, clk *clock.Virtual, events []engine.Event, opts Options) error {
+	from, until := opts.From, opts.Until
 	birthdays := from
 	for {
 		due, haveDue := store.NextDue()
@@ -136,6 +154,7 @@ func drive(ctx context.Context, eng *engine.Engine, store *memstore.Store, clk *
 			}
 			y, m, d := birthdays.UTC().Date()
 			birthdays = time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC)
+			opts.Progress.Add(1)
 			continue
 		}
 		if haveEvent && (!haveDue || !due.Before(events[0].At)) {

@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/clock"
 	"github.com/dripline/dripline/internal/csvio"
+	"github.com/dripline/dripline/internal/progress"
 	"github.com/dripline/dripline/internal/report"
 	"github.com/dripline/dripline/internal/sim"
 	"github.com/dripline/dripline/templates"
@@ -155,46 +157,6 @@ func TestSimulateSkipsEventRowsItCannotPlace(t *testing.T) {
 	}
 }
 
-// BenchmarkSimulateYear runs a year of the default library for 1,000
-// contacts: each created as a prospect, a fifth of them in a target industry,
-// a tenth later lost and a tenth sold.
-func BenchmarkSimulateYear(b *testing.B) {
-	lib, set := library(b)
-	from := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
-	industries := []string{"", "", "", "", "", "healthcare", "legal", "", "manufacturing", "accounting"}
-	var contacts []engine.Contact
-	var events []csvio.EventRow
-	for i := range 1000 {
-		ref := fmt.Sprintf("c-%d", i)
-		contacts = append(contacts, engine.Contact{
-			ExternalID: ref, Email: ref + "@example.com", FirstName: "Pat", Status: "prospect",
-			Industry: industries[i%10], TimeZone: "America/Chicago", Owner: "rep",
-			Street: "1 Main St", City: "Springfield", Region: "IL", PostalCode: "62701",
-		})
-		at := from.Add(time.Duration(i) * 7 * time.Minute)
-		events = append(events, csvio.EventRow{Contact: ref, Event: engine.Event{Name: "contact.created", At: at}})
-		switch i % 10 {
-		case 3:
-			events = append(events, csvio.EventRow{Contact: ref, Event: engine.Event{Name: "opportunity.lost", At: at.AddDate(0, 2, 0)}})
-		case 7:
-			events = append(events, csvio.EventRow{Contact: ref, Event: engine.Event{Name: "sale.closed", At: at.AddDate(0, 1, 0)}})
-		}
-	}
-	b.ResetTimer()
-	var n int
-	for range b.N {
-		res, err := sim.Run(context.Background(), sim.Options{
-			Library: lib, Templates: set, From: from, Until: from.AddDate(1, 0, 0),
-			Contacts: contacts, Events: events,
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-		n = len(res.Touches)
-	}
-	b.ReportMetric(float64(n), "touches")
-}
-
 // Birthday letters come from the daemon's birthday job, not from an events
 // file; a trial run greets birthdays on its virtual clock the same way.
 func TestSimulateSendsBirthdayLetters(t *testing.T) {
@@ -226,5 +188,40 @@ func TestSimulateSendsBirthdayLetters(t *testing.T) {
 	want := []string{"b-1 letter 2026-03-18T16:00:00Z done", "b-1 letter 2027-03-18T16:00:00Z done"}
 	if !slices.Equal(got, want) {
 		t.Errorf("birthday touches = %q, want %q", got, want)
+	}
+}
+
+func TestDays(t *testing.T) {
+	day := func(d, h int) time.Time { return time.Date(2026, 1, d, h, 0, 0, 0, time.UTC) }
+	for _, c := range []struct {
+		from, until time.Time
+		want        int64
+	}{
+		{day(1, 0), day(1, 12), 1},
+		{day(1, 9), day(2, 0), 2}, // from, then the midnight of the 2nd
+		{day(1, 0), day(31, 23), 31},
+		{time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC), time.Date(2027, 1, 5, 0, 0, 0, 0, time.UTC), 366},
+	} {
+		if got := sim.Days(c.from, c.until); got != c.want {
+			t.Errorf("Days(%s, %s) = %d, want %d", c.from, c.until, got, c.want)
+		}
+	}
+}
+
+// The progress line counts the simulated days up to the total.
+func TestSimulateCountsDays(t *testing.T) {
+	t.Parallel()
+	lib, set := library(t)
+	from := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	until := time.Date(2026, 1, 31, 12, 0, 0, 0, time.UTC)
+	var out strings.Builder
+	bar := progress.New(&out, sim.Days(from, until), progress.Items,
+		progress.Options{Noun: "days", Clock: clock.NewVirtual(from)})
+	_, err := sim.Run(context.Background(), sim.Options{Library: lib, Templates: set, From: from, Until: until, Progress: bar})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "31 days / 31 days  100%\x1b[K\n"; !strings.HasSuffix(out.String(), want) {
+		t.Errorf("progress ends %q, want %q", out.String()[max(0, out.Len()-40):], want)
 	}
 }

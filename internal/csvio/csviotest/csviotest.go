@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
+
+	"github.com/dripline/dripline/internal/benchmeter"
 )
 
 // WriteContacts writes a contacts CSV of about size bytes to a file in dir,
@@ -41,19 +41,9 @@ func WriteContacts(tb testing.TB, dir string, size int) (string, int) {
 // PeakRSS returns the process's peak resident memory (VmHWM), in bytes.
 func PeakRSS(tb testing.TB) int {
 	tb.Helper()
-	status, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		tb.Fatal(err)
+	n := benchmeter.PeakRSS()
+	if n == 0 {
+		tb.Fatal("no VmHWM in /proc/self/status")
 	}
-	for line := range strings.Lines(string(status)) {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
-			if err != nil {
-				tb.Fatal(err)
-			}
-			return kb << 10
-		}
-	}
-	tb.Fatal("no VmHWM in /proc/self/status")
-	return 0
+	return int(n)
 }

@@ -1,0 +1,75 @@
+package sim_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/benchmeter"
+	"github.com/dripline/dripline/internal/csvio"
+	"github.com/dripline/dripline/internal/sim"
+)
+
+// BenchmarkSimulateYear runs a year of the default library for 1,000 and for
+// 100,000 contacts: each created as a prospect, a fifth of them in a target
+// industry, a tenth later lost and a tenth sold, one in 365 with a birthday.
+// It reports contacts a second of wall time and of CPU time (the machine
+// may be shared) and the process's peak resident memory so far.
+func BenchmarkSimulateYear(b *testing.B) {
+	lib, set := library(b)
+	from := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
+	for _, n := range []int{1_000, 10_000, 100_000} {
+		contacts, events := population(n, from)
+		b.Run(fmt.Sprintf("contacts=%d", n), func(b *testing.B) {
+			cpu := benchmeter.Since()
+			var touches int
+			for range b.N {
+				res, err := sim.Run(context.Background(), sim.Options{
+					Library: lib, Templates: set, From: from, Until: from.AddDate(1, 0, 0),
+					Contacts: contacts, Events: events,
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+				touches = len(res.Touches)
+			}
+			b.ReportMetric(float64(touches), "touches")
+			b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "contacts/s")
+			b.ReportMetric(float64(b.N*n)/cpu().Seconds(), "contacts/cpu-s")
+			b.ReportMetric(float64(benchmeter.PeakRSS())/(1<<20), "peak-RSS-MB")
+		})
+	}
+}
+
+// population makes n contacts and their events, spread over the first
+// weeks after from, the same for every run.
+func population(n int, from time.Time) ([]engine.Contact, []csvio.EventRow) {
+	industries := []string{"", "", "", "", "", "healthcare", "legal", "", "manufacturing", "accounting"}
+	step := 7 * 24 * time.Hour * 8 / time.Duration(n) // all created within eight weeks
+	contacts := make([]engine.Contact, 0, n)
+	events := make([]csvio.EventRow, 0, n+n/5)
+	for i := range n {
+		ref := fmt.Sprintf("c-%d", i)
+		c := engine.Contact{
+			ExternalID: ref, Email: ref + "@example.com", FirstName: "Pat", Status: "prospect",
+			Industry: industries[i%10], TimeZone: "America/Chicago", Owner: fmt.Sprintf("rep-%d", i%20),
+			Street: "1 Main St", City: "Springfield", Region: "IL", PostalCode: "62701",
+		}
+		if i%365 == 0 {
+			born := time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i%1461)
+			c.Birthday = &born
+		}
+		contacts = append(contacts, c)
+		at := from.Add(time.Duration(i) * step)
+		events = append(events, csvio.EventRow{Contact: ref, Event: engine.Event{Name: "contact.created", At: at}})
+		switch i % 10 {
+		case 3:
+			events = append(events, csvio.EventRow{Contact: ref, Event: engine.Event{Name: "opportunity.lost", At: at.AddDate(0, 2, 0)}})
+		case 7:
+			events = append(events, csvio.EventRow{Contact: ref, Event: engine.Event{Name: "sale.closed", At: at.AddDate(0, 1, 0)}})
+		}
+	}
+	return contacts, events
+}
