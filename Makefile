@@ -1,7 +1,7 @@
 # The two commands a newcomer needs: `make demo` and `make test`.
 GO ?= go
 
-.PHONY: demo test browser services tools check bench bench-all fuzz
+.PHONY: demo test browser services tools check bench bench-all fuzz faults
 
 ## demo: start PostgreSQL and Redis if needed, load a sample and serve it
 demo: services
@@ -24,10 +24,17 @@ services:
 tools:
 	@bash .ci/tools
 
-## check: formatting and staticcheck (installs staticcheck from the module proxy)
+## check: formatting and staticcheck, the fault suite's files included (installs staticcheck from the module proxy)
 check:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 -tags faults ./internal/faults/
+
+## faults: the fault suite (internal/faults): the daemon killed, Redis flushed and down, PostgreSQL
+## restarted, two daemons, SMTP faults, max-late; on a PostgreSQL cluster and a Redis of its own
+faults: services
+	$(GO) vet -tags faults ./internal/faults/
+	$(GO) test -tags faults -count=1 -v -timeout 20m ./internal/faults/
 
 ## bench: the README's figures, each beside the machine's raw ceiling measured in the same run (≈5 min)
 bench: services

@@ -3,6 +3,7 @@ package smtptest
 import (
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-smtp"
 )
@@ -24,7 +25,9 @@ type faults struct {
 	nextRcpt  counted
 	nextData  counted
 	nextMail  counted
-	dropAfter int   // connections to drop right after accepting a message
+	dropAfter int // connections to drop right after accepting a message
+	hangUp    int // messages kept, then their connection closed unanswered
+	stall     counted
 	hold      *hold // the next DATA waits for the test
 }
 
@@ -87,6 +90,39 @@ func (s *Server) DropAfterData(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults.dropAfter = n
+}
+
+// HangUpAfterData makes the server keep each of the next n messages and
+// then close the connection without answering the DATA: the client cannot
+// tell that the message went through, so a resend is a duplicate it could
+// not avoid.
+func (s *Server) HangUpAfterData(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults.hangUp = n
+}
+
+// StallAfterData makes the server keep each of the next n messages and then
+// wait d (or until Close) before answering, as a server stuck past the
+// client's timeout does. A client that gave up and sends again duplicates
+// the message.
+func (s *Server) StallAfterData(n int, d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults.stall = counted{n, int(d)}
+}
+
+// takeAfterData reports whether this kept message's connection must hang up
+// unanswered, and how long the answer must stall.
+func (s *Server) takeAfterData() (hangUp bool, stall time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.faults.hangUp > 0 {
+		s.faults.hangUp--
+		return true, 0
+	}
+	d, _ := s.faults.stall.take()
+	return false, time.Duration(d)
 }
 
 // HoldData makes the next message wait, after its data arrived and before

@@ -77,13 +77,15 @@ type Server struct {
 	faults  faults
 	session sessionFaults
 	changed chan struct{} // closed and replaced whenever a message arrives
+	closed  chan struct{} // closed by Close; ends stalls
+	once    sync.Once
 }
 
 // Start listens on 127.0.0.1:0, serves SMTP until the test ends and returns
 // the server. It fails the test when it cannot listen.
 func Start(tb testing.TB, opts ...Option) *Server {
 	tb.Helper()
-	s := &Server{changed: make(chan struct{}), live: map[*numberedConn]struct{}{}}
+	s := &Server{changed: make(chan struct{}), closed: make(chan struct{}), live: map[*numberedConn]struct{}{}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -118,7 +120,20 @@ func (s *Server) URL() string {
 
 // Close stops the server and drops its connections. Start registers it with
 // the test's cleanup; calling it earlier simulates a server going away.
-func (s *Server) Close() { _ = s.srv.Close() }
+func (s *Server) Close() {
+	s.once.Do(func() { close(s.closed) })
+	_ = s.srv.Close()
+}
+
+// wait waits d, or less when the server closes.
+func (s *Server) wait(d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-s.closed:
+	}
+}
 
 // Messages returns a copy of the messages accepted so far, in order.
 func (s *Server) Messages() []Message {

@@ -2,10 +2,12 @@ package smtptest_test
 
 import (
 	"errors"
+	"net"
 	"net/smtp"
 	"net/textproto"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dripline/dripline/internal/smtptest"
 )
@@ -149,4 +151,46 @@ func TestAuth(t *testing.T) {
 	if err := send(t, c, "a@example.com"); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// A hang-up after DATA keeps the message and leaves the client without an
+// answer; the next message on a new connection goes through.
+func TestHangUpAfterData(t *testing.T) {
+	s := smtptest.Start(t)
+	s.HangUpAfterData(1)
+	if err := send(t, dial(t, s), "a@example.com"); err == nil {
+		t.Fatal("send through a hang-up: no error")
+	}
+	if err := send(t, dial(t, s), "b@example.com"); err != nil {
+		t.Fatalf("after the hang-up: %v", err)
+	}
+	if s.Count() != 2 {
+		t.Fatalf("count = %d, want 2 (the hung-up message is kept)", s.Count())
+	}
+}
+
+// A stalled answer keeps the message; a client with a deadline gives up
+// before the answer, and Close ends the stall.
+func TestStallAfterData(t *testing.T) {
+	s := smtptest.Start(t)
+	s.StallAfterData(1, time.Hour)
+	conn, err := net.Dial("tcp", s.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := smtp.NewClient(conn, "127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := conn.SetDeadline(time.Now().Add(200 * time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	if err := send(t, c, "a@example.com"); err == nil {
+		t.Fatal("send through a stall: no error")
+	}
+	if s.Count() != 1 {
+		t.Fatalf("count = %d, want 1 (the stalled message is kept)", s.Count())
+	}
+	s.Close()
 }

@@ -1,6 +1,7 @@
 package smtptest
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
@@ -88,9 +89,21 @@ func (s *session) Data(r io.Reader) error {
 		return err
 	}
 	s.s.record(Message{From: s.from, To: append([]string(nil), s.to...), Data: data, Conn: s.n, Helo: s.conn.Hostname(), UTF8: s.utf8})
+	hangUp, stall := s.s.takeAfterData()
+	if hangUp {
+		_ = s.conn.Conn().Close()
+		return errHungUp
+	}
+	if stall > 0 {
+		s.s.wait(stall)
+	}
 	s.drop = s.s.takeDrop()
 	return nil
 }
+
+// errHungUp answers a message whose connection was closed unanswered; the
+// reply never reaches the client.
+var errHungUp = errors.New("smtptest: hung up after DATA")
 
 // Reset runs on RSET and right after the reply to DATA has been written,
 // which is when a requested drop closes the connection.
