@@ -68,6 +68,7 @@ Have a look:
   a contact's touches:    curl -s -H "Authorization: Bearer $DRIPLINE_TOKEN" %[1]s/api/contacts/c-08/touches
   open call tasks:        curl -s -H "Authorization: Bearer $DRIPLINE_TOKEN" '%[1]s/api/activities?status=open'
   emails sent:            ls %[2]s   (the file transport; set SMTP_URL for a real server)
+  letters to print:       dripline letters list, then dripline letters print --all (or the Letters page)
 A rep's own token: dripline users token cferguson. Stop with Ctrl-C.
 `, srv.URL(), cfg.MailDir, demo.Manager, token, demoRep, demoPassword)
 	return srv.Run(ctx)
