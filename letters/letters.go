@@ -57,4 +57,10 @@ type Options struct {
 	// in millimetres, to calibrate a printer that feeds off true.
 	LabelOffsetX float64
 	LabelOffsetY float64
+	// Progress, when set, is called as the batch renders, after each chunk
+	// joins the PDF, with how many pieces are done of how many: each letter,
+	// envelope and label counts one, so total is three a letter. The last
+	// call has done == total. Render calls it from its own goroutine, one
+	// call at a time.
+	Progress func(done, total int)
 }

@@ -41,9 +41,17 @@ func Render(w io.Writer, opts Options, ls []Letter) (Pages, error) {
 	}
 	var p Pages
 	j := newJoiner(w)
+	done, total := 0, 3*len(ls)
 	err := renderParts(opts, split(ls, &p), func(pt part, c *chunk, pages int) error {
 		*pt.count += pages
-		return j.add(c)
+		if err := j.add(c); err != nil {
+			return err
+		}
+		if opts.Progress != nil {
+			done += pt.pieces
+			opts.Progress(done, total)
+		}
+		return nil
 	})
 	if err == nil {
 		err = j.close()
@@ -56,10 +64,11 @@ func Render(w io.Writer, opts Options, ls []Letter) (Pages, error) {
 
 // part is one chunk of a batch, rendered as its own document.
 type part struct {
-	what  string         // letters, envelopes or labels, for errors
-	from  int            // the index of its first letter
-	draw  func(*doc) int // prints the chunk and returns its page count
-	count *int           // the count in Pages its pages add to
+	what   string         // letters, envelopes or labels, for errors
+	from   int            // the index of its first letter
+	draw   func(*doc) int // prints the chunk and returns its page count
+	count  *int           // the count in Pages its pages add to
+	pieces int            // the letters, envelopes or labels it holds
 }
 
 // split cuts a batch into its parts, in the order their pages print.
@@ -73,7 +82,7 @@ func split(ls []Letter, p *Pages) []part {
 				n += d.letter(&chunk[k])
 			}
 			return n
-		}, &p.Letters})
+		}, &p.Letters, len(chunk)})
 	}
 	for i := 0; i < len(ls); i += chunkLetters {
 		chunk := ls[i:min(i+chunkLetters, len(ls))]
@@ -82,11 +91,11 @@ func split(ls []Letter, p *Pages) []part {
 				d.envelope(&chunk[k].To)
 			}
 			return len(chunk)
-		}, &p.Envelopes})
+		}, &p.Envelopes, len(chunk)})
 	}
 	for i := 0; i < len(ls); i += chunkLabels {
 		chunk := ls[i:min(i+chunkLabels, len(ls))]
-		ps = append(ps, part{"labels", i, func(d *doc) int { return d.labels(chunk) }, &p.Labels})
+		ps = append(ps, part{"labels", i, func(d *doc) int { return d.labels(chunk) }, &p.Labels, len(chunk)})
 	}
 	return ps
 }

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -44,6 +46,24 @@ func TestRenderJoinsChunks(t *testing.T) {
 		if text := pageText(t, path, n+k+1, n+k+1); !strings.Contains(text, fmt.Sprintf("CONTACT %04d", k)) {
 			t.Errorf("page %d holds no envelope to CONTACT %04d:\n%s", n+k+1, k, text)
 		}
+	}
+}
+
+func TestRenderProgress(t *testing.T) {
+	n := chunkLetters + 1 // two chunks of letters, two of envelopes, one of labels
+	var dones []int
+	opts := Options{Sender: testSender, Progress: func(done, total int) {
+		if total != 3*n {
+			t.Errorf("Progress total %d, want %d", total, 3*n)
+		}
+		dones = append(dones, done)
+	}}
+	if _, err := Render(io.Discard, opts, batch(n)); err != nil {
+		t.Fatal(err)
+	}
+	want := []int{chunkLetters, n, n + chunkLetters, 2 * n, 3 * n}
+	if !slices.Equal(dones, want) {
+		t.Fatalf("Progress done %v, want %v (the last equal to total)", dones, want)
 	}
 }
 

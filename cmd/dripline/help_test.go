@@ -50,7 +50,7 @@ func TestEveryCommandHelpListsItsOwnFlags(t *testing.T) {
 		"events import":      slices.Concat(db, library, []string{"quiet"}),
 		"enrollments move":   slices.Concat(db, library),
 		"letters list":       slices.Concat(db, library, business, lettersFlags, []string{"format"}),
-		"letters print":      slices.Concat(db, library, business, lettersFlags, []string{"all", "before", "out"}),
+		"letters print":      slices.Concat(db, library, business, lettersFlags, []string{"all", "before", "out", "quiet"}),
 		"letters batches":    slices.Concat(db, library, business, lettersFlags, []string{"format"}),
 		"letters reprint":    slices.Concat(db, library, business, lettersFlags, []string{"out"}),
 		"letters purge":      slices.Concat(db, library, business, lettersFlags, []string{"reason"}),

@@ -8,6 +8,7 @@ import (
 
 	"github.com/dripline/dripline/internal/config"
 	"github.com/dripline/dripline/internal/crm"
+	"github.com/dripline/dripline/internal/progress"
 )
 
 // letterCmd is one `dripline letters NAME`. flags binds its own flags and
@@ -113,6 +114,7 @@ func printLetters(f *flags) letterRun {
 	all := f.Bool("all", false, "print the letters of every kind")
 	out := f.String("out", "", "the PDF to write (default ./letters-BATCH.pdf)")
 	before := f.String("before", "", "only letters filed before this RFC 3339 time")
+	quiet := f.Bool("quiet", false, "draw no progress line on stderr (none is drawn when stderr is not a terminal)")
 	return func(ctx context.Context, l *crm.Letters, pos []string, w io.Writer) error {
 		req := crm.PrintRequest{All: *all, File: *out}
 		if len(pos) > 1 || *all == (len(pos) == 1) {
@@ -131,7 +133,12 @@ func printLetters(f *flags) letterRun {
 		if l == nil {
 			return nil
 		}
+		var bar *progress.Bar
+		if !*quiet && progress.IsTerminal(f.Output()) {
+			req.Progress = renderProgress(f.Output(), &bar)
+		}
 		b, err := l.Print(ctx, crm.System, req)
+		bar.Finish()
 		if err != nil {
 			return err
 		}
@@ -141,6 +148,20 @@ func printLetters(f *flags) letterRun {
 		}
 		_, err = fmt.Fprintf(w, "batch %d: %d letters, %d pages, %s\n", b.ID, b.Letters, b.Pages, b.File)
 		return err
+	}
+}
+
+// renderProgress returns a Progress hook drawing on w: the bar, started at
+// the first call once the batch's size is known, is put in *bar for the
+// caller to finish.
+func renderProgress(w io.Writer, bar **progress.Bar) func(done, total int) {
+	last := 0
+	return func(done, total int) {
+		if *bar == nil {
+			*bar = progress.New(w, int64(total), progress.Items, progress.Options{Label: "print", Noun: "pieces"})
+		}
+		(*bar).Add(int64(done - last))
+		last = done
 	}
 }
 

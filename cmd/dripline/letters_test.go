@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -17,6 +18,7 @@ import (
 	"github.com/dripline/dripline/internal/pdftest"
 	"github.com/dripline/dripline/internal/pgtest"
 	"github.com/dripline/dripline/internal/postgres"
+	"github.com/dripline/dripline/internal/progress"
 	"github.com/dripline/dripline/tracks"
 )
 
@@ -117,9 +119,9 @@ func TestLettersCommands(t *testing.T) {
 		t.Errorf("print with nothing waiting wrote %s", early)
 	}
 	pdf := filepath.Join(dir, "batch.pdf")
-	code, out, errs = letters("print", "--all", "--out", pdf)
-	if want := "batch 1: 2 letters, 5 pages, " + pdf + "\n"; code != 0 || out != want {
-		t.Fatalf("print --all: exit %d, %q, want %q; %s", code, out, want, errs)
+	code, out, errs = letters("print", "--all", "--out", pdf, "--quiet")
+	if want := "batch 1: 2 letters, 5 pages, " + pdf + "\n"; code != 0 || out != want || errs != "" {
+		t.Fatalf("print --all --quiet: exit %d, %q, want %q; stderr %q, want nothing", code, out, want, errs)
 	}
 	// Two one-page letters, their two envelopes and one label sheet.
 	if n := pdftest.Pages(t, pdf); n != 5 {
@@ -149,6 +151,20 @@ func TestLettersCommands(t *testing.T) {
 	}
 	if code, out, _ = letters("list"); code != 0 || out != "no letters waiting\n" {
 		t.Errorf("list after purge: exit %d, %q", code, out)
+	}
+}
+
+func TestRenderProgressLine(t *testing.T) {
+	var buf bytes.Buffer
+	var bar *progress.Bar
+	hook := renderProgress(&buf, &bar)
+	for _, done := range []int{500, 1000, 1503} {
+		hook(done, 1503)
+	}
+	bar.Finish()
+	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\r")
+	if last := lines[len(lines)-1]; !strings.HasPrefix(last, "print  1503 pieces / 1503 pieces  100%") {
+		t.Errorf("last progress line %q, want print  1503 pieces / 1503 pieces  100%%…", last)
 	}
 }
 

@@ -25,6 +25,9 @@ type PrintRequest struct {
 	// thrown away, for callers that download it later (Reprint).
 	File   string
 	NoFile bool
+	// Progress, when set, hears how far the render is (see
+	// letters.Options.Progress).
+	Progress func(done, total int)
 }
 
 // Print renders the letters the request selects into one PDF (letters,
@@ -57,7 +60,9 @@ func (l *Letters) Print(ctx context.Context, a Actor, req PrintRequest) (engine.
 				}
 				w = out
 			}
-			pages, err := l.cfg.Render(w, l.cfg.PDF, PDFLetters(ls))
+			opts := l.cfg.PDF
+			opts.Progress = req.Progress
+			pages, err := l.cfg.Render(w, opts, PDFLetters(ls))
 			if err == nil && out != nil {
 				err = out.finish()
 			}

@@ -77,12 +77,17 @@ func (p *Pages) contact(w http.ResponseWriter, r *http.Request, v viewer) error 
 }
 
 // project lists, for each open enrollment, its pending touch and the steps
-// after it, due as the loaded track's plan says from that touch on.
+// after it, due as the loaded track's plan says from that touch on, then
+// the touches of the tracks its track chains to.
 func (p *Pages) project(c engine.Contact, ens []crm.Enrollment, tl []crm.TimelineEntry) []upcoming {
 	var out []upcoming
 	now := p.d.Clock.Now()
+	open := map[string]bool{}
 	for _, en := range ens {
-		if en.State != string(engine.EnrollmentActive) && en.State != string(engine.EnrollmentPaused) {
+		open[en.Track] = open[en.Track] || engine.EnrollmentState(en.State).Open()
+	}
+	for _, en := range ens {
+		if !engine.EnrollmentState(en.State).Open() {
 			continue
 		}
 		pending := pendingTouch(tl, en.ID)
@@ -95,7 +100,13 @@ func (p *Pages) project(c engine.Contact, ens []crm.Enrollment, tl []crm.Timelin
 		if !ok {
 			continue
 		}
-		out = append(out, planAfter(t, en.Anchor, pending, c.TimeZone)...)
+		rest := planAfter(t, en.Anchor, pending, c.TimeZone)
+		last := pending.Due
+		if len(rest) > 0 {
+			last = rest[len(rest)-1].Due
+		}
+		out = append(out, rest...)
+		out = append(out, p.chain(t, last, c.TimeZone, open)...)
 	}
 	slices.SortStableFunc(out, func(a, b upcoming) int { return a.Due.Compare(b.Due) })
 	return out
@@ -123,6 +134,31 @@ func planAfter(t *tracks.Track, anchor time.Time, pending *crm.TouchInfo, zone s
 		}
 		prev = t.Due(i, anchor, prev, loc)
 		out = append(out, upcoming{Track: t.ID, Step: s.ID, Channel: s.Channel, Due: prev, Projected: true})
+	}
+	return out
+}
+
+// maxChain is how many tracks reached through `then:` chain projects at
+// most: the library forbids cycles, and this stops one anyway.
+const maxChain = 5
+
+// chain projects the touches of the tracks reached from t through `then:`,
+// each enrolled at the due time of the previous track's last touch, as the
+// engine chains. It stops before a track the contact has an open enrollment
+// on (the engine would not enroll it again; its own touches are projected
+// from that enrollment) and after maxChain tracks.
+func (p *Pages) chain(t *tracks.Track, last time.Time, zone string, open map[string]bool) []upcoming {
+	var out []upcoming
+	for range maxChain {
+		next, ok := p.d.Library.Track(t.Then)
+		if t.Then == "" || !ok || open[t.Then] {
+			break
+		}
+		for _, pt := range next.Plan(last, zone) {
+			out = append(out, upcoming{Track: next.ID, Step: pt.Step, Channel: pt.Channel, Due: pt.Due, Projected: true})
+			last = pt.Due
+		}
+		t = next
 	}
 	return out
 }
