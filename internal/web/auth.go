@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/crm"
 )
 
@@ -32,6 +33,9 @@ type viewer struct {
 	Zone     *time.Location
 	// Letters and Dashboard say whether those pages are served.
 	Letters, Dashboard bool
+	// reps are the reps the viewer may see, read once per request to name
+	// the viewer; pages listing reps use them rather than asking again.
+	reps []engine.Rep
 }
 
 // Manager reports whether the viewer sees the managers' pages.
@@ -85,11 +89,10 @@ func (p *Pages) viewer(r *http.Request) (viewer, error) {
 	}
 	v := viewer{Actor: a, Username: a.Username, Name: a.Username, Session: s, Zone: p.d.Zone,
 		Letters: p.d.Letters != nil, Dashboard: p.d.Reports != nil}
-	reps, err := p.d.CRM.ListReps(r.Context(), a)
-	if err != nil {
+	if v.reps, err = p.d.CRM.ListReps(r.Context(), a); err != nil {
 		return viewer{}, err
 	}
-	for _, rep := range reps {
+	for _, rep := range v.reps {
 		if rep.ID == a.RepID && rep.Name != "" {
 			v.Name = rep.Name
 		}

@@ -67,11 +67,7 @@ func (p *Pages) myDay(w http.ResponseWriter, r *http.Request, v viewer) error {
 		if pick := r.URL.Query().Get("rep"); pick != "" {
 			rep = pick
 		}
-		reps, err := p.d.CRM.ListReps(r.Context(), v.Actor)
-		if err != nil {
-			return err
-		}
-		page.Reps = reps
+		page.Reps = v.reps
 	}
 	page.Rep = rep
 	day, err := p.d.CRM.MyDay(r.Context(), v.Actor, crm.MyDayQuery{Rep: rep, TimeZone: v.Zone.String()})

@@ -288,3 +288,18 @@ func TestDashboard(t *testing.T) {
 		}
 	}
 }
+
+func TestMyDayRepPicker(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	mia := e.client()
+	e.login(mia, "mia")
+	if _, _, body := e.get(mia, "/myday?rep=sam"); !strings.Contains(body, `<option value="sam" selected>Sam Ortiz</option>`) {
+		t.Errorf("a manager's My Day without the rep picker on sam:\n%s", body)
+	}
+	sam := e.client()
+	e.login(sam, "sam")
+	if _, _, body := e.get(sam, "/myday"); strings.Contains(body, "<option") {
+		t.Errorf("a sales rep's My Day has a rep picker:\n%s", body)
+	}
+}
