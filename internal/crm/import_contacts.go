@@ -210,9 +210,6 @@ func upsertContacts(ctx context.Context, tx Tx, rows []engine.Contact, cols []st
 	if err := tx.UpdateContacts(ctx, updates); err != nil {
 		return nil, nil, takenMeanwhile(err)
 	}
-	if _, err := tx.RefileLetters(ctx, updated); err != nil {
-		return nil, nil, err
-	}
 	for _, c := range inserts {
 		created = append(created, c.ID)
 	}
