@@ -197,10 +197,9 @@ func upsertContacts(ctx context.Context, tx Tx, rows []engine.Contact, cols []st
 		applyColumns(&c, rows[i], cols)
 		if !sameContact(*old, c) {
 			*old = c // a later row matching the same contact starts from here
-			updates = append(updates, old)
 			if !changed[c.ID] {
 				changed[c.ID] = true
-				updated = append(updated, c.ID)
+				updates = append(updates, old)
 			}
 		}
 	}
@@ -212,6 +211,9 @@ func upsertContacts(ctx context.Context, tx Tx, rows []engine.Contact, cols []st
 	}
 	for _, c := range inserts {
 		created = append(created, c.ID)
+	}
+	for _, c := range updates {
+		updated = append(updated, c.ID)
 	}
 	return created, updated, nil
 }
