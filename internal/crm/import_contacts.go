@@ -10,6 +10,7 @@ import (
 
 	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/csvio"
+	"github.com/dripline/dripline/internal/fieldcheck"
 	"github.com/dripline/dripline/tracks"
 )
 
@@ -135,9 +136,9 @@ func (s *Service) handOver(ctx context.Context, tx Tx, evs []engine.Event, out *
 // matched is kept; other columns are custom fields, removed when blank.
 func applyColumns(c *engine.Contact, row engine.Contact, cols []string) {
 	for _, col := range cols {
-		if field := csvio.TextField(c, col); field != nil {
+		if field := fieldcheck.TextField(c, col); field != nil {
 			if col != "external_id" {
-				*field = *csvio.TextField(&row, col)
+				*field = *fieldcheck.TextField(&row, col)
 			}
 			continue
 		}
