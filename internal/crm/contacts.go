@@ -84,9 +84,6 @@ func (s *Service) UpdateContact(ctx context.Context, a Actor, ref string, f Cont
 		if err := tx.UpdateContacts(ctx, []*engine.Contact{&c}); err != nil {
 			return takenExternalID(err, c.ExternalID)
 		}
-		if _, err := tx.RefileLetters(ctx, []int64{id}); err != nil {
-			return err
-		}
 		return s.emitIn(ctx, tx, engine.Event{ContactID: id, Name: tracks.EventContactUpdated})
 	})
 	if err != nil {

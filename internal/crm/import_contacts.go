@@ -10,6 +10,7 @@ import (
 
 	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/csvio"
+	"github.com/dripline/dripline/internal/fieldcheck"
 	"github.com/dripline/dripline/tracks"
 )
 
@@ -135,9 +136,9 @@ func (s *Service) handOver(ctx context.Context, tx Tx, evs []engine.Event, out *
 // matched is kept; other columns are custom fields, removed when blank.
 func applyColumns(c *engine.Contact, row engine.Contact, cols []string) {
 	for _, col := range cols {
-		if field := csvio.TextField(c, col); field != nil {
+		if field := fieldcheck.TextField(c, col); field != nil {
 			if col != "external_id" {
-				*field = *csvio.TextField(&row, col)
+				*field = *fieldcheck.TextField(&row, col)
 			}
 			continue
 		}
@@ -197,10 +198,9 @@ func upsertContacts(ctx context.Context, tx Tx, rows []engine.Contact, cols []st
 		applyColumns(&c, rows[i], cols)
 		if !sameContact(*old, c) {
 			*old = c // a later row matching the same contact starts from here
-			updates = append(updates, old)
 			if !changed[c.ID] {
 				changed[c.ID] = true
-				updated = append(updated, c.ID)
+				updates = append(updates, old)
 			}
 		}
 	}
@@ -210,11 +210,11 @@ func upsertContacts(ctx context.Context, tx Tx, rows []engine.Contact, cols []st
 	if err := tx.UpdateContacts(ctx, updates); err != nil {
 		return nil, nil, takenMeanwhile(err)
 	}
-	if _, err := tx.RefileLetters(ctx, updated); err != nil {
-		return nil, nil, err
-	}
 	for _, c := range inserts {
 		created = append(created, c.ID)
+	}
+	for _, c := range updates {
+		updated = append(updated, c.ID)
 	}
 	return created, updated, nil
 }

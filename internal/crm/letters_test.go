@@ -279,6 +279,10 @@ func TestUnmailableListedAndRefiledOnceTheAddressIsFixed(t *testing.T) {
 		Street: ptr("9 Elm St"), City: ptr("Albany"), PostalCode: ptr("12207")}); err != nil {
 		t.Fatal(err)
 	}
+	var reason string
+	if err := p.pool.QueryRow(p.ctx, `SELECT unmailable FROM letters WHERE contact_id = $1`, cy.ID).Scan(&reason); err != nil || reason != "" {
+		t.Errorf("after UpdateContact fixed cy's address her letter's unmailable = %q, %v; want it refiled in that transaction", reason, err)
+	}
 	before := p.snapshot()
 	cs, err := p.letters.List(p.ctx, crm.System)
 	if err != nil || len(cs) != 1 || cs[0].Pending != 2 || cs[0].Unmailable != 0 {

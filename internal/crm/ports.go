@@ -84,18 +84,17 @@ type Writer interface {
 	// LockContact reads a contact and locks it until the transaction ends.
 	LockContact(ctx context.Context, id int64) (engine.Contact, error)
 	// CreateContacts inserts the contacts and sets their ID and OwnerID;
-	// UpdateContacts stores every column of existing ones. Both create the
-	// owner reps (by username) and the companies (by name, case-insensitive)
-	// that do not exist yet. A taken external_id wraps engine.ErrConflict.
+	// UpdateContacts stores every column of existing ones and puts back on
+	// the letters pile their unmailable letters whose address is now
+	// usable. Both create the owner reps (by username) and the companies (by
+	// name, case-insensitive) that do not exist yet. A taken external_id
+	// wraps engine.ErrConflict.
 	CreateContacts(ctx context.Context, cs []*engine.Contact) error
 	UpdateContacts(ctx context.Context, cs []*engine.Contact) error
 	// EmailTaken reports whether a contact other than except has email,
 	// compared as lower(btrim(email)). It holds a lock on that address until
 	// the transaction ends, so two transactions cannot both find it free.
 	EmailTaken(ctx context.Context, email string, except int64) (bool, error)
-	// RefileLetters puts back on the letters pile the unmailable letters of
-	// these contacts whose address is now usable, and says how many.
-	RefileLetters(ctx context.Context, contactIDs []int64) (int, error)
 
 	// CreateRep inserts r and sets its ID; a taken username wraps
 	// engine.ErrConflict.

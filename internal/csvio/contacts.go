@@ -14,13 +14,6 @@ import (
 	"github.com/dripline/dripline/tracks"
 )
 
-// TextField returns the field of c that the text column (a lower-case CSV
-// column name such as "email" or "postal_code") fills, or nil when column is
-// birthday or a custom field.
-func TextField(c *engine.Contact, column string) *string {
-	return fieldcheck.TextField(c, column)
-}
-
 // ParseContacts reads a contacts CSV. It returns the good rows in file order
 // and one *LineError per bad row, bad header or unreadable stretch.
 func ParseContacts(file string, r io.Reader) ([]engine.Contact, []error) {
@@ -102,7 +95,7 @@ func (p *contactParser) contact(rec []string) (engine.Contact, error) {
 			}
 			c.Birthday = &d
 		default:
-			if field := TextField(&c, name); field != nil {
+			if field := fieldcheck.TextField(&c, name); field != nil {
 				*field = v
 				continue
 			}

@@ -93,9 +93,22 @@ func (x *crmTx) CreateContacts(ctx context.Context, cs []*engine.Contact) error 
 	return writeContacts(ctx, x.q, cs, insertContactSQL)
 }
 
-// UpdateContacts stores every column of existing contacts in one statement.
+// UpdateContacts stores every column of existing contacts in one statement,
+// then puts back on the letters pile their unmailable letters whose address
+// is now usable.
 func (x *crmTx) UpdateContacts(ctx context.Context, cs []*engine.Contact) error {
-	return writeContacts(ctx, x.q, cs, updateContactSQL)
+	if len(cs) == 0 {
+		return nil
+	}
+	if err := writeContacts(ctx, x.q, cs, updateContactSQL); err != nil {
+		return err
+	}
+	ids := make([]int64, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	_, err := refile(ctx, x.q, ` l.contact_id = ANY($1) `, ids)
+	return err
 }
 
 // contactInput unnests the contacts' stored columns, one array per column

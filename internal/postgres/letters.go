@@ -91,16 +91,6 @@ func (x *tx) CreateLetter(ctx context.Context, l *engine.Letter) error {
 // letter counts as pending and is refiled with that address.
 const addressFixed = ` (c.street ~ '[^[:space:]]' AND c.city ~ '[^[:space:]]' AND c.postal_code ~ '[^[:space:]]') `
 
-// RefileLetters puts back on the pile the unmailable letters of these
-// contacts whose address is now usable, in the transaction that changed
-// their addresses.
-func (x *crmTx) RefileLetters(ctx context.Context, contactIDs []int64) (int, error) {
-	if len(contactIDs) == 0 {
-		return 0, nil
-	}
-	return refile(ctx, x.q, ` l.contact_id = ANY($1) `, contactIDs)
-}
-
 // refile is the one refiling of unmailable letters: it puts back on the
 // pile, with the contact's address as it is now, the waiting unmailable
 // letters (l) the SQL condition selects picks (with args) whose contact (c)
