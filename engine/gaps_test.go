@@ -282,10 +282,7 @@ func TestLateTouchesKeepThePlan(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var got []string
-	for _, tc := range f.touches(c) {
-		got = append(got, tc.TrackID+"/"+tc.StepID+"@"+tc.Due.UTC().Format(time.RFC3339)+":"+string(tc.State))
-	}
+	got := f.touchLines(c)
 	want := []string{
 		"nurture/hello@2026-01-05T17:00:00Z:done",
 		"nurture/letter@2026-01-07T17:00:00Z:done",
@@ -305,10 +302,7 @@ func TestPausedTouchGoesBackToScheduled(t *testing.T) {
 	f := setup(t, nil)
 	c := f.contact("pat@example.com")
 	f.event(c, "opportunity.lost")
-	var enID int64
-	if err := f.store.Pool().QueryRow(f.ctx, `SELECT id FROM enrollments WHERE contact_id = $1`, c.ID).Scan(&enID); err != nil {
-		t.Fatal(err)
-	}
+	enID := f.enrollmentID(c)
 	f.clock.Set(start.AddDate(0, 0, 1).Add(time.Minute))
 	id := f.queueOne()
 	if err := f.eng.Pause(f.ctx, enID); err != nil {
@@ -339,10 +333,7 @@ func TestResumeKeepsTouchesThatAreNotOverdue(t *testing.T) {
 	f := setup(t, nil)
 	c := f.contact("pat@example.com", func(c *engine.Contact) { c.TimeZone = "Europe/Berlin" })
 	f.manual(c, "year")
-	var enID int64
-	if err := f.store.Pool().QueryRow(f.ctx, `SELECT id FROM enrollments WHERE contact_id = $1`, c.ID).Scan(&enID); err != nil {
-		t.Fatal(err)
-	}
+	enID := f.enrollmentID(c)
 	f.runUntil(time.Date(2026, 1, 7, 0, 0, 0, 0, time.UTC)) // month-0 done; month-1 due 2026-02-06
 	pauseResume := func() {
 		t.Helper()
