@@ -47,7 +47,7 @@ func (e *Engine) HandleEventsIn(ctx context.Context, tx Tx, evs []Event) ([]Even
 	if err != nil {
 		return nil, fmt.Errorf("handle %d events: %w", len(evs), err)
 	}
-	b := batch{e: e, tx: tx, contacts: contacts, exits: exits, out: out}
+	b := batch{e: e, tx: tx, contacts: contacts, exits: exits, out: out, open: map[string]bool{}}
 	for i, ev := range evs {
 		if err := b.add(ctx, i, ev); err != nil {
 			return nil, err
@@ -66,8 +66,9 @@ type batch struct {
 	contacts map[int64]Contact
 	exits    exitSet
 	out      []EventOutcome
-	at       []int   // the events of the run, by index
-	evs      []Event // and the events themselves
+	open     map[string]bool // whether a track takes enrollments (not retired), as read
+	at       []int           // the events of the run, by index
+	evs      []Event         // and the events themselves
 }
 
 // add takes event i into the run, or, when it cannot be handled with the
@@ -185,6 +186,12 @@ func (b *batch) flush(ctx context.Context) error {
 			return fmt.Errorf("event %s for contact %d: %w", ev.Name, ev.ContactID, err)
 		}
 		for _, ne := range nes {
+			if ok, err := b.mayEnrollOn(ctx, ne.Enrollment.TrackID); !ok || err != nil {
+				if err != nil {
+					return fmt.Errorf("event %s for contact %d: %w", ev.Name, ev.ContactID, err)
+				}
+				continue
+			}
 			es, owner = append(es, ne), append(owner, b.at[k])
 		}
 	}
@@ -199,6 +206,19 @@ func (b *batch) flush(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// mayEnrollOn is the engine's mayEnrollOn, read once per track for the
+// whole call: a retired track enrolls nobody on this path either.
+func (b *batch) mayEnrollOn(ctx context.Context, trackID string) (bool, error) {
+	if ok, read := b.open[trackID]; read {
+		return ok, nil
+	}
+	ok, err := mayEnrollOn(ctx, b.tx, trackID)
+	if err == nil {
+		b.open[trackID] = ok
+	}
+	return ok, err
 }
 
 // enrollmentsFor lists the enrollments an event asks for, on the current
