@@ -66,14 +66,11 @@ func (e *Engine) handleEvent(ctx context.Context, tx Tx, ev Event) (EventResult,
 	if res.Exited, err = e.exitOn(ctx, tx, c.ID, ev.Name); err != nil {
 		return res, err
 	}
-	candidates, err := e.enrollingTracks(ev)
+	met, err := e.tracksMet(ev, c)
 	if err != nil {
 		return res, err
 	}
-	for _, t := range candidates {
-		if ev.Name != tracks.EventManual && !conditionsHold(t.Enroll.If, c, ev) {
-			continue
-		}
+	for _, t := range met {
 		ok, err := e.enroll(ctx, tx, c, t.ID, e.anchor(t, ev), t.Enroll.Reenroll, ev)
 		if err != nil {
 			return res, err
@@ -102,6 +99,22 @@ func (e *Engine) enrollingTracks(ev Event) ([]*tracks.Track, error) {
 		return nil, fmt.Errorf("manual enrollment: unknown track %q: %w", ev.Track, ErrNotFound)
 	}
 	return []*tracks.Track{t}, nil
+}
+
+// tracksMet lists the tracks ev enrolls c on: those whose `enroll:` rules
+// the event and contact meet, or the one a `manual` event names.
+func (e *Engine) tracksMet(ev Event, c Contact) ([]*tracks.Track, error) {
+	cands, err := e.enrollingTracks(ev)
+	if err != nil || ev.Name == tracks.EventManual {
+		return cands, err
+	}
+	met := cands[:0:0]
+	for _, t := range cands {
+		if conditionsHold(t.Enroll.If, c, ev) {
+			met = append(met, t)
+		}
+	}
+	return met, nil
 }
 
 // exitOn ends the contact's open enrollments whose track exits on event.
@@ -172,16 +185,23 @@ func (e *Engine) enroll(ctx context.Context, tx Tx, c Contact, trackID string, a
 	if !MayEnroll(past, policy) {
 		return false, nil
 	}
-	en := Enrollment{
-		ContactID: c.ID, TrackID: trackID, TrackVersion: version,
-		State: EnrollmentActive, Anchor: anchor, StartedAt: e.now(), Trigger: trigger,
-	}
-	first := e.firstTouch(t, c, anchor)
-	first.ContactID, first.TrackVersion = c.ID, version
+	en, first := e.newEnrollment(t, version, c, anchor, trigger)
 	if err := tx.CreateEnrollment(ctx, &en, &first); err != nil {
 		return false, err
 	}
 	return true, e.settleLate(ctx, tx, en, t, c, first)
+}
+
+// newEnrollment is an active enrollment of c on version of t, anchored at
+// anchor, and its first touch.
+func (e *Engine) newEnrollment(t *tracks.Track, version int, c Contact, anchor time.Time, trigger Event) (Enrollment, Touch) {
+	en := Enrollment{
+		ContactID: c.ID, TrackID: t.ID, TrackVersion: version,
+		State: EnrollmentActive, Anchor: anchor, StartedAt: e.now(), Trigger: trigger,
+	}
+	first := e.firstTouch(t, c, anchor)
+	first.ContactID, first.TrackVersion = c.ID, version
+	return en, first
 }
 
 // MayEnroll applies the one-open-enrollment rule and the re-enrollment policy

@@ -159,10 +159,7 @@ func TestChainingEnrollsAtLastTouchDue(t *testing.T) {
 	f.event(c, "contact.created")
 	f.runUntil(start.AddDate(0, 1, 0))
 
-	var got []string
-	for _, tc := range f.touches(c) {
-		got = append(got, tc.TrackID+"/"+tc.StepID+"@"+tc.Due.UTC().Format(time.RFC3339)+":"+string(tc.State))
-	}
+	got := f.touchLines(c)
 	want := []string{
 		"nurture/hello@2026-01-05T17:00:00Z:done",
 		"nurture/letter@2026-01-07T17:00:00Z:done",

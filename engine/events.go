@@ -47,7 +47,7 @@ func (e *Engine) HandleEventsIn(ctx context.Context, tx Tx, evs []Event) ([]Even
 	if err != nil {
 		return nil, fmt.Errorf("handle %d events: %w", len(evs), err)
 	}
-	b := batch{e: e, tx: tx, contacts: contacts, exits: exits, out: out}
+	b := batch{e: e, tx: tx, contacts: contacts, exits: exits, out: out, open: map[string]bool{}}
 	for i, ev := range evs {
 		if err := b.add(ctx, i, ev); err != nil {
 			return nil, err
@@ -66,8 +66,9 @@ type batch struct {
 	contacts map[int64]Contact
 	exits    exitSet
 	out      []EventOutcome
-	at       []int   // the events of the run, by index
-	evs      []Event // and the events themselves
+	open     map[string]bool // whether a track takes enrollments (not retired), as read
+	at       []int           // the events of the run, by index
+	evs      []Event         // and the events themselves
 }
 
 // add takes event i into the run, or, when it cannot be handled with the
@@ -78,12 +79,12 @@ func (b *batch) add(ctx context.Context, i int, ev Event) error {
 		b.out[i].Refused = fmt.Errorf("event %s for contact %d: contact: %w", ev.Name, ev.ContactID, ErrNotFound)
 		return nil
 	}
-	cands, err := b.e.enrollingTracks(ev)
+	met, err := b.e.tracksMet(ev, c)
 	if err != nil {
 		b.out[i].Refused = fmt.Errorf("event %s for contact %d: %w", ev.Name, ev.ContactID, err)
 		return nil
 	}
-	if b.exits.has(ev) || b.e.lateStart(ev, c, cands) {
+	if b.exits.has(ev) || b.e.lateStart(ev, c, met) {
 		if err := b.flush(ctx); err != nil {
 			return err
 		}
@@ -139,15 +140,12 @@ func (e *Engine) exitsOf(ctx context.Context, tx Tx, ids []int64) (exitSet, erro
 	return s, nil
 }
 
-// lateStart reports whether an enrollment ev causes would start with a
-// touch already late (which HandleEventIn skips and moves past, one at a
-// time).
-func (e *Engine) lateStart(ev Event, c Contact, cands []*tracks.Track) bool {
+// lateStart reports whether an enrollment ev causes on one of the tracks
+// met would start with a touch already late (which HandleEventIn skips and
+// moves past, one at a time).
+func (e *Engine) lateStart(ev Event, c Contact, met []*tracks.Track) bool {
 	now := e.now()
-	for _, t := range cands {
-		if ev.Name != tracks.EventManual && !conditionsHold(t.Enroll.If, c, ev) {
-			continue
-		}
+	for _, t := range met {
 		if now.Sub(e.firstTouch(t, c, e.anchor(t, ev)).Due) > e.cfg.LateAfter {
 			return true
 		}
@@ -188,6 +186,12 @@ func (b *batch) flush(ctx context.Context) error {
 			return fmt.Errorf("event %s for contact %d: %w", ev.Name, ev.ContactID, err)
 		}
 		for _, ne := range nes {
+			if ok, err := b.mayEnrollOn(ctx, ne.Enrollment.TrackID); !ok || err != nil {
+				if err != nil {
+					return fmt.Errorf("event %s for contact %d: %w", ev.Name, ev.ContactID, err)
+				}
+				continue
+			}
 			es, owner = append(es, ne), append(owner, b.at[k])
 		}
 	}
@@ -204,32 +208,35 @@ func (b *batch) flush(ctx context.Context) error {
 	return nil
 }
 
+// mayEnrollOn is the engine's mayEnrollOn, read once per track for the
+// whole call: a retired track enrolls nobody on this path either.
+func (b *batch) mayEnrollOn(ctx context.Context, trackID string) (bool, error) {
+	if ok, read := b.open[trackID]; read {
+		return ok, nil
+	}
+	ok, err := mayEnrollOn(ctx, b.tx, trackID)
+	if err == nil {
+		b.open[trackID] = ok
+	}
+	return ok, err
+}
+
 // enrollmentsFor lists the enrollments an event asks for, on the current
 // version of each track whose rules the contact meets; whether each may be
 // made (an open one, the re-enrollment policy) the store decides.
 func (e *Engine) enrollmentsFor(ev Event, c Contact) ([]NewEnrollment, error) {
-	cands, err := e.enrollingTracks(ev)
+	met, err := e.tracksMet(ev, c)
 	if err != nil {
 		return nil, err
 	}
 	var out []NewEnrollment
-	for _, t := range cands {
-		if ev.Name != tracks.EventManual && !conditionsHold(t.Enroll.If, c, ev) {
-			continue
-		}
+	for _, t := range met {
 		t, version, err := e.currentTrack(t.ID)
 		if err != nil {
 			return nil, err
 		}
-		anchor := e.anchor(t, ev)
-		first := e.firstTouch(t, c, anchor)
-		first.ContactID, first.TrackVersion = c.ID, version
-		out = append(out, NewEnrollment{
-			Enrollment: Enrollment{ContactID: c.ID, TrackID: t.ID, TrackVersion: version,
-				State: EnrollmentActive, Anchor: anchor, StartedAt: e.now(), Trigger: ev},
-			First:    first,
-			Reenroll: string(t.Enroll.Reenroll),
-		})
+		en, first := e.newEnrollment(t, version, c, e.anchor(t, ev), ev)
+		out = append(out, NewEnrollment{Enrollment: en, First: first, Reenroll: string(t.Enroll.Reenroll)})
 	}
 	return out, nil
 }

@@ -53,21 +53,6 @@ func (f *fixture) manual(c engine.Contact, track string) {
 	}
 }
 
-// touchRow reads one touch's state, reason and attempts.
-func (f *fixture) touchRow(id int64) (engine.TouchState, string, int) {
-	f.t.Helper()
-	var (
-		state    engine.TouchState
-		reason   string
-		attempts int
-	)
-	err := f.store.Pool().QueryRow(f.ctx, `SELECT state, reason, attempts FROM touches WHERE id = $1`, id).Scan(&state, &reason, &attempts)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	return state, reason, attempts
-}
-
 // queueOne hands the one touch due by now to the queue and returns its id.
 func (f *fixture) queueOne() int64 {
 	f.t.Helper()
@@ -155,8 +140,8 @@ func TestTakenOverWorkerRecordsNothing(t *testing.T) {
 	if mail.count() != 2 {
 		t.Fatalf("%d deliveries, want 2 (the second worker took the expired claim)", mail.count())
 	}
-	if state, _, attempts := f.touchRow(id); state != engine.TouchDone || attempts != 2 {
-		t.Fatalf("touch = %s after %d attempts, want done by attempt 2", state, attempts)
+	if tc := f.stored(id); tc.State != engine.TouchDone || tc.Attempts != 2 {
+		t.Fatalf("touch = %s after %d attempts, want done by attempt 2", tc.State, tc.Attempts)
 	}
 	if n := f.count(`SELECT count(*) FROM activities WHERE touch_id = $1`, id); n != 1 {
 		t.Fatalf("%d activities for the touch, want 1: the first worker's outcome counted too", n)
@@ -186,8 +171,8 @@ func TestClaimWithinLeaseIsNotTakenOver(t *testing.T) {
 	if mail.count() != 1 {
 		t.Fatalf("%d deliveries, want 1: the lease still held", mail.count())
 	}
-	if state, _, attempts := f.touchRow(id); state != engine.TouchDone || attempts != 1 {
-		t.Fatalf("touch = %s after %d attempts, want done by attempt 1", state, attempts)
+	if tc := f.stored(id); tc.State != engine.TouchDone || tc.Attempts != 1 {
+		t.Fatalf("touch = %s after %d attempts, want done by attempt 1", tc.State, tc.Attempts)
 	}
 }
 
@@ -211,8 +196,8 @@ func TestRequeuedWhileDeliveringIsNotFinished(t *testing.T) {
 	if err := f.eng.Process(f.ctx, id); err != nil {
 		t.Fatal(err)
 	}
-	if state, _, _ := f.touchRow(id); state != engine.TouchQueued {
-		t.Fatalf("touch = %s, want queued: the late worker finished a requeued touch", state)
+	if tc := f.stored(id); tc.State != engine.TouchQueued {
+		t.Fatalf("touch = %s, want queued: the late worker finished a requeued touch", tc.State)
 	}
 	if n := f.count(`SELECT count(*) FROM activities WHERE touch_id = $1`, id); n != 0 {
 		t.Fatalf("%d activities recorded by the late worker, want 0", n)
@@ -220,8 +205,8 @@ func TestRequeuedWhileDeliveringIsNotFinished(t *testing.T) {
 	if err := f.eng.Process(f.ctx, id); err != nil {
 		t.Fatal(err)
 	}
-	if state, _, attempts := f.touchRow(id); state != engine.TouchDone || attempts != 2 {
-		t.Fatalf("touch = %s after %d attempts, want done by attempt 2", state, attempts)
+	if tc := f.stored(id); tc.State != engine.TouchDone || tc.Attempts != 2 {
+		t.Fatalf("touch = %s after %d attempts, want done by attempt 2", tc.State, tc.Attempts)
 	}
 }
 
@@ -282,10 +267,7 @@ func TestLateTouchesKeepThePlan(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var got []string
-	for _, tc := range f.touches(c) {
-		got = append(got, tc.TrackID+"/"+tc.StepID+"@"+tc.Due.UTC().Format(time.RFC3339)+":"+string(tc.State))
-	}
+	got := f.touchLines(c)
 	want := []string{
 		"nurture/hello@2026-01-05T17:00:00Z:done",
 		"nurture/letter@2026-01-07T17:00:00Z:done",
@@ -305,10 +287,7 @@ func TestPausedTouchGoesBackToScheduled(t *testing.T) {
 	f := setup(t, nil)
 	c := f.contact("pat@example.com")
 	f.event(c, "opportunity.lost")
-	var enID int64
-	if err := f.store.Pool().QueryRow(f.ctx, `SELECT id FROM enrollments WHERE contact_id = $1`, c.ID).Scan(&enID); err != nil {
-		t.Fatal(err)
-	}
+	enID := f.enrollmentID(c)
 	f.clock.Set(start.AddDate(0, 0, 1).Add(time.Minute))
 	id := f.queueOne()
 	if err := f.eng.Pause(f.ctx, enID); err != nil {
@@ -317,8 +296,8 @@ func TestPausedTouchGoesBackToScheduled(t *testing.T) {
 	if err := f.eng.Process(f.ctx, id); err != nil {
 		t.Fatal(err)
 	}
-	if state, reason, _ := f.touchRow(id); state != engine.TouchScheduled || reason != "enrollment paused" {
-		t.Fatalf("paused touch = %s %q, want scheduled: enrollment paused", state, reason)
+	if tc := f.stored(id); tc.State != engine.TouchScheduled || tc.Reason != "enrollment paused" {
+		t.Fatalf("paused touch = %s %q, want scheduled: enrollment paused", tc.State, tc.Reason)
 	}
 	if n := f.count(`SELECT count(*) FROM activities WHERE contact_id = $1`, c.ID); n != 0 {
 		t.Fatalf("%d activities while paused, want 0", n)
@@ -339,10 +318,7 @@ func TestResumeKeepsTouchesThatAreNotOverdue(t *testing.T) {
 	f := setup(t, nil)
 	c := f.contact("pat@example.com", func(c *engine.Contact) { c.TimeZone = "Europe/Berlin" })
 	f.manual(c, "year")
-	var enID int64
-	if err := f.store.Pool().QueryRow(f.ctx, `SELECT id FROM enrollments WHERE contact_id = $1`, c.ID).Scan(&enID); err != nil {
-		t.Fatal(err)
-	}
+	enID := f.enrollmentID(c)
 	f.runUntil(time.Date(2026, 1, 7, 0, 0, 0, 0, time.UTC)) // month-0 done; month-1 due 2026-02-06
 	pauseResume := func() {
 		t.Helper()

@@ -47,15 +47,8 @@ func (m *mailer) sent() int {
 // due now.
 func (f *fixture) dueEmail() engine.Touch {
 	f.t.Helper()
-	c := f.contact("pat@example.com")
-	if _, err := f.eng.HandleEvent(f.ctx, engine.Event{ContactID: c.ID, Name: "manual", Track: "bench-email", At: f.clock.Now()}); err != nil {
-		f.t.Fatal(err)
-	}
-	ts, err := f.store.QueueDue(f.ctx, f.clock.Now(), f.clock.Now().Add(time.Second), 10)
-	if err != nil || len(ts) != 1 {
-		f.t.Fatalf("QueueDue = %v, %v; want the email", ts, err)
-	}
-	return ts[0]
+	f.manual(f.contact("pat@example.com"), "bench-email")
+	return f.stored(f.queueOne())
 }
 
 // stored reads a touch as the store has it.

@@ -168,6 +168,26 @@ func (f *fixture) touches(c engine.Contact) []engine.Touch {
 	return out
 }
 
+// touchLines lists a contact's touches as track/step@due:state, in creation order.
+func (f *fixture) touchLines(c engine.Contact) []string {
+	f.t.Helper()
+	var got []string
+	for _, tc := range f.touches(c) {
+		got = append(got, tc.TrackID+"/"+tc.StepID+"@"+tc.Due.UTC().Format(time.RFC3339)+":"+string(tc.State))
+	}
+	return got
+}
+
+// enrollmentID reads the id of a contact's one enrollment.
+func (f *fixture) enrollmentID(c engine.Contact) int64 {
+	f.t.Helper()
+	var id int64
+	if err := f.store.Pool().QueryRow(f.ctx, `SELECT id FROM enrollments WHERE contact_id = $1`, c.ID).Scan(&id); err != nil {
+		f.t.Fatal(err)
+	}
+	return id
+}
+
 // count runs a counting query.
 func (f *fixture) count(query string, args ...any) int {
 	f.t.Helper()

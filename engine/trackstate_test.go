@@ -24,6 +24,15 @@ func TestRetiredTrackEnrollsNobody(t *testing.T) {
 	if got := f.event(late, "contact.created").Enrolled; slices.Contains(got, "nurture") {
 		t.Fatalf("a retired track enrolled a new contact: %v", got)
 	}
+	bulk := f.contact("bulk@example.com")
+	var outs []engine.EventOutcome
+	err := f.store.Tx(f.ctx, func(tx engine.Tx) (err error) {
+		outs, err = f.eng.HandleEventsIn(f.ctx, tx, []engine.Event{{ContactID: bulk.ID, Name: "contact.created", At: f.clock.Now()}})
+		return err
+	})
+	if err != nil || slices.Contains(outs[0].Enrolled, "nurture") {
+		t.Fatalf("HandleEventsIn on a retired track = %+v, %v; want no nurture enrollment", outs, err)
+	}
 	if n, err := f.eng.EnrollMany(f.ctx, "nurture", []int64{late.ID}); err != nil || n != 0 {
 		t.Fatalf("EnrollMany on a retired track = %d, %v; want 0", n, err)
 	}

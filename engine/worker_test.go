@@ -120,10 +120,7 @@ func TestPauseHoldsAndResumeReschedules(t *testing.T) {
 	f := setup(t, nil)
 	c := f.contact("pat@example.com")
 	f.event(c, "opportunity.lost")
-	var enID int64
-	if err := f.store.Pool().QueryRow(f.ctx, `SELECT id FROM enrollments WHERE contact_id = $1`, c.ID).Scan(&enID); err != nil {
-		t.Fatal(err)
-	}
+	enID := f.enrollmentID(c)
 	if err := f.eng.Pause(f.ctx, enID); err != nil {
 		t.Fatal(err)
 	}

@@ -61,12 +61,9 @@ func finishTouchIsFinal(e *env) {
 	e.tx(func(tx engine.Tx) error {
 		return tx.FinishTouch(e.ctx, tc.ID, engine.TouchSkipped, "no email address", T0)
 	})
-	err := e.s.Tx(e.ctx, func(tx engine.Tx) error {
+	e.conflict("FinishTouch on a final touch", func(tx engine.Tx) error {
 		return tx.FinishTouch(e.ctx, tc.ID, engine.TouchCanceled, "exit", T0.Add(time.Second))
 	})
-	if !errors.Is(err, engine.ErrConflict) {
-		e.t.Fatalf("FinishTouch on a final touch = %v, want ErrConflict", err)
-	}
 	if got := e.touch(tc.ID); got.State != engine.TouchSkipped || got.Reason != "no email address" {
 		e.t.Fatalf("final touch became %s %q", got.State, got.Reason)
 	}
@@ -89,10 +86,9 @@ func rescheduleTouch(e *env) {
 		e.t.Fatalf("QueueDue at the new due time = %v, want %d", ids(ts), tc.ID)
 	}
 	e.tx(func(tx engine.Tx) error { return tx.FinishTouch(e.ctx, tc.ID, engine.TouchDone, "", later) })
-	err := e.s.Tx(e.ctx, func(tx engine.Tx) error { return tx.RescheduleTouch(e.ctx, tc.ID, later.Add(time.Hour)) })
-	if !errors.Is(err, engine.ErrConflict) {
-		e.t.Fatalf("RescheduleTouch of a final touch = %v, want ErrConflict", err)
-	}
+	e.conflict("RescheduleTouch of a final touch", func(tx engine.Tx) error {
+		return tx.RescheduleTouch(e.ctx, tc.ID, later.Add(time.Hour))
+	})
 }
 
 // endedEnrollmentStaysEnded: a pause racing an exit cannot reopen it.
@@ -101,12 +97,9 @@ func endedEnrollmentStaysEnded(e *env) {
 	e.tx(func(tx engine.Tx) error {
 		return tx.SetEnrollmentState(e.ctx, en.ID, engine.EnrollmentExited, "exit: opportunity.won", T0)
 	})
-	err := e.s.Tx(e.ctx, func(tx engine.Tx) error {
+	e.conflict("pausing an exited enrollment", func(tx engine.Tx) error {
 		return tx.SetEnrollmentState(e.ctx, en.ID, engine.EnrollmentPaused, "", T0.Add(time.Second))
 	})
-	if !errors.Is(err, engine.ErrConflict) {
-		e.t.Fatalf("pausing an exited enrollment = %v, want ErrConflict", err)
-	}
 	got := e.enrollment(en.ID)
 	if got.State != engine.EnrollmentExited || got.Reason != "exit: opportunity.won" || !got.EndedAt.Equal(T0) {
 		e.t.Fatalf("exited enrollment became %+v", got)

@@ -13,6 +13,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -146,6 +147,14 @@ func (e *env) tx(fn func(engine.Tx) error) {
 	e.t.Helper()
 	if err := e.s.Tx(e.ctx, fn); err != nil {
 		e.t.Fatal(err)
+	}
+}
+
+// conflict runs fn in a transaction that must fail with engine.ErrConflict.
+func (e *env) conflict(what string, fn func(engine.Tx) error) {
+	e.t.Helper()
+	if err := e.s.Tx(e.ctx, fn); !errors.Is(err, engine.ErrConflict) {
+		e.t.Fatalf("%s = %v, want ErrConflict", what, err)
 	}
 }
 
