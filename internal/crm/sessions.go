@@ -41,7 +41,7 @@ type Session struct {
 // noPassword is a bcrypt hash no password matches, compared when the
 // username is unknown so that a login takes as long either way.
 var noPassword = sync.OnceValue(func() []byte {
-	h, _ := bcrypt.GenerateFromPassword([]byte(newSecret()), bcrypt.DefaultCost) // 43 bytes never fail
+	h, _ := bcrypt.GenerateFromPassword([]byte(NewSecret()), bcrypt.DefaultCost) // 43 bytes never fail
 	return h
 })
 
@@ -101,8 +101,8 @@ func (s *Service) Login(ctx context.Context, username, password string) (Session
 		return Session{}, Actor{}, &AuthError{Invalid: true}
 	}
 	now := s.now()
-	id := newSecret()
-	sess := Session{ID: id, Hash: secretHash(id), RepID: rep.ID, CSRF: newSecret(),
+	id := NewSecret()
+	sess := Session{ID: id, Hash: secretHash(id), RepID: rep.ID, CSRF: NewSecret(),
 		CreatedAt: now, ExpiresAt: now.Add(SessionTTL)}
 	err = s.store.Tx(ctx, func(tx Tx) error {
 		if _, err := tx.DeleteSessions(ctx, 0, now); err != nil {

@@ -54,8 +54,9 @@ func secretHash(secret string) []byte {
 	return h[:]
 }
 
-// newSecret returns 32 random bytes as URL-safe text.
-func newSecret() string {
+// NewSecret returns 32 random bytes as URL-safe text: tokens, session ids,
+// CSRF tokens.
+func NewSecret() string {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b) // never fails (crypto/rand)
 	return base64.RawURLEncoding.EncodeToString(b)
@@ -74,7 +75,7 @@ func (s *Service) IssueToken(ctx context.Context, a Actor, username, label strin
 	if rep.Disabled {
 		return "", Token{}, disabledRep(username)
 	}
-	secret := TokenPrefix + newSecret()
+	secret := TokenPrefix + NewSecret()
 	t := Token{RepID: rep.ID, Rep: rep.Username, Prefix: secret[:prefixLen], Label: strings.TrimSpace(label),
 		Hash: secretHash(secret), CreatedAt: s.now()}
 	if err := s.store.Tx(ctx, func(tx Tx) error { return tx.CreateToken(ctx, &t) }); err != nil {

@@ -136,7 +136,7 @@ func (p *Pages) loginForm(w http.ResponseWriter, r *http.Request) {
 
 // showLogin renders the login form with a fresh pre-session CSRF token.
 func (p *Pages) showLogin(w http.ResponseWriter, r *http.Request, status int, lp loginPage) {
-	lp.CSRF = randomToken()
+	lp.CSRF = crm.NewSecret()
 	http.SetCookie(w, &http.Cookie{Name: loginCSRFCookie, Value: lp.CSRF, Path: "/login",
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: isHTTPS(p.d.PublicURL)})
 	p.render(w, r, status, "login", viewer{}, "Log in", lp)

@@ -2,9 +2,7 @@ package web
 
 import (
 	"bytes"
-	"crypto/rand"
 	"embed"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"html/template"
@@ -200,11 +198,4 @@ func classify(err error) problem {
 		return problem{http.StatusConflict, "Already changed", err.Error()}
 	}
 	return problem{http.StatusInternalServerError, "Something went wrong", "internal error: the failure was logged; try again in a moment"}
-}
-
-// randomToken returns 32 random bytes as URL-safe text.
-func randomToken() string {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b) // never fails (crypto/rand)
-	return base64.RawURLEncoding.EncodeToString(b)
 }
