@@ -17,11 +17,6 @@ import (
 // web pages. They are run by an operator with database access and act as
 // the system.
 
-// openCRM opens the database for a users or suppressions command.
-func openCRM(ctx context.Context, cfg *config.Config, a access, stderr io.Writer) (*runtime, error) {
-	return openRuntime(ctx, cfg, runtimeOptions{access: a, log: quietLogger(stderr)})
-}
-
 // runUsersAdd is `dripline users add USERNAME --role sales|admin|manager
 // [--name N] [--email E] [--quota POINTS]`.
 func runUsersAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
