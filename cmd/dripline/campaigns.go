@@ -47,12 +47,8 @@ func runCampaignsAdd(ctx context.Context, args []string, stdout, stderr io.Write
 func runCampaignsList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := newFlags("campaigns list", "", "List the campaigns with their type, sub-type and cost.", stdout, stderr)
 	cfg := config.Bind(f.FlagSet, config.Database)
-	pos, err := f.parse(args)
-	if err != nil {
+	if err := f.parseNone(args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return f.fail("unexpected argument " + pos[0])
 	}
 	rt, err := openCRM(ctx, cfg, readOnly, stderr)
 	if err != nil {
