@@ -27,7 +27,7 @@ func runCampaignsAdd(ctx context.Context, args []string, stdout, stderr io.Write
 	if len(pos) != 1 {
 		return f.fail("name one campaign")
 	}
-	rt, err := openRuntime(ctx, cfg, runtimeOptions{access: readWrite, log: quietLogger(stderr)})
+	rt, err := openCRM(ctx, cfg, readWrite, stderr)
 	if err != nil {
 		return err
 	}
@@ -47,14 +47,10 @@ func runCampaignsAdd(ctx context.Context, args []string, stdout, stderr io.Write
 func runCampaignsList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := newFlags("campaigns list", "", "List the campaigns with their type, sub-type and cost.", stdout, stderr)
 	cfg := config.Bind(f.FlagSet, config.Database)
-	pos, err := f.parse(args)
-	if err != nil {
+	if err := f.parseNone(args); err != nil {
 		return err
 	}
-	if len(pos) > 0 {
-		return f.fail("unexpected argument " + pos[0])
-	}
-	rt, err := openRuntime(ctx, cfg, runtimeOptions{access: readOnly, log: quietLogger(stderr)})
+	rt, err := openCRM(ctx, cfg, readOnly, stderr)
 	if err != nil {
 		return err
 	}

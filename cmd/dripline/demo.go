@@ -29,7 +29,7 @@ const (
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := newFlags("demo", "[flags]", "Simulate a year of the track library for a sample of reps, contacts and\nevents, load the same sample into the database, and serve it.", stdout, stderr)
 	cfg := config.Bind(f.FlagSet)
-	if _, err := f.parse(args); err != nil {
+	if err := f.parseNone(args); err != nil {
 		return err
 	}
 	cfg.Dev = true

@@ -23,7 +23,7 @@ func runEnrollmentsMove(ctx context.Context, args []string, stdout, stderr io.Wr
 	if len(pos) != 1 {
 		return f.fail("name one track")
 	}
-	rt, err := openRuntime(ctx, cfg, runtimeOptions{access: readWrite, log: quietLogger(stderr)})
+	rt, err := openCRM(ctx, cfg, readWrite, stderr)
 	if err != nil {
 		return err
 	}

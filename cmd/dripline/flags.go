@@ -58,6 +58,30 @@ func (f *flags) parse(args []string) ([]string, error) {
 	return pos, nil
 }
 
+// parseNone parses args for a command that takes no positional argument.
+func (f *flags) parseNone(args []string) error {
+	pos, err := f.parse(args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return f.fail("unexpected argument " + pos[0])
+	}
+	return nil
+}
+
+// parseUsername parses args for a command that takes one username.
+func (f *flags) parseUsername(args []string) (string, error) {
+	pos, err := f.parse(args)
+	if err != nil {
+		return "", err
+	}
+	if len(pos) != 1 {
+		return "", f.fail("name one username")
+	}
+	return pos[0], nil
+}
+
 // fail reports a usage problem with msg and the help, exit status 2.
 func (f *flags) fail(msg string) error {
 	fmt.Fprintf(f.Output(), "dripline %s: %s\n", f.Name(), msg)

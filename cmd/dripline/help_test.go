@@ -132,6 +132,7 @@ func TestMistakesGoToStderr(t *testing.T) {
 		{[]string{"touches", "--contact", "c-1", "--redis-url", "redis://x"}, "flag provided but not defined: -redis-url"},
 		{[]string{"templates", "list", "--database-url", "x"}, "flag provided but not defined: -database-url"},
 		{[]string{"migrate", "now"}, "dripline migrate: unexpected argument now"},
+		{[]string{"demo", "now"}, "dripline demo: unexpected argument now"},
 	}
 	for _, tt := range tests {
 		code, out, errs := runDripline(t, tt.args...)

@@ -57,7 +57,7 @@ func (imp csvImport) command(ctx context.Context, args []string, stdout, stderr 
 	if len(files) != 1 {
 		return f.fail("name one CSV file")
 	}
-	rt, err := openRuntime(ctx, cfg, runtimeOptions{access: readWrite, log: quietLogger(stderr)})
+	rt, err := openCRM(ctx, cfg, readWrite, stderr)
 	if err != nil {
 		return err
 	}

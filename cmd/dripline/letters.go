@@ -66,7 +66,7 @@ func (c letterCmd) run(ctx context.Context, args []string, stdout, stderr io.Wri
 	if err := do(ctx, nil, pos, nil); err != nil {
 		return f.fail(err.Error())
 	}
-	rt, err := openRuntime(ctx, cfg, runtimeOptions{access: readWrite, log: quietLogger(stderr)})
+	rt, err := openCRM(ctx, cfg, readWrite, stderr)
 	if err != nil {
 		return err
 	}

@@ -14,12 +14,8 @@ import (
 func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := newFlags("migrate", "[flags]", "Create the database when it is missing and apply the migrations it lacks.\nSafe to run again and while daemons start.", stdout, stderr)
 	cfg := config.Bind(f.FlagSet, config.Database)
-	pos, err := f.parse(args)
-	if err != nil {
+	if err := f.parseNone(args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return f.fail("unexpected argument " + pos[0])
 	}
 	store, err := postgres.OpenMigrated(ctx, cfg.DatabaseURL, 0)
 	if err != nil {

@@ -44,7 +44,7 @@ func runReports(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if q.Until, err = optionalTime("--until", *until); err != nil {
 		return f.fail(err.Error())
 	}
-	rt, err := openRuntime(ctx, cfg, runtimeOptions{access: readOnly, log: quietLogger(stderr)})
+	rt, err := openCRM(ctx, cfg, readOnly, stderr)
 	if err != nil {
 		return err
 	}

@@ -259,6 +259,12 @@ func (rt *runtime) Close() error {
 	return errors.Join(errs...)
 }
 
+// openCRM opens the runtime of a one-shot command, which logs only
+// warnings and errors, to stderr.
+func openCRM(ctx context.Context, cfg *config.Config, a access, stderr io.Writer) (*runtime, error) {
+	return openRuntime(ctx, cfg, runtimeOptions{access: a, log: quietLogger(stderr)})
+}
+
 // quietLogger logs warnings and errors only, for one-shot commands.
 func quietLogger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelWarn}))

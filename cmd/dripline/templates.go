@@ -102,7 +102,7 @@ func runTemplatesPreview(ctx context.Context, args []string, stdout, stderr io.W
 // contactDispatch is a touch for the contact ref in the database, read
 // without writing anything.
 func contactDispatch(ctx context.Context, cfg *config.Config, ref string, stderr io.Writer) (engine.Dispatch, error) {
-	rt, err := openRuntime(ctx, cfg, runtimeOptions{access: readOnly, log: quietLogger(stderr)})
+	rt, err := openCRM(ctx, cfg, readOnly, stderr)
 	if err != nil {
 		return engine.Dispatch{}, err
 	}

@@ -32,7 +32,7 @@ func runTouches(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	case len(pos) > 0:
 		return f.fail("unexpected argument " + pos[0])
 	}
-	rt, err := openRuntime(ctx, cfg, runtimeOptions{access: readOnly, log: quietLogger(stderr)})
+	rt, err := openCRM(ctx, cfg, readOnly, stderr)
 	if err != nil {
 		return err
 	}

@@ -17,11 +17,6 @@ import (
 // web pages. They are run by an operator with database access and act as
 // the system.
 
-// openCRM opens the database for a users or suppressions command.
-func openCRM(ctx context.Context, cfg *config.Config, a access, stderr io.Writer) (*runtime, error) {
-	return openRuntime(ctx, cfg, runtimeOptions{access: a, log: quietLogger(stderr)})
-}
-
 // runUsersAdd is `dripline users add USERNAME --role sales|admin|manager
 // [--name N] [--email E] [--quota POINTS]`.
 func runUsersAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -62,19 +57,16 @@ func runUsersToken(ctx context.Context, args []string, stdout, stderr io.Writer)
 		"Print a new API token for a user, once: only its hash is kept. Send it\nas Authorization: Bearer TOKEN.", stdout, stderr)
 	cfg := config.Bind(f.FlagSet, config.Database)
 	label := f.String("label", "", "what the token is for (a laptop, a script)")
-	pos, err := f.parse(args)
+	username, err := f.parseUsername(args)
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		return f.fail("name one username")
 	}
 	rt, err := openCRM(ctx, cfg, readWrite, stderr)
 	if err != nil {
 		return err
 	}
 	defer rt.Close()
-	token, t, err := rt.crm.IssueToken(ctx, crm.System, pos[0], *label)
+	token, t, err := rt.crm.IssueToken(ctx, crm.System, username, *label)
 	if err != nil {
 		return err
 	}
@@ -121,12 +113,8 @@ func runUsersRevoke(ctx context.Context, args []string, stdout, stderr io.Writer
 func runUsersList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := newFlags("users list", "", "List the users, their roles and their API tokens in use, by prefix. Reads only.", stdout, stderr)
 	cfg := config.Bind(f.FlagSet, config.Database)
-	pos, err := f.parse(args)
-	if err != nil {
+	if err := f.parseNone(args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return f.fail("unexpected argument " + pos[0])
 	}
 	rt, err := openCRM(ctx, cfg, readOnly, stderr)
 	if err != nil {
@@ -172,12 +160,9 @@ func setPassword(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	f := newFlags("users password", "USERNAME < FILE",
 		"Set a user's password for the web pages (10 to 72 bytes), read from the\nfirst line of stdin. The user's web sessions end.", stdout, stderr)
 	cfg := config.Bind(f.FlagSet, config.Database)
-	pos, err := f.parse(args)
+	username, err := f.parseUsername(args)
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		return f.fail("name one username")
 	}
 	line, err := bufio.NewReader(stdin).ReadString('\n')
 	if err != nil && err != io.EOF {
@@ -188,9 +173,9 @@ func setPassword(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		return err
 	}
 	defer rt.Close()
-	if err := rt.crm.SetPassword(ctx, crm.System, pos[0], strings.TrimRight(line, "\r\n")); err != nil {
+	if err := rt.crm.SetPassword(ctx, crm.System, username, strings.TrimRight(line, "\r\n")); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "password of %s set\n", pos[0])
+	fmt.Fprintf(stdout, "password of %s set\n", username)
 	return nil
 }

@@ -74,19 +74,16 @@ func switchUser(ctx context.Context, args []string, disable bool, stdout, stderr
 			"Disable a user: its API tokens and web sessions stop working at once, and\nowner assignment skips it. It still owns its contacts.", stdout, stderr)
 	}
 	cfg := config.Bind(f.FlagSet, config.Database)
-	pos, err := f.parse(args)
+	username, err := f.parseUsername(args)
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		return f.fail("name one username")
 	}
 	rt, err := openCRM(ctx, cfg, readWrite, stderr)
 	if err != nil {
 		return err
 	}
 	defer rt.Close()
-	r, n, err := rt.crm.DisableRep(ctx, crm.System, pos[0], disable)
+	r, n, err := rt.crm.DisableRep(ctx, crm.System, username, disable)
 	if err != nil {
 		return err
 	}
