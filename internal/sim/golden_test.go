@@ -67,10 +67,10 @@ func TestSimulateGoldenPopulation(t *testing.T) {
 	from := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
 	contacts, events := variedPopulation(3000, from)
 	var first []byte
-	for _, workers := range []int{1} {
+	for _, workers := range []int{1, 3, 8} {
 		res, err := sim.Run(context.Background(), sim.Options{
 			Library: lib, Templates: set, From: from, Until: from.AddDate(1, 0, 0),
-			Contacts: contacts, Events: events, EventFile: "events.csv",
+			Contacts: contacts, Events: events, EventFile: "events.csv", Workers: workers,
 		})
 		if err != nil {
 			t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/dripline/dripline/internal/report"
 	"github.com/dripline/dripline/templates"
 	"github.com/dripline/dripline/tracks"
+	"golang.org/x/sync/errgroup"
 )
 
 // Options is one simulation's input.
@@ -31,6 +33,9 @@ type Options struct {
 	EventFile string           // for error messages
 	// Progress counts the simulated days as they pass; nil draws nothing.
 	Progress *progress.Bar
+	// Workers is how many shards of the contacts run at once; 0 means
+	// GOMAXPROCS. The output does not depend on it.
+	Workers int
 }
 
 // Result is what a simulation produced.
@@ -57,13 +62,64 @@ func Days(from, until time.Time) int64 {
 
 // Run simulates from opts.From to opts.Until. Event rows it cannot place are
 // reported in Result.Skipped and the rest run.
+//
+// Contacts touch each other only through an email address they share (an
+// unsubscribe suppresses it for all of them) and, on the output, through a
+// label they share, so Run splits them into shards that keep such contacts
+// together and runs the shards, each with its own store, engine and virtual
+// clock, Options.Workers at a time. Within a shard everything happens in
+// the order one store would have it, so the merged output is the same.
 func Run(ctx context.Context, opts Options) (Result, error) {
 	if !opts.Until.After(opts.From) {
 		return Result{}, fmt.Errorf("--until %s is not after --from %s", opts.Until.Format(time.RFC3339), opts.From.Format(time.RFC3339))
 	}
+	events, skipped := resolve(opts, refs(opts.Contacts))
+	workers := cmp.Or(opts.Workers, runtime.GOMAXPROCS(0))
+	shards := split(opts.Contacts, events, max(workers, (len(opts.Contacts)+shardContacts-1)/shardContacts))
+	reps := owners(opts.Contacts)
+	days := &dayCount{bar: opts.Progress, shards: int64(len(shards))}
+	outs := make([][]report.Touch, len(shards))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	for i, sh := range shards {
+		g.Go(func() error {
+			var err error
+			outs[i], err = sh.run(gctx, opts, reps, days)
+			return err
+		})
+	}
+	err := g.Wait()
+	opts.Progress.Finish()
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Touches: merge(outs), Skipped: skipped}, nil
+}
+
+// shardContacts is about how many contacts a shard holds when there are
+// more than Workers shards: enough to make a shard's fixed cost small, few
+// enough that the shards running hold little memory.
+const shardContacts = 4096
+
+// run simulates the shard: its contacts, every rep (a step may assign any
+// of them by name) and its events.
+func (s shard) run(ctx context.Context, opts Options, reps []string, days *dayCount) ([]report.Touch, error) {
 	store := memstore.New()
-	labels, refs := load(store, opts.Contacts)
-	events, skipped := resolve(opts, refs)
+	repIDs := make(map[string]int64, len(reps))
+	for _, name := range reps {
+		repIDs[name] = store.AddRep(engine.Rep{Username: name, Name: name, Role: "sales"})
+	}
+	ids := make(map[int]int64, len(s.contacts))
+	labels := make(map[int64]string, len(s.contacts))
+	for _, i := range s.contacts {
+		c := opts.Contacts[i]
+		c.OwnerID = repIDs[c.Owner]
+		ids[i] = store.AddContact(c)
+		labels[ids[i]] = report.Label(c)
+	}
+	for k := range s.events {
+		s.events[k].ContactID = ids[int(s.events[k].ContactID)]
+	}
 	clk := clock.NewVirtual(opts.From)
 	channels := engine.TaskChannels()
 	channels[tracks.ChannelEmail] = renderOnly{set: opts.Templates}
@@ -74,50 +130,52 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		Channels: channels, Business: opts.Business,
 	})
 	if err != nil {
-		return Result{}, err
+		return nil, err
 	}
 	if _, err := eng.LoadLibrary(ctx); err != nil {
-		return Result{}, err
+		return nil, err
 	}
-	err = drive(ctx, eng, store, clk, events, opts)
-	opts.Progress.Finish()
-	if err != nil {
-		return Result{}, err
+	if err := drive(ctx, eng, store, clk, s.events, opts.From, opts.Until, days.add); err != nil {
+		return nil, err
 	}
-	return Result{Touches: finished(store, labels), Skipped: skipped}, nil
+	return finished(store, labels), nil
 }
 
-// load stores the contacts and their owner reps. It returns each contact's
-// output label (external_id, else email) and the ids by reference.
-func load(store *memstore.Store, contacts []engine.Contact) (map[int64]string, map[string]int64) {
-	reps := map[string]int64{}
-	labels := map[int64]string{}
-	refs := map[string]int64{}
+// owners lists the contacts' owner usernames, each once, in order.
+func owners(contacts []engine.Contact) []string {
+	var names []string
+	seen := map[string]bool{}
 	for _, c := range contacts {
-		if c.Owner != "" {
-			if _, ok := reps[c.Owner]; !ok {
-				reps[c.Owner] = store.AddRep(engine.Rep{Username: c.Owner, Name: c.Owner, Role: "sales"})
-			}
-			c.OwnerID = reps[c.Owner]
+		if c.Owner != "" && !seen[c.Owner] {
+			seen[c.Owner] = true
+			names = append(names, c.Owner)
 		}
-		id := store.AddContact(c)
-		labels[id] = report.Label(c)
+	}
+	return names
+}
+
+// refs maps each external_id and email to the index of the last contact
+// that has it.
+func refs(contacts []engine.Contact) map[string]int {
+	out := make(map[string]int, 2*len(contacts))
+	for i, c := range contacts {
 		for _, ref := range []string{c.ExternalID, c.Email} {
 			if ref != "" {
-				refs[ref] = id
+				out[ref] = i
 			}
 		}
 	}
-	return labels, refs
+	return out
 }
 
-// resolve ties each event to its contact and orders events by time; rows it
-// cannot place come back as errors.
-func resolve(opts Options, refs map[string]int64) ([]engine.Event, []error) {
+// resolve ties each event to its contact, whose index in opts.Contacts it
+// puts in ContactID, and orders events by time; rows it cannot place come
+// back as errors.
+func resolve(opts Options, refs map[string]int) ([]engine.Event, []error) {
 	var events []engine.Event
 	var skipped []error
 	for _, row := range opts.Events {
-		id, ok := refs[row.Contact]
+		i, ok := refs[row.Contact]
 		if !ok {
 			skipped = append(skipped, fmt.Errorf("%s:%d: unknown contact %q (not an external_id or email in the contacts file)", opts.EventFile, row.Line, row.Contact))
 			continue
@@ -127,7 +185,7 @@ func resolve(opts Options, refs map[string]int64) ([]engine.Event, []error) {
 			continue
 		}
 		ev := row.Event
-		ev.ContactID = id
+		ev.ContactID = int64(i)
 		events = append(events, ev)
 	}
 	slices.SortStableFunc(events, func(a, b engine.Event) int { return a.At.Compare(b.At) })
@@ -141,8 +199,7 @@ func resolve(opts Options, refs map[string]int64) ([]engine.Event, []error) {
 // Birthdays are greeted as the daemon's hourly job does: a run at from,
 // then one at each UTC midnight, sends contact.birthday to the contacts
 // born that day, so birthday letters show in a trial run.
-func drive(ctx context.Context, eng *engine.Engine, store *memstore.Store, clk *clock.Virtual, events []engine.Event, opts Options) error {
-	from, until := opts.From, opts.Until
+func drive(ctx context.Context, eng *engine.Engine, store *memstore.Store, clk *clock.Virtual, events []engine.Event, from, until time.Time, day func()) error {
 	birthdays := from
 	for {
 		due, haveDue := store.NextDue()
@@ -154,7 +211,7 @@ func drive(ctx context.Context, eng *engine.Engine, store *memstore.Store, clk *
 			}
 			y, m, d := birthdays.UTC().Date()
 			birthdays = time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC)
-			opts.Progress.Add(1)
+			day()
 			continue
 		}
 		if haveEvent && (!haveDue || !due.Before(events[0].At)) {
