@@ -116,6 +116,7 @@ func buildEmail(name string, files map[part]file) (*emailTemplate, []error) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
+	t.reads = readsOf(t.subject.Tree, t.text.Tree, htmlTree(t.html))
 	return t, nil
 }
 

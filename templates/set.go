@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"text/template"
+	"text/template/parse"
 )
 
 // Kind is the kind of a template. A template-based channel registered in the
@@ -37,6 +38,15 @@ type emailTemplate struct {
 	subject *template.Template
 	text    *template.Template
 	html    *htmltemplate.Template // nil when the email has no html file
+	reads   reads                  // what the three read of the data
+}
+
+// htmlTree is t's parse tree, nil when t is.
+func htmlTree(t *htmltemplate.Template) *parse.Tree {
+	if t == nil {
+		return nil
+	}
+	return t.Tree
 }
 
 //go:embed default/*.tmpl

@@ -76,15 +76,18 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	events, skipped := resolve(opts, refs(opts.Contacts))
 	workers := cmp.Or(opts.Workers, runtime.GOMAXPROCS(0))
 	shards := split(opts.Contacts, events, max(workers, (len(opts.Contacts)+shardContacts-1)/shardContacts))
-	reps := owners(opts.Contacts)
-	days := &dayCount{bar: opts.Progress, shards: int64(len(shards))}
+	common := shared{
+		reps:    owners(opts.Contacts),
+		days:    &dayCount{bar: opts.Progress, shards: int64(len(shards))},
+		renders: &outcomes{},
+	}
 	outs := make([][]report.Touch, len(shards))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(workers)
 	for i, sh := range shards {
 		g.Go(func() error {
 			var err error
-			outs[i], err = sh.run(gctx, opts, reps, days)
+			outs[i], err = sh.run(gctx, opts, common)
 			return err
 		})
 	}
@@ -101,12 +104,19 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 // enough that the shards running hold little memory.
 const shardContacts = 4096
 
+// shared is what the shards of a run have in common.
+type shared struct {
+	reps    []string // every owner's username, each once
+	days    *dayCount
+	renders *outcomes
+}
+
 // run simulates the shard: its contacts, every rep (a step may assign any
 // of them by name) and its events.
-func (s shard) run(ctx context.Context, opts Options, reps []string, days *dayCount) ([]report.Touch, error) {
+func (s shard) run(ctx context.Context, opts Options, common shared) ([]report.Touch, error) {
 	store := memstore.New()
-	repIDs := make(map[string]int64, len(reps))
-	for _, name := range reps {
+	repIDs := make(map[string]int64, len(common.reps))
+	for _, name := range common.reps {
 		repIDs[name] = store.AddRep(engine.Rep{Username: name, Name: name, Role: "sales"})
 	}
 	ids := make(map[int]int64, len(s.contacts))
@@ -122,7 +132,7 @@ func (s shard) run(ctx context.Context, opts Options, reps []string, days *dayCo
 	}
 	clk := clock.NewVirtual(opts.From)
 	channels := engine.TaskChannels()
-	channels[tracks.ChannelEmail] = renderOnly{set: opts.Templates}
+	channels[tracks.ChannelEmail] = renderOnly{set: opts.Templates, seen: common.renders}
 	// The real letter channel: its letters wait in memory, printed by nobody.
 	channels[tracks.ChannelLetter] = engine.LetterChannel{Templates: opts.Templates}
 	eng, err := engine.New(engine.Config{
@@ -135,7 +145,7 @@ func (s shard) run(ctx context.Context, opts Options, reps []string, days *dayCo
 	if _, err := eng.LoadLibrary(ctx); err != nil {
 		return nil, err
 	}
-	if err := drive(ctx, eng, store, clk, s.events, opts.From, opts.Until, days.add); err != nil {
+	if err := drive(ctx, eng, store, clk, s.events, opts.From, opts.Until, common.days.add); err != nil {
 		return nil, err
 	}
 	return finished(store, labels), nil

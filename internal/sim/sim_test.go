@@ -225,3 +225,48 @@ func TestSimulateCountsDays(t *testing.T) {
 		t.Errorf("progress ends %q, want %q", out.String()[max(0, out.Len()-40):], want)
 	}
 }
+
+// A template that fails for a contact's data fails that touch, and fails it
+// again for a contact alike in what the template reads, whose render the
+// simulation keeps rather than repeats; a contact it works for is done.
+func TestSimulateFailsBrokenRenders(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"gi-welcome.subject.tmpl": "Welcome, {{.Contact.FirstName}}",
+		"gi-welcome.txt.tmpl":     "Hi from {{.Business.Name}}",
+	} {
+		if err := os.WriteFile(dir+"/"+name, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set, err := templates.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := tracks.Default(engine.LibraryOptions(set))
+	if err != nil {
+		t.Fatal(err)
+	}
+	jan5 := time.Date(2026, 1, 5, 17, 0, 0, 0, time.UTC)
+	var contacts []engine.Contact
+	var events []csvio.EventRow
+	for i, first := range []string{"Pat\nBcc: all@example.com", "Kim", "Pat\nBcc: all@example.com"} {
+		ref := fmt.Sprintf("p-%d", i+1)
+		contacts = append(contacts, engine.Contact{ExternalID: ref, Email: ref + "@example.com", FirstName: first, Status: "prospect"})
+		events = append(events, csvio.EventRow{Line: i + 2, Contact: ref, Event: engine.Event{Name: "contact.created", At: jan5}})
+	}
+	res, err := sim.Run(context.Background(), sim.Options{
+		Library: lib, Templates: set, Contacts: contacts, Events: events, Workers: 1,
+		From: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Until: time.Date(2026, 1, 10, 0, 0, 0, 0, time.UTC),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ contact, outcome string }{{"p-1", "failed"}, {"p-2", "done"}, {"p-3", "failed"}} {
+		got, ok := find(res.Touches, c.contact, "general-interest", "welcome")
+		if !ok || got.Outcome != c.outcome || c.outcome == "failed" && !strings.Contains(got.Reason, "must be a single line") {
+			t.Errorf("%s welcome = %+v, want %s", c.contact, got, c.outcome)
+		}
+	}
+}
