@@ -9,19 +9,19 @@ import (
 	"text/template/parse"
 )
 
-// EmailReads returns what of d the email template name reads, written as a
-// string: for two Data with the same EmailReads the template renders the
-// same email or fails with the same error, for rendering depends on nothing
-// else. ok is false when the set has no such email.
+// AppendEmailReads appends to b what of d the email template name reads:
+// for two Data that append the same bytes the template renders the same
+// email or fails with the same error, for rendering depends on nothing
+// else. ok is false, and b returned as it was, when the set has no such email.
 //
 // A caller that only needs to know whether a render fails (a simulation)
-// keeps the outcome by name and EmailReads instead of rendering again.
-func (s *Set) EmailReads(name string, d Data) (string, bool) {
+// keeps the outcome by name and these bytes instead of rendering again.
+func (s *Set) AppendEmailReads(b []byte, name string, d Data) ([]byte, bool) {
 	t, ok := s.emails[name]
 	if !ok {
-		return "", false
+		return b, false
 	}
-	return string(t.reads.of(d)), true
+	return t.reads.append(b, d), true
 }
 
 // reads is what of the merge data a template reads: each path is the
@@ -128,10 +128,9 @@ func (w *walker) add(names []string) {
 	}
 }
 
-// of writes the values d has at the paths.
-func (r reads) of(d Data) []byte {
-	v := reflect.ValueOf(d)
-	var b []byte
+// append writes the values d has at the paths.
+func (r reads) append(b []byte, d Data) []byte {
+	v := reflect.ValueOf(&d).Elem()
 	for _, path := range r {
 		b = appendValue(b, v.FieldByIndex(path))
 	}

@@ -36,9 +36,9 @@ func mutations(d Data) []Data {
 }
 
 // Whatever change of the data changes a render (its text or its error)
-// changes EmailReads, for every default email and for templates that read
+// changes what AppendEmailReads writes, for every default email and for templates that read
 // through with, variables, $, index and a whole struct.
-func TestEmailReadsCoversWhatRenders(t *testing.T) {
+func TestAppendEmailReadsCoversWhatRenders(t *testing.T) {
 	s := testSet(t, map[string]string{
 		"with.subject.tmpl":   `{{with .Contact}}{{.FirstName}}{{end}} at {{.Business.Name}}`,
 		"with.txt.tmpl":       `{{$r := .Rep}}{{with .Business}}{{$r.Name}} in {{$.Contact.City}} for {{.Phone}}{{else}}none{{end}}`,
@@ -48,41 +48,45 @@ func TestEmailReadsCoversWhatRenders(t *testing.T) {
 		"dollar.subject.tmpl": `Hi`,
 		"dollar.txt.tmpl":     `{{with .Track}}{{$}}{{end}}`,
 	})
+	reads := func(name string, d Data) string {
+		b, _ := s.AppendEmailReads(nil, name, d)
+		return string(b)
+	}
 	for _, name := range s.Names(KindEmail) {
 		base := Sample()
-		baseKey, _ := s.EmailReads(name, base)
+		baseKey := reads(name, base)
 		baseOut, baseErr := s.Email(name, base)
 		for _, d := range mutations(base) {
 			out, err := s.Email(name, d)
 			if out == baseOut && (err == nil) == (baseErr == nil) {
 				continue
 			}
-			if key, _ := s.EmailReads(name, d); key == baseKey {
-				t.Errorf("%s: the render changed but EmailReads did not: %q", name, key)
+			if key := reads(name, d); key == baseKey {
+				t.Errorf("%s: the render changed but what it reads did not: %q", name, key)
 			}
 		}
 	}
 }
 
-// What a template does not read leaves EmailReads alone: that is what lets
+// What a template does not read leaves AppendEmailReads alone: that is what lets
 // a simulation keep one render for many contacts.
-func TestEmailReadsLeavesOutWhatIsNotRead(t *testing.T) {
+func TestAppendEmailReadsLeavesOutWhatIsNotRead(t *testing.T) {
 	s := testSet(t, map[string]string{
 		"x.subject.tmpl": `Hi {{.Contact.FirstName}}`,
 		"x.txt.tmpl":     `From {{with .Contact.Company}}{{.}}{{end}} {{.Rep.Name}}`,
 	})
 	a, b := Sample(), Sample()
 	b.Contact.Email, b.Contact.LastName, b.Contact.Custom, b.Rep.Phone = "other@example.com", "Other", nil, "1"
-	ka, _ := s.EmailReads("x", a)
-	kb, _ := s.EmailReads("x", b)
-	if ka != kb {
-		t.Errorf("EmailReads differ on fields x does not read: %q and %q", ka, kb)
+	ka, _ := s.AppendEmailReads(nil, "x", a)
+	kb, _ := s.AppendEmailReads(nil, "x", b)
+	if string(ka) != string(kb) {
+		t.Errorf("what x reads differs on fields it does not read: %q and %q", ka, kb)
 	}
 	b.Contact.Company = "Other Co"
-	if kb, _ := s.EmailReads("x", b); ka == kb {
-		t.Error("EmailReads did not change with the company x reads")
+	if kb, _ := s.AppendEmailReads(nil, "x", b); string(ka) == string(kb) {
+		t.Error("what x reads did not change with the company it reads")
 	}
-	if _, ok := s.EmailReads("nope", a); ok {
-		t.Error("EmailReads of an unknown email: ok")
+	if got, ok := s.AppendEmailReads([]byte("p"), "nope", a); ok || string(got) != "p" {
+		t.Errorf("AppendEmailReads of an unknown email = %q, %v; want p, false", got, ok)
 	}
 }

@@ -64,6 +64,7 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
+	defer sim.TuneGC()()
 	res, err := sim.Run(ctx, sim.Options{
 		Library: lib, Templates: set, Business: cfg.Business(),
 		From: start, Until: end, Contacts: contacts, Events: events, EventFile: *eventsFile,

@@ -28,6 +28,7 @@ type Store struct {
 	enrollments map[int64]*engine.Enrollment
 	byContact   map[int64][]int64 // contact → enrollment ids, oldest first
 	touches     map[int64]*engine.Touch
+	created     []*engine.Touch     // every touch, in creation (id) order
 	queuedAt    map[int64]time.Time // when each queued touch was handed to the queue
 	byEnroll    map[int64][]int64   // enrollment → touch ids
 	due         dueHeap             // scheduled touches by due time; stale entries are skipped
@@ -311,11 +312,10 @@ func (s *Store) TrackSource(_ context.Context, id string, version int) ([]byte, 
 func (s *Store) Touches() []engine.Touch {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]engine.Touch, 0, len(s.touches))
-	for _, t := range s.touches {
-		out = append(out, *t)
+	out := make([]engine.Touch, len(s.created))
+	for i, t := range s.created {
+		out[i] = *t
 	}
-	slices.SortFunc(out, func(a, b engine.Touch) int { return int(a.ID - b.ID) })
 	return out
 }
 

@@ -139,9 +139,11 @@ func (s *Store) createTouch(tc *engine.Touch) {
 	tc.ID = s.id()
 	cp := *tc
 	s.touches[tc.ID] = &cp
+	s.created = append(s.created, &cp)
 	s.byEnroll[tc.EnrollmentID] = append(s.byEnroll[tc.EnrollmentID], tc.ID)
 	s.remember(func() {
 		delete(s.touches, tc.ID)
+		s.created = s.created[:len(s.created)-1]
 		ids := s.byEnroll[tc.EnrollmentID]
 		s.byEnroll[tc.EnrollmentID] = ids[:len(ids)-1]
 	})

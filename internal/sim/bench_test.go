@@ -16,8 +16,10 @@ import (
 // 100,000 contacts: each created as a prospect, a fifth of them in a target
 // industry, a tenth later lost and a tenth sold, one in 365 with a birthday.
 // It reports contacts a second of wall time and of CPU time (the machine
-// may be shared) and the process's peak resident memory so far.
+// may be shared) and the process's peak resident memory so far. The
+// collector is set as `dripline simulate` sets it (sim.TuneGC).
 func BenchmarkSimulateYear(b *testing.B) {
+	defer sim.TuneGC()()
 	lib, set := library(b)
 	from := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
 	for _, n := range []int{1_000, 10_000, 100_000} {

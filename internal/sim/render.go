@@ -16,7 +16,7 @@ const unsubscribeURL = "https://unsubscribe.invalid/u/simulated"
 // would, so a broken template fails the touch, and sends nothing.
 //
 // A render depends only on what its template reads of the merge data
-// (templates.Set.EmailReads), so renderOnly keeps each outcome under that and
+// (templates.Set.AppendEmailReads), so renderOnly keeps each outcome under that and
 // renders again only data it has not seen: contacts alike in what a
 // template reads (the same first name, rep and business, say) cost one render.
 type renderOnly struct {
@@ -29,13 +29,15 @@ func (r renderOnly) Deliver(_ context.Context, d engine.Dispatch) (engine.Outcom
 	data := d.MergeData()
 	data.UnsubscribeURL = unsubscribeURL
 	name := d.Step.Action.Template
-	reads, ok := r.set.EmailReads(name, data)
-	key := name + "\x00" + reads
-	seen, err := r.seen.get(key)
+	key := keys.Get().(*[]byte)
+	defer keys.Put(key)
+	var ok bool
+	*key, ok = r.set.AppendEmailReads(append(append((*key)[:0], name...), 0), name, data)
+	seen, err := r.seen.get(*key)
 	if !ok || !seen {
 		_, err = r.set.Email(name, data)
 		if ok {
-			r.seen.put(key, err)
+			r.seen.put(string(*key), err)
 		}
 	}
 	if err != nil {
@@ -54,11 +56,14 @@ type outcomes struct {
 // maxOutcomes bounds the memory outcomes take: some tens of MB.
 const maxOutcomes = 1 << 17
 
+// keys are the buffers renderOnly writes its keys into.
+var keys = sync.Pool{New: func() any { return new([]byte) }}
+
 // get returns the outcome kept under key; ok is false when there is none.
-func (o *outcomes) get(key string) (ok bool, err error) {
+func (o *outcomes) get(key []byte) (ok bool, err error) {
 	o.mu.RLock()
 	defer o.mu.RUnlock()
-	err, ok = o.m[key]
+	err, ok = o.m[string(key)]
 	return ok, err
 }
 

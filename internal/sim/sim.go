@@ -250,14 +250,21 @@ func drive(ctx context.Context, eng *engine.Engine, store *memstore.Store, clk *
 
 // finished lists the touches that reached an end state.
 func finished(store *memstore.Store, labels map[int64]string) []report.Touch {
-	var out []report.Touch
-	for _, t := range store.Touches() {
+	all := store.Touches()
+	out := make([]report.Touch, 0, len(all))
+	dues := map[int64]string{} // touches share few due times: format each once
+	for _, t := range all {
 		if !t.State.Final() {
 			continue
 		}
+		due, ok := dues[t.Due.UnixNano()]
+		if !ok {
+			due = report.FormatDue(t.Due)
+			dues[t.Due.UnixNano()] = due
+		}
 		out = append(out, report.Touch{
 			Contact: labels[t.ContactID], Track: t.TrackID, Step: t.StepID,
-			Channel: string(t.Channel), Due: report.FormatDue(t.Due),
+			Channel: string(t.Channel), Due: due,
 			Outcome: report.Outcome(t.State), Reason: t.Reason,
 		})
 	}
