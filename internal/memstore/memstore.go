@@ -6,7 +6,6 @@ package memstore
 
 import (
 	"cmp"
-	"container/heap"
 	"context"
 	"fmt"
 	"slices"
@@ -137,13 +136,13 @@ func (s *Store) remember(f func()) {
 func (s *Store) NextDue() (time.Time, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for s.due.Len() > 0 {
+	for len(s.due) > 0 {
 		top := s.due[0]
 		if t := s.touches[top.id]; t != nil && t.State == engine.TouchScheduled && t.Due.Equal(top.due) &&
 			s.enrollments[t.EnrollmentID].State == engine.EnrollmentActive {
 			return top.due, true
 		}
-		heap.Pop(&s.due)
+		s.due.pop()
 	}
 	return time.Time{}, false
 }
@@ -154,8 +153,8 @@ func (s *Store) QueueDue(_ context.Context, now, until time.Time, limit int) ([]
 	defer s.mu.Unlock()
 	var out []engine.Touch
 	var held []dueEntry // scheduled but their enrollment or track is paused
-	for s.due.Len() > 0 && len(out) < limit && s.due[0].due.Before(until) {
-		top := heap.Pop(&s.due).(dueEntry)
+	for len(s.due) > 0 && len(out) < limit && s.due[0].due.Before(until) {
+		top := s.due.pop()
 		t := s.touches[top.id]
 		if t == nil || t.State != engine.TouchScheduled || !t.Due.Equal(top.due) {
 			continue
@@ -169,7 +168,7 @@ func (s *Store) QueueDue(_ context.Context, now, until time.Time, limit int) ([]
 		out = append(out, *t)
 	}
 	for _, h := range held {
-		heap.Push(&s.due, h)
+		s.due.push(h)
 	}
 	return out, nil
 }
@@ -238,7 +237,7 @@ func (s *Store) Release(_ context.Context, id int64, attempt int, state engine.T
 	}
 	t.State, t.Reason, t.LeaseUntil = state, reason, time.Time{}
 	if state == engine.TouchScheduled {
-		heap.Push(&s.due, dueEntry{t.Due, t.ID})
+		s.due.push(dueEntry{t.Due, t.ID})
 	}
 	return nil
 }

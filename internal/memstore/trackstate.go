@@ -2,7 +2,6 @@ package memstore
 
 import (
 	"cmp"
-	"container/heap"
 	"context"
 	"slices"
 	"time"
@@ -22,7 +21,7 @@ func (s *Store) SetTrackState(_ context.Context, trackID string, state engine.Tr
 		if t.State == engine.TouchQueued && s.enrollments[t.EnrollmentID].TrackID == trackID {
 			t.State = engine.TouchScheduled
 			delete(s.queuedAt, t.ID)
-			heap.Push(&s.due, dueEntry{t.Due, t.ID})
+			s.due.push(dueEntry{t.Due, t.ID})
 		}
 	}
 	return nil

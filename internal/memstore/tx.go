@@ -1,7 +1,6 @@
 package memstore
 
 import (
-	"container/heap"
 	"context"
 	"fmt"
 	"slices"
@@ -115,7 +114,7 @@ func (t tx) SetEnrollmentState(_ context.Context, id int64, state engine.Enrollm
 	if state == engine.EnrollmentActive {
 		for _, tid := range t.s.byEnroll[id] {
 			if tc := t.s.touches[tid]; tc.State == engine.TouchScheduled {
-				heap.Push(&t.s.due, dueEntry{tc.Due, tc.ID})
+				t.s.due.push(dueEntry{tc.Due, tc.ID})
 			}
 		}
 	}
@@ -148,7 +147,7 @@ func (s *Store) createTouch(tc *engine.Touch) {
 		s.byEnroll[tc.EnrollmentID] = ids[:len(ids)-1]
 	})
 	if tc.State == engine.TouchScheduled {
-		heap.Push(&s.due, dueEntry{tc.Due, tc.ID})
+		s.due.push(dueEntry{tc.Due, tc.ID})
 	}
 }
 
@@ -185,7 +184,7 @@ func (t tx) SetMessageID(_ context.Context, id int64, messageID string) error {
 func (t tx) RescheduleTouch(_ context.Context, id int64, due time.Time) error {
 	err := t.update(id, func(tc *engine.Touch) { tc.State, tc.Due, tc.LeaseUntil = engine.TouchScheduled, due, time.Time{} })
 	if err == nil {
-		heap.Push(&t.s.due, dueEntry{due, id})
+		t.s.due.push(dueEntry{due, id})
 	}
 	return err
 }
@@ -254,31 +253,6 @@ func (t tx) RecordEvent(_ context.Context, e engine.Event) (bool, error) {
 	t.s.events[e] = true
 	t.s.remember(func() { delete(t.s.events, e) })
 	return true, nil
-}
-
-// dueEntry is a scheduled touch in the due heap.
-type dueEntry struct {
-	due time.Time
-	id  int64
-}
-
-// dueHeap orders scheduled touches by due time, then id.
-type dueHeap []dueEntry
-
-func (h dueHeap) Len() int { return len(h) }
-func (h dueHeap) Less(i, j int) bool {
-	if !h[i].due.Equal(h[j].due) {
-		return h[i].due.Before(h[j].due)
-	}
-	return h[i].id < h[j].id
-}
-func (h dueHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *dueHeap) Push(x any)   { *h = append(*h, x.(dueEntry)) }
-func (h *dueHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
 }
 
 func (t tx) FinishClaimed(ctx context.Context, id int64, attempt int, state engine.TouchState, reason string, at time.Time) (bool, error) {

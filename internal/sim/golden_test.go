@@ -166,6 +166,9 @@ func variedPopulation(n int, from time.Time) ([]engine.Contact, []csvio.EventRow
 		ref := report.Label(c)
 		// Created on the hour within ten weeks; many at the same instant.
 		at := from.Add(time.Duration(i%1680) * time.Hour)
+		if i%13 == 0 {
+			at = at.Add(time.Duration(i%7) * 300 * time.Millisecond) // printed to the second only
+		}
 		add(ref, engine.Event{Name: "contact.created", At: at})
 		if i%23 == 0 {
 			add(ref, engine.Event{Name: "contact.created", At: at}) // the same event again: handled once

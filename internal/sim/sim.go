@@ -248,28 +248,36 @@ func drive(ctx context.Context, eng *engine.Engine, store *memstore.Store, clk *
 	}
 }
 
-// finished lists the touches that reached an end state.
+// finished lists the touches that reached an end state, ordered by due
+// time as printed (to the second), then contact, then creation.
 func finished(store *memstore.Store, labels map[int64]string) []report.Touch {
 	all := store.Touches()
-	out := make([]report.Touch, 0, len(all))
-	dues := map[int64]string{} // touches share few due times: format each once
-	for _, t := range all {
-		if !t.State.Final() {
-			continue
-		}
-		due, ok := dues[t.Due.UnixNano()]
-		if !ok {
-			due = report.FormatDue(t.Due)
-			dues[t.Due.UnixNano()] = due
-		}
-		out = append(out, report.Touch{
-			Contact: labels[t.ContactID], Track: t.TrackID, Step: t.StepID,
-			Channel: string(t.Channel), Due: due,
-			Outcome: report.Outcome(t.State), Reason: t.Reason,
-		})
+	type line struct {
+		due   int64 // Unix seconds: what the printed time shows
+		label string
+		t     *engine.Touch
 	}
-	slices.SortStableFunc(out, func(a, b report.Touch) int {
-		return cmp.Or(cmp.Compare(a.Due, b.Due), cmp.Compare(a.Contact, b.Contact))
+	lines := make([]line, 0, len(all))
+	for i := range all {
+		if t := &all[i]; t.State.Final() {
+			lines = append(lines, line{t.Due.Unix(), labels[t.ContactID], t})
+		}
+	}
+	slices.SortFunc(lines, func(a, b line) int {
+		return cmp.Or(cmp.Compare(a.due, b.due), cmp.Compare(a.label, b.label), cmp.Compare(a.t.ID, b.t.ID))
 	})
+	out := make([]report.Touch, len(lines))
+	dues := map[int64]string{} // touches share few due times: format each once
+	for i, l := range lines {
+		due, ok := dues[l.due]
+		if !ok {
+			due = report.FormatDue(l.t.Due)
+			dues[l.due] = due
+		}
+		out[i] = report.Touch{
+			Contact: l.label, Track: l.t.TrackID, Step: l.t.StepID, Channel: string(l.t.Channel),
+			Due: due, Outcome: report.Outcome(l.t.State), Reason: l.t.Reason,
+		}
+	}
 	return out
 }
