@@ -21,16 +21,16 @@ import (
 type Store struct {
 	mu sync.Mutex
 
-	contacts    map[int64]*engine.Contact
+	contacts    byID[*engine.Contact]
 	born        map[monthDay][]int64 // contact ids by birthday, in id order
 	reps        map[int64]engine.Rep
-	enrollments map[int64]*engine.Enrollment
-	byContact   map[int64][]int64 // contact → enrollment ids, oldest first
-	touches     map[int64]*engine.Touch
-	created     []*engine.Touch     // every touch, in creation (id) order
-	queuedAt    map[int64]time.Time // when each queued touch was handed to the queue
-	byEnroll    map[int64][]int64   // enrollment → touch ids
-	due         dueHeap             // scheduled touches by due time; stale entries are skipped
+	enrollments byID[*engine.Enrollment]
+	byContact   byID[[]int64] // contact → enrollment ids, oldest first
+	touches     byID[*engine.Touch]
+	created     []*engine.Touch // every touch, in creation (id) order
+	queuedAt    byID[time.Time] // when each queued touch was handed to the queue
+	byEnroll    byID[[]int64]   // enrollment → touch ids
+	due         dueHeap         // scheduled touches by due time; stale entries are skipped
 	suppressed  map[string]string
 	events      map[engine.Event]bool // recorded events, to handle each once
 	nextID      int64
@@ -54,14 +54,8 @@ var _ engine.Store = (*Store)(nil)
 // New returns an empty store.
 func New() *Store {
 	return &Store{
-		contacts:    map[int64]*engine.Contact{},
 		born:        map[monthDay][]int64{},
 		reps:        map[int64]engine.Rep{},
-		enrollments: map[int64]*engine.Enrollment{},
-		byContact:   map[int64][]int64{},
-		touches:     map[int64]*engine.Touch{},
-		queuedAt:    map[int64]time.Time{},
-		byEnroll:    map[int64][]int64{},
 		suppressed:  map[string]string{},
 		events:      map[engine.Event]bool{},
 		trackVers:   map[string][]trackVersion{},
@@ -88,7 +82,7 @@ func (s *Store) AddContact(c engine.Contact) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c.ID = s.id()
-	s.contacts[c.ID] = &c
+	s.contacts.set(c.ID, &c)
 	if c.Birthday != nil {
 		md := monthDay{c.Birthday.Month(), c.Birthday.Day()}
 		s.born[md] = append(s.born[md], c.ID)
@@ -138,8 +132,8 @@ func (s *Store) NextDue() (time.Time, bool) {
 	defer s.mu.Unlock()
 	for len(s.due) > 0 {
 		top := s.due[0]
-		if t := s.touches[top.id]; t != nil && t.State == engine.TouchScheduled && t.Due.Equal(top.due) &&
-			s.enrollments[t.EnrollmentID].State == engine.EnrollmentActive {
+		if t := s.touches.at(top.id); t != nil && t.State == engine.TouchScheduled && t.Due.Equal(top.due) &&
+			s.enrollments.at(t.EnrollmentID).State == engine.EnrollmentActive {
 			return top.due, true
 		}
 		s.due.pop()
@@ -155,16 +149,16 @@ func (s *Store) QueueDue(_ context.Context, now, until time.Time, limit int) ([]
 	var held []dueEntry // scheduled but their enrollment or track is paused
 	for len(s.due) > 0 && len(out) < limit && s.due[0].due.Before(until) {
 		top := s.due.pop()
-		t := s.touches[top.id]
+		t := s.touches.at(top.id)
 		if t == nil || t.State != engine.TouchScheduled || !t.Due.Equal(top.due) {
 			continue
 		}
-		if en := s.enrollments[t.EnrollmentID]; en.State != engine.EnrollmentActive || s.trackState(en.TrackID) == engine.TrackPaused {
+		if en := s.enrollments.at(t.EnrollmentID); en.State != engine.EnrollmentActive || s.trackState(en.TrackID) == engine.TrackPaused {
 			held = append(held, top)
 			continue
 		}
 		t.State = engine.TouchQueued
-		s.queuedAt[t.ID] = now
+		s.queuedAt.set(t.ID, now)
 		out = append(out, *t)
 	}
 	for _, h := range held {
@@ -180,8 +174,8 @@ func (s *Store) Requeue(_ context.Context, staleBefore, now time.Time, limit int
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var lost []*engine.Touch
-	for _, t := range s.touches {
-		stale := t.State == engine.TouchQueued && t.Due.Before(staleBefore) && s.queuedAt[t.ID].Before(staleBefore)
+	for _, t := range s.created {
+		stale := t.State == engine.TouchQueued && t.Due.Before(staleBefore) && s.queuedAt.at(t.ID).Before(staleBefore)
 		if stale || t.State == engine.TouchRunning && t.LeaseUntil.Before(now) {
 			lost = append(lost, t)
 		}
@@ -190,7 +184,7 @@ func (s *Store) Requeue(_ context.Context, staleBefore, now time.Time, limit int
 	out := []engine.Touch{}
 	for _, t := range lost[:min(limit, len(lost))] {
 		t.State, t.LeaseUntil = engine.TouchQueued, time.Time{}
-		s.queuedAt[t.ID] = now
+		s.queuedAt.set(t.ID, now)
 		out = append(out, *t)
 	}
 	return out, nil
@@ -200,7 +194,7 @@ func (s *Store) Requeue(_ context.Context, staleBefore, now time.Time, limit int
 func (s *Store) Claim(_ context.Context, id int64, now, leaseUntil time.Time) (engine.Touch, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t := s.touches[id]
+	t := s.touches.at(id)
 	if t == nil || !(t.State == engine.TouchQueued || t.State == engine.TouchRunning && t.LeaseUntil.Before(now)) {
 		return engine.Touch{}, false, nil
 	}
@@ -213,7 +207,7 @@ func (s *Store) Claim(_ context.Context, id int64, now, leaseUntil time.Time) (e
 func (s *Store) RenewLease(_ context.Context, id int64, attempt int, leaseUntil time.Time) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t := s.touches[id]
+	t := s.touches.at(id)
 	if t == nil || t.State != engine.TouchRunning || t.Attempts != attempt {
 		return false, nil
 	}
@@ -225,7 +219,7 @@ func (s *Store) RenewLease(_ context.Context, id int64, attempt int, leaseUntil 
 func (s *Store) Release(_ context.Context, id int64, attempt int, state engine.TouchState, reason string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t := s.touches[id]
+	t := s.touches.at(id)
 	if t == nil {
 		return fmt.Errorf("release touch %d: %w", id, engine.ErrNotFound)
 	}
@@ -260,9 +254,9 @@ func (s *Store) BulkEnroll(ctx context.Context, es []engine.NewEnrollment) (int,
 // mayEnroll applies engine.MayEnroll to the contact's enrollments on a track.
 func (s *Store) mayEnroll(contactID int64, trackID, policy string) bool {
 	var past []engine.Enrollment
-	ids := s.byContact[contactID]
+	ids := s.byContact.at(contactID)
 	for i := len(ids) - 1; i >= 0; i-- {
-		if en := s.enrollments[ids[i]]; en.TrackID == trackID {
+		if en := s.enrollments.at(ids[i]); en.TrackID == trackID {
 			past = append(past, *en)
 		}
 	}
@@ -289,6 +283,9 @@ func (s *Store) SaveTrack(_ context.Context, id, hash string, source []byte, fil
 func (s *Store) openOnOther(trackID string, version int) int {
 	n := 0
 	for _, en := range s.enrollments {
+		if en == nil {
+			continue
+		}
 		if en.TrackID == trackID && en.TrackVersion != version && en.State.Open() {
 			n++
 		}
@@ -350,13 +347,16 @@ func (s *Store) MoveEnrollments(_ context.Context, trackID string, version int, 
 	defer s.mu.Unlock()
 	moved, stayed := 0, 0
 	for _, en := range s.enrollments {
+		if en == nil {
+			continue
+		}
 		if en.TrackID != trackID || en.TrackVersion == version || !en.State.Open() {
 			continue
 		}
 		var pending *engine.Touch
 		running := false
-		for _, id := range s.byEnroll[en.ID] {
-			switch t := s.touches[id]; t.State {
+		for _, id := range s.byEnroll.at(en.ID) {
+			switch t := s.touches.at(id); t.State {
 			case engine.TouchScheduled, engine.TouchQueued:
 				pending = t
 			case engine.TouchRunning:
@@ -381,8 +381,8 @@ func (s *Store) MoveEnrollments(_ context.Context, trackID string, version int, 
 func (s *Store) Work(_ context.Context, t engine.Touch) (engine.Work, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	en, ok := s.enrollments[t.EnrollmentID]
-	c, ok2 := s.contacts[t.ContactID]
+	en, ok := lookup(s.enrollments, t.EnrollmentID)
+	c, ok2 := lookup(s.contacts, t.ContactID)
 	if !ok || !ok2 {
 		return engine.Work{}, fmt.Errorf("work for touch %d: %w", t.ID, engine.ErrNotFound)
 	}

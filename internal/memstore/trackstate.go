@@ -17,10 +17,10 @@ func (s *Store) SetTrackState(_ context.Context, trackID string, state engine.Tr
 	if state != engine.TrackPaused {
 		return nil
 	}
-	for _, t := range s.touches {
-		if t.State == engine.TouchQueued && s.enrollments[t.EnrollmentID].TrackID == trackID {
+	for _, t := range s.created {
+		if t.State == engine.TouchQueued && s.enrollments.at(t.EnrollmentID).TrackID == trackID {
 			t.State = engine.TouchScheduled
-			delete(s.queuedAt, t.ID)
+			s.queuedAt.set(t.ID, time.Time{})
 			s.due.push(dueEntry{t.Due, t.ID})
 		}
 	}
@@ -41,6 +41,9 @@ func (t tx) TrackState(_ context.Context, trackID string) (engine.TrackState, er
 func (t tx) OverdueEnrollments(_ context.Context, trackID string, before time.Time) ([]engine.Enrollment, error) {
 	var out []engine.Enrollment
 	for _, en := range t.s.enrollments {
+		if en == nil {
+			continue
+		}
 		if en.TrackID == trackID && en.State == engine.EnrollmentActive && t.s.hasOverdue(en.ID, before) {
 			out = append(out, *en)
 		}
@@ -52,8 +55,8 @@ func (t tx) OverdueEnrollments(_ context.Context, trackID string, before time.Ti
 // hasOverdue reports whether an enrollment has a scheduled or queued touch
 // due before the instant.
 func (s *Store) hasOverdue(enrollment int64, before time.Time) bool {
-	return slices.ContainsFunc(s.byEnroll[enrollment], func(id int64) bool {
-		t := s.touches[id]
+	return slices.ContainsFunc(s.byEnroll.at(enrollment), func(id int64) bool {
+		t := s.touches.at(id)
 		return (t.State == engine.TouchScheduled || t.State == engine.TouchQueued) && t.Due.Before(before)
 	})
 }
@@ -74,13 +77,16 @@ func (s *Store) TrackStatuses(_ context.Context) ([]engine.TrackStatus, error) {
 	}
 	slices.SortFunc(out, func(a, b engine.TrackStatus) int { return cmp.Compare(a.Track, b.Track) })
 	for _, en := range s.enrollments {
+		if en == nil {
+			continue
+		}
 		i, ok := slices.BinarySearchFunc(out, en.TrackID, func(st engine.TrackStatus, id string) int { return cmp.Compare(st.Track, id) })
 		if !ok || !en.State.Open() || en.TrackVersion > len(out[i].Versions) {
 			continue
 		}
 		out[i].Versions[en.TrackVersion-1].Open++
-		for _, tid := range s.byEnroll[en.ID] {
-			if t := s.touches[tid]; !t.State.Final() {
+		for _, tid := range s.byEnroll.at(en.ID) {
+			if t := s.touches.at(tid); !t.State.Final() {
 				out[i].OnStep[t.StepID]++
 				break
 			}

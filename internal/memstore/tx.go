@@ -3,7 +3,6 @@ package memstore
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/dripline/dripline/engine"
@@ -19,7 +18,7 @@ func notFound(what string, id any) error {
 }
 
 func (t tx) Contact(_ context.Context, id int64) (engine.Contact, error) {
-	c, ok := t.s.contacts[id]
+	c, ok := lookup(t.s.contacts, id)
 	if !ok {
 		return engine.Contact{}, notFound("contact", id)
 	}
@@ -29,7 +28,7 @@ func (t tx) Contact(_ context.Context, id int64) (engine.Contact, error) {
 func (t tx) TimeZones(_ context.Context, ids []int64) (map[int64]string, error) {
 	out := make(map[int64]string, len(ids))
 	for _, id := range ids {
-		if c, ok := t.s.contacts[id]; ok {
+		if c, ok := lookup(t.s.contacts, id); ok {
 			out[id] = c.TimeZone
 		}
 	}
@@ -54,10 +53,10 @@ func (t tx) RepByUsername(_ context.Context, username string) (engine.Rep, error
 }
 
 func (t tx) Enrollments(_ context.Context, contactID int64, trackID string) ([]engine.Enrollment, error) {
-	ids := t.s.byContact[contactID]
+	ids := t.s.byContact.at(contactID)
 	var out []engine.Enrollment
 	for i := len(ids) - 1; i >= 0; i-- {
-		if en := t.s.enrollments[ids[i]]; trackID == "" || en.TrackID == trackID {
+		if en := t.s.enrollments.at(ids[i]); trackID == "" || en.TrackID == trackID {
 			out = append(out, *en)
 		}
 	}
@@ -65,7 +64,7 @@ func (t tx) Enrollments(_ context.Context, contactID int64, trackID string) ([]e
 }
 
 func (t tx) Enrollment(_ context.Context, id int64) (engine.Enrollment, error) {
-	en, ok := t.s.enrollments[id]
+	en, ok := lookup(t.s.enrollments, id)
 	if !ok {
 		return engine.Enrollment{}, notFound("enrollment", id)
 	}
@@ -73,8 +72,8 @@ func (t tx) Enrollment(_ context.Context, id int64) (engine.Enrollment, error) {
 }
 
 func (t tx) CreateEnrollment(_ context.Context, e *engine.Enrollment, first *engine.Touch) error {
-	for _, id := range t.s.byContact[e.ContactID] {
-		if en := t.s.enrollments[id]; en.TrackID == e.TrackID && en.State.Open() {
+	for _, id := range t.s.byContact.at(e.ContactID) {
+		if en := t.s.enrollments.at(id); en.TrackID == e.TrackID && en.State.Open() {
 			return fmt.Errorf("contact %d already on track %s: %w", e.ContactID, e.TrackID, engine.ErrConflict)
 		}
 	}
@@ -86,19 +85,19 @@ func (t tx) CreateEnrollment(_ context.Context, e *engine.Enrollment, first *eng
 func (s *Store) createEnrollment(e *engine.Enrollment, first *engine.Touch) {
 	e.ID = s.id()
 	cp := *e
-	s.enrollments[e.ID] = &cp
-	s.byContact[e.ContactID] = append(s.byContact[e.ContactID], e.ID)
+	s.enrollments.set(e.ID, &cp)
+	s.byContact.set(e.ContactID, append(s.byContact.at(e.ContactID), e.ID))
 	s.remember(func() {
-		delete(s.enrollments, e.ID)
-		ids := s.byContact[e.ContactID]
-		s.byContact[e.ContactID] = ids[:len(ids)-1]
+		s.enrollments.set(e.ID, nil)
+		ids := s.byContact.at(e.ContactID)
+		s.byContact.set(e.ContactID, ids[:len(ids)-1])
 	})
 	first.EnrollmentID = e.ID
 	s.createTouch(first)
 }
 
 func (t tx) SetEnrollmentState(_ context.Context, id int64, state engine.EnrollmentState, reason string, at time.Time) error {
-	en, ok := t.s.enrollments[id]
+	en, ok := lookup(t.s.enrollments, id)
 	if !ok {
 		return notFound("enrollment", id)
 	}
@@ -112,8 +111,8 @@ func (t tx) SetEnrollmentState(_ context.Context, id int64, state engine.Enrollm
 		en.EndedAt, en.Reason = at, reason
 	}
 	if state == engine.EnrollmentActive {
-		for _, tid := range t.s.byEnroll[id] {
-			if tc := t.s.touches[tid]; tc.State == engine.TouchScheduled {
+		for _, tid := range t.s.byEnroll.at(id) {
+			if tc := t.s.touches.at(tid); tc.State == engine.TouchScheduled {
 				t.s.due.push(dueEntry{tc.Due, tc.ID})
 			}
 		}
@@ -122,7 +121,7 @@ func (t tx) SetEnrollmentState(_ context.Context, id int64, state engine.Enrollm
 }
 
 func (t tx) Touch(_ context.Context, id int64) (engine.Touch, error) {
-	tc, ok := t.s.touches[id]
+	tc, ok := lookup(t.s.touches, id)
 	if !ok {
 		return engine.Touch{}, notFound("touch", id)
 	}
@@ -137,14 +136,14 @@ func (t tx) CreateTouch(_ context.Context, tc *engine.Touch) error {
 func (s *Store) createTouch(tc *engine.Touch) {
 	tc.ID = s.id()
 	cp := *tc
-	s.touches[tc.ID] = &cp
+	s.touches.set(tc.ID, &cp)
 	s.created = append(s.created, &cp)
-	s.byEnroll[tc.EnrollmentID] = append(s.byEnroll[tc.EnrollmentID], tc.ID)
+	s.byEnroll.set(tc.EnrollmentID, append(s.byEnroll.at(tc.EnrollmentID), tc.ID))
 	s.remember(func() {
-		delete(s.touches, tc.ID)
+		s.touches.set(tc.ID, nil)
 		s.created = s.created[:len(s.created)-1]
-		ids := s.byEnroll[tc.EnrollmentID]
-		s.byEnroll[tc.EnrollmentID] = ids[:len(ids)-1]
+		ids := s.byEnroll.at(tc.EnrollmentID)
+		s.byEnroll.set(tc.EnrollmentID, ids[:len(ids)-1])
 	})
 	if tc.State == engine.TouchScheduled {
 		s.due.push(dueEntry{tc.Due, tc.ID})
@@ -153,8 +152,8 @@ func (s *Store) createTouch(tc *engine.Touch) {
 
 func (t tx) PendingTouches(_ context.Context, enrollmentID int64) ([]engine.Touch, error) {
 	var out []engine.Touch
-	for _, id := range t.s.byEnroll[enrollmentID] {
-		if tc := t.s.touches[id]; !tc.State.Final() {
+	for _, id := range t.s.byEnroll.at(enrollmentID) {
+		if tc := t.s.touches.at(id); !tc.State.Final() {
 			out = append(out, *tc)
 		}
 	}
@@ -171,7 +170,7 @@ func (t tx) FinishTouch(_ context.Context, id int64, state engine.TouchState, re
 }
 
 func (t tx) SetMessageID(_ context.Context, id int64, messageID string) error {
-	tc, ok := t.s.touches[id]
+	tc, ok := lookup(t.s.touches, id)
 	if !ok {
 		return notFound("touch", id)
 	}
@@ -191,7 +190,7 @@ func (t tx) RescheduleTouch(_ context.Context, id int64, due time.Time) error {
 
 // update changes a pending touch; a final one is a conflict.
 func (t tx) update(id int64, change func(*engine.Touch)) error {
-	tc, ok := t.s.touches[id]
+	tc, ok := lookup(t.s.touches, id)
 	if !ok {
 		return notFound("touch", id)
 	}
@@ -234,12 +233,11 @@ func (t tx) Suppress(_ context.Context, email, reason, _ string, _ time.Time) er
 
 func (t tx) ContactsByEmail(_ context.Context, email string) ([]int64, error) {
 	var ids []int64
-	for id, c := range t.s.contacts {
-		if lower(c.Email) == lower(email) {
-			ids = append(ids, id)
+	for _, c := range t.s.contacts {
+		if c != nil && lower(c.Email) == lower(email) {
+			ids = append(ids, c.ID)
 		}
 	}
-	slices.Sort(ids)
 	return ids, nil
 }
 
@@ -256,7 +254,7 @@ func (t tx) RecordEvent(_ context.Context, e engine.Event) (bool, error) {
 }
 
 func (t tx) FinishClaimed(ctx context.Context, id int64, attempt int, state engine.TouchState, reason string, at time.Time) (bool, error) {
-	tc, ok := t.s.touches[id]
+	tc, ok := lookup(t.s.touches, id)
 	if !ok || tc.State != engine.TouchRunning || tc.Attempts != attempt {
 		return false, nil
 	}
@@ -266,7 +264,7 @@ func (t tx) FinishClaimed(ctx context.Context, id int64, attempt int, state engi
 func (t tx) ContactsByID(_ context.Context, ids []int64) (map[int64]engine.Contact, error) {
 	out := make(map[int64]engine.Contact, len(ids))
 	for _, id := range ids {
-		if c, ok := t.s.contacts[id]; ok {
+		if c, ok := lookup(t.s.contacts, id); ok {
 			out[id] = *c
 		}
 	}
@@ -276,8 +274,8 @@ func (t tx) ContactsByID(_ context.Context, ids []int64) (map[int64]engine.Conta
 func (t tx) OpenEnrollments(_ context.Context, contactIDs []int64) ([]engine.Enrollment, error) {
 	var out []engine.Enrollment
 	for _, id := range contactIDs {
-		for _, eid := range t.s.byContact[id] {
-			if en := t.s.enrollments[eid]; en.State.Open() {
+		for _, eid := range t.s.byContact.at(id) {
+			if en := t.s.enrollments.at(eid); en.State.Open() {
 				out = append(out, *en)
 			}
 		}

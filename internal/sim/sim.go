@@ -75,7 +75,8 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	}
 	events, skipped := resolve(opts, refs(opts.Contacts))
 	workers := cmp.Or(opts.Workers, runtime.GOMAXPROCS(0))
-	shards := split(opts.Contacts, events, max(workers, (len(opts.Contacts)+shardContacts-1)/shardContacts))
+	rounds := max(1, (len(opts.Contacts)+workers*shardContacts-1)/(workers*shardContacts))
+	shards := split(opts.Contacts, events, workers*rounds) // a multiple of workers: none idles at the end
 	common := shared{
 		reps:    owners(opts.Contacts),
 		days:    &dayCount{bar: opts.Progress, shards: int64(len(shards))},
