@@ -1,8 +1,8 @@
 package sim
 
 import (
-	"cmp"
 	"container/heap"
+	"sort"
 	"strings"
 	"sync"
 
@@ -103,28 +103,80 @@ func (d *dayCount) add() {
 }
 
 // merge merges the shards' outputs, each ordered by due time then contact,
-// into one so ordered. Two shards never hold the same contact label.
-func merge(parts [][]report.Touch) []report.Touch {
-	n := 0
-	h := heads{parts: parts}
+// into one so ordered, with up to workers goroutines: each takes the touches
+// between two cut keys from every part. Two parts never hold the same
+// contact label, so touches alike in due time and contact come from one
+// part and stay in its order.
+func merge(parts [][]report.Touch, workers int) []report.Touch {
+	n, big := 0, 0
 	for i, p := range parts {
 		n += len(p)
+		if len(p) > len(parts[big]) {
+			big = i
+		}
+	}
+	out := make([]report.Touch, n)
+	if n == 0 {
+		return out
+	}
+	// bounds[r][i] is where range r starts in part i; the last row ends them.
+	bounds := make([][]int, workers+1)
+	for r := range bounds {
+		bounds[r] = make([]int, len(parts))
+		for i, p := range parts {
+			switch r {
+			case 0:
+			case workers:
+				bounds[r][i] = len(p)
+			default:
+				cut := &parts[big][len(parts[big])*r/workers]
+				bounds[r][i] = sort.Search(len(p), func(k int) bool { return !before(&p[k], cut) })
+			}
+		}
+	}
+	var wg sync.WaitGroup
+	start := 0
+	for r := range workers {
+		sub := make([][]report.Touch, len(parts))
+		size := 0
+		for i, p := range parts {
+			sub[i] = p[bounds[r][i]:bounds[r+1][i]]
+			size += len(sub[i])
+		}
+		dst := out[start : start+size]
+		start += size
+		wg.Go(func() { mergeInto(dst, sub) })
+	}
+	wg.Wait()
+	return out
+}
+
+// before reports whether x prints before y: earlier due, else smaller contact.
+func before(x, y *report.Touch) bool {
+	if x.Due != y.Due {
+		return x.Due < y.Due
+	}
+	return x.Contact < y.Contact
+}
+
+// mergeInto merges parts, each ordered, into dst, which has room for all.
+func mergeInto(dst []report.Touch, parts [][]report.Touch) {
+	h := heads{parts: parts}
+	for i, p := range parts {
 		if len(p) > 0 {
 			h.at = append(h.at, i)
 		}
 	}
 	heap.Init(&h)
-	out := make([]report.Touch, 0, n)
-	for h.Len() > 0 {
+	for k := 0; h.Len() > 0; k++ {
 		i := h.at[0]
-		out = append(out, parts[i][0])
+		dst[k] = parts[i][0]
 		if parts[i] = parts[i][1:]; len(parts[i]) > 0 {
 			heap.Fix(&h, 0)
 		} else {
 			heap.Pop(&h)
 		}
 	}
-	return out
 }
 
 // heads is a heap of the parts that still hold touches, by their first.
@@ -135,8 +187,11 @@ type heads struct {
 
 func (h heads) Len() int { return len(h.at) }
 func (h heads) Less(a, b int) bool {
-	x, y := h.parts[h.at[a]][0], h.parts[h.at[b]][0]
-	return cmp.Or(cmp.Compare(x.Due, y.Due), cmp.Compare(x.Contact, y.Contact), cmp.Compare(h.at[a], h.at[b])) < 0
+	x, y := &h.parts[h.at[a]][0], &h.parts[h.at[b]][0]
+	if before(x, y) || before(y, x) {
+		return before(x, y)
+	}
+	return h.at[a] < h.at[b]
 }
 func (h heads) Swap(a, b int) { h.at[a], h.at[b] = h.at[b], h.at[a] }
 func (h *heads) Push(x any)   { h.at = append(h.at, x.(int)) }

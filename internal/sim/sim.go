@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/dripline/dripline/engine"
@@ -97,7 +98,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Touches: merge(outs), Skipped: skipped}, nil
+	return Result{Touches: merge(outs, workers), Skipped: skipped}, nil
 }
 
 // shardContacts is about how many contacts a shard holds when there are
@@ -265,7 +266,13 @@ func finished(store *memstore.Store, labels map[int64]string) []report.Touch {
 		}
 	}
 	slices.SortFunc(lines, func(a, b line) int {
-		return cmp.Or(cmp.Compare(a.due, b.due), cmp.Compare(a.label, b.label), cmp.Compare(a.t.ID, b.t.ID))
+		if a.due != b.due {
+			return cmp.Compare(a.due, b.due)
+		}
+		if a.label != b.label {
+			return strings.Compare(a.label, b.label)
+		}
+		return cmp.Compare(a.t.ID, b.t.ID)
 	})
 	out := make([]report.Touch, len(lines))
 	dues := map[int64]string{} // touches share few due times: format each once
