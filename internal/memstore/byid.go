@@ -1,5 +1,7 @@
 package memstore
 
+import "slices"
+
 // byID holds values by id. The store's ids come from one counter and stay
 // dense, so a slice indexed by id serves where a map would hash; the zero
 // value stands for none.
@@ -22,8 +24,10 @@ func lookup[T any](b byID[*T], id int64) (*T, bool) {
 
 // set sets the value of id; the zero value removes it.
 func (b *byID[T]) set(id int64, v T) {
-	if n := int(id) + 1 - len(*b); n > 0 {
-		*b = append(*b, make([]T, n)...)
+	if n := int(id) + 1; n > len(*b) {
+		old := len(*b)
+		*b = slices.Grow(*b, n-old)[:n]
+		clear((*b)[old:])
 	}
 	(*b)[id] = v
 }

@@ -26,11 +26,10 @@ type Store struct {
 	reps        map[int64]engine.Rep
 	enrollments byID[*engine.Enrollment]
 	byContact   byID[[]int64] // contact → enrollment ids, oldest first
-	touches     byID[*engine.Touch]
-	created     []*engine.Touch // every touch, in creation (id) order
-	queuedAt    byID[time.Time] // when each queued touch was handed to the queue
-	byEnroll    byID[[]int64]   // enrollment → touch ids
-	due         dueHeap         // scheduled touches by due time; stale entries are skipped
+	touches     byID[*touch]
+	created     []*touch      // every touch, in creation (id) order
+	byEnroll    byID[[]int64] // enrollment → touch ids
+	due         dueHeap       // scheduled touches by due time; stale entries are skipped
 	suppressed  map[string]string
 	events      map[engine.Event]bool // recorded events, to handle each once
 	nextID      int64
@@ -41,6 +40,12 @@ type Store struct {
 	tracksMu    sync.Mutex
 	trackVers   map[string][]trackVersion
 	trackStates map[string]engine.TrackState // tracks paused or retired; under mu
+}
+
+// touch is a stored touch and when it was last handed to the queue.
+type touch struct {
+	engine.Touch
+	queuedAt time.Time
 }
 
 type trackVersion struct {
@@ -158,8 +163,8 @@ func (s *Store) QueueDue(_ context.Context, now, until time.Time, limit int) ([]
 			continue
 		}
 		t.State = engine.TouchQueued
-		s.queuedAt.set(t.ID, now)
-		out = append(out, *t)
+		t.queuedAt = now
+		out = append(out, t.Touch)
 	}
 	for _, h := range held {
 		s.due.push(h)
@@ -173,19 +178,19 @@ func (s *Store) QueueDue(_ context.Context, now, until time.Time, limit int) ([]
 func (s *Store) Requeue(_ context.Context, staleBefore, now time.Time, limit int) ([]engine.Touch, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var lost []*engine.Touch
+	var lost []*touch
 	for _, t := range s.created {
-		stale := t.State == engine.TouchQueued && t.Due.Before(staleBefore) && s.queuedAt.at(t.ID).Before(staleBefore)
+		stale := t.State == engine.TouchQueued && t.Due.Before(staleBefore) && t.queuedAt.Before(staleBefore)
 		if stale || t.State == engine.TouchRunning && t.LeaseUntil.Before(now) {
 			lost = append(lost, t)
 		}
 	}
-	slices.SortFunc(lost, func(a, b *engine.Touch) int { return cmp.Or(a.Due.Compare(b.Due), cmp.Compare(a.ID, b.ID)) })
+	slices.SortFunc(lost, func(a, b *touch) int { return cmp.Or(a.Due.Compare(b.Due), cmp.Compare(a.ID, b.ID)) })
 	out := []engine.Touch{}
 	for _, t := range lost[:min(limit, len(lost))] {
 		t.State, t.LeaseUntil = engine.TouchQueued, time.Time{}
-		s.queuedAt.set(t.ID, now)
-		out = append(out, *t)
+		t.queuedAt = now
+		out = append(out, t.Touch)
 	}
 	return out, nil
 }
@@ -200,7 +205,7 @@ func (s *Store) Claim(_ context.Context, id int64, now, leaseUntil time.Time) (e
 	}
 	t.State, t.LeaseUntil = engine.TouchRunning, leaseUntil
 	t.Attempts++
-	return *t, true, nil
+	return t.Touch, true, nil
 }
 
 // RenewLease implements engine.Store.
@@ -310,7 +315,7 @@ func (s *Store) Touches() []engine.Touch {
 	defer s.mu.Unlock()
 	out := make([]engine.Touch, len(s.created))
 	for i, t := range s.created {
-		out[i] = *t
+		out[i] = t.Touch
 	}
 	return out
 }
@@ -353,7 +358,7 @@ func (s *Store) MoveEnrollments(_ context.Context, trackID string, version int, 
 		if en.TrackID != trackID || en.TrackVersion == version || !en.State.Open() {
 			continue
 		}
-		var pending *engine.Touch
+		var pending *touch
 		running := false
 		for _, id := range s.byEnroll.at(en.ID) {
 			switch t := s.touches.at(id); t.State {

@@ -20,7 +20,7 @@ func (s *Store) SetTrackState(_ context.Context, trackID string, state engine.Tr
 	for _, t := range s.created {
 		if t.State == engine.TouchQueued && s.enrollments.at(t.EnrollmentID).TrackID == trackID {
 			t.State = engine.TouchScheduled
-			s.queuedAt.set(t.ID, time.Time{})
+			t.queuedAt = time.Time{}
 			s.due.push(dueEntry{t.Due, t.ID})
 		}
 	}

@@ -125,7 +125,7 @@ func (t tx) Touch(_ context.Context, id int64) (engine.Touch, error) {
 	if !ok {
 		return engine.Touch{}, notFound("touch", id)
 	}
-	return *tc, nil
+	return tc.Touch, nil
 }
 
 func (t tx) CreateTouch(_ context.Context, tc *engine.Touch) error {
@@ -135,9 +135,9 @@ func (t tx) CreateTouch(_ context.Context, tc *engine.Touch) error {
 
 func (s *Store) createTouch(tc *engine.Touch) {
 	tc.ID = s.id()
-	cp := *tc
-	s.touches.set(tc.ID, &cp)
-	s.created = append(s.created, &cp)
+	cp := &touch{Touch: *tc}
+	s.touches.set(tc.ID, cp)
+	s.created = append(s.created, cp)
 	s.byEnroll.set(tc.EnrollmentID, append(s.byEnroll.at(tc.EnrollmentID), tc.ID))
 	s.remember(func() {
 		s.touches.set(tc.ID, nil)
@@ -154,7 +154,7 @@ func (t tx) PendingTouches(_ context.Context, enrollmentID int64) ([]engine.Touc
 	var out []engine.Touch
 	for _, id := range t.s.byEnroll.at(enrollmentID) {
 		if tc := t.s.touches.at(id); !tc.State.Final() {
-			out = append(out, *tc)
+			out = append(out, tc.Touch)
 		}
 	}
 	return out, nil
@@ -199,7 +199,7 @@ func (t tx) update(id int64, change func(*engine.Touch)) error {
 	}
 	old := *tc
 	t.s.remember(func() { *tc = old })
-	change(tc)
+	change(&tc.Touch)
 	return nil
 }
 
