@@ -175,7 +175,6 @@ func atWall(y int, mon time.Month, d, h, m, s, ns int, loc *time.Location) time.
 // wall returns t's local date and clock read as a UTC time, so wall times
 // compare as plain numbers.
 func wall(t time.Time) time.Time {
-	y, mon, d := t.Date()
-	h, m, s := t.Clock()
-	return time.Date(y, mon, d, h, m, s, t.Nanosecond(), time.UTC)
+	_, offset := t.Zone() // the local clock is UTC moved by the zone's offset
+	return t.UTC().Add(time.Duration(offset) * time.Second)
 }
