@@ -40,8 +40,7 @@ func split(contacts []engine.Contact, events []engine.Event, n int) []shard {
 // contact's number.
 func groups(contacts []engine.Contact) []int {
 	parent := make([]int, len(contacts))
-	var root func(int) int
-	root = func(i int) int {
+	root := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]
