@@ -10,14 +10,18 @@ import (
 	"github.com/dripline/dripline/internal/benchmeter"
 	"github.com/dripline/dripline/internal/csvio"
 	"github.com/dripline/dripline/internal/sim"
+	"github.com/dripline/dripline/templates"
+	"github.com/dripline/dripline/tracks"
 )
 
-// BenchmarkSimulateYear runs a year of the default library for 1,000 and for
-// 100,000 contacts: each created as a prospect, a fifth of them in a target
+// BenchmarkSimulateYear runs a year of the default library for 1,000, 10,000
+// and 100,000 contacts: each created as a prospect, a fifth of them in a target
 // industry, a tenth later lost and a tenth sold, one in 365 with a birthday.
 // It reports contacts a second of wall time and of CPU time (the machine
 // may be shared) and the process's peak resident memory so far. The
-// collector is set as `dripline simulate` sets it (sim.TuneGC).
+// collector is set as `dripline simulate` sets it (sim.TuneGC). The contacts
+// share a first name; distinct-names gives each its own name and company,
+// as a real list would, so that no render serves two contacts.
 func BenchmarkSimulateYear(b *testing.B) {
 	defer sim.TuneGC()()
 	lib, set := library(b)
@@ -25,24 +29,39 @@ func BenchmarkSimulateYear(b *testing.B) {
 	for _, n := range []int{1_000, 10_000, 100_000} {
 		contacts, events := population(n, from)
 		b.Run(fmt.Sprintf("contacts=%d", n), func(b *testing.B) {
-			cpu := benchmeter.Since()
-			var touches int
-			for range b.N {
-				res, err := sim.Run(context.Background(), sim.Options{
-					Library: lib, Templates: set, From: from, Until: from.AddDate(1, 0, 0),
-					Contacts: contacts, Events: events,
-				})
-				if err != nil {
-					b.Fatal(err)
-				}
-				touches = len(res.Touches)
-			}
-			b.ReportMetric(float64(touches), "touches")
-			b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "contacts/s")
-			b.ReportMetric(float64(b.N*n)/cpu().Seconds(), "contacts/cpu-s")
-			b.ReportMetric(float64(benchmeter.PeakRSS())/(1<<20), "peak-RSS-MB")
+			simulateYear(b, lib, set, from, contacts, events)
 		})
 	}
+	// Every contact with a name and company of its own: no two renders of
+	// a template read the same data, so none is kept for another contact.
+	contacts, events := population(10_000, from)
+	for i := range contacts {
+		contacts[i].FirstName, contacts[i].Company = fmt.Sprintf("Pat%d", i), fmt.Sprintf("Company %d", i)
+	}
+	b.Run("distinct-names/contacts=10000", func(b *testing.B) {
+		simulateYear(b, lib, set, from, contacts, events)
+	})
+}
+
+// simulateYear runs a year from from and reports the figures.
+func simulateYear(b *testing.B, lib *tracks.Library, set *templates.Set, from time.Time, contacts []engine.Contact, events []csvio.EventRow) {
+	n := len(contacts)
+	cpu := benchmeter.Since()
+	var touches int
+	for range b.N {
+		res, err := sim.Run(context.Background(), sim.Options{
+			Library: lib, Templates: set, From: from, Until: from.AddDate(1, 0, 0),
+			Contacts: contacts, Events: events,
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		touches = len(res.Touches)
+	}
+	b.ReportMetric(float64(touches), "touches")
+	b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "contacts/s")
+	b.ReportMetric(float64(b.N*n)/cpu().Seconds(), "contacts/cpu-s")
+	b.ReportMetric(float64(benchmeter.PeakRSS())/(1<<20), "peak-RSS-MB")
 }
 
 // population makes n contacts and their events, spread over the first
