@@ -34,8 +34,8 @@ type Options struct {
 	EventFile string           // for error messages
 	// Progress counts the simulated days as they pass; nil draws nothing.
 	Progress *progress.Bar
-	// Workers is how many shards of the contacts run at once; 0 means
-	// GOMAXPROCS. The output does not depend on it.
+	// Workers is how many shards of the contacts run at once; 0 or less
+	// means GOMAXPROCS. The output does not depend on it.
 	Workers int
 }
 
@@ -75,7 +75,10 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		return Result{}, fmt.Errorf("--until %s is not after --from %s", opts.Until.Format(time.RFC3339), opts.From.Format(time.RFC3339))
 	}
 	events, skipped := resolve(opts, refs(opts.Contacts))
-	workers := cmp.Or(opts.Workers, runtime.GOMAXPROCS(0))
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
 	rounds := max(1, (len(opts.Contacts)+workers*shardContacts-1)/(workers*shardContacts))
 	shards := split(opts.Contacts, events, workers*rounds) // a multiple of workers: none idles at the end
 	common := shared{
@@ -125,7 +128,9 @@ func (s shard) run(ctx context.Context, opts Options, common shared) ([]report.T
 	labels := make(map[int64]string, len(s.contacts))
 	for _, i := range s.contacts {
 		c := opts.Contacts[i]
-		c.OwnerID = repIDs[c.Owner]
+		if c.Owner != "" {
+			c.OwnerID = repIDs[c.Owner]
+		}
 		ids[i] = store.AddContact(c)
 		labels[ids[i]] = report.Label(c)
 	}
@@ -214,6 +219,9 @@ func resolve(opts Options, refs map[string]int) ([]engine.Event, []error) {
 func drive(ctx context.Context, eng *engine.Engine, store *memstore.Store, clk *clock.Virtual, events []engine.Event, from, until time.Time, day func()) error {
 	birthdays := from
 	for {
+		if err := ctx.Err(); err != nil { // canceled, or another shard failed
+			return err
+		}
 		due, haveDue := store.NextDue()
 		haveEvent := len(events) > 0 && !events[0].At.After(until)
 		if !birthdays.After(until) && (!haveEvent || birthdays.Before(events[0].At)) && (!haveDue || !due.Before(birthdays)) {

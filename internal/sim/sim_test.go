@@ -2,6 +2,7 @@ package sim_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -268,5 +269,22 @@ func TestSimulateFailsBrokenRenders(t *testing.T) {
 		if !ok || got.Outcome != c.outcome || c.outcome == "failed" && !strings.Contains(got.Reason, "must be a single line") {
 			t.Errorf("%s welcome = %+v, want %s", c.contact, got, c.outcome)
 		}
+	}
+}
+
+// A canceled run stops and says so rather than finishing the year.
+func TestSimulateStopsWhenCanceled(t *testing.T) {
+	t.Parallel()
+	lib, set := library(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := sim.Run(ctx, sim.Options{
+		Library: lib, Templates: set,
+		From: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Until: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC),
+		Contacts: parse(t, "testdata/contacts.csv", csvio.ParseContacts),
+		Events:   parse(t, "testdata/events.csv", csvio.ParseEvents),
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run on a canceled context = %v, want context.Canceled", err)
 	}
 }
