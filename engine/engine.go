@@ -38,6 +38,12 @@ type Config struct {
 	// backlog built up) is skipped with "late: …" rather than sent out of
 	// season; default 72h.
 	LateAfter time.Duration
+	// Simulated says the engine runs a simulation (dripline simulate): one
+	// touch at a time over a store in memory, on a clock that stands still
+	// while a touch is carried out. No claim can then run out and no
+	// database hang, so it renews no leases and puts no deadline on the
+	// finishing transaction.
+	Simulated bool
 }
 
 func (c *Config) setDefaults() {

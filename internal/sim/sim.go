@@ -144,7 +144,7 @@ func (s shard) run(ctx context.Context, opts Options, common shared) ([]report.T
 	channels[tracks.ChannelLetter] = engine.LetterChannel{Templates: opts.Templates}
 	eng, err := engine.New(engine.Config{
 		Store: store, Clock: clk, Library: opts.Library, Templates: opts.Templates,
-		Channels: channels, Business: opts.Business,
+		Channels: channels, Business: opts.Business, Simulated: true,
 	})
 	if err != nil {
 		return nil, err
