@@ -21,17 +21,25 @@
 // asynq keeps a TaskID taken as long as a task with that id exists in any
 // state. When [Queue.Enqueue] meets one it asks the asynq Inspector what it is:
 //
-//   - pending, scheduled, retry, or active under a live lease: it will run, so
-//     it is left as it is (the contract of engine.Queue);
+//   - pending, scheduled, retry, or active under a live asynq lease: it will
+//     run, so it is left as it is (the contract of engine.Queue);
 //   - archived (a permanent failure, or retries exhausted) or completed (a
 //     retention set by an older version): the engine asked for the touch
 //     again, so the old task is deleted and the touch enqueued anew;
+//   - active under an asynq lease that has expired: its worker died (kill -9)
+//     or has not reached Redis for 25 s or more. asynq's recoverer would retry
+//     it only 30 s later and at its next run, once a minute; it is deleted and
+//     the touch enqueued anew, so a dead worker's touch runs again within
+//     max(engine lease, asynq's 30 s lease) plus a reconcile or two. The
+//     engine's claim fence keeps a worker that was only slow from acting
+//     twice (see orphanScript);
 //   - active with no worker lease, which happens after Redis trouble (asynq
 //     issues #1051, #1144): asynq would never touch it again, so it is given a
 //     lease that has already expired and asynq's recoverer retries it within a
-//     minute. A task marked active that is in no active list is deleted and
-//     enqueued anew. These two checks read asynq's Redis keys directly
-//     (asynq:{queue}:t:ID, :active, :lease), as laid out in asynq v0.26.
+//     minute, or the next conflict deletes it. A task marked active that is in
+//     no active list is deleted and enqueued anew. These checks read asynq's
+//     Redis keys directly (asynq:{queue}:t:ID, :active, :lease), as laid out
+//     in asynq v0.26.
 //
 // # Throughput
 //
