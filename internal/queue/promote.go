@@ -16,7 +16,7 @@ import (
 
 // DefaultPromoteLimit is how many scheduled touches a Queue remembers for
 // promotion by default (see Config.PromoteLimit): five minutes (the default
-// horizon) at 1000 touches a second, about 40 MB at most.
+// horizon) at 1000 touches a second, about 45 MB at most.
 const DefaultPromoteLimit = 300_000
 
 // promoteBatch bounds how many tasks one promotion script moves, so a burst
