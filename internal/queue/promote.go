@@ -114,9 +114,10 @@ func (p *promoter) remember(ref taskRef, due time.Time) {
 }
 
 // run promotes the remembered tasks as they come due until ctx ends. A
-// failure to reach Redis is logged and the tasks it concerned are left to
-// asynq's forwarder.
+// failure to reach Redis is logged (once until promoting works again) and
+// the tasks it concerned are left to asynq's forwarder.
 func (p *promoter) run(ctx context.Context, rdb redis.UniversalClient) error {
+	failing := false
 	for {
 		sleep, wait := p.park(ctx)
 		err := p.clock.Sleep(sleep, wait)
@@ -129,9 +130,14 @@ func (p *promoter) run(ctx context.Context, rdb redis.UniversalClient) error {
 		}
 		now := p.clock.Now()
 		for due := p.takeDue(now); len(due) > 0; due = p.takeDue(now) {
-			if err := p.promote(ctx, rdb, now, due); err != nil {
+			err := p.promote(ctx, rdb, now, due)
+			switch {
+			case err != nil && !failing:
 				p.log.Warn("queue: promote due touches; asynq forwards them at their second", "err", err)
+			case err == nil && failing:
+				p.log.Info("queue: promoting due touches again")
 			}
+			failing = err != nil
 		}
 	}
 }

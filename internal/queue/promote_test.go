@@ -204,3 +204,34 @@ func TestRememberAgain(t *testing.T) {
 		t.Fatalf("due later: %v, want the email task at 300ms", due)
 	}
 }
+
+// TestPromoteOutlivesRedis: a promotion Redis refuses is logged and left to
+// asynq; Promote goes on.
+func TestPromoteOutlivesRedis(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	vc := clock.NewVirtual(start)
+	q, err := New(asynq.RedisClientOpt{Addr: "127.0.0.1:1"}, Config{Clock: vc, Logger: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	ctx, cancel := context.WithTimeout(t.Context(), guard)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- q.Promote(ctx) }()
+	for i, due := range []time.Time{start.Add(time.Second), start.Add(2 * time.Second)} {
+		q.promo.remember(taskRef{ch: tracks.ChannelEmail, id: int64(i + 1)}, due)
+		if err := vc.BlockUntilWake(ctx, due); err != nil {
+			t.Fatalf("promoter not parked on %v: %v", due, err)
+		}
+		vc.Set(due)
+	}
+	if err := vc.BlockUntilWake(ctx, start.Add(2*time.Second+idleWait)); err != nil {
+		t.Fatalf("promoter not parked again after failing: %v", err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Promote = %v", err)
+	}
+}
