@@ -8,13 +8,32 @@
 // touch id in decimal and whose TaskID is that same id, so enqueueing a touch
 // twice leaves one task. It goes to its channel's queue ([Name]:
 // touches-email, touches-letter, touches-call, touches-task). It is
-// scheduled for the touch's due time rounded up
-// to a whole second, asynq's resolution, so it never starts early; asynq's
-// forwarder moves it to the pending list within
-// [ServerConfig.DelayedTaskCheckInterval] (5s by default) after that. Its MaxRetry is high
+// scheduled for the touch's due time rounded up to a whole second, asynq's
+// resolution, so it never starts early. Its MaxRetry is high
 // ([DefaultMaxRetry]) because the engine counts attempts in PostgreSQL and
 // decides when a touch fails, and it has no retention, so a finished task
 // frees its id at once.
+//
+// # Promotion
+//
+// Left to asynq, a touch would start up to a second late, waiting for its
+// rounded-up second, plus up to [ServerConfig.DelayedTaskCheckInterval] (5s
+// by default) for asynq's forwarder to move it to the pending list. So
+// [Queue.Enqueue] also remembers, in memory, each touch it scheduled and its
+// exact due time, and [Queue.Promote], running beside the workers, wakes at
+// each due time and moves the touches due from the scheduled set to the
+// pending list in one Lua script per queue, as the forwarder would. It
+// moves a task only while it is still in the scheduled set for the second
+// Enqueue gave it: one the forwarder moved already, or that runs, retries,
+// was archived, deleted or scheduled anew for another second, is left alone.
+// The script relies on asynq v0.26's key layout (asynq:{queue}:t:ID,
+// :scheduled, :pending). The scheduled second stays the durable fallback:
+// touches scheduled by a daemon that stopped, or beyond
+// [Config.PromoteLimit] remembered at once, are forwarded by asynq at their
+// second, as before, never earlier. (Another daemon deleting a task and
+// scheduling the same touch again within the same second, due later, is
+// the one case a promotion could start a touch up to that difference
+// early; nothing in Dripline deletes a scheduled task.)
 //
 // # Conflicts
 //
