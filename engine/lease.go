@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/dripline/dripline/internal/clock"
 )
 
 // Sleeper is a Clock that can also wait. The engine waits through it (lease
@@ -22,14 +24,7 @@ func (e *Engine) sleep(ctx context.Context, d time.Duration) error {
 	if s, ok := e.cfg.Clock.(Sleeper); ok {
 		return s.Sleep(ctx, d)
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return clock.Real{}.Sleep(ctx, d)
 }
 
 // lease is a claim being held: a goroutine renews it every third of the

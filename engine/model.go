@@ -137,7 +137,8 @@ type Touch struct {
 	Channel      tracks.Channel
 	Due          time.Time
 	State        TouchState
-	Attempts     int
+	Attempts     int // claims so far; each claim's number is its fence
+	Outages      int // of those, the ones an outage of the channel's transport ended (Store.ReleaseOutage)
 	LeaseUntil   time.Time
 	Reason       string // why it was skipped, canceled or failed
 	FinishedAt   time.Time

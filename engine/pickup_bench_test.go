@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/benchmeter"
 	"github.com/dripline/dripline/internal/clock"
 	"github.com/dripline/dripline/internal/queue"
 	"github.com/dripline/dripline/internal/redistest"
@@ -20,14 +22,15 @@ import (
 const pickupSeconds = 10
 
 // BenchmarkPickupLatency measures how late touches start at a steady 100 and
-// 500 a second on the wall clock: for 10 s, call touches due evenly apart are queued
-// ahead (as the scheduler's horizon does), asynq's forwarder hands them to
-// the call channel's 16 workers as they come due (every 200 ms, as serve
-// sets it), and each start is compared with its due time. It reports the
-// pickup (due → the worker starts it), the pickup after the whole second
-// asynq runs the touch at (its due time rounded up: asynq keeps seconds) and
-// the lag (due → done in PostgreSQL) at p50, p99 and the worst, in
-// milliseconds.
+// 500 a second on the wall clock: for 10 s, call touches due evenly apart are
+// queued ahead (as the scheduler's horizon does), the queue's promoter hands
+// them to the call channel's 16 workers at their due times, asynq's forwarder
+// (every 200 ms) and idle workers (looking every 50 ms) set as serve sets
+// them, and each start is compared with its due time. It reports the pickup
+// (due → the worker starts it) and the lag (due → done in PostgreSQL) at p50,
+// p99 and the worst, in milliseconds, and the CPU time this process spent
+// per touch (enrolling, ticking, promoting, working; not PostgreSQL's or
+// Redis's).
 func BenchmarkPickupLatency(b *testing.B) {
 	for _, rate := range []int{100, 500} {
 		b.Run(fmt.Sprintf("rate=%d", rate), func(b *testing.B) { benchPickup(b, rate) })
@@ -50,8 +53,10 @@ func benchPickup(b *testing.B, rate int) {
 		DelayedTaskCheckInterval: 200 * time.Millisecond, TaskCheckInterval: 50 * time.Millisecond,
 		Logger: slog.New(slog.DiscardHandler)}, timer)
 	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan error, 1)
+	served, promoted := make(chan error, 1), make(chan error, 1)
 	go func() { served <- srv.Run(ctx) }()
+	go func() { promoted <- q.Promote(ctx) }()
+	cpu := benchmeter.Since()
 	for range b.N {
 		timer.reset()
 		lags.reset()
@@ -65,13 +70,12 @@ func benchPickup(b *testing.B, rate int) {
 		}
 		lags.wait(len(ids))
 	}
+	b.ReportMetric(float64(cpu().Microseconds())/float64(b.N*len(ids)), "cpu-µs/touch")
 	cancel()
-	if err := <-served; err != nil {
+	if err := errors.Join(<-served, <-promoted); err != nil {
 		b.Fatal(err)
 	}
-	fromDue, fromSecond := timer.pickups()
-	report(b, "pickup", fromDue)
-	report(b, "pickup-after-second", fromSecond)
+	report(b, "pickup", timer.pickups())
 	report(b, "lag", lags.all())
 }
 
@@ -79,18 +83,15 @@ func benchPickup(b *testing.B, rate int) {
 type pickupTimer struct {
 	eng *engine.Engine
 
-	mu          sync.Mutex
-	due         map[int64]time.Time
-	pickup      []time.Duration // due → started
-	afterSecond []time.Duration // the whole second asynq schedules it for → started
+	mu     sync.Mutex
+	due    map[int64]time.Time
+	pickup []time.Duration // due → started
 }
 
 func (p *pickupTimer) Process(ctx context.Context, id int64) error {
 	now := time.Now()
 	p.mu.Lock()
-	due := p.due[id]
-	p.pickup = append(p.pickup, now.Sub(due))
-	p.afterSecond = append(p.afterSecond, now.Sub(ceilSecond(due)))
+	p.pickup = append(p.pickup, now.Sub(p.due[id]))
 	p.mu.Unlock()
 	return p.eng.Process(ctx, id)
 }
@@ -98,24 +99,14 @@ func (p *pickupTimer) Process(ctx context.Context, id int64) error {
 func (p *pickupTimer) reset() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.pickup, p.afterSecond = p.pickup[:0], p.afterSecond[:0]
+	p.pickup = p.pickup[:0]
 }
 
-// pickups returns the pickup latencies measured from the due times and
-// from the whole seconds asynq scheduled the touches for.
-func (p *pickupTimer) pickups() (fromDue, fromSecond []time.Duration) {
+// pickups returns the pickup latencies measured so far.
+func (p *pickupTimer) pickups() []time.Duration {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return slices.Clone(p.pickup), slices.Clone(p.afterSecond)
-}
-
-// ceilSecond is the whole second asynq runs a touch due at t (queue
-// rounds up: asynq keeps seconds, and a touch never starts early).
-func ceilSecond(t time.Time) time.Time {
-	if r := t.Truncate(time.Second); r.Before(t) {
-		return r.Add(time.Second)
-	}
-	return t
+	return slices.Clone(p.pickup)
 }
 
 // spread sets the scheduled touches' due times rate a second from start,

@@ -72,6 +72,12 @@ type Store interface {
 	// otherwise Release changes nothing and returns ErrConflict.
 	Release(ctx context.Context, id int64, attempt int, state TouchState, reason string) error
 
+	// ReleaseOutage is Release to queued after an outage of the channel's
+	// transport (see Outage), and counts the attempt in the touch's Outages:
+	// not the touch's fault, it does not count toward MaxAttempts, while
+	// Attempts stays the claim's fence.
+	ReleaseOutage(ctx context.Context, id int64, attempt int, reason string) error
+
 	// BulkEnroll creates each enrollment with its first touch in one round trip,
 	// skipping those the track's rules refuse (an open enrollment exists, or a
 	// previous one forbids re-enrollment). It reports how many were created.

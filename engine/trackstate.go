@@ -126,6 +126,18 @@ func (e *Engine) TrackOverview(ctx context.Context) ([]TrackStatus, error) {
 	return stored, nil
 }
 
+// TakesEnrollments reports whether the track enrolls anyone new: a track a
+// manager retired does not, so nothing chains into it either.
+func (e *Engine) TakesEnrollments(ctx context.Context, trackID string) (bool, error) {
+	var open bool
+	err := e.cfg.Store.Tx(ctx, func(tx Tx) error {
+		var err error
+		open, err = mayEnrollOn(ctx, tx, trackID)
+		return err
+	})
+	return open, err
+}
+
 // mayEnrollOn refuses enrollments on a retired track.
 func mayEnrollOn(ctx context.Context, tx Tx, trackID string) (bool, error) {
 	s, err := tx.TrackState(ctx, trackID)

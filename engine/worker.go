@@ -122,10 +122,11 @@ func (e *Engine) skipReason(ch Channel, j *job) string {
 
 // fail ends a touch as failed when err is permanent or its attempts are used
 // up, and otherwise hands it back for a retry. An outage of the channel's
-// transport is never the touch's fault: it is always retried.
+// transport is never the touch's fault: it is always retried, and the
+// attempts it ended do not count toward MaxAttempts.
 func (e *Engine) fail(ctx context.Context, j *job, err error) error {
 	t := j.touch
-	if IsOutage(err) || !IsPermanent(err) && t.Attempts < e.cfg.MaxAttempts {
+	if IsOutage(err) || !IsPermanent(err) && t.Attempts-t.Outages < e.cfg.MaxAttempts {
 		return e.retry(ctx, t, err)
 	}
 	e.log.Warn("touch failed", ids(t, "track", t.TrackID, "step", t.StepID, "err", err)...)
@@ -163,24 +164,35 @@ func (e *Engine) stop(ctx context.Context, t Touch, cause error) error {
 	return nil
 }
 
-// retry hands a touch back to the queue and returns the error so the queue
-// retries it with backoff.
+// retry hands a touch back to the queue, as an outage when err is one, and
+// returns the error so the queue retries it with backoff.
 func (e *Engine) retry(ctx context.Context, t Touch, err error) error {
 	level := slog.LevelInfo
 	if IsOutage(err) { // the channel logs its outage once; every touch it holds back would drown it
 		level = slog.LevelDebug
 	}
-	e.log.Log(ctx, level, "touch will be retried", ids(t, "attempt", t.Attempts, "err", err)...)
-	if rerr := e.release(ctx, t, TouchQueued, err.Error()); rerr != nil {
+	e.log.Log(ctx, level, "touch will be retried", ids(t, "attempt", t.Attempts, "outages", t.Outages, "err", err)...)
+	var rerr error
+	if IsOutage(err) {
+		rerr = e.released(t, e.cfg.Store.ReleaseOutage(ctx, t.ID, t.Attempts, err.Error()))
+	} else {
+		rerr = e.release(ctx, t, TouchQueued, err.Error())
+	}
+	if rerr != nil {
 		return errors.Join(err, rerr)
 	}
 	return fmt.Errorf("attempt %d: %w", t.Attempts, err)
 }
 
-// release hands a claimed touch back to state. When the lease ran out and
-// another worker claimed the touch meanwhile, it is theirs: nothing to do.
+// release hands a claimed touch back to state.
 func (e *Engine) release(ctx context.Context, t Touch, state TouchState, reason string) error {
-	err := e.cfg.Store.Release(ctx, t.ID, t.Attempts, state, reason)
+	return e.released(t, e.cfg.Store.Release(ctx, t.ID, t.Attempts, state, reason))
+}
+
+// released is what handing t back returned, err, as the worker sees it:
+// when the lease ran out and another worker claimed the touch meanwhile,
+// it is theirs, nothing to do.
+func (e *Engine) released(t Touch, err error) error {
 	if errors.Is(err, ErrConflict) {
 		e.log.Info("touch was claimed again while this worker held it", ids(t, "attempt", t.Attempts)...)
 		return nil

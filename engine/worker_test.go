@@ -72,8 +72,9 @@ func TestTemporaryFailureRetriesThenFails(t *testing.T) {
 }
 
 // TestTransportOutageNeverFailsTheTouch: a channel whose transport is down
-// (engine.Outage) keeps its touch queued past MaxAttempts; it goes out once
-// the transport works.
+// (engine.Outage) keeps its touch queued past MaxAttempts, and those tries
+// do not use up its attempts: a temporary failure once the transport is
+// back is retried, and it goes out once the message passes.
 func TestTransportOutageNeverFailsTheTouch(t *testing.T) {
 	t.Parallel()
 	ch := &flaky{err: engine.Outage(errors.New("504 5.5.2 need fully-qualified hostname"))}
@@ -96,6 +97,14 @@ func TestTransportOutageNeverFailsTheTouch(t *testing.T) {
 	if ts := f.touches(c); ts[1].State != engine.TouchQueued {
 		t.Fatalf("letter touch after 12 outages = %s %q, want queued", ts[1].State, ts[1].Reason)
 	}
+	if n := f.count(`SELECT attempts - outages FROM touches WHERE id = $1`, id); n != 0 {
+		t.Fatalf("after 12 outages %d real attempts counted, want 0", n)
+	}
+	ch.err = errors.New("451 try later")
+	if err := f.eng.Process(f.ctx, id); err == nil || engine.IsOutage(err) {
+		t.Fatalf("first real attempt, after 12 outages: %v, want the temporary error for a retry", err)
+	}
+	f.clock.Advance(time.Minute)
 	ch.err = nil
 	if err := f.eng.Process(f.ctx, id); err != nil {
 		t.Fatal(err)

@@ -36,7 +36,7 @@ func (rt *runtime) openMailer() (crm.LetterMailer, error) {
 	if err != nil {
 		return nil, err
 	}
-	if rt.sender, err = newSender(rt.cfg, rt.log, nil); err != nil {
+	if rt.sender, err = newSender(rt.cfg, rt.log, nil, nil); err != nil {
 		return nil, err
 	}
 	return email.NewChannel(emailConfig(rt.cfg, set, rt.sender, rt.log))

@@ -179,7 +179,7 @@ func (rt *runtime) openQueue(ctx context.Context, set email.Renderer) error {
 		return err
 	}
 	rt.openMetrics()
-	if rt.sender, err = newSender(cfg, rt.log, rt.metrics); err != nil {
+	if rt.sender, err = newSender(cfg, rt.log, rt.metrics, emailRetries{rt.queue, rt.log}); err != nil {
 		return err
 	}
 	rt.email, err = email.NewChannel(emailConfig(cfg, set, rt.sender, rt.log))
@@ -194,9 +194,31 @@ func emailConfig(cfg *config.Config, set email.Renderer, sender email.Sender, lo
 	}
 }
 
+// emailRetries runs the email queue's retries once the SMTP server accepts
+// our sessions again, so the touches an outage held back go out now rather
+// than after their backoff (up to 10 minutes).
+type emailRetries struct {
+	q   *queue.Queue
+	log *slog.Logger
+}
+
+// Resumed implements email.ResumeObserver, in the background: the send
+// that saw the server back should not wait for Redis.
+func (r emailRetries) Resumed() {
+	go func() {
+		n, err := r.q.RunRetries(tracks.ChannelEmail)
+		if err != nil {
+			r.log.Warn("SMTP outage over, but the touches it held back wait for their retry backoff", "err", err)
+			return
+		}
+		r.log.Info("SMTP outage over: the touches it held back run now", "touches", n)
+	}()
+}
+
 // newSender is the SMTP sender when SMTP_URL is set, else the file
-// transport; replies hears the SMTP server's replies.
-func newSender(cfg *config.Config, log *slog.Logger, replies email.ReplyObserver) (email.Sender, error) {
+// transport; replies hears the SMTP server's replies and resumed the end of
+// an outage (both may be nil).
+func newSender(cfg *config.Config, log *slog.Logger, replies email.ReplyObserver, resumed email.ResumeObserver) (email.Sender, error) {
 	if cfg.SMTPURL == "" {
 		log.Info("no SMTP_URL: emails are written as .eml files", "dir", cfg.MailDir)
 		return email.NewFileSender(cfg.MailDir)
@@ -205,7 +227,7 @@ func newSender(cfg *config.Config, log *slog.Logger, replies email.ReplyObserver
 	if err != nil {
 		return nil, err
 	}
-	sc.RatePerSecond, sc.MaxConns, sc.HELO, sc.Logger, sc.Replies = cfg.SMTPRate, cfg.SMTPConns, ehloName(cfg), log, replies
+	sc.RatePerSecond, sc.MaxConns, sc.HELO, sc.Logger, sc.Replies, sc.Resumed = cfg.SMTPRate, cfg.SMTPConns, ehloName(cfg), log, replies, resumed
 	sc.CAFile, sc.Insecure, sc.IdleTimeout = cfg.SMTPCAFile, sc.Insecure || cfg.SMTPInsecure, cfg.SMTPIdle
 	return email.NewSMTPSender(sc)
 }

@@ -88,9 +88,10 @@ func (s *Server) Addr() net.Addr { return s.ln.Addr() }
 // URL is the base URL of the HTTP API.
 func (s *Server) URL() string { return "http://" + s.ln.Addr().String() }
 
-// Run runs the scheduler, the workers and the HTTP API until ctx is done or
-// one of them fails; then it stops the others, waits for them and returns
-// the first failure (nil after ctx ended). Run once.
+// Run runs the scheduler, the workers, the queue's promoter and the HTTP
+// API until ctx is done or one of them fails; then it stops the others,
+// waits for them and returns the first failure (nil after ctx ended). Run
+// once.
 func (s *Server) Run(ctx context.Context) error {
 	cfg := s.rt.cfg
 	workers := queue.NewServer(s.rt.redis, queue.ServerConfig{
@@ -100,6 +101,7 @@ func (s *Server) Run(ctx context.Context) error {
 	loops := []func(context.Context) error{
 		func(ctx context.Context) error { return scheduler(ctx, s.rt.engine, s.schedule(), s.log) },
 		workers.Run,
+		s.rt.queue.Promote,
 		func(ctx context.Context) error { return serveHTTP(ctx, s.ln, s.rt.handler(), s.log) },
 	}
 	if s.metricsLn != nil {
@@ -110,11 +112,15 @@ func (s *Server) Run(ctx context.Context) error {
 	return supervise(ctx, loops...)
 }
 
-// How often asynq looks for work. pickupInterval: touches that came due
-// move to the workers (asynq schedules whole seconds, rounding up, so a touch
-// starts within a second plus this of being due). idleCheckInterval: a
-// channel whose queue was empty looks again (asynq's processor sleeps about
-// this long, 1s by default, before its next look).
+// How often asynq looks for work. pickupInterval: asynq's forwarder moves
+// touches that came due to the workers. The queue's promoter (Queue.Promote)
+// moves the touches this daemon scheduled at their exact due time; the
+// forwarder is the safety net for the rest (those scheduled by a daemon that
+// has stopped, or beyond the promoter's limit), which start within a second
+// plus this of being due, as asynq schedules whole seconds, rounding up.
+// idleCheckInterval: a channel whose queue was empty looks again (asynq's
+// processor sleeps between half and one and a half times this, 1s by
+// default, before its next look).
 const (
 	pickupInterval    = 200 * time.Millisecond
 	idleCheckInterval = 50 * time.Millisecond

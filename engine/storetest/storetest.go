@@ -51,6 +51,7 @@ func Run(t *testing.T, open func(t *testing.T) Harness) {
 		{"ClaimAfterLeaseExpiry", claimAfterLeaseExpiry},
 		{"ClaimFinalOrScheduled", claimFinalOrScheduled},
 		{"ReleaseStaleAttempt", releaseStaleAttempt},
+		{"ReleaseOutageCountsApart", releaseOutageCountsApart},
 		{"RenewLease", renewLease},
 		{"SetMessageID", setMessageID},
 		{"PauseSendsTouchBackToScheduled", pauseBackToScheduled},

@@ -15,6 +15,22 @@ type Real struct{}
 // Now returns the current time.
 func (Real) Now() time.Time { return time.Now() }
 
+// Sleep returns after d (at once when d ≤ 0), or with ctx's error when ctx
+// ends first.
+func (Real) Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 // Virtual is a clock that only moves when told to. Its zero value reads the
 // zero time; it is safe for concurrent use.
 type Virtual struct {
@@ -82,9 +98,14 @@ func (c *Virtual) Sleep(ctx context.Context, d time.Duration) error {
 // test knows the goroutines it moves the clock for are parked on it. It
 // returns ctx's error when ctx ends first.
 func (c *Virtual) BlockUntil(ctx context.Context, n int) error {
+	return c.blockUntil(ctx, func() bool { return len(c.waiters) >= n })
+}
+
+// blockUntil waits until ready, called with c.mu held, holds.
+func (c *Virtual) blockUntil(ctx context.Context, ready func() bool) error {
 	for {
 		c.mu.Lock()
-		if len(c.waiters) >= n {
+		if ready() {
 			c.mu.Unlock()
 			return nil
 		}
@@ -99,6 +120,15 @@ func (c *Virtual) BlockUntil(ctx context.Context, n int) error {
 			return ctx.Err()
 		}
 	}
+}
+
+// BlockUntilWake waits until a Sleep is pending that wakes at or before at,
+// so a test knows a goroutine has parked on that time and not a later one.
+// It returns ctx's error when ctx ends first.
+func (c *Virtual) BlockUntilWake(ctx context.Context, at time.Time) error {
+	return c.blockUntil(ctx, func() bool {
+		return slices.ContainsFunc(c.waiters, func(w *waiter) bool { return !w.at.After(at) })
+	})
 }
 
 // fire wakes the sleepers that are due. c.mu is held.

@@ -96,6 +96,26 @@ func (l *Letters) Reprint(ctx context.Context, a Actor, id int64, w io.Writer) (
 	return b, nil
 }
 
+// ReprintTemp is Reprint into a temporary file, for a download: the file
+// is already unlinked, so closing it is all the cleanup there is, and it is
+// read from the start.
+func (l *Letters) ReprintTemp(ctx context.Context, a Actor, id int64) (*os.File, engine.LetterBatch, error) {
+	f, err := os.CreateTemp("", "dripline-batch-*.pdf")
+	if err != nil {
+		return nil, engine.LetterBatch{}, fmt.Errorf("reprint batch %d: %w", id, err)
+	}
+	_ = os.Remove(f.Name()) // the open file stays readable
+	b, err := l.Reprint(ctx, a, id, f)
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		f.Close()
+		return nil, engine.LetterBatch{}, err
+	}
+	return f, b, nil
+}
+
 // ReprintFile is Reprint into a file, written in full before it replaces
 // anything at that name.
 func (l *Letters) ReprintFile(ctx context.Context, a Actor, id int64, file string) (engine.LetterBatch, error) {

@@ -49,6 +49,17 @@ type Config struct {
 	// 250 when it was delivered, else the failing reply's code. A message
 	// that failed without a reply (a dropped connection) is not heard.
 	Replies ReplyObserver
+	// Resumed, when set, hears each time the server accepts our sessions
+	// again after an outage, so the touches the outage held back can be
+	// retried now rather than after their backoff.
+	Resumed ResumeObserver
+}
+
+// ResumeObserver hears the end of an outage of the transport.
+type ResumeObserver interface {
+	// Resumed is called when the server accepts our sessions again, by the
+	// send that found so, before it returns: keep it short.
+	Resumed()
 }
 
 // ReplyObserver hears SMTP reply codes; metrics.Metrics is one.

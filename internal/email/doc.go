@@ -30,7 +30,10 @@
 // EHLO, STARTTLS, AUTH, MAIL FROM, a 530, a 5.5.x reply to RCPT) is an outage
 // of the transport, marked engine.Outage: it is logged once at ERROR, the
 // sender stops reaching the server but for one try after a doubling backoff
-// (5s to 5m), and the engine retries the touches however long it lasts.
+// (5s to 5m), and the engine retries the touches however long it lasts,
+// without counting those tries toward their attempts. Config.Resumed hears
+// when the server accepts our sessions again (the daemon then runs the email
+// queue's retries at once).
 // SMTPSender.Check tries the server once, as `dripline serve` does at start.
 //
 // # Envelope and connections

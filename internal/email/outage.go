@@ -29,11 +29,12 @@ func (realClock) Now() time.Time { return time.Now() }
 // gate pauses sending while the server refuses our sessions (an outage of
 // the transport): one send at a time tries again, with a doubling backoff;
 // the others fail at once without reaching the server. It logs one ERROR
-// when an outage starts and one INFO when it ends.
+// when an outage starts and one INFO when it ends, and then calls resumed.
 type gate struct {
-	clock Clock
-	log   *slog.Logger
-	addr  string
+	clock   Clock
+	log     *slog.Logger
+	addr    string
+	resumed ResumeObserver // optional; see Config.Resumed
 
 	mu      sync.Mutex
 	down    bool
@@ -66,8 +67,15 @@ func (g *gate) admit() (probe bool, err error) {
 // down, a send that got past MAIL FROM ends the outage; one that failed
 // before (a dropped connection) proves nothing: a probe's next try waits
 // out the backoff. Only a refused probe doubles the backoff, not the sends
-// that were already under way when the outage began.
+// that were already under way when the outage began. The end of an outage
+// is told to resumed once mu is released.
 func (g *gate) done(probe bool, err error) error {
+	ended := false
+	defer func() {
+		if ended && g.resumed != nil {
+			g.resumed.Resumed()
+		}
+	}()
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if probe {
@@ -81,7 +89,7 @@ func (g *gate) done(probe bool, err error) error {
 	case err == nil || pastMailFrom(err):
 		g.log.Info("SMTP server accepts our sessions again: email delivery resumed", "smtp", g.addr,
 			"down_for", g.clock.Now().Sub(g.since).Round(time.Second).String())
-		g.down, g.cause = false, nil
+		g.down, g.cause, ended = false, nil, true
 	case probe:
 		g.retryAt = g.clock.Now().Add(g.backoff)
 	}

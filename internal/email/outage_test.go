@@ -58,13 +58,16 @@ func TestSMTPSessionRefusals(t *testing.T) {
 // TestSMTPOutagePausesAndResumes: the first refused session logs one ERROR
 // and pauses sending; sends during the backoff fail at once without reaching
 // the server; after the backoff one send tries again, and once the server
-// accepts, sending resumes with one INFO line.
+// accepts, sending resumes with one INFO line and one call of Resumed.
 func TestSMTPOutagePausesAndResumes(t *testing.T) {
 	srv := smtptest.Start(t)
 	clk := clock.NewVirtual(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	var logs bytes.Buffer
 	r := &replies{}
-	s := newSender(t, srv, func(c *Config) { c.Clock, c.Logger, c.Replies = clk, slog.New(slog.NewTextHandler(&logs, nil)), r })
+	resumed := make(resumes, 10)
+	s := newSender(t, srv, func(c *Config) {
+		c.Clock, c.Logger, c.Replies, c.Resumed = clk, slog.New(slog.NewTextHandler(&logs, nil)), r, resumed
+	})
 	srv.FailHelo(504)
 	for i := range 5 {
 		if err := s.Send(t.Context(), testMsg(int64(i), "x@example.com")); !engine.IsOutage(err) {
@@ -85,6 +88,9 @@ func TestSMTPOutagePausesAndResumes(t *testing.T) {
 	if err := s.Send(t.Context(), testMsg(7, "x@example.com")); !engine.IsOutage(err) || srv.Connections() != 2 {
 		t.Fatalf("the backoff doubles: %v, %d connections", err, srv.Connections())
 	}
+	if n := len(resumed); n != 0 {
+		t.Fatalf("Resumed called %d times during the outage", n)
+	}
 	srv.Clear()
 	clk.Advance(outageFirstRetry)
 	if err := s.Send(t.Context(), testMsg(8, "x@example.com")); err != nil {
@@ -93,6 +99,9 @@ func TestSMTPOutagePausesAndResumes(t *testing.T) {
 	if err := s.Send(t.Context(), testMsg(9, "y@example.com")); err != nil || srv.Count() != 2 {
 		t.Fatalf("after the outage: %v, %d messages", err, srv.Count())
 	}
+	if n := len(resumed); n != 1 {
+		t.Fatalf("Resumed called %d times once the server accepted, want once", n)
+	}
 	if got := fmt.Sprint(r.codes); got != "[504 504 250 250]" {
 		t.Errorf("replies heard %s: want the refused EHLOs and the two accepted messages, not the sends the pause held back", got)
 	}
@@ -100,6 +109,11 @@ func TestSMTPOutagePausesAndResumes(t *testing.T) {
 		t.Fatalf("want one ERROR and the INFO that sending resumed:\n%s", logs.String())
 	}
 }
+
+// resumes hears the ends of outages.
+type resumes chan struct{}
+
+func (r resumes) Resumed() { r <- struct{}{} }
 
 // TestGateBacksOffOnProbesOnly: sends already under way when an outage
 // begins come back refused too; they neither log again nor stretch the

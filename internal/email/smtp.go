@@ -84,7 +84,7 @@ func NewSMTPSender(cfg Config) (*SMTPSender, error) {
 	s := &SMTPSender{
 		cfg: cfg, stop: make(chan struct{}), addr: net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port)), client: client,
 		limit: cfg.Limiter, slots: make(chan struct{}, cfg.MaxConns), log: cfg.Logger,
-		gate: &gate{clock: cfg.Clock, log: cfg.Logger, addr: net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))},
+		gate: &gate{clock: cfg.Clock, log: cfg.Logger, addr: net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port)), resumed: cfg.Resumed},
 	}
 	go s.reapEvery(cfg.IdleTimeout / 2)
 	return s, nil

@@ -30,16 +30,28 @@ type scenario struct {
 	crash bool
 	late  bool // every touch is found past --max-late and skipped
 	// orphans: touches that were running in the killed daemon are held in
-	// asynq's active list until asynq's own 30 s lease runs out and its
-	// recoverer, once a minute, hands them back for a retry; the bound
-	// allows for it (see orphanWait).
+	// asynq's active list until asynq's own lease on them runs out; then the
+	// reconciler deletes those tasks and enqueues the touches again. Its
+	// bound is tight (see orphanBound), not the other scenarios' slack.
 	orphans bool
 }
 
-// orphanWait is how long asynq may hold the tasks of a killed worker: its
-// 30 s lease, its recoverer's 1-minute interval and the first retry's
-// backoff of at most 10 s.
-const orphanWait = 30*time.Second + time.Minute + 10*time.Second
+// asynqLease is how long asynq may hold the tasks of a killed worker: the
+// 30 s its heartbeat (every 5 s) keeps each lease ahead, plus the second
+// its lease scores cut off (see orphanScript in internal/queue).
+const asynqLease = 31 * time.Second
+
+// orphanMargin is the margin of orphanBound: the new daemon's start, a
+// reconcile pass on a loaded machine.
+const orphanMargin = 10 * time.Second
+
+// orphanBound is how long touches held by a killed worker may take to be
+// final: the longer of the engine's lease and asynq's, two reconcile
+// intervals (a touch requeued once is stale again only a reconcile later),
+// sending what is left and a small margin.
+func orphanBound() time.Duration {
+	return max(lease, asynqLease) + 2*reconcile + time.Duration(suite.n/smtpRate)*time.Second + orphanMargin
+}
 
 // emailWorkers is the daemon's default email concurrency, which bounds the
 // touches in flight at a kill -9.
@@ -154,7 +166,7 @@ func runScenario(t *testing.T, sc scenario) result {
 	faultEnd := time.Now()
 	bound := lease + reconcile + time.Duration(suite.n/smtpRate)*time.Second + slack
 	if sc.orphans {
-		bound += orphanWait
+		bound = orphanBound()
 	}
 	counts := waitFinal(r, bound)
 	recovery := time.Since(faultEnd)

@@ -3,7 +3,6 @@ package httpapi
 import (
 	"fmt"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -137,17 +136,12 @@ func (a *api) servePDF(w http.ResponseWriter, r *http.Request, who crm.Actor, re
 		a.fail(w, r, badRequest("batch", "%q is not a batch number", ref))
 		return
 	}
-	f, err := os.CreateTemp("", "dripline-batch-*.pdf")
+	f, _, err := a.letters.ReprintTemp(r.Context(), who, id)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	defer os.Remove(f.Name())
 	defer f.Close()
-	if _, err := a.letters.Reprint(r.Context(), who, id, f); err != nil {
-		a.fail(w, r, err)
-		return
-	}
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="letters-%d.pdf"`, id))
 	http.ServeContent(w, r, "", time.Time{}, f)

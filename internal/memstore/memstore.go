@@ -224,21 +224,38 @@ func (s *Store) RenewLease(_ context.Context, id int64, attempt int, leaseUntil 
 func (s *Store) Release(_ context.Context, id int64, attempt int, state engine.TouchState, reason string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	_, err := s.release(id, attempt, state, reason)
+	return err
+}
+
+// ReleaseOutage implements engine.Store.
+func (s *Store) ReleaseOutage(_ context.Context, id int64, attempt int, reason string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, err := s.release(id, attempt, engine.TouchQueued, reason)
+	if err == nil {
+		t.Outages++
+	}
+	return err
+}
+
+// release hands touch id back to state; called with mu held.
+func (s *Store) release(id int64, attempt int, state engine.TouchState, reason string) (*touch, error) {
 	t := s.touches.at(id)
 	if t == nil {
-		return fmt.Errorf("release touch %d: %w", id, engine.ErrNotFound)
+		return nil, fmt.Errorf("release touch %d: %w", id, engine.ErrNotFound)
 	}
 	if t.State != engine.TouchRunning || t.Attempts != attempt {
-		return fmt.Errorf("release touch %d: not running attempt %d: %w", id, attempt, engine.ErrConflict)
+		return nil, fmt.Errorf("release touch %d: not running attempt %d: %w", id, attempt, engine.ErrConflict)
 	}
 	if state != engine.TouchQueued && state != engine.TouchScheduled {
-		return fmt.Errorf("release touch %d: state must be queued or scheduled, not %q", id, state)
+		return nil, fmt.Errorf("release touch %d: state must be queued or scheduled, not %q", id, state)
 	}
 	t.State, t.Reason, t.LeaseUntil = state, reason, time.Time{}
 	if state == engine.TouchScheduled {
 		s.due.push(dueEntry{t.Due, t.ID})
 	}
-	return nil
+	return t, nil
 }
 
 // BulkEnroll implements engine.Store.

@@ -21,7 +21,7 @@ func (r crmReader) Touches(ctx context.Context, contactID int64) ([]crm.TouchInf
 		t.Due, t.FinishedAt = t.Due.UTC(), timePtr(finished)
 		return t, err
 	}, `SELECT id, enrollment_id, track_id, step_id, channel, due, state, reason,
-		attempts, finished_at FROM touches WHERE contact_id = $1 ORDER BY due, id`, contactID)
+		attempts - outages, finished_at FROM touches WHERE contact_id = $1 ORDER BY due, id`, contactID)
 }
 
 // Enrollments lists a contact's enrollments, newest first.

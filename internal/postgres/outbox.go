@@ -91,8 +91,20 @@ func (s *Store) Release(ctx context.Context, id int64, attempt int, state engine
 	if state != engine.TouchQueued && state != engine.TouchScheduled {
 		return fmt.Errorf("release touch %d: state must be queued or scheduled, not %q", id, state)
 	}
-	tag, err := s.pool.Exec(ctx, `UPDATE touches SET state = $2, reason = $3, lease_until = NULL
-		WHERE id = $1 AND state = 'running' AND attempts = $4`, id, string(state), reason, attempt)
+	return s.release(ctx, id, attempt, state, reason, 0)
+}
+
+// ReleaseOutage hands a running touch back to queued after an outage of its
+// channel's transport, counting the attempt in outages too; ErrConflict as
+// Release.
+func (s *Store) ReleaseOutage(ctx context.Context, id int64, attempt int, reason string) error {
+	return s.release(ctx, id, attempt, engine.TouchQueued, reason, 1)
+}
+
+// release is Release and ReleaseOutage, adding outage to the outages.
+func (s *Store) release(ctx context.Context, id int64, attempt int, state engine.TouchState, reason string, outage int) error {
+	tag, err := s.pool.Exec(ctx, `UPDATE touches SET state = $2, reason = $3, lease_until = NULL, outages = outages + $5
+		WHERE id = $1 AND state = 'running' AND attempts = $4`, id, string(state), reason, attempt, outage)
 	if err == nil && tag.RowsAffected() == 0 {
 		err = wrongState(ctx, s.pool, "touch", id, fmt.Sprintf("running attempt %d", attempt))
 	}

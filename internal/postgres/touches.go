@@ -14,7 +14,7 @@ import (
 // touchColumns are the columns scanTouch reads, from touches aliased t.
 const touchColumns = `t.id, t.enrollment_id, t.contact_id, t.track_id, t.track_version,
 	t.step_index, t.step_id, t.channel, t.due, t.state, t.attempts, t.lease_until,
-	t.reason, t.finished_at, coalesce(t.message_id, '')`
+	t.reason, t.finished_at, coalesce(t.message_id, ''), t.outages`
 
 func scanTouch(row pgx.Row) (engine.Touch, error) {
 	var (
@@ -25,7 +25,7 @@ func scanTouch(row pgx.Row) (engine.Touch, error) {
 	)
 	err := row.Scan(&t.ID, &t.EnrollmentID, &t.ContactID, &t.TrackID, &t.TrackVersion,
 		&t.StepIndex, &t.StepID, &channel, &t.Due, &state, &t.Attempts, &lease,
-		&t.Reason, &finish, &t.MessageID)
+		&t.Reason, &finish, &t.MessageID, &t.Outages)
 	if err != nil {
 		return engine.Touch{}, err
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/clock"
 	"github.com/dripline/dripline/tracks"
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
@@ -51,6 +52,19 @@ type Config struct {
 	Parallel int
 	// Logger records recovered conflicts. Default slog.Default().
 	Logger *slog.Logger
+	// Clock is the time Promote moves scheduled touches by; tests move a
+	// virtual one. asynq itself keeps the wall clock. Default clock.Real.
+	Clock Clock
+	// PromoteLimit is how many scheduled touches the queue remembers for
+	// Promote; a touch scheduled beyond it waits for asynq's whole second.
+	// Default DefaultPromoteLimit.
+	PromoteLimit int
+}
+
+// Clock is a clock that can wait, such as clock.Real or clock.Virtual.
+type Clock interface {
+	engine.Clock
+	engine.Sleeper
 }
 
 func (c Config) withDefaults() Config {
@@ -69,6 +83,12 @@ func (c Config) withDefaults() Config {
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
+	if c.Clock == nil {
+		c.Clock = clock.Real{}
+	}
+	if c.PromoteLimit <= 0 {
+		c.PromoteLimit = DefaultPromoteLimit
+	}
 	return c
 }
 
@@ -78,6 +98,7 @@ type Queue struct {
 	rdb    redis.UniversalClient
 	client *asynq.Client
 	insp   *asynq.Inspector
+	promo  *promoter
 }
 
 var _ engine.Queue = (*Queue)(nil)
@@ -97,6 +118,7 @@ func New(opt asynq.RedisConnOpt, cfg Config) (*Queue, error) {
 		rdb:    rdb,
 		client: asynq.NewClientFromRedisClient(rdb),
 		insp:   asynq.NewInspectorFromRedisClient(rdb),
+		promo:  newPromoter(cfg),
 	}, nil
 }
 
@@ -113,6 +135,13 @@ func (q *Queue) Ping(ctx context.Context) error {
 	}
 	return nil
 }
+
+// Promote moves the touches this Queue scheduled from asynq's scheduled set
+// to the pending list at their exact due times until ctx ends, then returns
+// nil. Without it a touch waits for the whole second asynq schedules it for
+// and asynq's forwarder (see the package doc). Run it once, beside the
+// workers; Redis failures are logged and leave the touches to asynq.
+func (q *Queue) Promote(ctx context.Context) error { return q.promo.run(ctx, q.rdb) }
 
 // Enqueue makes sure a task exists for each touch, due at the touch's Due
 // time, with the touch id as its asynq TaskID. A task that is already waiting,
@@ -158,12 +187,15 @@ func (q *Queue) enqueue(ctx context.Context, t engine.Touch) error {
 	queue := Name(q.cfg.Prefix, t.Channel)
 	task := asynq.NewTask(TaskType, []byte(id))
 	for range maxConflicts {
-		_, err := q.client.EnqueueContext(ctx, task,
+		info, err := q.client.EnqueueContext(ctx, task,
 			asynq.TaskID(id), asynq.ProcessAt(ceilSecond(t.Due)), asynq.Queue(queue),
 			asynq.MaxRetry(q.cfg.MaxRetry), asynq.Timeout(q.cfg.Timeout))
 		if !errors.Is(err, asynq.ErrTaskIDConflict) && !errors.Is(err, asynq.ErrDuplicateTask) {
 			if err != nil {
 				return fmt.Errorf("touch %s: %w", id, err)
+			}
+			if info.State == asynq.TaskStateScheduled {
+				q.promo.remember(taskRef{ch: t.Channel, id: t.ID}, t.Due)
 			}
 			return nil
 		}
@@ -177,7 +209,7 @@ func (q *Queue) enqueue(ctx context.Context, t engine.Touch) error {
 
 // ceilSecond rounds t up to a whole second. asynq keeps a scheduled task's
 // time in whole seconds, cutting off the rest, which would let a touch start
-// up to a second before it is due.
+// up to a second before it is due. Promote starts it at its due time.
 func ceilSecond(t time.Time) time.Time {
 	if r := t.Truncate(time.Second); r.Before(t) {
 		return r.Add(time.Second)

@@ -24,8 +24,16 @@ const (
 // setup gives a test its own Redis database, a Queue on it and an Inspector.
 func setup(t *testing.T) (asynq.RedisClientOpt, *Queue, *asynq.Inspector) {
 	t.Helper()
+	return setupConfig(t, Config{})
+}
+
+// setupConfig is setup with a Queue configured by cfg (its Prefix and Logger
+// are the tests').
+func setupConfig(t *testing.T, cfg Config) (asynq.RedisClientOpt, *Queue, *asynq.Inspector) {
+	t.Helper()
 	opt, _ := redistest.New(t)
-	q, err := New(opt, Config{Prefix: testPrefix, Logger: testLogger(t)})
+	cfg.Prefix, cfg.Logger = testPrefix, testLogger(t)
+	q, err := New(opt, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

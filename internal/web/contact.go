@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -71,7 +72,9 @@ func (p *Pages) contact(w http.ResponseWriter, r *http.Request, v viewer) error 
 	if page.Timeline, err = p.d.CRM.Timeline(ctx, v.Actor, ref); err != nil {
 		return err
 	}
-	page.Upcoming = p.project(c, page.Enrollments, page.Timeline)
+	if page.Upcoming, err = p.project(ctx, c, page.Enrollments, page.Timeline); err != nil {
+		return err
+	}
 	p.render(w, r, http.StatusOK, "contact", v, contactName(c), page)
 	return nil
 }
@@ -79,7 +82,7 @@ func (p *Pages) contact(w http.ResponseWriter, r *http.Request, v viewer) error 
 // project lists, for each open enrollment, its pending touch and the steps
 // after it, due as the loaded track's plan says from that touch on, then
 // the touches of the tracks its track chains to.
-func (p *Pages) project(c engine.Contact, ens []crm.Enrollment, tl []crm.TimelineEntry) []upcoming {
+func (p *Pages) project(ctx context.Context, c engine.Contact, ens []crm.Enrollment, tl []crm.TimelineEntry) ([]upcoming, error) {
 	var out []upcoming
 	now := p.d.Clock.Now()
 	open := map[string]bool{}
@@ -106,10 +109,14 @@ func (p *Pages) project(c engine.Contact, ens []crm.Enrollment, tl []crm.Timelin
 			last = rest[len(rest)-1].Due
 		}
 		out = append(out, rest...)
-		out = append(out, p.chain(t, last, c.TimeZone, open)...)
+		chained, err := p.chain(ctx, t, last, c.TimeZone, open)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, chained...)
 	}
 	slices.SortStableFunc(out, func(a, b upcoming) int { return a.Due.Compare(b.Due) })
-	return out
+	return out, nil
 }
 
 // pendingTouch is the enrollment's touch that is not final yet.
@@ -146,13 +153,17 @@ const maxChain = 5
 // each enrolled at the due time of the previous track's last touch, as the
 // engine chains. It stops before a track the contact has an open enrollment
 // on (the engine would not enroll it again; its own touches are projected
-// from that enrollment) and after maxChain tracks.
-func (p *Pages) chain(t *tracks.Track, last time.Time, zone string, open map[string]bool) []upcoming {
+// from that enrollment), before a retired track (it enrolls nobody) and
+// after maxChain tracks.
+func (p *Pages) chain(ctx context.Context, t *tracks.Track, last time.Time, zone string, open map[string]bool) ([]upcoming, error) {
 	var out []upcoming
 	for range maxChain {
 		next, ok := p.d.Library.Track(t.Then)
 		if t.Then == "" || !ok || open[t.Then] {
 			break
+		}
+		if takes, err := p.d.Engine.TakesEnrollments(ctx, next.ID); err != nil || !takes {
+			return out, err
 		}
 		for _, pt := range next.Plan(last, zone) {
 			out = append(out, upcoming{Track: next.ID, Step: pt.Step, Channel: pt.Channel, Due: pt.Due, Projected: true})
@@ -160,7 +171,7 @@ func (p *Pages) chain(t *tracks.Track, last time.Time, zone string, open map[str
 		}
 		t = next
 	}
-	return out
+	return out, nil
 }
 
 // contactName is how a contact is named on its page.

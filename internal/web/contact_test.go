@@ -84,6 +84,17 @@ func TestContactPageFollowsThen(t *testing.T) {
 		}
 	}
 
+	// A retired track enrolls nobody: the chain is not projected into it.
+	if err := e.eng.SetTrackState(ctx, gi.ID, engine.TrackRetired); err != nil {
+		t.Fatal(err)
+	}
+	if rows := e.stillToCome("c-3"); len(rows) != len(hc.Steps) {
+		t.Errorf("%s retired: still to come has %d rows, want %s's %d: %+v", gi.ID, len(rows), hc.ID, len(hc.Steps), rows)
+	}
+	if err := e.eng.SetTrackState(ctx, gi.ID, engine.TrackActive); err != nil {
+		t.Fatal(err)
+	}
+
 	// On general-interest already, the contact is not chained to it again:
 	// its touches are projected once, from its own enrollment.
 	if n, err := e.eng.EnrollMany(ctx, gi.ID, []int64{c.ID}); n != 1 || err != nil {

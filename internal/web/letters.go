@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -23,7 +22,7 @@ type Letters interface {
 	Unmailable(ctx context.Context, a crm.Actor, kind string) ([]engine.FiledLetter, error)
 	Batches(ctx context.Context, a crm.Actor) ([]engine.LetterBatch, error)
 	Print(ctx context.Context, a crm.Actor, req crm.PrintRequest) (engine.LetterBatch, error)
-	Reprint(ctx context.Context, a crm.Actor, id int64, w io.Writer) (engine.LetterBatch, error)
+	ReprintTemp(ctx context.Context, a crm.Actor, id int64) (*os.File, engine.LetterBatch, error)
 	Purge(ctx context.Context, a crm.Actor, kind, reason string) (int, error)
 	Email(ctx context.Context, a crm.Actor, kind string) (int, error)
 }
@@ -86,15 +85,11 @@ func (p *Pages) batchPDF(w http.ResponseWriter, r *http.Request, v viewer) error
 	if err != nil || !strings.HasSuffix(r.PathValue("file"), ".pdf") {
 		return engine.ErrNotFound
 	}
-	f, err := os.CreateTemp("", "dripline-batch-*.pdf")
+	f, _, err := p.d.Letters.ReprintTemp(r.Context(), v.Actor, id)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(f.Name())
 	defer f.Close()
-	if _, err := p.d.Letters.Reprint(r.Context(), v.Actor, id, f); err != nil {
-		return err
-	}
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="letters-%d.pdf"`, id))
 	http.ServeContent(w, r, "", time.Time{}, f)

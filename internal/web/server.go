@@ -35,6 +35,7 @@ type Engine interface {
 	Unenroll(ctx context.Context, enrollmentID int64, reason string) error
 	SetTrackState(ctx context.Context, trackID string, state engine.TrackState) error
 	TrackOverview(ctx context.Context) ([]engine.TrackStatus, error)
+	TakesEnrollments(ctx context.Context, trackID string) (bool, error)
 }
 
 var _ Engine = (*engine.Engine)(nil)
