@@ -8,6 +8,7 @@ import (
 
 	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/email"
+	"github.com/dripline/dripline/internal/pgtest"
 	"github.com/dripline/dripline/internal/queue"
 	"github.com/dripline/dripline/internal/redistest"
 	"github.com/dripline/dripline/internal/smtptest"
@@ -65,6 +66,7 @@ func benchEndToEnd(b *testing.B, track string, channels map[tracks.Channel]engin
 	served := make(chan error, 1)
 	go func() { served <- srv.Run(ctx) }()
 	b.ResetTimer()
+	m := pgtest.StartMeter(b, f.store.Pool())
 	for range b.N {
 		if n, err := f.eng.EnrollMany(f.ctx, track, ids); err != nil || n != len(ids) {
 			b.Fatalf("EnrollMany = %d, %v", n, err)
@@ -77,7 +79,11 @@ func benchEndToEnd(b *testing.B, track string, channels map[tracks.Channel]engin
 		}
 	}
 	b.StopTimer()
-	b.ReportMetric(float64(b.N*len(ids))/b.Elapsed().Seconds(), "touches/s")
+	_, self, server := m.Spent(b)
+	n := float64(b.N * len(ids))
+	b.ReportMetric(n/b.Elapsed().Seconds(), "touches/s")
+	b.ReportMetric(float64(self.Microseconds())/n, "cpu-µs/touch")
+	b.ReportMetric(float64(server.Microseconds())/n, "db-cpu-µs/touch")
 	cancel()
 	if err := <-served; err != nil {
 		b.Fatal(err)
