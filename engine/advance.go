@@ -12,7 +12,7 @@ import (
 // schedules the next step or, after the last one, completes the enrollment and
 // chains to the track's `then:`, enrolled at the last touch's due time.
 func (e *Engine) advance(ctx context.Context, tx Tx, en Enrollment, t *tracks.Track, c Contact, done Touch) error {
-	if nt, ok := nextTouch(en, t, c, done); ok {
+	if nt, ok := e.nextTouch(en, t, c, done); ok {
 		if err := tx.CreateTouch(ctx, &nt); err != nil {
 			return fmt.Errorf("schedule %s/%s: %w", t.ID, nt.StepID, err)
 		}
@@ -31,7 +31,7 @@ func (e *Engine) advance(ctx context.Context, tx Tx, en Enrollment, t *tracks.Tr
 }
 
 // nextTouch is the touch of the step after done, or false after the last.
-func nextTouch(en Enrollment, t *tracks.Track, c Contact, done Touch) (Touch, bool) {
+func (e *Engine) nextTouch(en Enrollment, t *tracks.Track, c Contact, done Touch) (Touch, bool) {
 	next := done.StepIndex + 1
 	if next >= len(t.Steps) {
 		return Touch{}, false

@@ -142,7 +142,7 @@ func (e *Engine) advanceAll(ctx context.Context, tx Tx, fs []*finishing) error {
 		}
 		done := f.j.touch
 		done.State = f.state
-		nt, more := nextTouch(en, f.j.track, f.j.contact, done)
+		nt, more := e.nextTouch(en, f.j.track, f.j.contact, done)
 		switch {
 		case more && !e.pastLate(nt.Due):
 			next = append(next, &nt)
