@@ -26,7 +26,9 @@ type job struct {
 // and left alone, so a duplicate delivery never acts twice. A temporary
 // failure returns an error so the queue retries with backoff; after
 // MaxAttempts, or on a permanent failure, the touch fails with the error kept
-// and the track moves on.
+// and the track moves on. The claim and the final outcome go to the store
+// together with those of the other workers meanwhile (see claim and
+// complete); Process returns only once its outcome has committed.
 func (e *Engine) Process(ctx context.Context, id int64) error {
 	c := e.claim(ctx, id)
 	if c.err != nil {
