@@ -47,12 +47,14 @@ type watcher struct {
 
 func (w *watcher) ClaimLost(t engine.Touch) { w.lost.ClaimLost(t) }
 
-// heard lists the touches the observer heard finish, in id order.
-func (w *watcher) heard() []int64 {
+// heard lists the touches the observer heard finish, in id order; an
+// outcome heard before it was committed fails the test.
+func (w *watcher) heard(t *testing.T) []int64 {
+	t.Helper()
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if len(w.errs) > 0 {
-		panic(fmt.Sprint(w.errs))
+	for _, err := range w.errs {
+		t.Error(err)
 	}
 	var ids []int64
 	for _, x := range w.seen {
@@ -128,7 +130,7 @@ func TestBatchFinishesTogether(t *testing.T) {
 				id, got.State, got.Attempts, got.MessageID, f.activities(id))
 		}
 	}
-	if heard := w.heard(); !slices.Equal(heard, ids) || m.sent() != len(ids) {
+	if heard := w.heard(t); !slices.Equal(heard, ids) || m.sent() != len(ids) {
 		t.Fatalf("observer heard %v, sent %d; want %v once each", heard, m.sent(), ids)
 	}
 }
@@ -155,7 +157,7 @@ func TestBatchFinishOneFailsOthersDone(t *testing.T) {
 			t.Errorf("touch %d = %s, attempt %d, %d activities; want done once", id, got.State, got.Attempts, f.activities(id))
 		}
 	}
-	if heard := w.heard(); !slices.Equal(heard, ids) || m.sent() != len(ids) {
+	if heard := w.heard(t); !slices.Equal(heard, ids) || m.sent() != len(ids) {
 		t.Fatalf("observer heard %v, sent %d; want %v once each", heard, m.sent(), ids)
 	}
 	log := logs.String()
@@ -208,7 +210,7 @@ func TestBatchFinishWithLostClaim(t *testing.T) {
 			got.State, got.Attempts, got.MessageID, f.activities(stolen))
 	}
 	want := fmt.Sprintf("level=ERROR msg=\"touch claimed again while this worker carried it out: it may have gone out twice\" touch=%d", stolen)
-	if heard := w.heard(); !slices.Equal(heard, ids[:2]) || !slices.Equal(w.lost.lost, []int64{stolen}) || !strings.Contains(logs.String(), want) {
+	if heard := w.heard(t); !slices.Equal(heard, ids[:2]) || !slices.Equal(w.lost.lost, []int64{stolen}) || !strings.Contains(logs.String(), want) {
 		t.Fatalf("observer heard %v finished, %v lost; want %v and [%d]; log:\n%s", heard, w.lost.lost, ids[:2], stolen, logs.String())
 	}
 }
@@ -231,7 +233,7 @@ func TestBatchClaimTwiceInOneBatch(t *testing.T) {
 			t.Errorf("touch %d = %s, attempt %d, %d activities; want done once", id, got.State, got.Attempts, f.activities(id))
 		}
 	}
-	if heard := w.heard(); !slices.Equal(heard, ids) || m.sent() != 2 {
+	if heard := w.heard(t); !slices.Equal(heard, ids) || m.sent() != 2 {
 		t.Fatalf("observer heard %v, sent %d; want %v, each sent once", heard, m.sent(), ids)
 	}
 }
