@@ -18,10 +18,10 @@ type finishing struct {
 // complete records a touch's final state and what it produced, as finish
 // does, together with the touches other workers finish meanwhile: one
 // transaction for the whole batch (see batcher). When that transaction
-// fails, or the touch came alone, it is finished on its own with finish,
-// which retries while the claim holds: one bad touch never fails the others
-// of its batch. complete returns once the outcome has committed, or with
-// why it could not: never before.
+// fails, each touch of the batch is finished on its own with finish, which
+// retries while the claim holds: one bad touch never fails the others of its
+// batch. complete returns once the outcome has committed, or with why it
+// could not: never before.
 func (e *Engine) complete(ctx context.Context, j *job, state TouchState, reason string, out *Outcome) error {
 	if e.completes.do(&finishing{ctx, j, state, reason, out}) {
 		return nil
