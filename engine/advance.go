@@ -12,10 +12,7 @@ import (
 // schedules the next step or, after the last one, completes the enrollment and
 // chains to the track's `then:`, enrolled at the last touch's due time.
 func (e *Engine) advance(ctx context.Context, tx Tx, en Enrollment, t *tracks.Track, c Contact, done Touch) error {
-	next := done.StepIndex + 1
-	if next < len(t.Steps) {
-		nt := newTouch(t, next, t.Due(next, en.Anchor, done.Due, t.Location(c.TimeZone)))
-		nt.EnrollmentID, nt.ContactID, nt.TrackVersion = en.ID, c.ID, en.TrackVersion
+	if nt, ok := e.nextTouch(en, t, c, done); ok {
 		if err := tx.CreateTouch(ctx, &nt); err != nil {
 			return fmt.Errorf("schedule %s/%s: %w", t.ID, nt.StepID, err)
 		}
@@ -33,11 +30,26 @@ func (e *Engine) advance(ctx context.Context, tx Tx, en Enrollment, t *tracks.Tr
 	return nil
 }
 
+// nextTouch is the touch of the step after done, or false after the last.
+func (e *Engine) nextTouch(en Enrollment, t *tracks.Track, c Contact, done Touch) (Touch, bool) {
+	next := done.StepIndex + 1
+	if next >= len(t.Steps) {
+		return Touch{}, false
+	}
+	nt := newTouch(t, next, t.Due(next, en.Anchor, done.Due, t.Location(c.TimeZone)))
+	nt.EnrollmentID, nt.ContactID, nt.TrackVersion = en.ID, c.ID, en.TrackVersion
+	return nt, true
+}
+
+// pastLate reports whether a touch due at due is already more than
+// LateAfter overdue.
+func (e *Engine) pastLate(due time.Time) bool { return e.now().Sub(due) > e.cfg.LateAfter }
+
 // settleLate skips a just-scheduled touch that is already more than LateAfter
 // overdue (a sale entered months after the fact, say) and moves on, so old
 // reminders are recorded as skipped rather than sent out of season.
 func (e *Engine) settleLate(ctx context.Context, tx Tx, en Enrollment, t *tracks.Track, c Contact, touch Touch) error {
-	if e.now().Sub(touch.Due) <= e.cfg.LateAfter {
+	if !e.pastLate(touch.Due) {
 		return nil
 	}
 	reason := fmt.Sprintf("late: due %s, already past when scheduled", touch.Due.Format(time.RFC3339))

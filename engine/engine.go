@@ -75,6 +75,9 @@ type Engine struct {
 	cfg Config
 	log *slog.Logger
 
+	claims    *batcher[claimRequest, claimed] // see claim
+	completes *batcher[*finishing, bool]      // see complete
+
 	mu       sync.RWMutex
 	current  map[string]int               // track id → version new enrollments use
 	versions map[versionKey]*tracks.Track // parsed stored versions
@@ -91,12 +94,15 @@ func New(cfg Config) (*Engine, error) {
 		return nil, fmt.Errorf("engine: Store, Clock, Library and Templates are required")
 	}
 	cfg.setDefaults()
-	return &Engine{
+	e := &Engine{
 		cfg:      cfg,
 		log:      cfg.Logger,
 		current:  map[string]int{},
 		versions: map[versionKey]*tracks.Track{},
-	}, nil
+	}
+	e.claims = newBatcher(maxBatch, e.claimAll)
+	e.completes = newBatcher(maxBatch, e.finishAll)
+	return e, nil
 }
 
 // TrackChange reports the outcome of storing one track of the library.

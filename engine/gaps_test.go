@@ -279,6 +279,31 @@ func TestLateTouchesKeepThePlan(t *testing.T) {
 	}
 }
 
+// TestBacklogSkipsNextStepsAlreadyLate: a touch picked up past LateAfter
+// (the daemon was down five days) is skipped at send time, and so is the
+// next step, already past LateAfter when it is scheduled; the step after
+// it, not yet late, stays on the plan.
+func TestBacklogSkipsNextStepsAlreadyLate(t *testing.T) {
+	t.Parallel()
+	f := setup(t, nil)
+	c := f.contact("pat@example.com")
+	f.event(c, "contact.created")
+	id := f.queueOne()
+	f.clock.Set(start.AddDate(0, 0, 5).Add(time.Minute))
+	if err := f.eng.Process(f.ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	got := f.touchLines(c)
+	want := []string{
+		"nurture/hello@2026-01-05T17:00:00Z:skipped",
+		"nurture/letter@2026-01-07T17:00:00Z:skipped",
+		"nurture/again@2026-01-14T17:00:00Z:scheduled",
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("touches:\n%v\nwant\n%v", got, want)
+	}
+}
+
 // TestPausedTouchGoesBackToScheduled: a touch already queued when its
 // enrollment was paused is handed back as scheduled, not left queued, so the
 // scheduler picks it up again after Resume.

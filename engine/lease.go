@@ -104,7 +104,7 @@ func (e *Engine) commit(ctx context.Context, t Touch, fn func(Tx) error) error {
 	ctx = context.WithoutCancel(ctx) // what went out must be recorded, even on shutdown
 	wait := finishRetryFirst
 	for {
-		err := e.tryCommit(ctx, t, fn)
+		err := e.tryCommit(ctx, t.LeaseUntil, fn)
 		if err == nil || !errors.Is(err, ErrTransient) {
 			return err
 		}
@@ -119,14 +119,14 @@ func (e *Engine) commit(ctx context.Context, t Touch, fn func(Tx) error) error {
 	}
 }
 
-// tryCommit runs the finishing transaction once, given until the claim runs
+// tryCommit runs a finishing transaction once, given until the claim runs
 // out (at least finishRetryMax) so a database that stopped answering cannot
 // hold the worker for ever.
-func (e *Engine) tryCommit(ctx context.Context, t Touch, fn func(Tx) error) error {
+func (e *Engine) tryCommit(ctx context.Context, until time.Time, fn func(Tx) error) error {
 	if e.cfg.Simulated {
 		return e.cfg.Store.Tx(ctx, fn)
 	}
-	ctx, cancel := context.WithTimeout(ctx, max(t.LeaseUntil.Sub(e.now()), finishRetryMax))
+	ctx, cancel := context.WithTimeout(ctx, max(until.Sub(e.now()), finishRetryMax))
 	defer cancel()
 	return e.cfg.Store.Tx(ctx, fn)
 }

@@ -16,9 +16,10 @@ type Finished struct {
 // that recorded it commits; a rolled-back outcome is never heard. Metrics,
 // webhooks and pages attach here without touching the worker.
 //
-// TouchFinished runs on the goroutine that ended the touch (a worker, an
-// event handler, an unenroll) and holds it up meanwhile: it must be quick
-// and must not block. An observer with slow work to do (a webhook) hands
+// TouchFinished runs on the goroutine that ended the touch (a worker —
+// for touches finished together, the worker that ran their batch — an event
+// handler, an unenroll) and holds it up meanwhile: it must be quick and
+// must not block. An observer with slow work to do (a webhook) hands
 // the outcome to its own goroutine, dropping or buffering as it sees fit.
 type Observer interface {
 	TouchFinished(f Finished)

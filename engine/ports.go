@@ -56,6 +56,11 @@ type Store interface {
 	// is final, held by another worker, or not queued.
 	Claim(ctx context.Context, id int64, now, leaseUntil time.Time) (t Touch, ok bool, err error)
 
+	// ClaimAll is Claim for many touches at once, in one round trip where the
+	// store can: it returns the touches it leased, in no particular order. An
+	// id listed twice is claimed once.
+	ClaimAll(ctx context.Context, ids []int64, now, leaseUntil time.Time) ([]Touch, error)
+
 	// RenewLease extends the lease of a touch still running under the claim
 	// with this attempt number to leaseUntil. It reports false, changing
 	// nothing, when the touch ended or was claimed again meanwhile.
@@ -65,6 +70,10 @@ type Store interface {
 	// about a claimed touch: its enrollment, its contact, the contact's owner
 	// and whether the contact's address is suppressed.
 	Work(ctx context.Context, t Touch) (Work, error)
+
+	// WorkAll is Work for many claimed touches at once, by touch id. A touch
+	// whose enrollment or contact no longer exists is left out.
+	WorkAll(ctx context.Context, ts []Touch) (map[int64]Work, error)
 
 	// Release hands a claimed touch back: state queued after a temporary failure
 	// (reason keeps the error), or scheduled when its enrollment is paused. The
@@ -136,6 +145,8 @@ type Tx interface {
 	// Enrollments lists a contact's enrollments, newest first; trackID "" means all tracks.
 	Enrollments(ctx context.Context, contactID int64, trackID string) ([]Enrollment, error)
 	Enrollment(ctx context.Context, id int64) (Enrollment, error)
+	// EnrollmentsByID returns the listed enrollments that exist, by id.
+	EnrollmentsByID(ctx context.Context, ids []int64) (map[int64]Enrollment, error)
 	// OpenEnrollments lists the active and paused enrollments of the listed
 	// contacts, in no particular order.
 	OpenEnrollments(ctx context.Context, contactIDs []int64) ([]Enrollment, error)
@@ -148,15 +159,25 @@ type Tx interface {
 	// SetEnrollmentState changes an open enrollment's state; an ended state
 	// also sets EndedAt and Reason. An ended enrollment stays ended: ErrConflict.
 	SetEnrollmentState(ctx context.Context, id int64, state EnrollmentState, reason string, at time.Time) error
+	// SetEnrollmentStates is SetEnrollmentState for many distinct
+	// enrollments at once; when one is not open it fails with ErrConflict
+	// (roll the transaction back: others may have changed).
+	SetEnrollmentStates(ctx context.Context, ids []int64, state EnrollmentState, reason string, at time.Time) error
 
 	Touch(ctx context.Context, id int64) (Touch, error)
 	CreateTouch(ctx context.Context, t *Touch) error
+	// CreateTouches is CreateTouch for many touches at once.
+	CreateTouches(ctx context.Context, ts []*Touch) error
 	// PendingTouches lists an enrollment's touches that are not final.
 	PendingTouches(ctx context.Context, enrollmentID int64) ([]Touch, error)
 	// FinishClaimed sets a final state on a touch still running under the
 	// claim with this attempt number. It reports false, changing nothing, when
 	// the touch ended meanwhile (an exit canceled it) or was claimed again.
 	FinishClaimed(ctx context.Context, id int64, attempt int, state TouchState, reason string, at time.Time) (bool, error)
+	// FinishAllClaimed is FinishClaimed for many distinct touches at once,
+	// all at the same time, recording each one's MessageID (when not empty)
+	// as SetMessageID does: ok[i] reports whether fs[i] was finished.
+	FinishAllClaimed(ctx context.Context, fs []ClaimedFinish, at time.Time) (ok []bool, err error)
 	// SetMessageID records the Message-ID a touch's email was sent with.
 	SetMessageID(ctx context.Context, id int64, messageID string) error
 	// FinishTouch sets a final state with its reason; a touch already final
@@ -168,6 +189,8 @@ type Tx interface {
 
 	// CreateActivity inserts a, filling its ID and Points from its type.
 	CreateActivity(ctx context.Context, a *Activity) error
+	// CreateActivities is CreateActivity for many activities at once.
+	CreateActivities(ctx context.Context, as []*Activity) error
 	CreateLetter(ctx context.Context, l *Letter) error
 
 	// Suppressed reports why an address may not be emailed, or "" when it may.
@@ -199,6 +222,16 @@ type Work struct {
 	Contact    Contact
 	Owner      Rep    // the contact's owner; zero when none
 	Suppressed string // why the contact's address may not be emailed; "" when it may
+}
+
+// ClaimedFinish is one touch for Tx.FinishAllClaimed: the final state to
+// give it if it still runs under the claim with this attempt number.
+type ClaimedFinish struct {
+	ID        int64
+	Attempt   int
+	State     TouchState
+	Reason    string
+	MessageID string // the Message-ID its email went out with; "" for none
 }
 
 // NewEnrollment is one enrollment for Store.BulkEnroll.

@@ -26,17 +26,19 @@ type job struct {
 // and left alone, so a duplicate delivery never acts twice. A temporary
 // failure returns an error so the queue retries with backoff; after
 // MaxAttempts, or on a permanent failure, the touch fails with the error kept
-// and the track moves on.
+// and the track moves on. The claim and the final outcome go to the store
+// together with those of the other workers meanwhile (see claim and
+// complete); Process returns only once its outcome has committed.
 func (e *Engine) Process(ctx context.Context, id int64) error {
-	now := e.now()
-	t, ok, err := e.cfg.Store.Claim(ctx, id, now, now.Add(e.cfg.Lease))
-	if err != nil {
-		return fmt.Errorf("claim touch %d: %w", id, err)
+	c := e.claim(ctx, id)
+	if c.err != nil {
+		return fmt.Errorf("claim touch %d: %w", id, c.err)
 	}
-	if !ok {
+	if !c.ok {
 		return nil
 	}
-	j, err := e.load(ctx, t)
+	t := c.touch
+	j, err := e.load(ctx, c)
 	if err != nil {
 		return e.fail(ctx, j, err)
 	}
@@ -45,14 +47,14 @@ func (e *Engine) Process(ctx context.Context, id int64) error {
 	case EnrollmentPaused:
 		return e.release(ctx, t, TouchScheduled, "enrollment paused")
 	default:
-		return e.finish(ctx, j, TouchCanceled, "enrollment "+string(j.enrollment.State), nil)
+		return e.complete(ctx, j, TouchCanceled, "enrollment "+string(j.enrollment.State), nil)
 	}
 	ch, ok := e.cfg.Channels[j.step.Channel]
 	if !ok {
 		return e.fail(ctx, j, Permanent(fmt.Errorf("no %s channel configured", j.step.Channel)))
 	}
 	if reason := e.skipReason(ch, j); reason != "" {
-		return e.finish(ctx, j, TouchSkipped, reason, nil)
+		return e.complete(ctx, j, TouchSkipped, reason, nil)
 	}
 	l := e.hold(ctx, t)
 	out, err := ch.Deliver(ctx, e.dispatch(j))
@@ -61,16 +63,24 @@ func (e *Engine) Process(ctx context.Context, id int64) error {
 		return e.fail(ctx, j, err)
 	}
 	if out.Skip != "" {
-		return e.finish(ctx, j, TouchSkipped, out.Skip, nil)
+		return e.complete(ctx, j, TouchSkipped, out.Skip, nil)
 	}
-	return e.finish(ctx, j, TouchDone, "", &out)
+	return e.complete(ctx, j, TouchDone, "", &out)
 }
 
-// load reads the touch's enrollment, contact, rep and track version. What
-// retrying cannot fix (a deleted contact, a step or rep that does not exist)
-// comes back marked Permanent; a database hiccup does not.
-func (e *Engine) load(ctx context.Context, t Touch) (*job, error) {
-	w, err := e.cfg.Store.Work(ctx, t)
+// load puts together the claimed touch's job: its work (read with its
+// claim, or now when it was not), its track version and, for a step that
+// assigns a rep by name, that rep. What retrying cannot fix (a deleted
+// contact, a step or rep that does not exist) comes back marked Permanent;
+// a database hiccup does not.
+func (e *Engine) load(ctx context.Context, c claimed) (*job, error) {
+	t := c.touch
+	w, err := c.work, c.workErr
+	if w == nil && err == nil {
+		var one Work
+		one, err = e.cfg.Store.Work(ctx, t)
+		w = &one
+	}
 	if isNotFound(err) {
 		err = Permanent(err)
 	}
@@ -239,6 +249,23 @@ func (e *Engine) finish(ctx context.Context, j *job, state TouchState, reason st
 
 // record stores the activity and letter a channel produced.
 func (e *Engine) record(ctx context.Context, tx Tx, j *job, out Outcome) error {
+	a := e.activity(j, out)
+	if out.MessageID != "" {
+		if err := tx.SetMessageID(ctx, j.touch.ID, out.MessageID); err != nil {
+			return err
+		}
+	}
+	if err := tx.CreateActivity(ctx, &a); err != nil {
+		return err
+	}
+	if out.Letter == nil {
+		return nil
+	}
+	return e.fileLetter(ctx, tx, j, a, *out.Letter)
+}
+
+// activity is the activity a channel's outcome logs for the touch.
+func (e *Engine) activity(j *job, out Outcome) Activity {
 	a := out.Activity
 	a.ContactID, a.TouchID = j.contact.ID, j.touch.ID
 	if a.RepID == 0 {
@@ -257,18 +284,11 @@ func (e *Engine) record(ctx context.Context, tx Tx, j *job, out Outcome) error {
 		a.CompletedAt = e.now()
 	}
 	a.CreatedAt = e.now()
-	if out.MessageID != "" {
-		if err := tx.SetMessageID(ctx, j.touch.ID, out.MessageID); err != nil {
-			return err
-		}
-	}
-	if err := tx.CreateActivity(ctx, &a); err != nil {
-		return err
-	}
-	if out.Letter == nil {
-		return nil
-	}
-	l := *out.Letter
+	return a
+}
+
+// fileLetter stores the letter a touch produced, logged as activity a.
+func (e *Engine) fileLetter(ctx context.Context, tx Tx, j *job, a Activity, l Letter) error {
 	l.ContactID, l.TouchID, l.ActivityID, l.CreatedAt = j.contact.ID, j.touch.ID, a.ID, e.now()
 	return tx.CreateLetter(ctx, &l)
 }

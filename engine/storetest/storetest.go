@@ -74,6 +74,10 @@ func Run(t *testing.T, open func(t *testing.T) Harness) {
 		{"TrackStateHoldsTouches", trackStateHoldsTouches},
 		{"TrackStatuses", trackStatuses},
 		{"OverdueEnrollments", overdueEnrollments},
+		{"ClaimAllOnce", claimAllOnce},
+		{"WorkAllReads", workAllReads},
+		{"FinishAllClaimed", finishAllClaimed},
+		{"WriteTogether", writeTogether},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

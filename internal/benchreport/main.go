@@ -40,8 +40,8 @@ var ceilings = []figure{
 
 // figures are the project's own, each beside the ceiling that bounds it.
 var figures = []figure{
-	{"email end to end", bench{"./engine", "^BenchmarkEndToEnd$/^email$", "1x"}, "touches/s", "", "SMTP accept rate through go-mail"},
-	{"call end to end", bench{"./engine", "^BenchmarkEndToEnd$/^call$", "1x"}, "touches/s", "", "asynq empty tasks, enqueued+processed"},
+	{"email end to end", bench{"./engine", "^BenchmarkEndToEnd$/^email$", "1x"}, "touches/s", "cpu-µs/touch", "SMTP accept rate through go-mail"},
+	{"call end to end", bench{"./engine", "^BenchmarkEndToEnd$/^call$", "1x"}, "touches/s", "cpu-µs/touch", "asynq empty tasks, enqueued+processed"},
 	{"SMTP send (pooled sender)", bench{"./internal/email", "^BenchmarkSMTPSend$/^conns=8$", "5000x"}, "msgs/s", "", "SMTP accept rate through go-mail"},
 	{"enqueue touches", bench{"./internal/queue", "^BenchmarkEnqueue$/^parallel=8$", "10x"}, "tasks/s", "", ""},
 	{"bulk enroll", bench{"./internal/postgres", "^BenchmarkBulkEnroll$", "1x"}, "enrollments/s", "cpu-µs/enrollments", "PostgreSQL COPY"},
@@ -85,7 +85,7 @@ func run(ctx context.Context) error {
 	}
 	fmt.Println(`ceilings are measured with none of the project's code in the way. "per CPU-s" is a rate per`)
 	fmt.Println("second of CPU time, which load from other work does not move: the benchmark process's, plus")
-	fmt.Println("PostgreSQL's backends for the PostgreSQL figures (COPY: the backend only); not Redis's.")
+	fmt.Println("PostgreSQL's backends for the PostgreSQL and end-to-end figures (COPY: the backend only); not Redis's.")
 	return w.Flush()
 }
 

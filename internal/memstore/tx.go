@@ -128,7 +128,11 @@ func (t tx) Touch(_ context.Context, id int64) (engine.Touch, error) {
 	return tc.Touch, nil
 }
 
+// CreateTouch stores tc, setting its ID; an empty state means scheduled.
 func (t tx) CreateTouch(_ context.Context, tc *engine.Touch) error {
+	if tc.State == "" {
+		tc.State = engine.TouchScheduled
+	}
 	t.s.createTouch(tc)
 	return nil
 }
@@ -203,9 +207,13 @@ func (t tx) update(id int64, change func(*engine.Touch)) error {
 	return nil
 }
 
-// CreateActivity gives the activity an id. Memory keeps no activities:
-// nothing reads them back (a simulation reports touches).
+// CreateActivity gives the activity an id; an empty status means open.
+// Memory keeps no activities: nothing reads them back (a simulation reports
+// touches).
 func (t tx) CreateActivity(_ context.Context, a *engine.Activity) error {
+	if a.Status == "" {
+		a.Status = engine.ActivityOpen
+	}
 	a.ID = t.s.id()
 	return nil
 }
@@ -262,13 +270,18 @@ func (t tx) FinishClaimed(ctx context.Context, id int64, attempt int, state engi
 }
 
 func (t tx) ContactsByID(_ context.Context, ids []int64) (map[int64]engine.Contact, error) {
-	out := make(map[int64]engine.Contact, len(ids))
+	return copiesOf(t.s.contacts, ids), nil
+}
+
+// copiesOf copies the listed rows of b that exist, by id.
+func copiesOf[T any](b byID[*T], ids []int64) map[int64]T {
+	out := make(map[int64]T, len(ids))
 	for _, id := range ids {
-		if c, ok := lookup(t.s.contacts, id); ok {
-			out[id] = *c
+		if r, ok := lookup(b, id); ok {
+			out[id] = *r
 		}
 	}
-	return out, nil
+	return out
 }
 
 func (t tx) OpenEnrollments(_ context.Context, contactIDs []int64) ([]engine.Enrollment, error) {

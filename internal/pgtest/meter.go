@@ -44,12 +44,7 @@ func StartMeter(tb testing.TB, pool *pgxpool.Pool) *Meter {
 // the second does not move when other work slows the machine down.
 func (m *Meter) Report(b *testing.B, n int, unit string, ceiling Ceiling) {
 	b.Helper()
-	wall := time.Since(m.start)
-	self := benchmeter.CPUTime() - m.self
-	var server time.Duration
-	for pid, cpu := range backendCPU(b, m.pool) {
-		server += cpu - m.server[pid]
-	}
+	wall, self, server := m.Spent(b)
 	rate := float64(n) / wall.Seconds()
 	b.ReportMetric(rate, unit+"/s")
 	b.ReportMetric(float64(self.Microseconds())/float64(n), "cpu-µs/"+unit)
@@ -58,6 +53,18 @@ func (m *Meter) Report(b *testing.B, n int, unit string, ceiling Ceiling) {
 	if spent := float64((self + server).Microseconds()) / float64(n); spent > 0 {
 		b.ReportMetric(100*ceiling.CopyCPU/spent, "%-of-COPY-cpu")
 	}
+}
+
+// Spent returns what was spent since StartMeter: the wall time, this
+// process's CPU time and the database backends' CPU time.
+func (m *Meter) Spent(tb testing.TB) (wall, self, server time.Duration) {
+	tb.Helper()
+	wall = time.Since(m.start)
+	self = benchmeter.CPUTime() - m.self
+	for pid, cpu := range backendCPU(tb, m.pool) {
+		server += cpu - m.server[pid]
+	}
+	return wall, self, server
 }
 
 // clockTick is the unit of /proc/PID/stat's CPU times (USER_HZ).

@@ -150,14 +150,9 @@ func contactName(c *engine.Contact) string {
 
 // ContactsByID reads the listed contacts that exist, in one query.
 func (x *tx) ContactsByID(ctx context.Context, ids []int64) (map[int64]engine.Contact, error) {
-	cs, err := collect(ctx, x.q, "read contacts", scanContact,
-		`SELECT `+contactColumns+contactsFrom+`WHERE c.id = ANY($1)`, ids)
+	cs, err := collect(ctx, x.q, "read contacts", scanContact, contactsByID, ids)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[int64]engine.Contact, len(cs))
-	for _, c := range cs {
-		out[c.ID] = c
-	}
-	return out, nil
+	return byID(cs, func(c engine.Contact) int64 { return c.ID }), nil
 }

@@ -89,19 +89,38 @@ func (x *tx) CreateEnrollment(ctx context.Context, e *engine.Enrollment, first *
 // final: changing an ended enrollment fails with engine.ErrConflict, so a
 // pause racing an exit cannot reopen it.
 func (x *tx) SetEnrollmentState(ctx context.Context, id int64, state engine.EnrollmentState, reason string, at time.Time) error {
-	var ended *time.Time
-	if !state.Open() {
-		ended = &at
-	}
-	tag, err := x.q.Exec(ctx, `UPDATE enrollments SET state = $2, ended_at = $3, reason = $4
-		WHERE id = $1 AND state IN ('active', 'paused')`, id, string(state), ended, reason)
-	if err == nil && tag.RowsAffected() == 0 {
+	n, err := x.setEnrollmentStates(ctx, []int64{id}, state, reason, at)
+	if err == nil && n == 0 {
 		err = wrongState(ctx, x.q, "enrollment", id, "open")
 	}
 	if err != nil {
 		return fmt.Errorf("set enrollment %d %s: %w", id, state, err)
 	}
 	return nil
+}
+
+// SetEnrollmentStates is SetEnrollmentState for many enrollments in one
+// statement; when one of them is not open it fails with engine.ErrConflict.
+func (x *tx) SetEnrollmentStates(ctx context.Context, ids []int64, state engine.EnrollmentState, reason string, at time.Time) error {
+	n, err := x.setEnrollmentStates(ctx, ids, state, reason, at)
+	if err == nil && n != int64(len(ids)) {
+		err = fmt.Errorf("%d of them not open: %w", int64(len(ids))-n, engine.ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("set %d enrollments %s: %w", len(ids), state, err)
+	}
+	return nil
+}
+
+// setEnrollmentStates changes the open ones of the enrollments and reports how many.
+func (x *tx) setEnrollmentStates(ctx context.Context, ids []int64, state engine.EnrollmentState, reason string, at time.Time) (int64, error) {
+	var ended *time.Time
+	if !state.Open() {
+		ended = &at
+	}
+	tag, err := x.q.Exec(ctx, `UPDATE enrollments SET state = $2, ended_at = $3, reason = $4
+		WHERE id = ANY($1) AND state IN ('active', 'paused')`, ids, string(state), ended, reason)
+	return tag.RowsAffected(), err
 }
 
 // OpenEnrollments lists the active and paused enrollments of the contacts.

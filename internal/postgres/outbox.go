@@ -3,13 +3,11 @@ package postgres
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
 
 	"github.com/dripline/dripline/engine"
-	"github.com/jackc/pgx/v5"
 )
 
 // QueueDue moves up to limit scheduled touches of active enrollments on
@@ -59,17 +57,24 @@ func (s *Store) Requeue(ctx context.Context, staleBefore, now time.Time, limit i
 // the touch is final, scheduled, leased to another worker or gone (its
 // contact deleted): a duplicate task has nothing to do.
 func (s *Store) Claim(ctx context.Context, id int64, now, leaseUntil time.Time) (engine.Touch, bool, error) {
-	t, err := scanTouch(s.pool.QueryRow(ctx, `UPDATE touches AS t
+	ts, err := s.ClaimAll(ctx, []int64{id}, now, leaseUntil)
+	if err != nil || len(ts) == 0 {
+		return engine.Touch{}, false, err
+	}
+	return ts[0], true, nil
+}
+
+// ClaimAll is Claim for many touches in one statement: it returns those it
+// leased, in no particular order; an id listed twice is claimed once.
+func (s *Store) ClaimAll(ctx context.Context, ids []int64, now, leaseUntil time.Time) ([]engine.Touch, error) {
+	ts, err := queryTouches(ctx, s.pool, `UPDATE touches AS t
 		SET state = 'running', lease_until = $3, attempts = attempts + 1
-		WHERE t.id = $1 AND (t.state = 'queued' OR (t.state = 'running' AND t.lease_until < $2))
-		RETURNING `+touchColumns, id, now, leaseUntil))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return engine.Touch{}, false, nil
-	}
+		WHERE t.id = ANY($1) AND (t.state = 'queued' OR (t.state = 'running' AND t.lease_until < $2))
+		RETURNING `+touchColumns, ids, now, leaseUntil)
 	if err != nil {
-		return engine.Touch{}, false, fmt.Errorf("claim touch %d: %w", id, err)
+		return nil, fmt.Errorf("claim %d touches: %w", len(ids), err)
 	}
-	return t, true, nil
+	return ts, nil
 }
 
 // RenewLease extends the lease of a touch still running under the claim

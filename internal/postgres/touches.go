@@ -57,19 +57,30 @@ func (x *tx) Touch(ctx context.Context, id int64) (engine.Touch, error) {
 
 // CreateTouch inserts t, setting its ID. An empty state means scheduled.
 func (x *tx) CreateTouch(ctx context.Context, t *engine.Touch) error {
-	if t.State == "" {
-		t.State = engine.TouchScheduled
+	return x.CreateTouches(ctx, []*engine.Touch{t})
+}
+
+// CreateTouches inserts the touches in one round trip, setting their IDs.
+// An empty state means scheduled.
+func (x *tx) CreateTouches(ctx context.Context, ts []*engine.Touch) error {
+	b := &pgx.Batch{}
+	for _, t := range ts {
+		if t.State == "" {
+			t.State = engine.TouchScheduled
+		}
+		b.Queue(`INSERT INTO touches (enrollment_id, contact_id, track_id, track_version,
+				step_index, step_id, channel, due, state, attempts, lease_until, reason, finished_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+			t.EnrollmentID, t.ContactID, t.TrackID, t.TrackVersion, t.StepIndex, t.StepID,
+			string(t.Channel), t.Due, string(t.State), t.Attempts, nullTime(t.LeaseUntil), t.Reason,
+			nullTime(t.FinishedAt)).QueryRow(func(row pgx.Row) error {
+			if err := row.Scan(&t.ID); err != nil {
+				return fmt.Errorf("create touch %s/%s for enrollment %d: %w", t.TrackID, t.StepID, t.EnrollmentID, err)
+			}
+			return nil
+		})
 	}
-	err := x.q.QueryRow(ctx, `INSERT INTO touches (enrollment_id, contact_id, track_id, track_version,
-			step_index, step_id, channel, due, state, attempts, lease_until, reason, finished_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
-		t.EnrollmentID, t.ContactID, t.TrackID, t.TrackVersion, t.StepIndex, t.StepID,
-		string(t.Channel), t.Due, string(t.State), t.Attempts, nullTime(t.LeaseUntil), t.Reason,
-		nullTime(t.FinishedAt)).Scan(&t.ID)
-	if err != nil {
-		return fmt.Errorf("create touch %s/%s for enrollment %d: %w", t.TrackID, t.StepID, t.EnrollmentID, err)
-	}
-	return nil
+	return x.q.SendBatch(ctx, b).Close()
 }
 
 // PendingTouches lists an enrollment's touches that are not final, by step.

@@ -69,6 +69,26 @@ func TestCreateActivityTakesPointsFromItsType(t *testing.T) {
 	if !errors.Is(err, engine.ErrNotFound) || !strings.Contains(err.Error(), `"Golf Outing"`) {
 		t.Errorf("unknown activity type: %v; want ErrNotFound naming it", err)
 	}
+	// Together, the types are looked up each for its own activity, and the
+	// unknown one among them is named.
+	batch := make([]*engine.Activity, len(cases))
+	for i, c := range cases {
+		batch[len(cases)-1-i] = &engine.Activity{ContactID: ids[0], Type: c.typ, Status: engine.ActivityDone, CompletedAt: t0, CreatedAt: t0}
+	}
+	inTx(t, s, func(ctx context.Context, tx engine.Tx) error { return tx.CreateActivities(ctx, batch) })
+	for i, a := range batch {
+		c := len(cases) - 1 - i
+		if a.ID == 0 || a.Points != wantPoints[c] || a.Type != cases[c].stored || !a.CreatedAt.Equal(t0) {
+			t.Errorf("activity %q of a batch stored as %+v; want %q with %d points", cases[c].typ, *a, cases[c].stored, wantPoints[c])
+		}
+	}
+	err = s.Tx(context.Background(), func(tx engine.Tx) error {
+		return tx.CreateActivities(context.Background(), []*engine.Activity{
+			{ContactID: ids[0], Type: "Thank You Card"}, {ContactID: ids[0], Type: "Golf Outing"}, {ContactID: ids[0], Type: "Thank You Card"}})
+	})
+	if !errors.Is(err, engine.ErrNotFound) || !strings.Contains(err.Error(), `"Golf Outing"`) {
+		t.Errorf("unknown activity type in a batch: %v; want ErrNotFound naming it", err)
+	}
 }
 
 func TestContactRoundTrip(t *testing.T) {

@@ -1,0 +1,239 @@
+package engine_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/tracks"
+)
+
+// batchFixture is a fixture whose emails go to m, whose outcomes l hears and
+// whose log goes to logs, with n one-email touches queued and due now.
+func batchFixture(t *testing.T, m *mailer, n int) (*fixture, *watcher, *syncBuffer, []int64) {
+	t.Helper()
+	var f *fixture
+	w := &watcher{listener: &listener{f: &f}}
+	logs := &syncBuffer{}
+	f = setupWith(t, map[tracks.Channel]engine.Channel{tracks.ChannelEmail: m}, nil, func(c *engine.Config) {
+		c.Lease = time.Minute
+		c.Observer = w
+		c.Logger = slog.New(slog.NewTextHandler(logs, nil))
+	})
+	for i := range n {
+		f.manual(f.contact(fmt.Sprintf("pat%d@example.com", i)), "bench-email")
+	}
+	queued, err := f.store.QueueDue(f.ctx, f.clock.Now(), f.clock.Now().Add(time.Microsecond), n)
+	if err != nil || len(queued) != n {
+		t.Fatalf("QueueDue = %d touches, %v; want %d", len(queued), err, n)
+	}
+	ids := make([]int64, n)
+	for i, tc := range queued {
+		ids[i] = tc.ID
+	}
+	return f, w, logs, ids
+}
+
+// watcher is a listener that also hears of lost claims.
+type watcher struct {
+	*listener
+	lost claimWatcher
+}
+
+func (w *watcher) ClaimLost(t engine.Touch) { w.lost.ClaimLost(t) }
+
+// heard lists the touches the observer heard finish, in id order; an
+// outcome heard before it was committed fails the test.
+func (w *watcher) heard(t *testing.T) []int64 {
+	t.Helper()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, err := range w.errs {
+		t.Error(err)
+	}
+	var ids []int64
+	for _, x := range w.seen {
+		ids = append(ids, x.Touch.ID)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// processAll runs Process for each id on its own goroutine, as asynq's
+// workers do, and returns a channel that delivers the first error, or nil
+// once every one returned nil.
+func (f *fixture) processAll(ids ...int64) <-chan error {
+	errs := make(chan error, len(ids))
+	for _, id := range ids {
+		go func() { errs <- f.eng.Process(f.ctx, id) }()
+	}
+	done := make(chan error, 1)
+	go func() {
+		for range ids {
+			if err := <-errs; err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	return done
+}
+
+// activities counts the activities logged for a touch.
+func (f *fixture) activities(id int64) int {
+	return f.count(`SELECT count(*) FROM activities WHERE touch_id = $1`, id)
+}
+
+// failActivityOf makes PostgreSQL refuse, with a serialization failure
+// (transient), the first times activities for the touch are inserted.
+func (f *fixture) failActivityOf(id int64, times int) {
+	f.t.Helper()
+	_, err := f.store.Pool().Exec(f.ctx, fmt.Sprintf(`
+		CREATE SEQUENCE refusals;
+		CREATE FUNCTION refuse_activity() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			IF NEW.touch_id = %d AND nextval('refusals') <= %d THEN
+				RAISE EXCEPTION 'refused for the test' USING ERRCODE = '40001';
+			END IF;
+			RETURN NEW;
+		END $$;
+		CREATE TRIGGER refuse_activity BEFORE INSERT ON activities
+			FOR EACH ROW EXECUTE FUNCTION refuse_activity();`, id, times))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+// TestBatchFinishesTogether: touches finished together as one batch all
+// end done once, each with its activity and Message-ID, each heard once by
+// the observer after the commit.
+func TestBatchFinishesTogether(t *testing.T) {
+	t.Parallel()
+	m := &mailer{}
+	f, w, _, ids := batchFixture(t, m, 3)
+	release := engine.HoldFinishes(f.eng)
+	done := f.processAll(ids...)
+	release(len(ids))
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		got := f.stored(id)
+		if got.State != engine.TouchDone || got.Attempts != 1 || got.MessageID != fmt.Sprintf("<touch-%d@summit.example>", id) || f.activities(id) != 1 {
+			t.Errorf("touch %d = %s, attempt %d, message id %q, %d activities; want done once with its message id",
+				id, got.State, got.Attempts, got.MessageID, f.activities(id))
+		}
+	}
+	if heard := w.heard(t); !slices.Equal(heard, ids) || m.sent() != len(ids) {
+		t.Fatalf("observer heard %v, sent %d; want %v once each", heard, m.sent(), ids)
+	}
+}
+
+// TestBatchFinishOneFailsOthersDone: in a batch of three, PostgreSQL
+// refuses one touch's activity, which fails the batch's transaction. Each
+// touch is then finished on its own: the other two end done, and the one
+// refused again is retried until it ends done too. Every touch went out
+// once, is logged once and heard once.
+func TestBatchFinishOneFailsOthersDone(t *testing.T) {
+	t.Parallel()
+	m := &mailer{}
+	f, w, logs, ids := batchFixture(t, m, 3)
+	bad := ids[1]
+	f.failActivityOf(bad, 2) // in the batch, then alone once
+	release := engine.HoldFinishes(f.eng)
+	done := f.processAll(ids...)
+	release(len(ids))
+	if err := advanceUntil(f.ctx, f.clock, time.Second, done); err != nil {
+		t.Fatalf("Process = %v\nlog:\n%s", err, logs.String())
+	}
+	for _, id := range ids {
+		if got := f.stored(id); got.State != engine.TouchDone || got.Attempts != 1 || f.activities(id) != 1 {
+			t.Errorf("touch %d = %s, attempt %d, %d activities; want done once", id, got.State, got.Attempts, f.activities(id))
+		}
+	}
+	if heard := w.heard(t); !slices.Equal(heard, ids) || m.sent() != len(ids) {
+		t.Fatalf("observer heard %v, sent %d; want %v once each", heard, m.sent(), ids)
+	}
+	log := logs.String()
+	retried := fmt.Sprintf("finish touch: database failed, retrying\" touch=%d", bad)
+	if !strings.Contains(log, "finishing touches together failed") || !strings.Contains(log, retried) ||
+		strings.Count(log, "retrying") != 1 {
+		t.Fatalf("want the batch's failure logged and touch %d alone retried once; log:\n%s", bad, log)
+	}
+}
+
+// TestBatchFinishWithLostClaim: one touch of a batch was claimed again by
+// another worker while this one delivered it (its lease ran out). The batch
+// finishes the other two; the lost one is left to the other worker, logged
+// at ERROR and told to the ClaimObserver, and nothing is logged for it.
+func TestBatchFinishWithLostClaim(t *testing.T) {
+	t.Parallel()
+	var f *fixture
+	var stolen int64
+	m := &mailer{}
+	m.during = func(ctx context.Context) {
+		m.mu.Lock()
+		last := m.count == 3
+		m.mu.Unlock()
+		if !last {
+			return
+		}
+		now := f.clock.Now()
+		if _, err := f.store.Pool().Exec(ctx, `UPDATE touches SET lease_until = $1 WHERE id = $2`, now.Add(-time.Second), stolen); err != nil {
+			t.Error(err)
+		}
+		if _, ok, err := f.store.Claim(ctx, stolen, now, now.Add(time.Minute)); err != nil || !ok {
+			t.Errorf("the other worker's Claim = %v, %v", ok, err)
+		}
+	}
+	f, w, logs, ids := batchFixture(t, m, 3)
+	stolen = ids[2]
+	release := engine.HoldFinishes(f.eng)
+	done := f.processAll(ids...)
+	release(len(ids))
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids[:2] {
+		if got := f.stored(id); got.State != engine.TouchDone || f.activities(id) != 1 {
+			t.Errorf("touch %d = %s with %d activities; want done once", id, got.State, f.activities(id))
+		}
+	}
+	if got := f.stored(stolen); got.State != engine.TouchRunning || got.Attempts != 2 || got.MessageID != "" || f.activities(stolen) != 0 {
+		t.Errorf("stolen touch = %s, attempt %d, message id %q, %d activities; want running under the other claim, untouched",
+			got.State, got.Attempts, got.MessageID, f.activities(stolen))
+	}
+	want := fmt.Sprintf("level=ERROR msg=\"touch claimed again while this worker carried it out: it may have gone out twice\" touch=%d", stolen)
+	if heard := w.heard(t); !slices.Equal(heard, ids[:2]) || !slices.Equal(w.lost.lost, []int64{stolen}) || !strings.Contains(logs.String(), want) {
+		t.Fatalf("observer heard %v finished, %v lost; want %v and [%d]; log:\n%s", heard, w.lost.lost, ids[:2], stolen, logs.String())
+	}
+}
+
+// TestBatchClaimTwiceInOneBatch: two tasks for the same touch (a duplicate
+// delivery) land in one claim batch with another touch: the touch is
+// claimed and sent once, the duplicate returns with nothing to do.
+func TestBatchClaimTwiceInOneBatch(t *testing.T) {
+	t.Parallel()
+	m := &mailer{}
+	f, w, _, ids := batchFixture(t, m, 2)
+	release := engine.HoldClaims(f.eng)
+	done := f.processAll(ids[0], ids[0], ids[1])
+	release(3)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		if got := f.stored(id); got.State != engine.TouchDone || got.Attempts != 1 || f.activities(id) != 1 {
+			t.Errorf("touch %d = %s, attempt %d, %d activities; want done once", id, got.State, got.Attempts, f.activities(id))
+		}
+	}
+	if heard := w.heard(t); !slices.Equal(heard, ids) || m.sent() != 2 {
+		t.Fatalf("observer heard %v, sent %d; want %v, each sent once", heard, m.sent(), ids)
+	}
+}
