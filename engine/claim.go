@@ -46,7 +46,7 @@ type claimRequest struct {
 // fails, each worker reads its touch's work on its own, so one unreadable
 // touch does not fail the others.
 func (e *Engine) claimAll(reqs []claimRequest) []claimed {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(reqs[0].ctx), e.cfg.Lease)
+	ctx, cancel := e.within(context.WithoutCancel(reqs[0].ctx), e.cfg.Lease)
 	defer cancel()
 	out := make([]claimed, len(reqs))
 	ids := make([]int64, len(reqs))

@@ -41,8 +41,8 @@ type Config struct {
 	// Simulated says the engine runs a simulation (dripline simulate): one
 	// touch at a time over a store in memory, on a clock that stands still
 	// while a touch is carried out. No claim can then run out and no
-	// database hang, so it renews no leases and puts no deadline on the
-	// finishing transaction.
+	// database hang, so it renews no leases and puts no deadline on
+	// claiming or finishing touches.
 	Simulated bool
 }
 
