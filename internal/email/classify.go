@@ -11,8 +11,9 @@ import (
 
 // classify turns the outcome of one go-mail send into what the engine needs
 // (Send has already made a delivered message's error nil, even when a later
-// command failed, such as a RSET after an accepted DATA): nil for none; an *engine.SuppressError for a hard
-// bounce; engine.Permanent for any other 5xx or a message go-mail cannot
+// command failed, such as a RSET after an accepted DATA): nil for none; an
+// *engine.SuppressError for a hard bounce; engine.Permanent for any other
+// 5xx or a message go-mail cannot
 // send; and the error unmarked, so the touch is retried, for 4xx replies and
 // network errors, which carry no SMTP code. A 5xx refusing the session never
 // gets here: the sender's gate takes it as an outage (refusesSession).
