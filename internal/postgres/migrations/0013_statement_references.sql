@@ -1,0 +1,188 @@
+-- Enrollments and touches check their references a statement at a time.
+--
+-- The foreign keys enrollments → contacts, enrollments → tracks and
+-- touches → enrollments each ran a trigger per inserted row that looked the
+-- referenced row up and locked it (FOR KEY SHARE): about 20 µs of the
+-- server's CPU per row and key, three quarters of a bulk enrollment. The
+-- triggers below do the same work once per statement, over the statement's
+-- rows at once, and keep what the keys guaranteed:
+--
+-- * every enrollment names an existing contact and track version, every
+--   touch an existing enrollment, whoever writes them;
+-- * deleting a contact deletes its enrollments, deleting an enrollment its
+--   touches (ON DELETE CASCADE); changing a referenced key or deleting a
+--   referenced track version is refused (NO ACTION), as is a TRUNCATE that
+--   would leave rows pointing nowhere;
+-- * a reference written while its target is deleted concurrently cannot
+--   outlive it. The keys locked each referenced row; here every statement
+--   that writes references holds one advisory lock shared until its
+--   transaction ends, and every removal of referenced rows takes it
+--   exclusively before it cascades or checks. So a removal waits for the
+--   writers under way and then sees (and cascades to) what they committed,
+--   and a writer that waited for a removal checks against its result. The
+--   checks read with a fresh snapshot: in READ COMMITTED, which Dripline
+--   uses, that is enough; under REPEATABLE READ or SERIALIZABLE they also
+--   lock the referenced rows, as the keys did, so that a row deleted after
+--   the snapshot fails the transaction instead of being believed.
+--
+-- Dripline itself never deletes contacts, enrollments or track versions;
+-- the cascades serve whoever does it by hand.
+ALTER TABLE enrollments DROP CONSTRAINT enrollments_contact_id_fkey;
+ALTER TABLE enrollments DROP CONSTRAINT enrollments_track_id_track_version_fkey;
+ALTER TABLE touches DROP CONSTRAINT touches_enrollment_id_fkey;
+
+-- The lock's key: the ASCII bytes of "drip-ref".
+CREATE FUNCTION refs_lock(exclusive boolean) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF exclusive THEN
+        PERFORM pg_advisory_xact_lock(7237125012117398886);
+    ELSE
+        PERFORM pg_advisory_xact_lock_shared(7237125012117398886);
+    END IF;
+END $$;
+
+-- Before a statement writes references.
+CREATE FUNCTION refs_writing() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM refs_lock(false);
+    RETURN NULL;
+END $$;
+
+-- missing_reference fails the statement the way a foreign key does.
+CREATE FUNCTION missing_reference(what text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE foreign_key_violation USING MESSAGE = format('%s does not exist', what);
+END $$;
+
+-- Whether the transaction reads committed data afresh in each statement;
+-- if not, the checks lock what they find, as foreign keys do.
+CREATE FUNCTION refs_read_fresh() RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT current_setting('transaction_isolation') = 'read committed'
+$$;
+
+-- The enrollments a statement inserted (new_rows) name existing contacts
+-- and track versions; the touches existing enrollments.
+CREATE FUNCTION refs_check() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_TABLE_NAME = 'touches' THEN
+        IF NOT refs_read_fresh() THEN
+            PERFORM 1 FROM enrollments e WHERE e.id IN (SELECT enrollment_id FROM new_rows) FOR KEY SHARE OF e;
+        END IF;
+        PERFORM missing_reference(format('touch''s enrollment %s', n.enrollment_id))
+        FROM new_rows n WHERE NOT EXISTS (SELECT 1 FROM enrollments e WHERE e.id = n.enrollment_id) LIMIT 1;
+        RETURN NULL;
+    END IF;
+    IF NOT refs_read_fresh() THEN
+        PERFORM 1 FROM contacts c WHERE c.id IN (SELECT contact_id FROM new_rows) FOR KEY SHARE OF c;
+    END IF;
+    PERFORM missing_reference(format('enrollment''s contact %s', n.contact_id))
+    FROM new_rows n WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = n.contact_id) LIMIT 1;
+    PERFORM missing_reference(format('enrollment''s track %s version %s', n.track_id, n.track_version))
+    FROM (SELECT DISTINCT track_id, track_version FROM new_rows) n
+    WHERE NOT EXISTS (SELECT 1 FROM tracks t WHERE t.id = n.track_id AND t.version = n.track_version) LIMIT 1;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER enrollments_refs_writing BEFORE INSERT OR UPDATE OF contact_id, track_id, track_version
+    ON enrollments FOR EACH STATEMENT EXECUTE FUNCTION refs_writing();
+CREATE TRIGGER enrollments_refs_inserted AFTER INSERT ON enrollments
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION refs_check();
+CREATE TRIGGER touches_refs_writing BEFORE INSERT OR UPDATE OF enrollment_id
+    ON touches FOR EACH STATEMENT EXECUTE FUNCTION refs_writing();
+CREATE TRIGGER touches_refs_inserted AFTER INSERT ON touches
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION refs_check();
+
+-- An update changing a reference checks it, row by row: it is rare (moving
+-- enrollments to a new track version), and a statement-level trigger with
+-- the rows would run on every update of these busy tables.
+CREATE FUNCTION enrollment_refs_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM 1 FROM contacts WHERE id = NEW.contact_id FOR KEY SHARE;
+    IF FOUND THEN
+        PERFORM 1 FROM tracks WHERE id = NEW.track_id AND version = NEW.track_version FOR KEY SHARE;
+    END IF;
+    IF NOT FOUND THEN
+        PERFORM missing_reference(format('enrollment''s contact %s or track %s version %s',
+            NEW.contact_id, NEW.track_id, NEW.track_version));
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER enrollments_refs_changed AFTER UPDATE OF contact_id, track_id, track_version ON enrollments
+    FOR EACH ROW WHEN ((OLD.contact_id, OLD.track_id, OLD.track_version) IS DISTINCT FROM
+                       (NEW.contact_id, NEW.track_id, NEW.track_version))
+    EXECUTE FUNCTION enrollment_refs_changed();
+
+CREATE FUNCTION touch_refs_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM 1 FROM enrollments WHERE id = NEW.enrollment_id FOR KEY SHARE;
+    IF NOT FOUND THEN
+        PERFORM missing_reference(format('touch''s enrollment %s', NEW.enrollment_id));
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER touches_refs_changed AFTER UPDATE OF enrollment_id ON touches
+    FOR EACH ROW WHEN (OLD.enrollment_id IS DISTINCT FROM NEW.enrollment_id)
+    EXECUTE FUNCTION touch_refs_changed();
+
+-- Deleting contacts deletes their enrollments; deleting enrollments deletes
+-- their touches (TG_ARGV: the referencing table and column).
+CREATE FUNCTION cascade_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM refs_lock(true);
+    EXECUTE format('DELETE FROM %I r USING old_rows o WHERE r.%I = o.id', TG_ARGV[0], TG_ARGV[1]);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER contacts_cascade AFTER DELETE ON contacts REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION cascade_deleted('enrollments', 'contact_id');
+CREATE TRIGGER enrollments_cascade AFTER DELETE ON enrollments REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION cascade_deleted('touches', 'enrollment_id');
+
+-- A referenced key does not change, and a referenced track version is not
+-- deleted (TG_ARGV: the referencing table and column, or for tracks the
+-- two columns).
+CREATE FUNCTION referenced_key_kept() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    used boolean;
+BEGIN
+    PERFORM refs_lock(true);
+    IF TG_TABLE_NAME = 'tracks' THEN
+        SELECT EXISTS (SELECT 1 FROM enrollments WHERE track_id = OLD.id AND track_version = OLD.version) INTO used;
+    ELSE
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I WHERE %I = $1)', TG_ARGV[0], TG_ARGV[1]) INTO used USING OLD.id;
+    END IF;
+    IF used THEN
+        RAISE foreign_key_violation USING MESSAGE = format('%s row %s is still referenced', TG_TABLE_NAME, OLD.id);
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER contacts_key_kept AFTER UPDATE OF id ON contacts
+    FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id)
+    EXECUTE FUNCTION referenced_key_kept('enrollments', 'contact_id');
+CREATE TRIGGER enrollments_key_kept AFTER UPDATE OF id ON enrollments
+    FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id)
+    EXECUTE FUNCTION referenced_key_kept('touches', 'enrollment_id');
+CREATE TRIGGER tracks_key_kept AFTER UPDATE OF id, version ON tracks
+    FOR EACH ROW WHEN ((OLD.id, OLD.version) IS DISTINCT FROM (NEW.id, NEW.version))
+    EXECUTE FUNCTION referenced_key_kept();
+CREATE TRIGGER tracks_kept AFTER DELETE ON tracks
+    FOR EACH ROW EXECUTE FUNCTION referenced_key_kept();
+
+-- TRUNCATE bypasses the delete triggers: refused while the table's
+-- dependants (TG_ARGV[0]) have rows.
+CREATE FUNCTION truncate_refused() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    used boolean;
+BEGIN
+    EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I)', TG_ARGV[0]) INTO used;
+    IF used THEN
+        RAISE foreign_key_violation USING MESSAGE = format('cannot truncate %s: %s refer to it; truncate them first',
+            TG_TABLE_NAME, TG_ARGV[0]);
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER contacts_truncate BEFORE TRUNCATE ON contacts
+    FOR EACH STATEMENT EXECUTE FUNCTION truncate_refused('enrollments');
+CREATE TRIGGER tracks_truncate BEFORE TRUNCATE ON tracks
+    FOR EACH STATEMENT EXECUTE FUNCTION truncate_refused('enrollments');
+CREATE TRIGGER enrollments_truncate BEFORE TRUNCATE ON enrollments
+    FOR EACH STATEMENT EXECUTE FUNCTION truncate_refused('touches');
