@@ -24,6 +24,11 @@ func TestReferencesChecked(t *testing.T) {
 		_, err := s.Pool().Exec(ctx, sql, args...)
 		return err
 	}
+	for _, id := range ids {
+		if err := exec(`INSERT INTO events (contact_id, name, at) VALUES ($1, 'contact.updated', now())`, id); err != nil {
+			t.Fatal(err)
+		}
+	}
 	refused := []struct {
 		name, sql string
 		args      []any
@@ -34,6 +39,9 @@ func TestReferencesChecked(t *testing.T) {
 			VALUES ($1, 'refs', 99, 'completed', now(), now(), now())`, []any{ids[0]}},
 		{"touch of a missing enrollment", `INSERT INTO touches (enrollment_id, contact_id, track_id, track_version, step_index, step_id, channel, due)
 			VALUES (-1, $1, 'refs', 1, 5, 'x', 'email', now())`, []any{ids[0]}},
+		{"event of a missing contact", `INSERT INTO events (contact_id, name, at) VALUES (-1, 'contact.updated', now())`, nil},
+		{"event moved to a missing contact", `UPDATE events SET contact_id = -1 WHERE contact_id = $1`, []any{ids[0]}},
+		{"enrollment moved to a missing contact", `UPDATE enrollments SET contact_id = -1 WHERE contact_id = $1`, []any{ids[0]}},
 		{"enrollment moved to a missing version", `UPDATE enrollments SET track_version = 99 WHERE contact_id = $1`, []any{ids[0]}},
 		{"touch moved to a missing enrollment", `UPDATE touches SET enrollment_id = -1 WHERE contact_id = $1`, []any{ids[0]}},
 		{"referenced track version deleted", `DELETE FROM tracks WHERE id = 'refs'`, nil},
@@ -51,12 +59,9 @@ func TestReferencesChecked(t *testing.T) {
 	if err := exec(`DELETE FROM contacts WHERE id = $1`, ids[0]); err != nil {
 		t.Fatal(err)
 	}
-	left := countRows(t, s.Pool(), `SELECT (SELECT count(*) FROM enrollments WHERE contact_id = $1)
-		+ (SELECT count(*) FROM touches WHERE contact_id = $1)`, ids[0])
-	kept := countRows(t, s.Pool(), `SELECT (SELECT count(*) FROM enrollments WHERE contact_id = $1)
-		+ (SELECT count(*) FROM touches WHERE contact_id = $1)`, ids[1])
-	if left != 0 || kept != 2 {
-		t.Errorf("after deleting a contact: %d of its enrollments and touches left, %d of the other's, want 0 and 2", left, kept)
+	left, kept := dependants(t, s, ids[0]), dependants(t, s, ids[1])
+	if left != 0 || kept != 3 {
+		t.Errorf("after deleting a contact: %d of its enrollments, touches and events left, %d of the other's, want 0 and 3", left, kept)
 	}
 }
 
@@ -171,14 +176,20 @@ func waitBlocked(t *testing.T, s *postgres.Store, pattern string, done chan erro
 	}
 }
 
-// orphans fails t when an enrollment or touch of the deleted contact is
-// left.
+// orphans fails t when an enrollment, touch or event of the deleted
+// contact is left.
 func orphans(t *testing.T, s *postgres.Store, id int64) {
 	t.Helper()
-	if n := countRows(t, s.Pool(), `SELECT (SELECT count(*) FROM enrollments WHERE contact_id = $1)
-		+ (SELECT count(*) FROM touches WHERE contact_id = $1)`, id); n != 0 {
-		t.Errorf("%d enrollments and touches of deleted contact %d left", n, id)
+	if n := dependants(t, s, id); n != 0 {
+		t.Errorf("%d enrollments, touches and events of deleted contact %d left", n, id)
 	}
+}
+
+// dependants counts a contact's enrollments, touches and events.
+func dependants(t *testing.T, s *postgres.Store, id int64) int {
+	t.Helper()
+	return countRows(t, s.Pool(), `SELECT (SELECT count(*) FROM enrollments WHERE contact_id = $1)
+		+ (SELECT count(*) FROM touches WHERE contact_id = $1) + (SELECT count(*) FROM events WHERE contact_id = $1)`, id)
 }
 
 // isCode reports whether err is a PostgreSQL error with the SQLSTATE code.

@@ -1,16 +1,18 @@
--- Enrollments and touches check their references a statement at a time.
+-- Enrollments, touches and events check their references a statement at a
+-- time.
 --
--- The foreign keys enrollments → contacts, enrollments → tracks and
--- touches → enrollments each ran a trigger per inserted row that looked the
--- referenced row up and locked it (FOR KEY SHARE): about 20 µs of the
--- server's CPU per row and key, three quarters of a bulk enrollment. The
+-- The foreign keys enrollments → contacts, enrollments → tracks, touches →
+-- enrollments and events → contacts each ran a trigger per inserted row that
+-- looked the referenced row up and locked it (FOR KEY SHARE): about 20 µs of
+-- the server's CPU per row and key, three quarters of a bulk enrollment. The
 -- triggers below do the same work once per statement, over the statement's
 -- rows at once, and keep what the keys guaranteed:
 --
 -- * every enrollment names an existing contact and track version, every
---   touch an existing enrollment, whoever writes them;
--- * deleting a contact deletes its enrollments, deleting an enrollment its
---   touches (ON DELETE CASCADE); changing a referenced key or deleting a
+--   touch an existing enrollment, every event an existing contact, whoever
+--   writes them;
+-- * deleting a contact deletes its enrollments and events, deleting an
+--   enrollment its touches (ON DELETE CASCADE); changing a referenced key or deleting a
 --   referenced track version is refused (NO ACTION), as is a TRUNCATE that
 --   would leave rows pointing nowhere;
 -- * a reference written while its target is deleted concurrently cannot
@@ -30,6 +32,7 @@
 ALTER TABLE enrollments DROP CONSTRAINT enrollments_contact_id_fkey;
 ALTER TABLE enrollments DROP CONSTRAINT enrollments_track_id_track_version_fkey;
 ALTER TABLE touches DROP CONSTRAINT touches_enrollment_id_fkey;
+ALTER TABLE events DROP CONSTRAINT events_contact_id_fkey;
 
 -- The lock's key: the ASCII bytes of "drip-ref".
 CREATE FUNCTION refs_lock(exclusive boolean) RETURNS void LANGUAGE plpgsql AS $$
@@ -60,8 +63,9 @@ CREATE FUNCTION refs_read_fresh() RETURNS boolean LANGUAGE sql STABLE AS $$
     SELECT current_setting('transaction_isolation') = 'read committed'
 $$;
 
--- The enrollments a statement inserted (new_rows) name existing contacts
--- and track versions; the touches existing enrollments.
+-- The rows a statement inserted (new_rows) name what they refer to: the
+-- touches existing enrollments, the enrollments and events existing
+-- contacts, the enrollments existing track versions.
 CREATE FUNCTION refs_check() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_TABLE_NAME = 'touches' THEN
@@ -75,11 +79,13 @@ BEGIN
     IF NOT refs_read_fresh() THEN
         PERFORM 1 FROM contacts c WHERE c.id IN (SELECT contact_id FROM new_rows) FOR KEY SHARE OF c;
     END IF;
-    PERFORM missing_reference(format('enrollment''s contact %s', n.contact_id))
+    PERFORM missing_reference(format('%s''s contact %s', TG_TABLE_NAME, n.contact_id))
     FROM new_rows n WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = n.contact_id) LIMIT 1;
-    PERFORM missing_reference(format('enrollment''s track %s version %s', n.track_id, n.track_version))
-    FROM (SELECT DISTINCT track_id, track_version FROM new_rows) n
-    WHERE NOT EXISTS (SELECT 1 FROM tracks t WHERE t.id = n.track_id AND t.version = n.track_version) LIMIT 1;
+    IF TG_TABLE_NAME = 'enrollments' THEN
+        PERFORM missing_reference(format('enrollment''s track %s version %s', n.track_id, n.track_version))
+        FROM (SELECT DISTINCT track_id, track_version FROM new_rows) n
+        WHERE NOT EXISTS (SELECT 1 FROM tracks t WHERE t.id = n.track_id AND t.version = n.track_version) LIMIT 1;
+    END IF;
     RETURN NULL;
 END $$;
 
@@ -91,65 +97,80 @@ CREATE TRIGGER touches_refs_writing BEFORE INSERT OR UPDATE OF enrollment_id
     ON touches FOR EACH STATEMENT EXECUTE FUNCTION refs_writing();
 CREATE TRIGGER touches_refs_inserted AFTER INSERT ON touches
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION refs_check();
+CREATE TRIGGER events_refs_writing BEFORE INSERT OR UPDATE OF contact_id
+    ON events FOR EACH STATEMENT EXECUTE FUNCTION refs_writing();
+CREATE TRIGGER events_refs_inserted AFTER INSERT ON events
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION refs_check();
 
 -- An update changing a reference checks it, row by row: it is rare (moving
 -- enrollments to a new track version), and a statement-level trigger with
--- the rows would run on every update of these busy tables.
-CREATE FUNCTION enrollment_refs_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+-- the rows would run on every update of these busy tables. TG_ARGV: the
+-- referencing column and the table it refers to (by id).
+CREATE FUNCTION ref_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    target bigint;
 BEGIN
-    PERFORM 1 FROM contacts WHERE id = NEW.contact_id FOR KEY SHARE;
-    IF FOUND THEN
-        PERFORM 1 FROM tracks WHERE id = NEW.track_id AND version = NEW.track_version FOR KEY SHARE;
-    END IF;
-    IF NOT FOUND THEN
-        PERFORM missing_reference(format('enrollment''s contact %s or track %s version %s',
-            NEW.contact_id, NEW.track_id, NEW.track_version));
+    EXECUTE format('SELECT id FROM %I WHERE id = ($1).%I FOR KEY SHARE', TG_ARGV[1], TG_ARGV[0])
+        INTO target USING NEW;
+    IF target IS NULL THEN
+        PERFORM missing_reference(format('%s''s %s', TG_TABLE_NAME, TG_ARGV[0]));
     END IF;
     RETURN NULL;
 END $$;
-CREATE TRIGGER enrollments_refs_changed AFTER UPDATE OF contact_id, track_id, track_version ON enrollments
-    FOR EACH ROW WHEN ((OLD.contact_id, OLD.track_id, OLD.track_version) IS DISTINCT FROM
-                       (NEW.contact_id, NEW.track_id, NEW.track_version))
-    EXECUTE FUNCTION enrollment_refs_changed();
+CREATE TRIGGER enrollments_contact_changed AFTER UPDATE OF contact_id ON enrollments
+    FOR EACH ROW WHEN (OLD.contact_id IS DISTINCT FROM NEW.contact_id)
+    EXECUTE FUNCTION ref_changed('contact_id', 'contacts');
+CREATE TRIGGER events_contact_changed AFTER UPDATE OF contact_id ON events
+    FOR EACH ROW WHEN (OLD.contact_id IS DISTINCT FROM NEW.contact_id)
+    EXECUTE FUNCTION ref_changed('contact_id', 'contacts');
 
-CREATE FUNCTION touch_refs_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION enrollment_track_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM 1 FROM enrollments WHERE id = NEW.enrollment_id FOR KEY SHARE;
+    PERFORM 1 FROM tracks WHERE id = NEW.track_id AND version = NEW.track_version FOR KEY SHARE;
     IF NOT FOUND THEN
-        PERFORM missing_reference(format('touch''s enrollment %s', NEW.enrollment_id));
+        PERFORM missing_reference(format('enrollment''s track %s version %s', NEW.track_id, NEW.track_version));
     END IF;
     RETURN NULL;
 END $$;
-CREATE TRIGGER touches_refs_changed AFTER UPDATE OF enrollment_id ON touches
+CREATE TRIGGER enrollments_track_changed AFTER UPDATE OF track_id, track_version ON enrollments
+    FOR EACH ROW WHEN ((OLD.track_id, OLD.track_version) IS DISTINCT FROM (NEW.track_id, NEW.track_version))
+    EXECUTE FUNCTION enrollment_track_changed();
+CREATE TRIGGER touches_enrollment_changed AFTER UPDATE OF enrollment_id ON touches
     FOR EACH ROW WHEN (OLD.enrollment_id IS DISTINCT FROM NEW.enrollment_id)
-    EXECUTE FUNCTION touch_refs_changed();
+    EXECUTE FUNCTION ref_changed('enrollment_id', 'enrollments');
 
--- Deleting contacts deletes their enrollments; deleting enrollments deletes
--- their touches (TG_ARGV: the referencing table and column).
+-- Deleting contacts deletes their enrollments and events; deleting
+-- enrollments deletes their touches (TG_ARGV: pairs of a referencing table
+-- and its column).
 CREATE FUNCTION cascade_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM refs_lock(true);
-    EXECUTE format('DELETE FROM %I r USING old_rows o WHERE r.%I = o.id', TG_ARGV[0], TG_ARGV[1]);
+    FOR i IN 0 .. TG_NARGS / 2 - 1 LOOP
+        EXECUTE format('DELETE FROM %I r USING old_rows o WHERE r.%I = o.id', TG_ARGV[2 * i], TG_ARGV[2 * i + 1]);
+    END LOOP;
     RETURN NULL;
 END $$;
 CREATE TRIGGER contacts_cascade AFTER DELETE ON contacts REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION cascade_deleted('enrollments', 'contact_id');
+    FOR EACH STATEMENT EXECUTE FUNCTION cascade_deleted('enrollments', 'contact_id', 'events', 'contact_id');
 CREATE TRIGGER enrollments_cascade AFTER DELETE ON enrollments REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION cascade_deleted('touches', 'enrollment_id');
 
 -- A referenced key does not change, and a referenced track version is not
--- deleted (TG_ARGV: the referencing table and column, or for tracks the
--- two columns).
+-- deleted (TG_ARGV: pairs of a referencing table and its column; for
+-- tracks none).
 CREATE FUNCTION referenced_key_kept() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    used boolean;
+    used boolean := false;
 BEGIN
     PERFORM refs_lock(true);
     IF TG_TABLE_NAME = 'tracks' THEN
         SELECT EXISTS (SELECT 1 FROM enrollments WHERE track_id = OLD.id AND track_version = OLD.version) INTO used;
-    ELSE
-        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I WHERE %I = $1)', TG_ARGV[0], TG_ARGV[1]) INTO used USING OLD.id;
     END IF;
+    FOR i IN 0 .. TG_NARGS / 2 - 1 LOOP
+        EXIT WHEN used;
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I WHERE %I = $1)', TG_ARGV[2 * i], TG_ARGV[2 * i + 1])
+            INTO used USING OLD.id;
+    END LOOP;
     IF used THEN
         RAISE foreign_key_violation USING MESSAGE = format('%s row %s is still referenced', TG_TABLE_NAME, OLD.id);
     END IF;
@@ -157,31 +178,33 @@ BEGIN
 END $$;
 CREATE TRIGGER contacts_key_kept AFTER UPDATE OF id ON contacts
     FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id)
-    EXECUTE FUNCTION referenced_key_kept('enrollments', 'contact_id');
-CREATE TRIGGER enrollments_key_kept AFTER UPDATE OF id ON enrollments
-    FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id)
-    EXECUTE FUNCTION referenced_key_kept('touches', 'enrollment_id');
+    EXECUTE FUNCTION referenced_key_kept('enrollments', 'contact_id', 'events', 'contact_id');
 CREATE TRIGGER tracks_key_kept AFTER UPDATE OF id, version ON tracks
     FOR EACH ROW WHEN ((OLD.id, OLD.version) IS DISTINCT FROM (NEW.id, NEW.version))
     EXECUTE FUNCTION referenced_key_kept();
+CREATE TRIGGER enrollments_key_kept AFTER UPDATE OF id ON enrollments
+    FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id)
+    EXECUTE FUNCTION referenced_key_kept('touches', 'enrollment_id');
 CREATE TRIGGER tracks_kept AFTER DELETE ON tracks
     FOR EACH ROW EXECUTE FUNCTION referenced_key_kept();
 
 -- TRUNCATE bypasses the delete triggers: refused while the table's
--- dependants (TG_ARGV[0]) have rows.
+-- dependants (TG_ARGV) have rows.
 CREATE FUNCTION truncate_refused() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    used boolean;
+    used boolean := false;
 BEGIN
-    EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I)', TG_ARGV[0]) INTO used;
-    IF used THEN
-        RAISE foreign_key_violation USING MESSAGE = format('cannot truncate %s: %s refer to it; truncate them first',
-            TG_TABLE_NAME, TG_ARGV[0]);
-    END IF;
+    FOR i IN 0 .. TG_NARGS - 1 LOOP
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I)', TG_ARGV[i]) INTO used;
+        IF used THEN
+            RAISE foreign_key_violation USING MESSAGE = format('cannot truncate %s: %s refer to it; truncate them first',
+                TG_TABLE_NAME, TG_ARGV[i]);
+        END IF;
+    END LOOP;
     RETURN NULL;
 END $$;
 CREATE TRIGGER contacts_truncate BEFORE TRUNCATE ON contacts
-    FOR EACH STATEMENT EXECUTE FUNCTION truncate_refused('enrollments');
+    FOR EACH STATEMENT EXECUTE FUNCTION truncate_refused('enrollments', 'events');
 CREATE TRIGGER tracks_truncate BEFORE TRUNCATE ON tracks
     FOR EACH STATEMENT EXECUTE FUNCTION truncate_refused('enrollments');
 CREATE TRIGGER enrollments_truncate BEFORE TRUNCATE ON enrollments
