@@ -29,6 +29,12 @@ func TestReferencesChecked(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	err := exec(`WITH r AS (INSERT INTO reps (username) VALUES ('refs-owner') RETURNING id),
+		c AS (INSERT INTO companies (name) VALUES ('Refs') RETURNING id)
+		UPDATE contacts SET owner_id = (SELECT id FROM r), company_id = (SELECT id FROM c)`)
+	if err != nil {
+		t.Fatal(err)
+	}
 	refused := []struct {
 		name, sql string
 		args      []any
@@ -48,6 +54,9 @@ func TestReferencesChecked(t *testing.T) {
 		{"referenced track version renumbered", `UPDATE tracks SET version = 7 WHERE id = 'refs'`, nil},
 		{"referenced contact id changed", `UPDATE contacts SET id = DEFAULT WHERE id = $1`, []any{ids[0]}},
 		{"referenced enrollment id changed", `UPDATE enrollments SET id = DEFAULT WHERE contact_id = $1`, []any{ids[0]}},
+		{"contact of a missing company", `INSERT INTO contacts (email, company_id) VALUES ('x@example.com', -1)`, nil},
+		{"contact given a missing owner", `UPDATE contacts SET owner_id = -1 WHERE id = $1`, []any{ids[0]}},
+		{"referenced rep id changed", `UPDATE reps SET id = DEFAULT WHERE username = 'refs-owner'`, nil},
 		{"tracks truncated", `TRUNCATE tracks`, nil},
 		{"enrollments truncated", `TRUNCATE enrollments`, nil},
 	}
@@ -58,6 +67,15 @@ func TestReferencesChecked(t *testing.T) {
 	}
 	if err := exec(`DELETE FROM contacts WHERE id = $1`, ids[0]); err != nil {
 		t.Fatal(err)
+	}
+	if err := exec(`DELETE FROM reps WHERE username = 'refs-owner'`); err != nil {
+		t.Fatal(err)
+	}
+	if err := exec(`DELETE FROM companies WHERE name = 'Refs'`); err != nil {
+		t.Fatal(err)
+	}
+	if n := countRows(t, s.Pool(), `SELECT count(*) FROM contacts WHERE owner_id IS NOT NULL OR company_id IS NOT NULL`); n != 0 {
+		t.Errorf("%d contacts still name a deleted owner or company", n)
 	}
 	left, kept := dependants(t, s, ids[0]), dependants(t, s, ids[1])
 	if left != 0 || kept != 3 {

@@ -1,18 +1,20 @@
--- Enrollments, touches and events check their references a statement at a
--- time.
+-- Contacts, enrollments, touches and events check their references a
+-- statement at a time.
 --
 -- The foreign keys enrollments → contacts, enrollments → tracks, touches →
--- enrollments and events → contacts each ran a trigger per inserted row that
+-- enrollments, events → contacts, contacts → companies and contacts → reps
+-- (the owner) each ran a trigger per inserted row that
 -- looked the referenced row up and locked it (FOR KEY SHARE): about 20 µs of
 -- the server's CPU per row and key, three quarters of a bulk enrollment. The
 -- triggers below do the same work once per statement, over the statement's
 -- rows at once, and keep what the keys guaranteed:
 --
 -- * every enrollment names an existing contact and track version, every
---   touch an existing enrollment, every event an existing contact, whoever
---   writes them;
+--   touch an existing enrollment, every event an existing contact, every
+--   contact's company and owner exist, whoever writes them;
 -- * deleting a contact deletes its enrollments and events, deleting an
---   enrollment its touches (ON DELETE CASCADE); changing a referenced key or deleting a
+--   enrollment its touches (ON DELETE CASCADE); deleting a company or rep
+--   leaves its contacts without one (ON DELETE SET NULL); changing a referenced key or deleting a
 --   referenced track version is refused (NO ACTION), as is a TRUNCATE that
 --   would leave rows pointing nowhere;
 -- * a reference written while its target is deleted concurrently cannot
@@ -27,12 +29,16 @@
 --   lock the referenced rows, as the keys did, so that a row deleted after
 --   the snapshot fails the transaction instead of being believed.
 --
--- Dripline itself never deletes contacts, enrollments or track versions;
--- the cascades serve whoever does it by hand.
+-- Dripline itself never deletes contacts, enrollments, track versions,
+-- companies or reps; the cascades serve whoever does it by hand. The other
+-- foreign keys to contacts, companies and reps (opportunities, sales,
+-- activities, letters) stay: nothing writes those rows in bulk.
 ALTER TABLE enrollments DROP CONSTRAINT enrollments_contact_id_fkey;
 ALTER TABLE enrollments DROP CONSTRAINT enrollments_track_id_track_version_fkey;
 ALTER TABLE touches DROP CONSTRAINT touches_enrollment_id_fkey;
 ALTER TABLE events DROP CONSTRAINT events_contact_id_fkey;
+ALTER TABLE contacts DROP CONSTRAINT contacts_company_id_fkey;
+ALTER TABLE contacts DROP CONSTRAINT contacts_owner_id_fkey;
 
 -- The lock's key: the ASCII bytes of "drip-ref".
 CREATE FUNCTION refs_lock(exclusive boolean) RETURNS void LANGUAGE plpgsql AS $$
@@ -68,6 +74,19 @@ $$;
 -- contacts, the enrollments existing track versions.
 CREATE FUNCTION refs_check() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF TG_TABLE_NAME = 'contacts' THEN
+        IF NOT refs_read_fresh() THEN
+            PERFORM 1 FROM companies c WHERE c.id IN (SELECT company_id FROM new_rows) FOR KEY SHARE OF c;
+            PERFORM 1 FROM reps r WHERE r.id IN (SELECT owner_id FROM new_rows) FOR KEY SHARE OF r;
+        END IF;
+        PERFORM missing_reference(format('contact''s company %s', n.company_id))
+        FROM (SELECT DISTINCT company_id FROM new_rows WHERE company_id IS NOT NULL) n
+        WHERE NOT EXISTS (SELECT 1 FROM companies c WHERE c.id = n.company_id) LIMIT 1;
+        PERFORM missing_reference(format('contact''s owner %s', n.owner_id))
+        FROM (SELECT DISTINCT owner_id FROM new_rows WHERE owner_id IS NOT NULL) n
+        WHERE NOT EXISTS (SELECT 1 FROM reps r WHERE r.id = n.owner_id) LIMIT 1;
+        RETURN NULL;
+    END IF;
     IF TG_TABLE_NAME = 'touches' THEN
         IF NOT refs_read_fresh() THEN
             PERFORM 1 FROM enrollments e WHERE e.id IN (SELECT enrollment_id FROM new_rows) FOR KEY SHARE OF e;
@@ -97,6 +116,10 @@ CREATE TRIGGER touches_refs_writing BEFORE INSERT OR UPDATE OF enrollment_id
     ON touches FOR EACH STATEMENT EXECUTE FUNCTION refs_writing();
 CREATE TRIGGER touches_refs_inserted AFTER INSERT ON touches
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION refs_check();
+CREATE TRIGGER contacts_refs_writing BEFORE INSERT OR UPDATE OF company_id, owner_id
+    ON contacts FOR EACH STATEMENT EXECUTE FUNCTION refs_writing();
+CREATE TRIGGER contacts_refs_inserted AFTER INSERT ON contacts
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION refs_check();
 CREATE TRIGGER events_refs_writing BEFORE INSERT OR UPDATE OF contact_id
     ON events FOR EACH STATEMENT EXECUTE FUNCTION refs_writing();
 CREATE TRIGGER events_refs_inserted AFTER INSERT ON events
@@ -124,6 +147,13 @@ CREATE TRIGGER events_contact_changed AFTER UPDATE OF contact_id ON events
     FOR EACH ROW WHEN (OLD.contact_id IS DISTINCT FROM NEW.contact_id)
     EXECUTE FUNCTION ref_changed('contact_id', 'contacts');
 
+CREATE TRIGGER contacts_company_changed AFTER UPDATE OF company_id ON contacts
+    FOR EACH ROW WHEN (NEW.company_id IS NOT NULL AND OLD.company_id IS DISTINCT FROM NEW.company_id)
+    EXECUTE FUNCTION ref_changed('company_id', 'companies');
+CREATE TRIGGER contacts_owner_changed AFTER UPDATE OF owner_id ON contacts
+    FOR EACH ROW WHEN (NEW.owner_id IS NOT NULL AND OLD.owner_id IS DISTINCT FROM NEW.owner_id)
+    EXECUTE FUNCTION ref_changed('owner_id', 'reps');
+
 CREATE FUNCTION enrollment_track_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM 1 FROM tracks WHERE id = NEW.track_id AND version = NEW.track_version FOR KEY SHARE;
@@ -140,13 +170,19 @@ CREATE TRIGGER touches_enrollment_changed AFTER UPDATE OF enrollment_id ON touch
     EXECUTE FUNCTION ref_changed('enrollment_id', 'enrollments');
 
 -- Deleting contacts deletes their enrollments and events; deleting
--- enrollments deletes their touches (TG_ARGV: pairs of a referencing table
--- and its column).
+-- enrollments deletes their touches; deleting a company or a rep leaves its
+-- contacts without one (TG_ARGV: pairs of a referencing table and its
+-- column; a pair ('set null', column) nulls that column of contacts
+-- instead).
 CREATE FUNCTION cascade_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM refs_lock(true);
     FOR i IN 0 .. TG_NARGS / 2 - 1 LOOP
-        EXECUTE format('DELETE FROM %I r USING old_rows o WHERE r.%I = o.id', TG_ARGV[2 * i], TG_ARGV[2 * i + 1]);
+        IF TG_ARGV[2 * i] = 'set null' THEN
+            EXECUTE format('UPDATE contacts r SET %I = NULL FROM old_rows o WHERE r.%1$I = o.id', TG_ARGV[2 * i + 1]);
+        ELSE
+            EXECUTE format('DELETE FROM %I r USING old_rows o WHERE r.%I = o.id', TG_ARGV[2 * i], TG_ARGV[2 * i + 1]);
+        END IF;
     END LOOP;
     RETURN NULL;
 END $$;
@@ -154,6 +190,10 @@ CREATE TRIGGER contacts_cascade AFTER DELETE ON contacts REFERENCING OLD TABLE A
     FOR EACH STATEMENT EXECUTE FUNCTION cascade_deleted('enrollments', 'contact_id', 'events', 'contact_id');
 CREATE TRIGGER enrollments_cascade AFTER DELETE ON enrollments REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION cascade_deleted('touches', 'enrollment_id');
+CREATE TRIGGER companies_set_null AFTER DELETE ON companies REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION cascade_deleted('set null', 'company_id');
+CREATE TRIGGER reps_set_null AFTER DELETE ON reps REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION cascade_deleted('set null', 'owner_id');
 
 -- A referenced key does not change, and a referenced track version is not
 -- deleted (TG_ARGV: pairs of a referencing table and its column; for
@@ -185,6 +225,12 @@ CREATE TRIGGER tracks_key_kept AFTER UPDATE OF id, version ON tracks
 CREATE TRIGGER enrollments_key_kept AFTER UPDATE OF id ON enrollments
     FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id)
     EXECUTE FUNCTION referenced_key_kept('touches', 'enrollment_id');
+CREATE TRIGGER companies_key_kept AFTER UPDATE OF id ON companies
+    FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id)
+    EXECUTE FUNCTION referenced_key_kept('contacts', 'company_id');
+CREATE TRIGGER reps_key_kept AFTER UPDATE OF id ON reps
+    FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id)
+    EXECUTE FUNCTION referenced_key_kept('contacts', 'owner_id');
 CREATE TRIGGER tracks_kept AFTER DELETE ON tracks
     FOR EACH ROW EXECUTE FUNCTION referenced_key_kept();
 
@@ -209,3 +255,7 @@ CREATE TRIGGER tracks_truncate BEFORE TRUNCATE ON tracks
     FOR EACH STATEMENT EXECUTE FUNCTION truncate_refused('enrollments');
 CREATE TRIGGER enrollments_truncate BEFORE TRUNCATE ON enrollments
     FOR EACH STATEMENT EXECUTE FUNCTION truncate_refused('touches');
+CREATE TRIGGER companies_truncate BEFORE TRUNCATE ON companies
+    FOR EACH STATEMENT EXECUTE FUNCTION truncate_refused('contacts');
+CREATE TRIGGER reps_truncate BEFORE TRUNCATE ON reps
+    FOR EACH STATEMENT EXECUTE FUNCTION truncate_refused('contacts');
