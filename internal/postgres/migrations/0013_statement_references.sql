@@ -18,13 +18,13 @@
 --   referenced track version is refused (NO ACTION), as is a TRUNCATE that
 --   would leave rows pointing nowhere;
 -- * a reference written while its target is deleted concurrently cannot
---   outlive it. The keys locked each referenced row; here every statement
---   that writes references holds one advisory lock shared until its
+--   outlive it. The keys locked each referenced row; here every check of
+--   written references first takes one advisory lock, shared, held until its
 --   transaction ends, and every removal of referenced rows takes it
---   exclusively before it cascades or checks. So a removal waits for the
---   writers under way and then sees (and cascades to) what they committed,
---   and a writer that waited for a removal checks against its result. The
---   checks read with a fresh snapshot: in READ COMMITTED, which Dripline
+--   exclusively after removing them and before it cascades or checks. So a
+--   removal waits for the writers that checked and then sees (and cascades
+--   to) what they committed, and a writer that waited for a removal checks
+--   against its result. The checks read with a fresh snapshot: in READ COMMITTED, which Dripline
 --   uses, that is enough; under REPEATABLE READ or SERIALIZABLE they also
 --   lock the referenced rows, as the keys did, so that a row deleted after
 --   the snapshot fails the transaction instead of being believed.
@@ -50,13 +50,6 @@ BEGIN
     END IF;
 END $$;
 
--- Before a statement writes references.
-CREATE FUNCTION refs_writing() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM refs_lock(false);
-    RETURN NULL;
-END $$;
-
 -- missing_reference fails the statement the way a foreign key does.
 CREATE FUNCTION missing_reference(what text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
@@ -74,6 +67,7 @@ $$;
 -- contacts, the enrollments existing track versions.
 CREATE FUNCTION refs_check() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    PERFORM refs_lock(false);
     IF TG_TABLE_NAME = 'contacts' THEN
         IF NOT refs_read_fresh() THEN
             PERFORM 1 FROM companies c WHERE c.id IN (SELECT company_id FROM new_rows) FOR KEY SHARE OF c;
@@ -108,20 +102,12 @@ BEGIN
     RETURN NULL;
 END $$;
 
-CREATE TRIGGER enrollments_refs_writing BEFORE INSERT OR UPDATE OF contact_id, track_id, track_version
-    ON enrollments FOR EACH STATEMENT EXECUTE FUNCTION refs_writing();
 CREATE TRIGGER enrollments_refs_inserted AFTER INSERT ON enrollments
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION refs_check();
-CREATE TRIGGER touches_refs_writing BEFORE INSERT OR UPDATE OF enrollment_id
-    ON touches FOR EACH STATEMENT EXECUTE FUNCTION refs_writing();
 CREATE TRIGGER touches_refs_inserted AFTER INSERT ON touches
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION refs_check();
-CREATE TRIGGER contacts_refs_writing BEFORE INSERT OR UPDATE OF company_id, owner_id
-    ON contacts FOR EACH STATEMENT EXECUTE FUNCTION refs_writing();
 CREATE TRIGGER contacts_refs_inserted AFTER INSERT ON contacts
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION refs_check();
-CREATE TRIGGER events_refs_writing BEFORE INSERT OR UPDATE OF contact_id
-    ON events FOR EACH STATEMENT EXECUTE FUNCTION refs_writing();
 CREATE TRIGGER events_refs_inserted AFTER INSERT ON events
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION refs_check();
 
@@ -133,6 +119,7 @@ CREATE FUNCTION ref_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     target bigint;
 BEGIN
+    PERFORM refs_lock(false);
     EXECUTE format('SELECT id FROM %I WHERE id = ($1).%I FOR KEY SHARE', TG_ARGV[1], TG_ARGV[0])
         INTO target USING NEW;
     IF target IS NULL THEN
@@ -156,6 +143,7 @@ CREATE TRIGGER contacts_owner_changed AFTER UPDATE OF owner_id ON contacts
 
 CREATE FUNCTION enrollment_track_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    PERFORM refs_lock(false);
     PERFORM 1 FROM tracks WHERE id = NEW.track_id AND version = NEW.track_version FOR KEY SHARE;
     IF NOT FOUND THEN
         PERFORM missing_reference(format('enrollment''s track %s version %s', NEW.track_id, NEW.track_version));
