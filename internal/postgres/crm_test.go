@@ -60,10 +60,10 @@ func crmSetupClock(tb testing.TB, opts ...func(*crm.Options)) (*crm.Service, *pg
 }
 
 // countRows runs a SELECT count(*) query.
-func countRows(t *testing.T, pool *pgxpool.Pool, sql string) int {
+func countRows(t *testing.T, pool *pgxpool.Pool, sql string, args ...any) int {
 	t.Helper()
 	var n int
-	if err := pool.QueryRow(context.Background(), sql).Scan(&n); err != nil {
+	if err := pool.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
