@@ -36,7 +36,7 @@ faults: services
 	$(GO) vet -tags faults ./internal/faults/
 	$(GO) test -tags faults -count=1 -v -timeout 20m ./internal/faults/
 
-## bench: the README's figures, each beside the machine's raw ceiling measured in the same run (≈5 min)
+## bench: the README's figures, each beside the machine's raw ceiling measured in the same run, with peak RSS (≈3 min)
 bench: services
 	$(GO) run ./internal/benchreport
 

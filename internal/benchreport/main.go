@@ -46,9 +46,16 @@ var figures = []figure{
 	{"enqueue touches", bench{"./internal/queue", "^BenchmarkEnqueue$/^parallel=8$", "10x"}, "tasks/s", "", ""},
 	{"bulk enroll", bench{"./internal/postgres", "^BenchmarkBulkEnroll$", "1x"}, "enrollments/s", "cpu-µs/enrollments", "PostgreSQL COPY"},
 	{"contact import", bench{"./internal/postgres", "^BenchmarkContactsImport$", "1x"}, "rows/s", "cpu-µs/rows", "PostgreSQL COPY"},
+	{"contact import, 64 MiB", bench{"./internal/postgres", "^BenchmarkImport64MiB$", "1x"}, "rows/s", "cpu-µs/rows", "PostgreSQL COPY"},
 	{"simulate a year, 1k contacts", bench{"./internal/sim", "^BenchmarkSimulateYear$/^contacts=1000$", "1x"}, "contacts/s", "contacts/cpu-s", ""},
+	{"simulate a year, 100k contacts", bench{"./internal/sim", "^BenchmarkSimulateYear$/^contacts=100000$", "1x"}, "contacts/s", "contacts/cpu-s", ""},
 	{"letters", bench{"./letters", "^BenchmarkPages$", "1x"}, "pages/s", "pages/cpu-s", ""},
+	{"letters, 10,000 with envelopes and labels", bench{"./letters", "^Benchmark10000$", "1x"}, "pages/s", "pages/cpu-s", ""},
 }
+
+// peakRSS is the metric a benchmark reports its process's peak resident
+// memory in, when it does: each benchmark runs in a process of its own.
+const peakRSS = "peak-RSS-MB"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -79,7 +86,7 @@ func run(ctx context.Context) error {
 	fmt.Println("load average after: ", loadAverage())
 	fmt.Println()
 	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(w, "figure\tvalue\tceiling\tratio\tper CPU-s\tCPU ceiling\tCPU ratio\t")
+	fmt.Fprintln(w, "figure\tvalue\tceiling\tratio\tper CPU-s\tCPU ceiling\tCPU ratio\tpeak RSS\t")
 	for _, f := range append(ceilings, figures...) {
 		fmt.Fprintln(w, row(f, results))
 	}
@@ -91,7 +98,7 @@ func run(ctx context.Context) error {
 
 // measure runs f's benchmark and returns what it reported.
 func measure(ctx context.Context, run bench) (result, error) {
-	cmd := exec.CommandContext(ctx, "go", "test", "-count=1", "-run", "^$", "-bench", run.pattern, "-benchtime", run.benchtime, run.pkg)
+	cmd := exec.CommandContext(ctx, "go", "test", "-count=1", "-timeout", "30m", "-run", "^$", "-bench", run.pattern, "-benchtime", run.benchtime, run.pkg)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
 	if err != nil {
@@ -111,13 +118,18 @@ func row(f figure, results map[string]result) string {
 	cells := []string{f.name, num(r.metrics[f.unit]) + " " + f.unit}
 	if f.limit == "" {
 		cells = append(cells, "", "", num(cpu), "", "")
-		return strings.Join(cells, "\t") + "\t"
+	} else {
+		ceil := ceilingNamed(f.limit)
+		c := results[ceil.name]
+		ceilCPU := cpuRate(ceil.cpu, c.metrics)
+		cells = append(cells, num(c.metrics[ceil.unit]), ratio(r.metrics[f.unit], c.metrics[ceil.unit]),
+			num(cpu), num(ceilCPU), ratio(cpu, ceilCPU))
 	}
-	ceil := ceilingNamed(f.limit)
-	c := results[ceil.name]
-	ceilCPU := cpuRate(ceil.cpu, c.metrics)
-	cells = append(cells, num(c.metrics[ceil.unit]), ratio(r.metrics[f.unit], c.metrics[ceil.unit]),
-		num(cpu), num(ceilCPU), ratio(cpu, ceilCPU))
+	if mb, ok := r.metrics[peakRSS]; ok {
+		cells = append(cells, num(mb)+" MB")
+	} else {
+		cells = append(cells, "")
+	}
 	return strings.Join(cells, "\t") + "\t"
 }
 

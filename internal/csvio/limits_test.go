@@ -28,7 +28,7 @@ func BenchmarkReadContacts64MiB(b *testing.B) {
 			b.Fatalf("%d of %d rows: %v", n, rows, errs)
 		}
 	}
-	b.ReportMetric(float64(csviotest.PeakRSS(b))/(1<<20), "peak-MB")
+	b.ReportMetric(float64(csviotest.PeakRSS(b))/(1<<20), "peak-RSS-MB")
 }
 
 // TestContactsRefusals: rows carrying what no contact may hold are refused

@@ -35,5 +35,5 @@ func BenchmarkImport64MiB(b *testing.B) {
 		}
 		m.Report(b, rows, "rows", ceiling)
 	}
-	b.ReportMetric(float64(csviotest.PeakRSS(b))/(1<<20), "peak-MB")
+	b.ReportMetric(float64(csviotest.PeakRSS(b))/(1<<20), "peak-RSS-MB")
 }
