@@ -29,13 +29,15 @@ func (e *Engine) sleep(ctx context.Context, d time.Duration) error {
 
 // lease is a claim being held: a goroutine renews it every third of the
 // lease until stop, so a delivery that outlives one lease (a slow SMTP
-// server, the rate limiter) is never handed to another worker.
+// server, the rate limiter) or whose outcome waits for a busy database is
+// never handed to another worker.
 type lease struct {
 	stopped chan struct{}      // nil when nothing renews the claim
 	cancel  context.CancelFunc // likewise
 
-	mu    sync.Mutex
-	until time.Time // when the claim runs out unless renewed again
+	mu        sync.Mutex
+	until     time.Time // when the claim runs out unless renewed again
+	finishing bool      // the outcome is being recorded: the claim will end
 }
 
 // hold starts renewing the claim on t until the returned lease is stopped;
@@ -67,7 +69,12 @@ func (e *Engine) renew(ctx context.Context, t Touch, l *lease) bool {
 	case err != nil && ctx.Err() == nil:
 		e.log.Warn("renew lease", ids(t, "attempt", t.Attempts, "err", err)...)
 	case err == nil && !ok:
-		e.log.Info("touch ended or was claimed again while being carried out", ids(t, "attempt", t.Attempts)...)
+		l.mu.Lock()
+		finishing := l.finishing
+		l.mu.Unlock()
+		if !finishing { // else it ended by its own outcome, or finishing says it was lost
+			e.log.Info("touch ended or was claimed again while being carried out", ids(t, "attempt", t.Attempts)...)
+		}
 		return false
 	case err == nil:
 		l.mu.Lock()
@@ -77,16 +84,23 @@ func (e *Engine) renew(ctx context.Context, t Touch, l *lease) bool {
 	return ctx.Err() == nil
 }
 
-// stop ends the renewals, waits for the goroutine and returns when the
-// claim runs out.
-func (l *lease) stop() time.Time {
+// finish says the outcome is about to be recorded, which ends the claim,
+// and returns when the claim runs out unless renewed again. The renewals go
+// on until stop, so an outcome that waits for a busy database keeps its
+// claim.
+func (l *lease) finish() time.Time {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.finishing = true
+	return l.until
+}
+
+// stop ends the renewals and waits for the goroutine.
+func (l *lease) stop() {
 	if l.cancel != nil {
 		l.cancel()
 		<-l.stopped
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.until
 }
 
 // Backoff of a finishing transaction that failed for a transient reason.

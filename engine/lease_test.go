@@ -103,6 +103,41 @@ func TestLeaseRenewedWhileDelivering(t *testing.T) {
 	}
 }
 
+// TestLeaseRenewedWhileOutcomeWaits: an outcome that waits for the batch
+// before it (a busy database) keeps its claim, so the reconciler does not
+// requeue the touch meanwhile and it goes out once.
+func TestLeaseRenewedWhileOutcomeWaits(t *testing.T) {
+	t.Parallel()
+	m := &mailer{}
+	f := setupWith(t, map[tracks.Channel]engine.Channel{tracks.ChannelEmail: m}, nil,
+		func(c *engine.Config) { c.Lease = time.Minute })
+	tc := f.dueEmail()
+	letGo := engine.HoldFinishes(f.eng)
+	done := make(chan error, 1)
+	go func() { done <- f.eng.Process(f.ctx, tc.ID) }()
+	// A lease stopped before the outcome leaves no renewal waiting: give up
+	// rather than wait for ever.
+	renewing, cancel := context.WithTimeout(f.ctx, 10*time.Second)
+	defer cancel()
+	for range 10 { // three leases' worth, a beat at a time; then the last renewal is stored
+		if err := f.clock.BlockUntil(renewing, 1); err != nil {
+			t.Fatalf("no renewal of the claim while its outcome waits: %v", err)
+		}
+		f.clock.Advance(20 * time.Second)
+	}
+	now := f.clock.Now()
+	if ts, err := f.store.Requeue(f.ctx, now, now, 10); err != nil || len(ts) != 0 {
+		t.Fatalf("Requeue while the outcome waits = %v, %v; want nothing", ts, err)
+	}
+	letGo(1)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got := f.stored(tc.ID); got.State != engine.TouchDone || got.Attempts != 1 || m.sent() != 1 {
+		t.Fatalf("touch = %s, attempt %d, sent %d; want done once", got.State, got.Attempts, m.sent())
+	}
+}
+
 // TestFinishRetriesTransientErrors: PostgreSQL drops every connection while
 // the email goes out (as a restart does); the finishing transaction fails
 // with a transient error (its batch's, then the touch is finished on its

@@ -57,8 +57,9 @@ func (e *Engine) Process(ctx context.Context, id int64) error {
 		return e.complete(ctx, j, TouchSkipped, reason, nil)
 	}
 	l := e.hold(ctx, t)
+	defer l.stop()
 	out, err := ch.Deliver(ctx, e.dispatch(j))
-	j.touch.LeaseUntil = l.stop()
+	j.touch.LeaseUntil = l.finish()
 	if err != nil {
 		return e.fail(ctx, j, err)
 	}
