@@ -33,10 +33,10 @@ func (e *Engine) complete(ctx context.Context, j *job, state TouchState, reason 
 // whether it is done; all or none are.
 func (e *Engine) finishAll(fs []*finishing) []bool {
 	done := make([]bool, len(fs))
-	until := fs[0].j.touch.LeaseUntil // the first claim to run out bounds the transaction
+	until := fs[0].j.leaseUntil() // the first claim to run out bounds the transaction
 	for _, f := range fs[1:] {
-		if f.j.touch.LeaseUntil.Before(until) {
-			until = f.j.touch.LeaseUntil
+		if u := f.j.leaseUntil(); u.Before(until) {
+			until = u
 		}
 	}
 	ctx := context.WithoutCancel(fs[0].ctx) // what went out must be recorded, even on shutdown

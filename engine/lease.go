@@ -84,14 +84,19 @@ func (e *Engine) renew(ctx context.Context, t Touch, l *lease) bool {
 	return ctx.Err() == nil
 }
 
-// finish says the outcome is about to be recorded, which ends the claim,
-// and returns when the claim runs out unless renewed again. The renewals go
-// on until stop, so an outcome that waits for a busy database keeps its
-// claim.
-func (l *lease) finish() time.Time {
+// finish says the outcome is about to be recorded, which ends the claim.
+// The renewals go on until stop, so an outcome that waits for a busy
+// database keeps its claim.
+func (l *lease) finish() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.finishing = true
+}
+
+// current returns when the claim runs out unless renewed again.
+func (l *lease) current() time.Time {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	return l.until
 }
 
@@ -114,18 +119,18 @@ const (
 // serialization failure) and the claim still holds: the touch has been
 // carried out, and a finish given up now means it goes out again once the
 // lease runs out.
-func (e *Engine) commit(ctx context.Context, t Touch, fn func(Tx) error) error {
+func (e *Engine) commit(ctx context.Context, j *job, fn func(Tx) error) error {
 	ctx = context.WithoutCancel(ctx) // what went out must be recorded, even on shutdown
 	wait := finishRetryFirst
 	for {
-		err := e.tryCommit(ctx, t.LeaseUntil, fn)
+		err := e.tryCommit(ctx, j.leaseUntil(), fn)
 		if err == nil || !errors.Is(err, ErrTransient) {
 			return err
 		}
-		if left := t.LeaseUntil.Sub(e.now()); left < wait {
+		if left := j.leaseUntil().Sub(e.now()); left < wait {
 			return fmt.Errorf("claim ran out while retrying: %w", err)
 		}
-		e.log.Warn("finish touch: database failed, retrying", ids(t, "attempt", t.Attempts, "in", wait, "err", err)...)
+		e.log.Warn("finish touch: database failed, retrying", ids(j.touch, "attempt", j.touch.Attempts, "in", wait, "err", err)...)
 		if err := e.sleep(ctx, wait); err != nil {
 			return err
 		}

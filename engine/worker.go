@@ -19,6 +19,15 @@ type job struct {
 	contact    Contact
 	rep        Rep
 	suppressed string // why the contact's address may not be emailed, for email steps
+	lease      *lease // renewing the claim while the channel carries it out; nil before
+}
+
+// leaseUntil returns when the job's claim runs out unless renewed again.
+func (j *job) leaseUntil() time.Time {
+	if j.lease != nil {
+		return j.lease.current()
+	}
+	return j.touch.LeaseUntil
 }
 
 // Process carries out one touch; the queue's workers call it with the touch id.
@@ -56,10 +65,10 @@ func (e *Engine) Process(ctx context.Context, id int64) error {
 	if reason := e.skipReason(ch, j); reason != "" {
 		return e.complete(ctx, j, TouchSkipped, reason, nil)
 	}
-	l := e.hold(ctx, t)
-	defer l.stop()
+	j.lease = e.hold(ctx, t)
+	defer j.lease.stop()
 	out, err := ch.Deliver(ctx, e.dispatch(j))
-	j.touch.LeaseUntil = l.finish()
+	j.lease.finish()
 	if err != nil {
 		return e.fail(ctx, j, err)
 	}
@@ -214,7 +223,7 @@ func (e *Engine) released(t Touch, err error) error {
 // finish records a touch's final state, what it produced and, for a hard
 // bounce, the suppression, all in one transaction, then moves the track on.
 func (e *Engine) finish(ctx context.Context, j *job, state TouchState, reason string, out *Outcome, sup ...*SuppressError) error {
-	err := e.commit(ctx, j.touch, func(tx Tx) error {
+	err := e.commit(ctx, j, func(tx Tx) error {
 		ok, err := e.finishClaimed(ctx, tx, j.touch, state, reason)
 		if err != nil {
 			return err
