@@ -237,3 +237,66 @@ func TestBatchClaimTwiceInOneBatch(t *testing.T) {
 		t.Fatalf("observer heard %v, sent %d; want %v, each sent once", heard, m.sent(), ids)
 	}
 }
+
+// TestBatchClaimLockedTouch: one touch of a claim batch is held by another
+// transaction. The batch does not wait for it: the others are claimed on
+// their own at once and sent, and the held one fails its claim (the queue
+// retries the task), still queued, with no attempt counted; once the other
+// transaction ends it is claimed and sent.
+func TestBatchClaimLockedTouch(t *testing.T) {
+	t.Parallel()
+	m := &mailer{}
+	f, _, _, ids := batchFixture(t, m, 3)
+	locked := ids[1]
+	other, err := f.store.Pool().Begin(f.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Rollback(f.ctx)
+	if _, err := other.Exec(f.ctx, `SELECT 1 FROM touches WHERE id = $1 FOR UPDATE`, locked); err != nil {
+		t.Fatal(err)
+	}
+	release := engine.HoldClaims(f.eng)
+	errs := make(chan error, len(ids))
+	for _, id := range ids {
+		go func() { errs <- f.eng.Process(f.ctx, id) }()
+	}
+	release(len(ids))
+	failed := 0
+	for range ids {
+		if err := <-errs; err != nil {
+			failed++
+		}
+	}
+	if got := f.stored(locked); failed != 1 || got.State != engine.TouchQueued || got.Attempts != 0 || m.sent() != 2 {
+		t.Fatalf("%d claims failed, held touch %s with %d attempts, %d sent; want 1 failed, queued, 0, 2 sent", failed, got.State, got.Attempts, m.sent())
+	}
+	if err := other.Rollback(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.eng.Process(f.ctx, locked); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		if got := f.stored(id); got.State != engine.TouchDone || got.Attempts != 1 || f.activities(id) != 1 {
+			t.Errorf("touch %d = %s, attempt %d, %d activities; want done once", id, got.State, got.Attempts, f.activities(id))
+		}
+	}
+}
+
+// TestClaimOfEndedWorker: a worker whose context has already ended (a
+// shutdown, the task's timeout) claims nothing, so its touch is not left
+// running, unreleased, until the lease runs out.
+func TestClaimOfEndedWorker(t *testing.T) {
+	t.Parallel()
+	m := &mailer{}
+	f, _, _, ids := batchFixture(t, m, 1)
+	ctx, cancel := context.WithCancel(f.ctx)
+	cancel()
+	if err := f.eng.Process(ctx, ids[0]); err == nil {
+		t.Fatal("Process with an ended context = nil, want its error")
+	}
+	if got := f.stored(ids[0]); got.State != engine.TouchQueued || got.Attempts != 0 || m.sent() != 0 {
+		t.Fatalf("touch = %s with %d attempts, %d sent; want queued, 0, 0", got.State, got.Attempts, m.sent())
+	}
+}

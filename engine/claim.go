@@ -9,6 +9,7 @@ import (
 // claimed is what a worker gets back from claiming a touch with others.
 type claimed struct {
 	ran   bool  // the batch ran; false only when it panicked
+	alone bool  // the batch could not claim: claim the touch on its own
 	err   error // the claim failed: nothing was claimed
 	ok    bool  // the touch is this worker's now (see Store.Claim)
 	touch Touch
@@ -26,8 +27,12 @@ var errClaimPanicked = errors.New("the claim batch stopped")
 // the whole batch (see batcher).
 func (e *Engine) claim(ctx context.Context, id int64) claimed {
 	c := e.claims.do(claimRequest{ctx, id})
-	if !c.ran {
+	switch {
+	case !c.ran:
 		c.err = errClaimPanicked
+	case c.alone:
+		now := e.now()
+		c.touch, c.ok, c.err = e.cfg.Store.Claim(ctx, id, now, now.Add(e.cfg.Lease))
 	}
 	return c
 }
@@ -41,24 +46,34 @@ type claimRequest struct {
 // claimAll claims the touches of one batch with Store.ClaimAll and reads
 // their work with Store.WorkAll. The batch runs in the context of the
 // worker that runs it, without its cancellation (a claim made must reach
-// its worker) but bounded by the lease. Each id gets the touch once: a
-// second task for the same touch in the batch finds it held. When WorkAll
-// fails, each worker reads its touch's work on its own, so one unreadable
-// touch does not fail the others.
+// its worker) but bounded by the lease; a worker whose own context has
+// ended is left out, as a claim it could not use or release would hold its
+// touch until the lease ran out. Each id gets the touch once: a second task
+// for the same touch in the batch finds it held. When ClaimAll fails (it
+// does not wait for a touch another transaction holds, so that one locked
+// touch neither holds up the batch nor eats into its leases), each worker
+// claims its touch on its own; when WorkAll fails, each reads its touch's
+// work on its own, so one unreadable touch does not fail the others.
 func (e *Engine) claimAll(reqs []claimRequest) []claimed {
 	ctx, cancel := e.within(context.WithoutCancel(reqs[0].ctx), e.cfg.Lease)
 	defer cancel()
 	out := make([]claimed, len(reqs))
-	ids := make([]int64, len(reqs))
+	ids := make([]int64, 0, len(reqs))
 	for i, r := range reqs {
-		ids[i] = r.id
 		out[i].ran = true
+		if out[i].err = r.ctx.Err(); out[i].err == nil {
+			ids = append(ids, r.id)
+		}
+	}
+	if len(ids) == 0 {
+		return out
 	}
 	now := e.now()
 	ts, err := e.cfg.Store.ClaimAll(ctx, ids, now, now.Add(e.cfg.Lease))
 	if err != nil {
+		e.log.Debug("claim touches together failed; each worker claims its own", "touches", len(ids), "err", err)
 		for i := range out {
-			out[i].err = err
+			out[i].alone = out[i].err == nil
 		}
 		return out
 	}
@@ -70,7 +85,8 @@ func (e *Engine) claimAll(reqs []claimRequest) []claimed {
 	for _, t := range ts {
 		held[t.ID] = t
 	}
-	for i, id := range ids {
+	for i, r := range reqs {
+		id := r.id
 		t, ok := held[id]
 		if !ok {
 			continue

@@ -58,7 +58,9 @@ type Store interface {
 
 	// ClaimAll is Claim for many touches at once, in one round trip where the
 	// store can: it returns the touches it leased, in no particular order. An
-	// id listed twice is claimed once.
+	// id listed twice is claimed once. Rather than wait for a touch another
+	// transaction holds, it fails and claims none, so that one locked touch
+	// does not hold up the others (nor spend their leases waiting).
 	ClaimAll(ctx context.Context, ids []int64, now, leaseUntil time.Time) ([]Touch, error)
 
 	// RenewLease extends the lease of a touch still running under the claim

@@ -55,7 +55,9 @@ func (s *Store) Requeue(ctx context.Context, staleBefore, now time.Time, limit i
 // Claim leases a queued touch, or a running one whose lease ended before now,
 // until leaseUntil and counts the attempt. ok is false, with no error, when
 // the touch is final, scheduled, leased to another worker or gone (its
-// contact deleted): a duplicate task has nothing to do.
+// contact deleted): a duplicate task has nothing to do. Like ClaimAll it
+// does not wait for a transaction that holds the touch: it fails, and the
+// queue tries the task again.
 func (s *Store) Claim(ctx context.Context, id int64, now, leaseUntil time.Time) (engine.Touch, bool, error) {
 	ts, err := s.ClaimAll(ctx, []int64{id}, now, leaseUntil)
 	if err != nil || len(ts) == 0 {
@@ -65,11 +67,16 @@ func (s *Store) Claim(ctx context.Context, id int64, now, leaseUntil time.Time) 
 }
 
 // ClaimAll is Claim for many touches in one statement: it returns those it
-// leased, in no particular order; an id listed twice is claimed once.
+// leased, in no particular order; an id listed twice is claimed once. It
+// locks the touches NOWAIT: when another transaction holds one, it fails
+// with SQLSTATE 55P03 at once and claims none.
 func (s *Store) ClaimAll(ctx context.Context, ids []int64, now, leaseUntil time.Time) ([]engine.Touch, error) {
 	ts, err := queryTouches(ctx, s.pool, `UPDATE touches AS t
 		SET state = 'running', lease_until = $3, attempts = attempts + 1
-		WHERE t.id = ANY($1) AND (t.state = 'queued' OR (t.state = 'running' AND t.lease_until < $2))
+		FROM (SELECT id FROM touches
+			WHERE id = ANY($1) AND (state = 'queued' OR (state = 'running' AND lease_until < $2))
+			FOR UPDATE NOWAIT) AS free
+		WHERE t.id = free.id
 		RETURNING `+touchColumns, ids, now, leaseUntil)
 	if err != nil {
 		return nil, fmt.Errorf("claim %d touches: %w", len(ids), err)
