@@ -171,6 +171,36 @@ func TestEnrollmentRepeatableRead(t *testing.T) {
 // waitBlocked waits until a backend running a statement like pattern waits
 // for a lock, or until done (the statement's result) is ready; it puts the
 // result back.
+// TestRepeatableReadDeleteRefused: a REPEATABLE READ transaction whose
+// snapshot predates an enrollment committed meanwhile cannot delete the
+// contact: its cascade would miss the enrollment and leave it, and its
+// touch, pointing nowhere. It is refused, as a foreign key refuses it.
+func TestRepeatableReadDeleteRefused(t *testing.T) {
+	s := setup(t)
+	ctx := context.Background()
+	id := addContacts(t, s, 1)[0]
+	d, err := s.Pool().BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Rollback(ctx)
+	if _, err := d.Exec(ctx, `SELECT count(*) FROM contacts`); err != nil { // the snapshot
+		t.Fatal(err)
+	}
+	enrollAll(t, s, "rrdel", []int64{id}, func(int) time.Time { return t0 })
+	before := dependants(t, s, id)
+	_, err = d.Exec(ctx, `DELETE FROM contacts WHERE id = $1`, id)
+	if err == nil {
+		err = d.Commit(ctx)
+	}
+	if !isCode(err, "40001") {
+		t.Fatalf("delete under an old snapshot = %v, want SQLSTATE 40001", err)
+	}
+	if n := dependants(t, s, id); n != before || n == 0 {
+		t.Fatalf("contact %d has %d enrollments, touches and events, want its %d kept", id, n, before)
+	}
+}
+
 func waitBlocked(t *testing.T, s *postgres.Store, pattern string, done chan error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

@@ -30,7 +30,15 @@
 --   the snapshot fails the transaction instead of being believed.
 --
 -- Dripline itself never deletes contacts, enrollments, track versions,
--- companies or reps; the cascades serve whoever does it by hand. The other
+-- companies or reps; the cascades serve whoever does it by hand. Mind what
+-- such a delete costs: it holds the lock exclusively until its transaction
+-- ends, and every write of references (imports, enrollments, the workers'
+-- next touches) waits meanwhile, where a foreign key held up only the rows
+-- that referred to the deleted one. Delete in short READ COMMITTED
+-- transactions (others are refused, see refs_fresh_for_delete), never in an
+-- open psql session. TRUNCATE of a referenced table is refused while its
+-- dependants have rows, even in the same TRUNCATE: truncate the dependants
+-- first. The other
 -- foreign keys to contacts, companies and reps (opportunities, sales,
 -- activities, letters) stay: nothing writes those rows in bulk.
 ALTER TABLE enrollments DROP CONSTRAINT enrollments_contact_id_fkey;
@@ -157,6 +165,21 @@ CREATE TRIGGER touches_enrollment_changed AFTER UPDATE OF enrollment_id ON touch
     FOR EACH ROW WHEN (OLD.enrollment_id IS DISTINCT FROM NEW.enrollment_id)
     EXECUTE FUNCTION ref_changed('enrollment_id', 'enrollments');
 
+-- A delete or key change of referenced rows must see the references
+-- committed up to the moment it holds the lock: a REPEATABLE READ or
+-- SERIALIZABLE snapshot may predate some, which its cascade would miss and
+-- leave pointing nowhere. Such a transaction is refused (40001, as a
+-- foreign key refuses one that meets a concurrent change); do it in READ
+-- COMMITTED.
+CREATE FUNCTION refs_fresh_for_delete() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT refs_read_fresh() THEN
+        RAISE serialization_failure USING MESSAGE = format(
+            'delete or renumber referenced rows in a READ COMMITTED transaction, not %s',
+            current_setting('transaction_isolation'));
+    END IF;
+END $$;
+
 -- Deleting contacts deletes their enrollments and events; deleting
 -- enrollments deletes their touches; deleting a company or a rep leaves its
 -- contacts without one (TG_ARGV: pairs of a referencing table and its
@@ -165,6 +188,7 @@ CREATE TRIGGER touches_enrollment_changed AFTER UPDATE OF enrollment_id ON touch
 CREATE FUNCTION cascade_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM refs_lock(true);
+    PERFORM refs_fresh_for_delete();
     FOR i IN 0 .. TG_NARGS / 2 - 1 LOOP
         IF TG_ARGV[2 * i] = 'set null' THEN
             EXECUTE format('UPDATE contacts r SET %I = NULL FROM old_rows o WHERE r.%1$I = o.id', TG_ARGV[2 * i + 1]);
@@ -191,6 +215,7 @@ DECLARE
     used boolean := false;
 BEGIN
     PERFORM refs_lock(true);
+    PERFORM refs_fresh_for_delete();
     IF TG_TABLE_NAME = 'tracks' THEN
         SELECT EXISTS (SELECT 1 FROM enrollments WHERE track_id = OLD.id AND track_version = OLD.version) INTO used;
     END IF;
