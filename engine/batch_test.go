@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -298,5 +299,33 @@ func TestClaimOfEndedWorker(t *testing.T) {
 	}
 	if got := f.stored(ids[0]); got.State != engine.TouchQueued || got.Attempts != 0 || m.sent() != 0 {
 		t.Fatalf("touch = %s with %d attempts, %d sent; want queued, 0, 0", got.State, got.Attempts, m.sent())
+	}
+}
+
+// TestTaskBeforeDue: a task that runs before its touch is due (one left
+// from before the touch was rescheduled later) hands the touch back
+// untouched and asks to run again at the due time, where it goes out.
+func TestTaskBeforeDue(t *testing.T) {
+	t.Parallel()
+	m := &mailer{}
+	f, _, _, ids := batchFixture(t, m, 1)
+	due := f.clock.Now().Add(time.Hour)
+	if _, err := f.store.Pool().Exec(f.ctx, `UPDATE touches SET due = $2 WHERE id = $1`, ids[0], due); err != nil {
+		t.Fatal(err)
+	}
+	err := f.eng.Process(f.ctx, ids[0])
+	var nd *engine.NotDueError
+	if !errors.As(err, &nd) || !nd.Due.Equal(due) {
+		t.Fatalf("Process before due = %v, want not due until %s", err, due)
+	}
+	if got := f.stored(ids[0]); got.State != engine.TouchQueued || m.sent() != 0 {
+		t.Fatalf("touch = %s, %d sent; want queued, nothing sent", got.State, m.sent())
+	}
+	f.clock.Advance(time.Hour)
+	if err := f.eng.Process(f.ctx, ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.stored(ids[0]); got.State != engine.TouchDone || m.sent() != 1 {
+		t.Fatalf("touch = %s, %d sent; want done, sent once", got.State, m.sent())
 	}
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -128,4 +129,17 @@ func Outage(err error) error {
 func IsOutage(err error) bool {
 	var o outageError
 	return errors.As(err, &o)
+}
+
+// NotDueError is what Process returns for a touch whose task ran before the
+// touch is due (a task left from before the touch was rescheduled later):
+// the touch is handed back untouched, and the queue should run the task
+// again at Due.
+type NotDueError struct {
+	Touch int64
+	Due   time.Time
+}
+
+func (e *NotDueError) Error() string {
+	return fmt.Sprintf("touch %d is not due until %s", e.Touch, e.Due.Format(time.RFC3339Nano))
 }

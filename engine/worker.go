@@ -47,6 +47,12 @@ func (e *Engine) Process(ctx context.Context, id int64) error {
 		return nil
 	}
 	t := c.touch
+	if now := e.now(); t.Due.After(now) { // a stale task of a touch rescheduled later
+		if err := e.release(ctx, t, TouchQueued, "not due yet"); err != nil {
+			return err
+		}
+		return &NotDueError{Touch: t.ID, Due: t.Due}
+	}
 	j, err := e.load(ctx, c)
 	if err != nil {
 		return e.fail(ctx, j, err)

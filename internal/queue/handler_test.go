@@ -3,6 +3,7 @@ package queue
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -75,6 +76,16 @@ func TestBackoff(t *testing.T) {
 	}
 	if d := delay(1<<20, nil, nil); d < ceiling/2 || d > ceiling {
 		t.Errorf("retry 2^20 waits %v, want at most %v", d, ceiling)
+	}
+	// A touch that was not due yet runs again at its due time, however
+	// often it was retried; one past due at once.
+	due := time.Now().Add(3 * time.Hour)
+	notDue := fmt.Errorf("attempt: %w", &engine.NotDueError{Touch: 1, Due: due})
+	if d := delay(0, notDue, nil); d < 3*time.Hour-time.Minute || d > 3*time.Hour {
+		t.Errorf("a touch due in 3h waits %v", d)
+	}
+	if d := delay(5, &engine.NotDueError{Touch: 1, Due: time.Now().Add(-time.Second)}, nil); d != 0 {
+		t.Errorf("a touch due already waits %v, want 0", d)
 	}
 }
 

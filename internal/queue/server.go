@@ -3,6 +3,7 @@ package queue
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -188,9 +189,13 @@ func parseTouchID(p []byte) (int64, error) {
 }
 
 // backoff returns asynq's retry delay: "equal jitter" exponential backoff
-// capped at ceiling (see ServerConfig.RetryBase).
+// capped at ceiling (see ServerConfig.RetryBase); a touch that was not due
+// yet (engine.NotDueError) runs again at its due time instead.
 func backoff(base, ceiling time.Duration) asynq.RetryDelayFunc {
-	return func(n int, _ error, _ *asynq.Task) time.Duration {
+	return func(n int, err error, _ *asynq.Task) time.Duration {
+		if nd, ok := errors.AsType[*engine.NotDueError](err); ok {
+			return max(time.Until(nd.Due), 0)
+		}
 		d := base
 		for i := 0; i < n && d < ceiling; i++ {
 			d *= 2
