@@ -122,6 +122,15 @@ func (c *Virtual) blockUntil(ctx context.Context, ready func() bool) error {
 	}
 }
 
+// BlockUntilWakeAt waits until a Sleep is pending that wakes at exactly at,
+// so a test knows a goroutine has parked on that time and not on one left
+// from before. It returns ctx's error when ctx ends first.
+func (c *Virtual) BlockUntilWakeAt(ctx context.Context, at time.Time) error {
+	return c.blockUntil(ctx, func() bool {
+		return slices.ContainsFunc(c.waiters, func(w *waiter) bool { return w.at.Equal(at) })
+	})
+}
+
 // BlockUntilWake waits until a Sleep is pending that wakes at or before at,
 // so a test knows a goroutine has parked on that time and not a later one.
 // It returns ctx's error when ctx ends first.

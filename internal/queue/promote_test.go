@@ -40,7 +40,7 @@ func promoting(t *testing.T, cfg Config) (opt asynq.RedisClientOpt, q *Queue, in
 		t.Helper()
 		wait, stop := context.WithTimeout(t.Context(), guard)
 		defer stop()
-		if err := vc.BlockUntilWake(wait, at); err != nil {
+		if err := vc.BlockUntilWakeAt(wait, at); err != nil {
 			t.Fatalf("promoter not parked on %v: %v", at, err)
 		}
 	}
