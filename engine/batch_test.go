@@ -86,6 +86,17 @@ func (f *fixture) processAll(ids ...int64) <-chan error {
 	return done
 }
 
+// wantDoneOnce fails the test unless each touch ended done after one
+// attempt, with one activity.
+func (f *fixture) wantDoneOnce(ids ...int64) {
+	f.t.Helper()
+	for _, id := range ids {
+		if got := f.stored(id); got.State != engine.TouchDone || got.Attempts != 1 || f.activities(id) != 1 {
+			f.t.Errorf("touch %d = %s, attempt %d, %d activities; want done once", id, got.State, got.Attempts, f.activities(id))
+		}
+	}
+}
+
 // activities counts the activities logged for a touch.
 func (f *fixture) activities(id int64) int {
 	return f.count(`SELECT count(*) FROM activities WHERE touch_id = $1`, id)
@@ -153,11 +164,7 @@ func TestBatchFinishOneFailsOthersDone(t *testing.T) {
 	if err := advanceUntil(f.ctx, f.clock, time.Second, done); err != nil {
 		t.Fatalf("Process = %v\nlog:\n%s", err, logs.String())
 	}
-	for _, id := range ids {
-		if got := f.stored(id); got.State != engine.TouchDone || got.Attempts != 1 || f.activities(id) != 1 {
-			t.Errorf("touch %d = %s, attempt %d, %d activities; want done once", id, got.State, got.Attempts, f.activities(id))
-		}
-	}
+	f.wantDoneOnce(ids...)
 	if heard := w.heard(t); !slices.Equal(heard, ids) || m.sent() != len(ids) {
 		t.Fatalf("observer heard %v, sent %d; want %v once each", heard, m.sent(), ids)
 	}
@@ -229,11 +236,7 @@ func TestBatchClaimTwiceInOneBatch(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	for _, id := range ids {
-		if got := f.stored(id); got.State != engine.TouchDone || got.Attempts != 1 || f.activities(id) != 1 {
-			t.Errorf("touch %d = %s, attempt %d, %d activities; want done once", id, got.State, got.Attempts, f.activities(id))
-		}
-	}
+	f.wantDoneOnce(ids...)
 	if heard := w.heard(t); !slices.Equal(heard, ids) || m.sent() != 2 {
 		t.Fatalf("observer heard %v, sent %d; want %v, each sent once", heard, m.sent(), ids)
 	}
@@ -278,11 +281,7 @@ func TestBatchClaimLockedTouch(t *testing.T) {
 	if err := f.eng.Process(f.ctx, locked); err != nil {
 		t.Fatal(err)
 	}
-	for _, id := range ids {
-		if got := f.stored(id); got.State != engine.TouchDone || got.Attempts != 1 || f.activities(id) != 1 {
-			t.Errorf("touch %d = %s, attempt %d, %d activities; want done once", id, got.State, got.Attempts, f.activities(id))
-		}
-	}
+	f.wantDoneOnce(ids...)
 }
 
 // TestClaimOfEndedWorker: a worker whose context has already ended (a
