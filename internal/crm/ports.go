@@ -150,6 +150,8 @@ type AccessReader interface {
 	Tokens(ctx context.Context, repID int64) ([]Token, error)
 	// PasswordHash returns a rep's password hash, "" when it has none.
 	PasswordHash(ctx context.Context, repID int64) (string, error)
+	// RepsWithPassword returns the ids of the reps that have a password.
+	RepsWithPassword(ctx context.Context) (map[int64]bool, error)
 	// SessionByHash returns the session with this SHA-256 hash of its id.
 	SessionByHash(ctx context.Context, hash []byte) (Session, error)
 

@@ -146,13 +146,13 @@ func (s *Service) Users(ctx context.Context, a Actor) ([]User, error) {
 	for _, t := range tokens {
 		byRep[t.RepID] = append(byRep[t.RepID], t)
 	}
+	passwords, err := s.store.RepsWithPassword(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
 	users := make([]User, 0, len(reps))
 	for _, r := range reps {
-		hash, err := s.store.PasswordHash(ctx, r.ID)
-		if err != nil {
-			return nil, fmt.Errorf("list users: %w", err)
-		}
-		users = append(users, User{Rep: r, HasPassword: hash != "", Tokens: byRep[r.ID]})
+		users = append(users, User{Rep: r, HasPassword: passwords[r.ID], Tokens: byRep[r.ID]})
 	}
 	return users, nil
 }

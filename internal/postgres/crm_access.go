@@ -51,6 +51,23 @@ func (r crmReader) PasswordHash(ctx context.Context, repID int64) (string, error
 	return h, nil
 }
 
+// RepsWithPassword returns the ids of the reps that have a password.
+func (r crmReader) RepsWithPassword(ctx context.Context) (map[int64]bool, error) {
+	rows, err := r.q.Query(ctx, `SELECT id FROM reps WHERE password_hash <> ''`)
+	if err != nil {
+		return nil, fmt.Errorf("reps with a password: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, fmt.Errorf("reps with a password: %w", err)
+	}
+	out := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, nil
+}
+
 // SessionByHash returns a session by the hash of its id.
 func (r crmReader) SessionByHash(ctx context.Context, hash []byte) (crm.Session, error) {
 	s := crm.Session{Hash: hash}
