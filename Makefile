@@ -24,11 +24,13 @@ services:
 tools:
 	@bash .ci/tools
 
-## check: formatting and staticcheck, the fault suite's files included (installs staticcheck from the module proxy)
+## check: formatting and staticcheck, the fault suite's files included (installs staticcheck from the module proxy),
+## and that every planted bug of .ci/mutations.tsv still points at its code
 check:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 -tags faults ./internal/faults/
+	@bash .ci/mutate --check
 
 ## faults: the fault suite (internal/faults): the daemon killed, Redis flushed and down, PostgreSQL
 ## restarted, two daemons, SMTP faults, max-late; on a PostgreSQL cluster and a Redis of its own
