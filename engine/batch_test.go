@@ -328,3 +328,38 @@ func TestTaskBeforeDue(t *testing.T) {
 		t.Fatalf("touch = %s, %d sent; want done, sent once", got.State, m.sent())
 	}
 }
+
+// TestBatchFallbackSkippedTouchMovesOn: a batch holding a skipped touch
+// fails (another touch's activity is refused once), so each touch is
+// finished on its own; the skipped one's track still moves on, here to the
+// end of its one-step track.
+func TestBatchFallbackSkippedTouchMovesOn(t *testing.T) {
+	t.Parallel()
+	m := &mailer{}
+	f, _, _, ids := batchFixture(t, m, 2)
+	skipped := f.stored(ids[1])
+	var email string
+	if err := f.store.Pool().QueryRow(f.ctx, `SELECT email FROM contacts WHERE id = $1`, skipped.ContactID).Scan(&email); err != nil {
+		t.Fatal(err)
+	}
+	err := f.store.Tx(f.ctx, func(tx engine.Tx) error {
+		return tx.Suppress(f.ctx, email, engine.SuppressUnsubscribe, "test", f.clock.Now())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.failActivityOf(ids[0], 1) // the batch fails; alone it goes through
+	release := engine.HoldFinishes(f.eng)
+	done := f.processAll(ids...)
+	release(len(ids))
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got := f.stored(ids[1]); got.State != engine.TouchSkipped {
+		t.Fatalf("suppressed contact's touch = %s, want skipped", got.State)
+	}
+	if n := f.count(`SELECT count(*) FROM enrollments WHERE contact_id = $1 AND state = 'completed'`, skipped.ContactID); n != 1 {
+		t.Fatalf("the skipped touch's enrollment did not move on (%d completed)", n)
+	}
+	f.wantDoneOnce(ids[0])
+}
