@@ -13,6 +13,7 @@ type finishing struct {
 	state  TouchState
 	reason string
 	out    *Outcome
+	sup    []*SuppressError // addresses to suppress with the outcome (a hard bounce)
 }
 
 // complete records a touch's final state and what it produced, as finish
@@ -23,7 +24,7 @@ type finishing struct {
 // batch. complete returns once the outcome has committed, or with why it
 // could not: never before.
 func (e *Engine) complete(ctx context.Context, j *job, state TouchState, reason string, out *Outcome) error {
-	if !e.cfg.Simulated && e.completes.do(&finishing{ctx, j, state, reason, out}) { // a simulation has nothing to batch
+	if !e.cfg.Simulated && e.completes.do(&finishing{ctx: ctx, j: j, state: state, reason: reason, out: out}) { // a simulation has nothing to batch
 		return nil
 	}
 	return e.finish(ctx, j, state, reason, out)
@@ -79,6 +80,11 @@ func (e *Engine) finishBatch(ctx context.Context, tx Tx, fs []*finishing) error 
 			continue
 		}
 		e.observe(tx, f.j.touch, f.state, f.reason, now)
+		for _, s := range f.sup {
+			if err := e.suppress(ctx, tx, s.Email, s.Reason, s.Err.Error()); err != nil {
+				return err
+			}
+		}
 		if f.out != nil {
 			a := e.activity(f.j, *f.out)
 			acts, logged = append(acts, &a), append(logged, f)

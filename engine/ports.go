@@ -177,11 +177,9 @@ type Tx interface {
 	// the touch ended meanwhile (an exit canceled it) or was claimed again.
 	FinishClaimed(ctx context.Context, id int64, attempt int, state TouchState, reason string, at time.Time) (bool, error)
 	// FinishAllClaimed is FinishClaimed for many distinct touches at once,
-	// all at the same time, recording each one's MessageID (when not empty)
-	// as SetMessageID does: ok[i] reports whether fs[i] was finished.
+	// all at the same time, recording on each the MessageID its email went
+	// out with (when not empty): ok[i] reports whether fs[i] was finished.
 	FinishAllClaimed(ctx context.Context, fs []ClaimedFinish, at time.Time) (ok []bool, err error)
-	// SetMessageID records the Message-ID a touch's email was sent with.
-	SetMessageID(ctx context.Context, id int64, messageID string) error
 	// FinishTouch sets a final state with its reason; a touch already final
 	// is left alone: ErrConflict.
 	FinishTouch(ctx context.Context, id int64, state TouchState, reason string, at time.Time) error

@@ -227,57 +227,14 @@ func (e *Engine) released(t Touch, err error) error {
 }
 
 // finish records a touch's final state, what it produced and, for a hard
-// bounce, the suppression, all in one transaction, then moves the track on.
+// bounce, the suppression, all in one transaction, then moves the track on:
+// a batch of one (see finishBatch), retried while the claim holds.
 func (e *Engine) finish(ctx context.Context, j *job, state TouchState, reason string, out *Outcome, sup ...*SuppressError) error {
-	err := e.commit(ctx, j, func(tx Tx) error {
-		ok, err := e.finishClaimed(ctx, tx, j.touch, state, reason)
-		if err != nil {
-			return err
-		}
-		if !ok { // ended meanwhile (an exit), or claimed again after the lease ran out
-			return e.lostClaim(ctx, tx, j.touch, out)
-		}
-		if out != nil {
-			if err := e.record(ctx, tx, j, *out); err != nil {
-				return err
-			}
-		}
-		for _, s := range sup {
-			if err := e.suppress(ctx, tx, s.Email, s.Reason, s.Err.Error()); err != nil {
-				return err
-			}
-		}
-		if state == TouchCanceled {
-			return nil
-		}
-		en, err := tx.Enrollment(ctx, j.enrollment.ID)
-		if err != nil || !en.State.Open() { // paused meanwhile: the next touch waits for Resume
-			return err
-		}
-		j.touch.State = state
-		return e.advance(ctx, tx, en, j.track, j.contact, j.touch)
-	})
-	if err != nil {
+	f := &finishing{ctx: ctx, j: j, state: state, reason: reason, out: out, sup: sup}
+	if err := e.commit(ctx, j, func(tx Tx) error { return e.finishBatch(ctx, tx, []*finishing{f}) }); err != nil {
 		return fmt.Errorf("finish touch %d: %w", j.touch.ID, err)
 	}
 	return nil
-}
-
-// record stores the activity and letter a channel produced.
-func (e *Engine) record(ctx context.Context, tx Tx, j *job, out Outcome) error {
-	a := e.activity(j, out)
-	if out.MessageID != "" {
-		if err := tx.SetMessageID(ctx, j.touch.ID, out.MessageID); err != nil {
-			return err
-		}
-	}
-	if err := tx.CreateActivity(ctx, &a); err != nil {
-		return err
-	}
-	if out.Letter == nil {
-		return nil
-	}
-	return e.fileLetter(ctx, tx, j, a, *out.Letter)
 }
 
 // activity is the activity a channel's outcome logs for the touch.

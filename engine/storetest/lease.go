@@ -41,13 +41,17 @@ func renewLease(e *env) {
 	}
 }
 
-// setMessageID: the Message-ID is kept on the touch, and rolled back with
-// its transaction.
+// setMessageID: the Message-ID a finish records is kept on the touch, and
+// rolled back with its transaction.
 func setMessageID(e *env) {
 	_, tc := e.claimed()
-	e.tx(func(tx engine.Tx) error { return tx.SetMessageID(e.ctx, tc.ID, "<t1@example.com>") })
+	finish := func(tx engine.Tx, messageID string) error {
+		_, err := tx.FinishAllClaimed(e.ctx, []engine.ClaimedFinish{
+			{ID: tc.ID, Attempt: tc.Attempts, State: engine.TouchDone, MessageID: messageID}}, T0)
+		return err
+	}
 	err := e.s.Tx(e.ctx, func(tx engine.Tx) error {
-		if err := tx.SetMessageID(e.ctx, tc.ID, "<other@example.com>"); err != nil {
+		if err := finish(tx, "<other@example.com>"); err != nil {
 			return err
 		}
 		return errRollback
@@ -55,6 +59,10 @@ func setMessageID(e *env) {
 	if !errors.Is(err, errRollback) {
 		e.t.Fatalf("Tx = %v, want the rollback error", err)
 	}
+	if got := e.touch(tc.ID); got.MessageID != "" || got.State != engine.TouchRunning {
+		e.t.Fatalf("rolled back: touch %s with message id %q, want running without one", got.State, got.MessageID)
+	}
+	e.tx(func(tx engine.Tx) error { return finish(tx, "<t1@example.com>") })
 	if got := e.touch(tc.ID); got.MessageID != "<t1@example.com>" {
 		e.t.Fatalf("message id %q, want <t1@example.com>", got.MessageID)
 	}

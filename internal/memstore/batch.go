@@ -72,7 +72,7 @@ func (t tx) FinishAllClaimed(ctx context.Context, fs []engine.ClaimedFinish, at 
 			return nil, err
 		}
 		if ok[i] && f.MessageID != "" {
-			if err := t.SetMessageID(ctx, f.ID, f.MessageID); err != nil {
+			if err := t.setMessageID(f.ID, f.MessageID); err != nil {
 				return nil, err
 			}
 		}

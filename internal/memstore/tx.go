@@ -173,7 +173,8 @@ func (t tx) FinishTouch(_ context.Context, id int64, state engine.TouchState, re
 	})
 }
 
-func (t tx) SetMessageID(_ context.Context, id int64, messageID string) error {
+// setMessageID records the Message-ID a touch's email went out with.
+func (t tx) setMessageID(id int64, messageID string) error {
 	tc, ok := lookup(t.s.touches, id)
 	if !ok {
 		return notFound("touch", id)

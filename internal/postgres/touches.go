@@ -94,18 +94,6 @@ func (x *tx) PendingTouches(ctx context.Context, enrollmentID int64) ([]engine.T
 	return ts, nil
 }
 
-// SetMessageID records the Message-ID a touch's email went out with.
-func (x *tx) SetMessageID(ctx context.Context, id int64, messageID string) error {
-	tag, err := x.q.Exec(ctx, `UPDATE touches SET message_id = $2 WHERE id = $1`, id, messageID)
-	if err == nil && tag.RowsAffected() == 0 {
-		err = engine.ErrNotFound
-	}
-	if err != nil {
-		return fmt.Errorf("set message id of touch %d: %w", id, err)
-	}
-	return nil
-}
-
 // FinishTouch gives a pending touch its final state and reason at the given
 // time. Final states are final: finishing a touch that already is fails with
 // engine.ErrConflict.
