@@ -53,7 +53,7 @@ func Run(t *testing.T, open func(t *testing.T) Harness) {
 		{"ReleaseStaleAttempt", releaseStaleAttempt},
 		{"ReleaseOutageCountsApart", releaseOutageCountsApart},
 		{"RenewLease", renewLease},
-		{"SetMessageID", setMessageID},
+		{"MessageIDKeptWithTheFinish", setMessageID},
 		{"PauseSendsTouchBackToScheduled", pauseBackToScheduled},
 		{"FinishClaimedStaleAttempt", finishClaimedStale},
 		{"FinishClaimedNoLongerRunning", finishClaimedNotRunning},
