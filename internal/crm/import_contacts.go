@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math/rand/v2"
 	"strings"
 
 	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/csvio"
 	"github.com/dripline/dripline/internal/fieldcheck"
-	"github.com/dripline/dripline/tracks"
 )
 
 // Import reads a contacts CSV (the format DESIGN.md fixes) and upserts its
@@ -25,30 +25,37 @@ import (
 // time, each batch in one transaction with the events it causes, every new
 // contact's contact.created and every changed one's contact.updated, handed
 // to the sink together (EventSink.HandleEventsIn). Memory stays that of a
-// batch whatever the file's size. A batch sees the contacts the batches
-// before it wrote, as if the file were imported in pieces; within a batch,
-// rows repeating an email without an external_id are one contact, the last
-// row winning. When a batch fails, the batches before it stay in and the
-// error is returned with their counts. Only admins, managers and the system
-// import.
+// few batches whatever the file's size. A batch sees the contacts the
+// batches before it wrote, as if the file were imported in pieces; within a
+// batch, rows repeating an email without an external_id are one contact, the
+// last row winning. Two batches are at the store at once (see
+// contactImport.write), committing in file order. When a batch fails, the
+// batches before it stay in and the error is returned with their counts; a
+// batch that failed for a reason that may pass (a deadlock, a dropped
+// connection) is first written once more. Only admins, managers and the
+// system import.
 func (s *Service) Import(ctx context.Context, a Actor, file string, r io.Reader) (ImportResult, error) {
 	if err := Allow(a, ImportFiles); err != nil {
 		return ImportResult{}, fmt.Errorf("import %s: %w", file, err)
 	}
-	imp := &contactImport{s: s}
-	var cols []string
+	imp := &contactImport{s: s, key: rand.Int32()}
 	_, errs := csvio.ReadContacts(file, stopReader{r, &imp.err}, func(_ int, c engine.Contact, header []string) {
-		cols = header
+		if imp.cols == nil {
+			imp.cols = header // the same for every row; set before any batch is written
+		}
 		if imp.err != nil {
 			return
 		}
 		imp.rows = append(imp.rows, c)
 		if len(imp.rows) == s.batch {
-			imp.flush(ctx, cols)
+			imp.flush(ctx)
 		}
 	})
 	if imp.err == nil {
-		imp.flush(ctx, cols)
+		imp.flush(ctx)
+	}
+	for len(imp.writing) > 0 {
+		imp.collect(ctx)
 	}
 	res := imp.res
 	if imp.err != nil {
@@ -58,14 +65,6 @@ func (s *Service) Import(ctx context.Context, a Actor, file string, r io.Reader)
 	s.log.Info("contacts imported", "file", file, "created", res.Created, "updated", res.Updated,
 		"unchanged", res.Unchanged, "bad_rows", csvio.Count(res.Errors))
 	return res, nil
-}
-
-// contactImport is one contacts import under way.
-type contactImport struct {
-	s    *Service
-	rows []engine.Contact // the batch being read
-	res  ImportResult
-	err  error // the failure that stopped it
 }
 
 // stopReader reads r until *err is set, then fails with it, so the CSV
@@ -80,39 +79,6 @@ func (s stopReader) Read(p []byte) (int, error) {
 		return 0, *s.err
 	}
 	return s.r.Read(p)
-}
-
-// flush writes the rows read so far, with the events they cause, in one
-// transaction, and counts them.
-func (imp *contactImport) flush(ctx context.Context, cols []string) {
-	if len(imp.rows) == 0 {
-		return
-	}
-	rows := mergeByEmail(imp.rows, cols)
-	imp.rows = imp.rows[:0]
-	var out ImportResult
-	err := imp.s.store.Tx(ctx, func(tx Tx) error {
-		out = ImportResult{}
-		created, updated, err := upsertContacts(ctx, tx, rows, cols)
-		if err != nil {
-			return err
-		}
-		out.Created, out.Updated = len(created), len(updated)
-		out.Unchanged = len(rows) - out.Created - out.Updated
-		evs := make([]engine.Event, 0, len(created)+len(updated))
-		for _, id := range created {
-			evs = append(evs, engine.Event{ContactID: id, Name: tracks.EventContactCreated})
-		}
-		for _, id := range updated {
-			evs = append(evs, engine.Event{ContactID: id, Name: tracks.EventContactUpdated})
-		}
-		return imp.s.handOver(ctx, tx, evs, &out)
-	})
-	if err != nil {
-		imp.err = err
-		return
-	}
-	imp.res.add(out)
 }
 
 // handOver hands a batch's events to the sink inside its transaction and
@@ -178,13 +144,10 @@ func mergeByEmail(rows []engine.Contact, cols []string) []engine.Contact {
 	return out
 }
 
-// upsertContacts writes the rows and returns the ids of the contacts added
-// and of those changed.
-func upsertContacts(ctx context.Context, tx Tx, rows []engine.Contact, cols []string) (created, updated []int64, err error) {
-	existing, err := matchContacts(ctx, tx, rows)
-	if err != nil {
-		return nil, nil, err
-	}
+// upsertContacts writes the rows, given the contact each updates (nil for a
+// new one, see matchContacts), and returns the ids of the contacts added and
+// of those changed.
+func upsertContacts(ctx context.Context, tx Tx, rows []engine.Contact, existing []*engine.Contact, cols []string) (created, updated []int64, err error) {
 	var inserts, updates []*engine.Contact
 	changed := map[int64]bool{}
 	for i := range rows {
@@ -230,7 +193,7 @@ func takenMeanwhile(err error) error {
 
 // matchContacts finds, for each row, the contact it updates (nil for a new
 // one): by external_id when the row has one, else the oldest with its email.
-func matchContacts(ctx context.Context, tx Tx, rows []engine.Contact) ([]*engine.Contact, error) {
+func matchContacts(ctx context.Context, r Reader, rows []engine.Contact) ([]*engine.Contact, error) {
 	var ids, emails []string
 	for _, r := range rows {
 		if r.ExternalID != "" {
@@ -239,7 +202,7 @@ func matchContacts(ctx context.Context, tx Tx, rows []engine.Contact) ([]*engine
 			emails = append(emails, strings.ToLower(r.Email))
 		}
 	}
-	cs, err := tx.FindContacts(ctx, ids, emails)
+	cs, err := r.FindContacts(ctx, ids, emails)
 	if err != nil {
 		return nil, fmt.Errorf("match contacts: %w", err)
 	}

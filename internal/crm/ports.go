@@ -81,6 +81,13 @@ type Reader interface {
 // Writer is what the CRM rules change, inside a Tx.
 type Writer interface {
 	AccessWriter
+	// TakeTurn makes this transaction turn n of the sequence key until it
+	// ends. AwaitTurn waits until the transaction holding turn n of key, if
+	// any, has ended. The store does the waiting, so a cycle of waits through
+	// it is a deadlock it detects and breaks, failing one transaction with an
+	// error wrapping engine.ErrTransient.
+	TakeTurn(ctx context.Context, key, n int32) error
+	AwaitTurn(ctx context.Context, key, n int32) error
 	// LockContact reads a contact and locks it until the transaction ends.
 	LockContact(ctx context.Context, id int64) (engine.Contact, error)
 	// CreateContacts inserts the contacts and sets their ID and OwnerID;

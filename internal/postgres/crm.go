@@ -64,3 +64,23 @@ func collect[T any](ctx context.Context, q querier, what string, scan func(pgx.R
 	}
 	return out, nil
 }
+
+// TakeTurn takes the transaction-level advisory lock (key, n) exclusively.
+// Its two-integer key space is apart from the one-bigint keys of the
+// reference checks (migration 0013).
+func (x *crmTx) TakeTurn(ctx context.Context, key, n int32) error {
+	if _, err := x.q.Exec(ctx, `SELECT pg_advisory_xact_lock($1::int, $2::int)`, key, n); err != nil {
+		return fmt.Errorf("take turn %d: %w", n, err)
+	}
+	return nil
+}
+
+// AwaitTurn takes the advisory lock (key, n) shared, so it waits for the
+// transaction holding it exclusively; PostgreSQL's deadlock detector sees
+// the wait.
+func (x *crmTx) AwaitTurn(ctx context.Context, key, n int32) error {
+	if _, err := x.q.Exec(ctx, `SELECT pg_advisory_xact_lock_shared($1::int, $2::int)`, key, n); err != nil {
+		return fmt.Errorf("await turn %d: %w", n, err)
+	}
+	return nil
+}

@@ -4,12 +4,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/crm"
 	"github.com/dripline/dripline/internal/csvio"
+	"github.com/dripline/dripline/tracks"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // TestImportsStreamInBatches imports files several batches long: the counts,
@@ -61,49 +68,187 @@ func TestImportsStreamInBatches(t *testing.T) {
 	}
 }
 
-// failAfter is the engine until it has taken n batches of events, then it
-// fails.
-type failAfter struct {
+// failOn is the engine, except that it fails with err each batch of events
+// naming a contact with one of the emails, left times (always when left is
+// negative).
+type failOn struct {
 	crm.EventSink
-	n int
+	emails map[string]bool
+	err    error
+	mu     sync.Mutex
+	left   int
 }
 
-func (s *failAfter) HandleEventsIn(ctx context.Context, tx engine.Tx, evs []engine.Event) ([]engine.EventOutcome, error) {
-	if s.n == 0 {
-		return nil, errors.New("connection lost")
+func (s *failOn) HandleEventsIn(ctx context.Context, tx engine.Tx, evs []engine.Event) ([]engine.EventOutcome, error) {
+	ids := make([]int64, len(evs))
+	for i, ev := range evs {
+		ids[i] = ev.ContactID
 	}
-	s.n--
+	cs, err := tx.ContactsByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cs {
+		if s.emails[c.Email] && s.fail() {
+			return nil, s.err
+		}
+	}
 	return s.EventSink.HandleEventsIn(ctx, tx, evs)
 }
 
-// TestImportKeepsBatchesBeforeAFailure: a batch whose events fail writes
-// none of its rows, and the import stops there with the earlier batches in.
-func TestImportKeepsBatchesBeforeAFailure(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	var sink *failAfter
+// fail reports whether to fail this time.
+func (s *failOn) fail() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.left == 0 {
+		return false
+	}
+	s.left--
+	return true
+}
+
+// importFive imports p0@ … p4@example.com in batches of 2 with the sink
+// failing the second batch (p2, p3) as fail says, and returns what it did
+// with the contacts and enrollments stored.
+func importFive(t *testing.T, fail *failOn) (res crm.ImportResult, err error, contacts, enrollments int) {
+	t.Helper()
 	store, pool := crmSetup(t, func(o *crm.Options) {
 		o.ImportBatch = 2
-		sink = &failAfter{EventSink: o.Sink, n: 1}
-		o.Sink = sink
+		fail.EventSink, fail.emails = o.Sink, map[string]bool{"p2@example.com": true}
+		o.Sink = fail
 	})
 	var sb strings.Builder
 	sb.WriteString("email\n")
 	for i := range 5 {
 		fmt.Fprintf(&sb, "p%d@example.com\n", i)
 	}
-	res, err := store.Import(ctx, crm.System, "c.csv", strings.NewReader(sb.String()))
+	res, err = store.Import(context.Background(), crm.System, "c.csv", strings.NewReader(sb.String()))
+	return res, err, countRows(t, pool, `SELECT count(*) FROM contacts`), countRows(t, pool, `SELECT count(*) FROM enrollments`)
+}
+
+// TestImportKeepsBatchesBeforeAFailure: a batch whose events fail writes
+// none of its rows, nor does the batch after it, written beside it; the
+// import stops there with the earlier batches in.
+func TestImportKeepsBatchesBeforeAFailure(t *testing.T) {
+	t.Parallel()
+	res, err, contacts, enrollments := importFive(t, &failOn{err: errors.New("connection lost"), left: -1})
 	if err == nil || !strings.Contains(err.Error(), "connection lost") {
 		t.Fatalf("import = %+v, %v; want the sink's failure", res, err)
 	}
-	if res.Created != 2 {
-		t.Errorf("import = %+v, want the first batch's 2 contacts counted", res)
+	if res.Created != 2 || contacts != 2 || enrollments != 2 {
+		t.Errorf("import = %+v with %d contacts and %d enrollments stored, want the first batch's 2", res, contacts, enrollments)
 	}
-	if n := countRows(t, pool, `SELECT count(*) FROM contacts`); n != 2 {
-		t.Errorf("%d contacts stored, want the first batch's 2", n)
+}
+
+// TestImportWritesAgainAfterADeadlock: a batch failing for a reason that may
+// pass is written once more, with the batch after it that rolled back.
+func TestImportWritesAgainAfterADeadlock(t *testing.T) {
+	t.Parallel()
+	deadlock := &pgconn.PgError{Code: "40P01", Message: "deadlock detected"}
+	res, err, contacts, enrollments := importFive(t, &failOn{err: deadlock, left: 1})
+	if err != nil || res.Created != 5 || res.Enrolled != 5 || contacts != 5 || enrollments != 5 {
+		t.Errorf("import = %+v, %v with %d contacts and %d enrollments stored, want all 5 once", res, err, contacts, enrollments)
 	}
-	if n := countRows(t, pool, `SELECT count(*) FROM enrollments`); n != 2 {
-		t.Errorf("%d enrollments, want the first batch's 2", n)
+	res, err, contacts, _ = importFive(t, &failOn{err: deadlock, left: 2})
+	if !errors.Is(err, engine.ErrTransient) || res.Created != 2 || contacts != 2 {
+		t.Errorf("import = %+v, %v with %d contacts, want the deadlock again, once only, after the first batch", res, err, contacts)
+	}
+}
+
+// hookedFind is the CRM's store telling when FindContacts is asked for an
+// email.
+type hookedFind struct {
+	crm.Store
+	email  string
+	asked  chan struct{}
+	closer sync.Once
+}
+
+func (s *hookedFind) FindContacts(ctx context.Context, externalIDs, emails []string) ([]engine.Contact, error) {
+	if slices.Contains(emails, s.email) {
+		s.closer.Do(func() { close(s.asked) })
+	}
+	return s.Store.FindContacts(ctx, externalIDs, emails)
+}
+
+// holdEvents is the engine holding a batch of contact.updated events until
+// released is closed.
+type holdEvents struct {
+	crm.EventSink
+	released <-chan struct{}
+}
+
+func (s *holdEvents) HandleEventsIn(ctx context.Context, tx engine.Tx, evs []engine.Event) ([]engine.EventOutcome, error) {
+	if len(evs) > 0 && evs[0].Name == tracks.EventContactUpdated {
+		select {
+		case <-s.released:
+		case <-time.After(time.Minute):
+			return nil, errors.New("the next batch never looked its contacts up while this one was open")
+		}
+	}
+	return s.EventSink.HandleEventsIn(ctx, tx, evs)
+}
+
+// TestImportBatchSeesChangesBeforeIt: the batch after one changing a
+// contact's email, looking that contact up while the change is not
+// committed yet, looks again once it is: it does not find the contact by
+// its old email (and so adds a new one), as when the file is imported a
+// batch at a time.
+func TestImportBatchSeesChangesBeforeIt(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	find := &hookedFind{email: "old@example.com", asked: make(chan struct{})}
+	store, pool, _ := crmSetupStore(t, func(s crm.Store) crm.Store { find.Store = s; return find }, func(o *crm.Options) {
+		o.ImportBatch = 1
+		o.Sink = &holdEvents{EventSink: o.Sink, released: find.asked}
+	})
+	if _, err := store.Import(ctx, crm.System, "a.csv", strings.NewReader("external_id,email,first_name\nk-1,OLD@example.com,Zed\n")); err != nil {
+		t.Fatal(err)
+	}
+	file := "external_id,email,first_name\n" +
+		"k-1,new@example.com,Ann\n" + // batch 1 moves k-1 from old@ to new@: held until batch 2 looked up old@
+		",old@example.com,Bob\n" // batch 2: nobody has old@ any more
+	res, err := store.Import(ctx, crm.System, "b.csv", strings.NewReader(file))
+	if err != nil || res.Created != 1 || res.Updated != 1 {
+		t.Fatalf("import = %+v, %v; want k-1 updated and Bob added", res, err)
+	}
+	got := fmt.Sprint(strings.Join(contactNames(t, pool), "; "))
+	if want := "k-1 new@example.com Ann; - old@example.com Bob"; got != want {
+		t.Errorf("contacts = %s, want %s", got, want)
+	}
+}
+
+// contactNames lists every contact as "external_id email first_name", by id.
+func contactNames(t *testing.T, pool *pgxpool.Pool) []string {
+	t.Helper()
+	rows, err := pool.Query(context.Background(), `SELECT coalesce(external_id, '-') || ' ' || email || ' ' || first_name FROM contacts ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return names
+}
+
+// TestImportBatchAfterOneAddingItsContact: a contact added by one batch and
+// changed by the next, written beside it, is one contact, changed.
+func TestImportBatchAfterOneAddingItsContact(t *testing.T) {
+	t.Parallel()
+	store, pool := crmSetup(t, func(o *crm.Options) { o.ImportBatch = 300 })
+	var sb strings.Builder
+	sb.WriteString("email,first_name\n")
+	for i := range 300 { // batch 1, the last row adding n1@
+		fmt.Fprintf(&sb, "n%d@example.com,First\n", 300-i)
+	}
+	sb.WriteString("N1@example.com,Second\n") // batch 2
+	res, err := store.Import(context.Background(), crm.System, "c.csv", strings.NewReader(sb.String()))
+	if err != nil || res.Created != 300 || res.Updated != 1 {
+		t.Fatalf("import = %+v, %v; want 300 added, n1@ changed", res, err)
+	}
+	if n := countRows(t, pool, `SELECT count(*) FROM contacts WHERE lower(email) = 'n1@example.com'`); n != 1 {
+		t.Errorf("%d contacts n1@, want 1", n)
 	}
 }
 

@@ -30,6 +30,12 @@ func crmSetup(tb testing.TB, opts ...func(*crm.Options)) (*crm.Service, *pgxpool
 // the engine read.
 func crmSetupClock(tb testing.TB, opts ...func(*crm.Options)) (*crm.Service, *pgxpool.Pool, *clock.Virtual) {
 	tb.Helper()
+	return crmSetupStore(tb, func(s crm.Store) crm.Store { return s }, opts...)
+}
+
+// crmSetupStore is crmSetupClock with the CRM's store wrapped by wrap.
+func crmSetupStore(tb testing.TB, wrap func(crm.Store) crm.Store, opts ...func(*crm.Options)) (*crm.Service, *pgxpool.Pool, *clock.Virtual) {
+	tb.Helper()
 	ctx := context.Background()
 	pool := pgtest.New(tb)
 	lib, err := tracks.LoadDir("testdata/tracks", tracks.Options{})
@@ -52,7 +58,7 @@ func crmSetupClock(tb testing.TB, opts ...func(*crm.Options)) (*crm.Service, *pg
 	for _, f := range opts {
 		f(&o)
 	}
-	store, err := crm.New(postgres.NewCRM(pool), o)
+	store, err := crm.New(wrap(postgres.NewCRM(pool)), o)
 	if err != nil {
 		tb.Fatal(err)
 	}
