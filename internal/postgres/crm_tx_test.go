@@ -104,3 +104,44 @@ func TestEventsShareTheirChangesTransaction(t *testing.T) {
 		t.Errorf("events recorded: %s", names)
 	}
 }
+
+// TestAwaitTurnDeadlockIsBroken: a transaction awaiting another's turn while
+// that one waits for a row it holds is a deadlock the server breaks with a
+// transient error, not a hang; and AwaitTurn waits for the turn's end.
+func TestAwaitTurnDeadlockIsBroken(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	_, pool := crmSetup(t)
+	var id int64
+	if err := pool.QueryRow(ctx, `INSERT INTO contacts (email) VALUES ('ann@example.com') RETURNING id`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	store := postgres.NewCRM(pool)
+	turnTaken, rowLocked := make(chan struct{}), make(chan struct{})
+	errs := make(chan error, 2)
+	go func() { // turn 1, then the row B holds
+		errs <- store.Tx(ctx, func(tx crm.Tx) error {
+			if err := tx.TakeTurn(ctx, 7, 1); err != nil {
+				return err
+			}
+			close(turnTaken)
+			<-rowLocked
+			_, err := tx.LockContact(ctx, id)
+			return err
+		})
+	}()
+	go func() { // B: the row, then turn 1's end
+		errs <- store.Tx(ctx, func(tx crm.Tx) error {
+			if _, err := tx.LockContact(ctx, id); err != nil {
+				return err
+			}
+			close(rowLocked)
+			<-turnTaken
+			return tx.AwaitTurn(ctx, 7, 1)
+		})
+	}()
+	first, second := <-errs, <-errs
+	if first == nil || !errors.Is(first, engine.ErrTransient) || second != nil {
+		t.Errorf("errors = %v, %v; want one transaction broken by a transient deadlock, the other through", first, second)
+	}
+}
