@@ -79,7 +79,9 @@
 // its event causes share one transaction: the rules hand the sink
 // [Tx.Engine], the same transaction as the engine sees it. Imports stream:
 // a batch of rows at a time is written in one transaction with the events
-// it causes, handed to the sink together (EventSink.HandleEventsIn).
+// it causes, handed to the sink together (EventSink.HandleEventsIn). A
+// contacts import has two batches at the store at once, committing in file
+// order ([Service.Import]).
 //
 // # Errors
 //
