@@ -110,7 +110,7 @@ func (s *failOn) fail() bool {
 // importFive imports p0@ … p4@example.com in batches of 2 with the sink
 // failing the second batch (p2, p3) as fail says, and returns what it did
 // with the contacts and enrollments stored.
-func importFive(t *testing.T, fail *failOn) (res crm.ImportResult, err error, contacts, enrollments int) {
+func importFive(t *testing.T, fail *failOn) (res crm.ImportResult, contacts, enrollments int, err error) {
 	t.Helper()
 	store, pool := crmSetup(t, func(o *crm.Options) {
 		o.ImportBatch = 2
@@ -123,7 +123,7 @@ func importFive(t *testing.T, fail *failOn) (res crm.ImportResult, err error, co
 		fmt.Fprintf(&sb, "p%d@example.com\n", i)
 	}
 	res, err = store.Import(context.Background(), crm.System, "c.csv", strings.NewReader(sb.String()))
-	return res, err, countRows(t, pool, `SELECT count(*) FROM contacts`), countRows(t, pool, `SELECT count(*) FROM enrollments`)
+	return res, countRows(t, pool, `SELECT count(*) FROM contacts`), countRows(t, pool, `SELECT count(*) FROM enrollments`), err
 }
 
 // TestImportKeepsBatchesBeforeAFailure: a batch whose events fail writes
@@ -131,7 +131,7 @@ func importFive(t *testing.T, fail *failOn) (res crm.ImportResult, err error, co
 // import stops there with the earlier batches in.
 func TestImportKeepsBatchesBeforeAFailure(t *testing.T) {
 	t.Parallel()
-	res, err, contacts, enrollments := importFive(t, &failOn{err: errors.New("connection lost"), left: -1})
+	res, contacts, enrollments, err := importFive(t, &failOn{err: errors.New("connection lost"), left: -1})
 	if err == nil || !strings.Contains(err.Error(), "connection lost") {
 		t.Fatalf("import = %+v, %v; want the sink's failure", res, err)
 	}
@@ -145,11 +145,11 @@ func TestImportKeepsBatchesBeforeAFailure(t *testing.T) {
 func TestImportWritesAgainAfterADeadlock(t *testing.T) {
 	t.Parallel()
 	deadlock := &pgconn.PgError{Code: "40P01", Message: "deadlock detected"}
-	res, err, contacts, enrollments := importFive(t, &failOn{err: deadlock, left: 1})
+	res, contacts, enrollments, err := importFive(t, &failOn{err: deadlock, left: 1})
 	if err != nil || res.Created != 5 || res.Enrolled != 5 || contacts != 5 || enrollments != 5 {
 		t.Errorf("import = %+v, %v with %d contacts and %d enrollments stored, want all 5 once", res, err, contacts, enrollments)
 	}
-	res, err, contacts, _ = importFive(t, &failOn{err: deadlock, left: 2})
+	res, contacts, _, err = importFive(t, &failOn{err: deadlock, left: 2})
 	if !errors.Is(err, engine.ErrTransient) || res.Created != 2 || contacts != 2 {
 		t.Errorf("import = %+v, %v with %d contacts, want the deadlock again, once only, after the first batch", res, err, contacts)
 	}
