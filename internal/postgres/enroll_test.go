@@ -216,3 +216,59 @@ func TestSetEnrollmentState(t *testing.T) {
 		return nil
 	})
 }
+
+// TestBulkEnrollAcrossChunks: the rules hold in every chunk of a bulk
+// enrollment (10,000 entries each), the first entry for a contact counts
+// even when a later chunk holds another, each first touch goes to its own
+// enrollment, and a failing chunk undoes the ones before it.
+func TestBulkEnrollAcrossChunks(t *testing.T) {
+	t.Parallel()
+	s := setup(t)
+	ctx := context.Background()
+	version := saveTrack(t, s, "gi")
+	ids := addContacts(t, s, 20_500)
+	refused, open, last := ids[0], ids[len(ids)-1], ids[len(ids)-2]
+	for _, id := range []int64{refused, open} {
+		if n, err := s.BulkEnroll(ctx, []engine.NewEnrollment{newEnrollment(id, "gi", version, "never", t0)}); err != nil || n != 1 {
+			t.Fatalf("first enrollment of %d: %d, %v", id, n, err)
+		}
+	}
+	setLatest(t, s, refused, engine.EnrollmentCompleted)
+	es := make([]engine.NewEnrollment, len(ids))
+	for i, id := range ids {
+		es[i] = newEnrollment(id, "gi", version, "never", t0.Add(time.Duration(i)*time.Second))
+	}
+	es = append(es, newEnrollment(refused, "gi", version, "", t0)) // would be allowed, but the first entry counts
+	n, err := s.BulkEnroll(ctx, es)
+	if err != nil || n != len(ids)-2 {
+		t.Fatalf("BulkEnroll = %d, %v; want %d", n, err, len(ids)-2)
+	}
+	if got := countEnrollments(t, s, "contact_id = $1", refused); got != 1 {
+		t.Errorf("contact refused by its first entry has %d enrollments, want 1", got)
+	}
+	if ts := pendingOf(t, s, last); len(ts) != 1 || !ts[0].Due.Equal(es[len(ids)-2].First.Due) {
+		t.Errorf("last chunk's contact has touches %+v, want one due %v", ts, es[len(ids)-2].First.Due)
+	}
+
+	other := saveTrack(t, s, "gi2")
+	for i, id := range ids {
+		es[i] = newEnrollment(id, "gi2", other, "never", t0)
+	}
+	es[len(ids)-1].Enrollment.TrackVersion = other + 1 // unsaved: the third chunk fails
+	if _, err := s.BulkEnroll(ctx, es[:len(ids)]); err == nil {
+		t.Fatal("an enrollment on an unsaved track version accepted")
+	}
+	if got := countEnrollments(t, s, "track_id = $1", "gi2"); got != 0 {
+		t.Errorf("a failed bulk enrollment left %d enrollments", got)
+	}
+}
+
+// countEnrollments counts the enrollments meeting where (with arg as $1).
+func countEnrollments(t *testing.T, s *postgres.Store, where string, arg any) int {
+	t.Helper()
+	var n int
+	if err := s.Pool().QueryRow(context.Background(), "SELECT count(*) FROM enrollments WHERE "+where, arg).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
