@@ -108,6 +108,7 @@ func buildEmail(name string, files map[part]file) (*emailTemplate, []error) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
+	t.reads = readsOf(t.subject.Tree, t.text.Tree, htmlTree(t.html)) // before html/template rewrites its tree
 	check(func(d Data) error { _, err := renderSubject(t.subject, d); return err }, &errs)
 	check(func(d Data) error { _, err := renderBody(t.text, d); return err }, &errs)
 	if t.html != nil {
@@ -116,7 +117,6 @@ func buildEmail(name string, files map[part]file) (*emailTemplate, []error) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	t.reads = readsOf(t.subject.Tree, t.text.Tree, htmlTree(t.html))
 	return t, nil
 }
 

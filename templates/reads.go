@@ -6,17 +6,26 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"text/template/parse"
+	"unicode"
+	"unicode/utf8"
 )
 
-// AppendEmailReads appends to b what of d the email template name reads:
-// for two Data that append the same bytes the template renders the same
-// email or fails with the same error, for rendering depends on nothing
+// AppendEmailOutcome appends to b what of d decides whether the email
+// template name renders: for two Data that append the same bytes the
+// template renders both or fails for both, for rendering depends on nothing
 // else. ok is false, and b returned as it was, when the set has no such email.
 //
-// A caller that only needs to know whether a render fails (a simulation)
-// keeps the outcome by name and these bytes instead of rendering again.
-func (s *Set) AppendEmailReads(b []byte, name string, d Data) ([]byte, bool) {
+// It writes the values the template reads, except that a template that only
+// prints what it reads or tests whether it is empty (with or, and, not, if
+// and with) has each plain string it reads (see plain) written as just that:
+// such a render does not depend on which plain string it prints, as long as
+// all it could print stays far below MaxOutput, which is checked. A caller
+// that only needs to know whether a render succeeds (a simulation) keeps the
+// success under these bytes instead of rendering again; contacts with names
+// of their own share one render.
+func (s *Set) AppendEmailOutcome(b []byte, name string, d Data) ([]byte, bool) {
 	t, ok := s.emails[name]
 	if !ok {
 		return b, false
@@ -24,36 +33,55 @@ func (s *Set) AppendEmailReads(b []byte, name string, d Data) ([]byte, bool) {
 	return t.reads.append(b, d), true
 }
 
-// reads is what of the merge data a template reads: each path is the
-// indexes of the fields a chain such as .Contact.FirstName names from the top
-// of the data, up to the first value that is not a struct or the first name
-// that is not a field; the value it reaches is read whole. An empty path
-// reads all the data.
-type reads [][]int
+// reads is what of the merge data a template reads. Each path is the
+// indexes of the fields a chain such as .Contact.FirstName names from the
+// top of the data, up to the first value that is not a struct or the first
+// name that is not a field; the value it reaches is read whole. An empty
+// path reads all the data.
+type reads struct {
+	paths [][]int
+	// printsOnly is whether every action prints at most one value read
+	// or written in the template, or tests values for emptiness (a
+	// pipeline of one field, dot, $ chain or constant, or or, and or not
+	// of those), and declares no variable: then what is printed matters
+	// only for its emptiness, its control characters and its size.
+	printsOnly bool
+	actions    int // actions, each printing at most one value
+	static     int // bytes of text and string constants
+}
+
+// escapeGrowth is how many bytes printing one byte may take, escaped by
+// html/template (a byte as \u00XX in a script).
+const escapeGrowth = 6
 
 var dataType = reflect.TypeFor[Data]()
 
 // readsOf finds what the trees read. It is conservative: a dot or $ that
 // stands for all the data, or a node it does not know, reads everything.
 func readsOf(trees ...*parse.Tree) reads {
-	w := walker{seen: map[string]bool{}}
+	w := walker{seen: map[string]bool{}, printsOnly: true}
 	for _, t := range trees {
 		if t != nil {
 			w.node(t.Root, true)
 		}
 	}
+	r := reads{paths: w.paths, printsOnly: w.printsOnly, actions: w.actions, static: w.static}
 	if w.all {
-		return reads{{}}
+		r.paths = [][]int{{}}
 	}
-	slices.SortFunc(w.paths, slices.Compare)
-	return w.paths
+	slices.SortFunc(r.paths, slices.Compare)
+	return r
 }
 
-// walker gathers the fields read from the top of the data.
+// walker gathers the fields read from the top of the data, and whether the
+// trees only print or test them.
 type walker struct {
-	paths reads
-	seen  map[string]bool
-	all   bool
+	paths      [][]int
+	seen       map[string]bool
+	all        bool
+	printsOnly bool
+	actions    int
+	static     int
 }
 
 // node walks n, where dot is the whole data when top is true. Inside a
@@ -68,7 +96,8 @@ func (w *walker) node(n parse.Node, top bool) {
 			}
 		}
 	case *parse.ActionNode:
-		w.node(n.Pipe, top)
+		w.actions++
+		w.pipe(n.Pipe, top)
 	case *parse.PipeNode:
 		if n != nil {
 			for _, c := range n.Cmds {
@@ -95,17 +124,47 @@ func (w *walker) node(n parse.Node, top bool) {
 		if n.Ident[0] == "$" {
 			w.add(n.Ident[1:])
 		}
-	case *parse.TextNode, *parse.CommentNode, *parse.IdentifierNode, *parse.StringNode,
-		*parse.NumberNode, *parse.BoolNode, *parse.NilNode:
+	case *parse.TextNode:
+		w.static += len(n.Text)
+	case *parse.StringNode:
+		w.static += len(n.Text)
+	case *parse.CommentNode, *parse.IdentifierNode, *parse.NumberNode, *parse.BoolNode, *parse.NilNode:
 	default: // range and template are refused at load; anything else reads all
 		w.all = true
 	}
 }
 
 func (w *walker) branch(b *parse.BranchNode, top, inside bool) {
-	w.node(b.Pipe, top)
+	w.pipe(b.Pipe, top)
 	w.node(b.List, inside)
 	w.node(b.ElseList, top)
+}
+
+// pipe walks an action's or a branch's pipeline, noting whether it only
+// prints or tests what it reads: one command, declaring nothing, that is
+// one operand or or, and, not of operands.
+func (w *walker) pipe(p *parse.PipeNode, top bool) {
+	w.node(p, top)
+	if p == nil || len(p.Decl) > 0 || len(p.Cmds) != 1 {
+		w.printsOnly = false
+		return
+	}
+	args := p.Cmds[0].Args
+	if id, ok := args[0].(*parse.IdentifierNode); ok && (id.Ident == "or" || id.Ident == "and" || id.Ident == "not") {
+		args = args[1:]
+	} else if len(args) != 1 {
+		w.printsOnly = false
+		return
+	}
+	for _, a := range args {
+		switch a := a.(type) {
+		case *parse.FieldNode, *parse.DotNode, *parse.StringNode, *parse.NumberNode, *parse.BoolNode, *parse.NilNode:
+		case *parse.VariableNode:
+			w.printsOnly = w.printsOnly && a.Ident[0] == "$"
+		default:
+			w.printsOnly = false
+		}
+	}
 }
 
 // add records the path of a chain of field names from the top of the data.
@@ -128,11 +187,37 @@ func (w *walker) add(names []string) {
 	}
 }
 
-// append writes the values d has at the paths.
+// plain reports whether a printed string can change neither whether a
+// subject or body is empty nor whether it holds a control character: it
+// is valid UTF-8 with something besides white space and no control
+// character.
+func plain(s string) bool {
+	return utf8.ValidString(s) && strings.TrimSpace(s) != "" && !strings.ContainsFunc(s, unicode.IsControl)
+}
+
+// append writes the values d has at the paths; when the template only
+// prints or tests them and can print nothing near MaxOutput with d, its
+// plain strings as "P", behind an "s" that tells the two forms apart.
 func (r reads) append(b []byte, d Data) []byte {
 	v := reflect.ValueOf(&d).Elem()
-	for _, path := range r {
-		b = appendValue(b, v.FieldByIndex(path))
+	shape := r.printsOnly
+	if shape {
+		values := 0
+		for _, path := range r.paths {
+			values += printedLen(v.FieldByIndex(path).Interface())
+		}
+		shape = escapeGrowth*(r.static+r.actions*values) <= MaxOutput
+	}
+	if shape {
+		b = append(b, 's')
+	}
+	for _, path := range r.paths {
+		f := v.FieldByIndex(path)
+		if shape && f.Kind() == reflect.String && plain(f.String()) {
+			b = append(b, 'P')
+			continue
+		}
+		b = appendValue(b, f)
 	}
 	return b
 }

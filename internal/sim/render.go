@@ -15,14 +15,16 @@ const unsubscribeURL = "https://unsubscribe.invalid/u/simulated"
 // same contacts, renders the step's template exactly as the real channel
 // would, so a broken template fails the touch, and sends nothing.
 //
-// A render depends only on what its template reads of the merge data
-// (templates.Set.AppendEmailReads), so renderOnly keeps each outcome under that and
-// renders again only data it has not seen: contacts alike in what a
-// template reads (the same first name, rep and business, say) cost one render.
+// Whether a render succeeds depends only on what
+// templates.Set.AppendEmailOutcome writes of the merge data, so renderOnly
+// keeps each success under that and renders again only data it has not
+// seen: contacts alike in what a template reads (the same rep and business,
+// names that are plain text) cost one render. A failure is rendered each
+// time, so that its error names the contact's own data.
 type renderOnly struct {
 	engine.EmailReach
 	set  *templates.Set
-	seen *outcomes // shared by the shards of a run
+	seen *successes // shared by the shards of a run
 }
 
 func (r renderOnly) Deliver(_ context.Context, d engine.Dispatch) (engine.Outcome, error) {
@@ -32,49 +34,48 @@ func (r renderOnly) Deliver(_ context.Context, d engine.Dispatch) (engine.Outcom
 	key := keys.Get().(*[]byte)
 	defer keys.Put(key)
 	var ok bool
-	*key, ok = r.set.AppendEmailReads(append(append((*key)[:0], name...), 0), name, data)
-	seen, err := r.seen.get(*key)
-	if !ok || !seen {
-		_, err = r.set.Email(name, data)
-		if ok {
-			r.seen.put(string(*key), err)
-		}
+	*key, ok = r.set.AppendEmailOutcome(append(append((*key)[:0], name...), 0), name, data)
+	if ok && r.seen.has(*key) {
+		return engine.Outcome{}, nil
 	}
-	if err != nil {
+	if _, err := r.set.Email(name, data); err != nil {
 		return engine.Outcome{}, engine.Permanent(err)
+	}
+	if ok {
+		r.seen.add(string(*key))
 	}
 	return engine.Outcome{}, nil
 }
 
-// outcomes holds render outcomes by template and what it read, up to
-// maxOutcomes of them; past that, renders are not kept.
-type outcomes struct {
+// successes holds the keys of renders that succeeded, up to maxSuccesses
+// of them; past that, renders are not kept.
+type successes struct {
 	mu sync.RWMutex
-	m  map[string]error
+	m  map[string]struct{}
 }
 
-// maxOutcomes bounds the memory outcomes take: some tens of MB.
-const maxOutcomes = 1 << 17
+// maxSuccesses bounds the memory successes take: some tens of MB.
+const maxSuccesses = 1 << 17
 
 // keys are the buffers renderOnly writes its keys into.
 var keys = sync.Pool{New: func() any { return new([]byte) }}
 
-// get returns the outcome kept under key; ok is false when there is none.
-func (o *outcomes) get(key []byte) (ok bool, err error) {
+// has reports whether a render under key succeeded.
+func (o *successes) has(key []byte) bool {
 	o.mu.RLock()
 	defer o.mu.RUnlock()
-	err, ok = o.m[string(key)]
-	return ok, err
+	_, ok := o.m[string(key)]
+	return ok
 }
 
-// put keeps an outcome under key, while there is room.
-func (o *outcomes) put(key string, err error) {
+// add keeps a success under key, while there is room.
+func (o *successes) add(key string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.m == nil {
-		o.m = map[string]error{}
+		o.m = map[string]struct{}{}
 	}
-	if len(o.m) < maxOutcomes {
-		o.m[key] = err
+	if len(o.m) < maxSuccesses {
+		o.m[key] = struct{}{}
 	}
 }

@@ -84,7 +84,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	common := shared{
 		reps:    owners(opts.Contacts),
 		days:    &dayCount{bar: opts.Progress, shards: int64(len(shards))},
-		renders: &outcomes{},
+		renders: &successes{},
 	}
 	outs := make([][]report.Touch, len(shards))
 	g, gctx := errgroup.WithContext(ctx)
@@ -113,7 +113,7 @@ const shardContacts = 4096
 type shared struct {
 	reps    []string // every owner's username, each once
 	days    *dayCount
-	renders *outcomes
+	renders *successes
 }
 
 // run simulates the shard: its contacts, every rep (a step may assign any
