@@ -43,8 +43,8 @@ type reads struct {
 	// printsOnly is whether every action prints at most one value read
 	// or written in the template, or tests values for emptiness (a
 	// pipeline of one field, dot, $ chain or constant, or or, and or not
-	// of those), and declares no variable: then what is printed matters
-	// only for its emptiness, its control characters and its size.
+	// of those): then what is printed matters only for its emptiness, its
+	// control characters and its size.
 	printsOnly bool
 	actions    int // actions, each printing at most one value
 	static     int // bytes of text and string constants
@@ -141,11 +141,12 @@ func (w *walker) branch(b *parse.BranchNode, top, inside bool) {
 }
 
 // pipe walks an action's or a branch's pipeline, noting whether it only
-// prints or tests what it reads: one command, declaring nothing, that is
-// one operand or or, and, not of operands.
+// prints or tests what it reads: one command that is one operand or or,
+// and, not of operands. A variable other than $ is not an operand, so a
+// value kept in one is never printed or compared unseen.
 func (w *walker) pipe(p *parse.PipeNode, top bool) {
 	w.node(p, top)
-	if p == nil || len(p.Decl) > 0 || len(p.Cmds) != 1 {
+	if p == nil || len(p.Cmds) != 1 {
 		w.printsOnly = false
 		return
 	}

@@ -50,7 +50,9 @@ func outcomeSet(t *testing.T) *Set {
 		"dot.txt.tmpl":        `Data: {{if .Step}}{{.}}{{end}}`,
 		"dollar.subject.tmpl": `Hi`,
 		"dollar.txt.tmpl":     `{{with .Track}}{{$}}{{end}}`,
-		"eq.subject.tmpl":     `{{if eq .Contact.FirstName "Pat changed"}} {{else}}Hi{{end}}`,
+		"eq.subject.tmpl":     `{{if eq .Contact.FirstName "Dana changed"}} {{else}}Hi{{end}}`,
+		"nested.subject.tmpl": `{{if or (eq .Contact.FirstName "Dana changed") false}} {{else}}Hi{{end}}`,
+		"nested.txt.tmpl":     `{{$n := .Contact.FirstName}}{{if $n}}{{$n}}{{end}}x`,
 		"eq.txt.tmpl":         `Hello {{or .Contact.FirstName "there"}}`,
 		"name.subject.tmpl":   `{{if .Contact.FirstName}}{{.Contact.FirstName}}{{else}}Hi{{end}}`,
 		"name.txt.tmpl":       `{{or .Contact.Company .Contact.City "somewhere"}}`,
@@ -100,7 +102,7 @@ func TestAppendEmailOutcomeSharesPlainNames(t *testing.T) {
 			t.Errorf("%s: plain names read differently: %q and %q", name, a, b)
 		}
 	}
-	for _, c := range []struct{ name, first string }{{"eq", "Ann"}, {"printf", "Ann"}, {"name", " "}, {"name", "Pat\t"}, {"name", "\xff"}} {
+	for _, c := range []struct{ name, first string }{{"eq", "Ann"}, {"nested", "Ann"}, {"printf", "Ann"}, {"name", " "}, {"name", "Pat\t"}, {"name", "\xff"}} {
 		if a, b := key(c.name, "Pat", "Acme"), key(c.name, c.first, "Acme"); a == b {
 			t.Errorf("%s: %q reads as Pat: %q", c.name, c.first, a)
 		}
