@@ -142,8 +142,8 @@ func (w *walker) branch(b *parse.BranchNode, top, inside bool) {
 
 // pipe walks an action's or a branch's pipeline, noting whether it only
 // prints or tests what it reads: one command that is one operand or or,
-// and, not of operands. A variable other than $ is not an operand, so a
-// value kept in one is never printed or compared unseen.
+// and, not of operands. A variable holds what such a pipeline gave it, so
+// it is an operand too.
 func (w *walker) pipe(p *parse.PipeNode, top bool) {
 	w.node(p, top)
 	if p == nil || len(p.Cmds) != 1 {
@@ -158,10 +158,9 @@ func (w *walker) pipe(p *parse.PipeNode, top bool) {
 		return
 	}
 	for _, a := range args {
-		switch a := a.(type) {
-		case *parse.FieldNode, *parse.DotNode, *parse.StringNode, *parse.NumberNode, *parse.BoolNode, *parse.NilNode:
-		case *parse.VariableNode:
-			w.printsOnly = w.printsOnly && a.Ident[0] == "$"
+		switch a.(type) {
+		case *parse.FieldNode, *parse.DotNode, *parse.VariableNode, *parse.StringNode, *parse.NumberNode,
+			*parse.BoolNode, *parse.NilNode:
 		default:
 			w.printsOnly = false
 		}
