@@ -39,8 +39,9 @@ func mutations(d Data) []Data {
 }
 
 // outcomeSet is the default emails and templates that read through with,
-// variables, $, index and a whole struct, test a value with eq, print a
-// name alone as the subject, and print it as printf builds it.
+// variables, $, index and a whole struct (printing only a field of it), test
+// a value with eq, alone and nested, print a name alone as the subject, and
+// print it as printf builds it.
 func outcomeSet(t *testing.T) *Set {
 	return testSet(t, map[string]string{
 		"with.subject.tmpl":   `{{with .Contact}}{{.FirstName}}{{end}} at {{.Business.Name}}`,
@@ -54,6 +55,8 @@ func outcomeSet(t *testing.T) *Set {
 		"nested.subject.tmpl": `{{if or (eq .Contact.FirstName "Dana changed") false}} {{else}}Hi{{end}}`,
 		"nested.txt.tmpl":     `Hi`,
 		"var.subject.tmpl":    `Hi`,
+		"struct.subject.tmpl": `{{with .Contact}}{{if .FirstName}} {{else}}Hi{{end}}{{end}}`,
+		"struct.txt.tmpl":     `Hi`,
 		"var.txt.tmpl":        `{{$c := or .Contact.Company "you"}}{{with $c}}Hi {{$c}}{{end}}`,
 		"eq.txt.tmpl":         `Hello {{or .Contact.FirstName "there"}}`,
 		"name.subject.tmpl":   `{{if .Contact.FirstName}}{{.Contact.FirstName}}{{else}}Hi{{end}}`,
