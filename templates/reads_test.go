@@ -55,7 +55,7 @@ func outcomeSet(t *testing.T) *Set {
 		"nested.subject.tmpl": `{{if or (eq .Contact.FirstName "Dana changed") false}} {{else}}Hi{{end}}`,
 		"nested.txt.tmpl":     `Hi`,
 		"var.subject.tmpl":    `Hi`,
-		"struct.subject.tmpl": `{{with .Contact}}{{if .FirstName}} {{else}}Hi{{end}}{{end}}`,
+		"struct.subject.tmpl": `{{with .Contact}}{{if .FirstName}}Hi{{else if .LastName}} {{else}}Hi{{end}}{{end}}`,
 		"struct.txt.tmpl":     `Hi`,
 		"var.txt.tmpl":        `{{$c := or .Contact.Company "you"}}{{with $c}}Hi {{$c}}{{end}}`,
 		"eq.txt.tmpl":         `Hello {{or .Contact.FirstName "there"}}`,
