@@ -50,7 +50,7 @@ bench-all: services
 
 ## fuzz: every fuzz target for FUZZTIME (default 20s) each
 FUZZTIME ?= 20s
-FUZZ_TARGETS = ./tracks:FuzzParse ./tracks:FuzzParseDuration ./templates:FuzzRenderText ./templates:FuzzPrintfSize \
+FUZZ_TARGETS = ./tracks:FuzzParse ./tracks:FuzzParseDuration ./templates:FuzzRenderText ./templates:FuzzPrintfSize ./templates:FuzzAppendEmailOutcome \
 	./internal/csvio:FuzzParseContacts ./internal/csvio:FuzzParseEvents ./internal/crm:FuzzContactFields \
 	./internal/email:FuzzParseURL ./internal/email:FuzzVerify ./internal/email:FuzzDecodeBounce ./internal/email:FuzzParseVERP \
 	./internal/mailaddr:FuzzCheck ./internal/config:FuzzRedactURL ./internal/queue:FuzzParseRedisURL ./internal/queue:FuzzParseTouchID \
