@@ -40,8 +40,8 @@ func mutations(d Data) []Data {
 
 // outcomeSet is the default emails and templates that read through with,
 // variables, $, index and a whole struct (printing only a field of it), test
-// a value with eq, alone and nested, print a name alone as the subject, and
-// print it as printf builds it.
+// a value with eq, alone and nested, print a name alone as the subject or
+// only in the html part, and print it as printf builds it.
 func outcomeSet(t *testing.T) *Set {
 	return testSet(t, map[string]string{
 		"with.subject.tmpl":   `{{with .Contact}}{{.FirstName}}{{end}} at {{.Business.Name}}`,
@@ -57,6 +57,9 @@ func outcomeSet(t *testing.T) *Set {
 		"var.subject.tmpl":    `Hi`,
 		"struct.subject.tmpl": `{{with .Contact}}{{if .FirstName}}Hi{{else if .LastName}} {{else}}Hi{{end}}{{end}}`,
 		"struct.txt.tmpl":     `Hi`,
+		"html.subject.tmpl":   `Hi`,
+		"html.txt.tmpl":       `Hi`,
+		"html.html.tmpl":      `<p>{{if .Contact.Title}}{{.Contact.Title}}{{else}}x{{end}}</p>`,
 		"var.txt.tmpl":        `{{$c := or .Contact.Company "you"}}{{with $c}}Hi {{$c}}{{end}}`,
 		"eq.txt.tmpl":         `Hello {{or .Contact.FirstName "there"}}`,
 		"name.subject.tmpl":   `{{if .Contact.FirstName}}{{.Contact.FirstName}}{{else}}Hi{{end}}`,
