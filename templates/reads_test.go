@@ -59,7 +59,7 @@ func outcomeSet(t *testing.T) *Set {
 		"struct.txt.tmpl":     `Hi`,
 		"html.subject.tmpl":   `Hi`,
 		"html.txt.tmpl":       `Hi`,
-		"html.html.tmpl":      `<p>{{if .Contact.Title}}{{.Contact.Title}}{{else}}x{{end}}</p>`,
+		"html.html.tmpl":      `{{if .Contact.Title}}{{.Contact.Title}}{{else}}x{{end}}`,
 		"var.txt.tmpl":        `{{$c := or .Contact.Company "you"}}{{with $c}}Hi {{$c}}{{end}}`,
 		"eq.txt.tmpl":         `Hello {{or .Contact.FirstName "there"}}`,
 		"name.subject.tmpl":   `{{if .Contact.FirstName}}{{.Contact.FirstName}}{{else}}Hi{{end}}`,
