@@ -170,7 +170,7 @@ func (e *Engine) currentTrack(id string) (*tracks.Track, int, error) {
 
 // trackVersion returns the definition of a stored track version, parsing it
 // from the store the first time it is needed.
-func (e *Engine) trackVersion(ctx context.Context, id string, version int) (*tracks.Track, error) {
+func (e *Engine) trackVersion(ctx context.Context, from TrackSources, id string, version int) (*tracks.Track, error) {
 	key := versionKey{id, version}
 	e.mu.RLock()
 	t, ok := e.versions[key]
@@ -178,7 +178,7 @@ func (e *Engine) trackVersion(ctx context.Context, id string, version int) (*tra
 	if ok {
 		return t, nil
 	}
-	src, file, err := e.cfg.Store.TrackSource(ctx, id, version)
+	src, file, err := from.TrackSource(ctx, id, version)
 	if err != nil {
 		return nil, fmt.Errorf("track %s v%d: %w", id, version, err)
 	}

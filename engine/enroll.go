@@ -128,7 +128,7 @@ func (e *Engine) exitOn(ctx context.Context, tx Tx, contactID int64, event strin
 		if !en.State.Open() {
 			continue
 		}
-		t, err := e.trackVersion(ctx, en.TrackID, en.TrackVersion)
+		t, err := e.trackVersion(ctx, tx, en.TrackID, en.TrackVersion)
 		if err != nil {
 			return nil, err
 		}

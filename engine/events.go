@@ -126,7 +126,7 @@ func (e *Engine) exitsOf(ctx context.Context, tx Tx, ids []int64) (exitSet, erro
 		return s, err
 	}
 	for _, en := range open {
-		t, err := e.trackVersion(ctx, en.TrackID, en.TrackVersion)
+		t, err := e.trackVersion(ctx, tx, en.TrackID, en.TrackVersion)
 		if err != nil {
 			return s, err
 		}

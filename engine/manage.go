@@ -54,7 +54,7 @@ func (e *Engine) rescheduleOverdue(ctx context.Context, tx Tx, en Enrollment) er
 		if !t.Due.Before(now) || t.State == TouchRunning { // a worker is carrying it out
 			continue
 		}
-		def, err := e.trackVersion(ctx, en.TrackID, en.TrackVersion)
+		def, err := e.trackVersion(ctx, tx, en.TrackID, en.TrackVersion)
 		if err != nil {
 			return err
 		}

@@ -114,8 +114,7 @@ type Store interface {
 	// lacks stay where they are. It reports how many moved and stayed.
 	MoveEnrollments(ctx context.Context, trackID string, version int, stepIndex map[string]int) (moved, stayed int, err error)
 
-	// TrackSource returns the YAML of one stored version of a track.
-	TrackSource(ctx context.Context, id string, version int) (source []byte, file string, err error)
+	TrackSources
 
 	// SetTrackState records a whole track's state. Paused: QueueDue passes
 	// over its touches, and its queued ones go back to scheduled (a task
@@ -128,8 +127,17 @@ type Store interface {
 	TrackStatuses(ctx context.Context) ([]TrackStatus, error)
 }
 
+// TrackSources reads the stored versions of tracks: the Store outside a
+// transaction, a Tx inside one (where a second connection could be one the
+// pool has no more of).
+type TrackSources interface {
+	// TrackSource returns the YAML of one stored version of a track.
+	TrackSource(ctx context.Context, id string, version int) (source []byte, file string, err error)
+}
+
 // Tx is the part of the store used inside one transaction.
 type Tx interface {
+	TrackSources
 	Contact(ctx context.Context, id int64) (Contact, error)
 	// ContactsByID returns the listed contacts that exist, by id.
 	ContactsByID(ctx context.Context, ids []int64) (map[int64]Contact, error)

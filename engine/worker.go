@@ -104,7 +104,7 @@ func (e *Engine) load(ctx context.Context, c claimed) (*job, error) {
 		return &job{touch: t}, fmt.Errorf("load touch %d: %w", t.ID, err)
 	}
 	j := &job{touch: t, enrollment: w.Enrollment, contact: w.Contact, rep: w.Owner, suppressed: w.Suppressed}
-	if j.track, err = e.trackVersion(ctx, t.TrackID, t.TrackVersion); err != nil {
+	if j.track, err = e.trackVersion(ctx, e.cfg.Store, t.TrackID, t.TrackVersion); err != nil {
 		var bad tracks.ErrorList
 		if isNotFound(err) || errors.As(err, &bad) {
 			err = Permanent(err)

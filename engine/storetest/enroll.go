@@ -124,6 +124,18 @@ func saveTrackVersions(e *env) {
 	if _, _, err := e.s.TrackSource(e.ctx, track, 4); !errors.Is(err, engine.ErrNotFound) {
 		e.t.Fatalf("TrackSource of a missing version = %v, want ErrNotFound", err)
 	}
+	err = e.s.Tx(e.ctx, func(tx engine.Tx) error { // the same inside a transaction
+		if src, file, err := tx.TrackSource(e.ctx, track, 2); err != nil || string(src) != "# hash-2" || file != "hash-2.yaml" {
+			return fmt.Errorf("Tx.TrackSource v2 = %q, %q, %v", src, file, err)
+		}
+		if _, _, err := tx.TrackSource(e.ctx, track, 4); !errors.Is(err, engine.ErrNotFound) {
+			return fmt.Errorf("Tx.TrackSource of a missing version = %v, want ErrNotFound", err)
+		}
+		return nil
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
 }
 
 // moveEnrollments: an open enrollment whose pending touch is at a step the

@@ -315,6 +315,12 @@ func (s *Store) openOnOther(trackID string, version int) int {
 	return n
 }
 
+// TrackSource implements engine.Tx: the versions are kept apart from what
+// transactions lock.
+func (t tx) TrackSource(ctx context.Context, id string, version int) ([]byte, string, error) {
+	return t.s.TrackSource(ctx, id, version)
+}
+
 // TrackSource implements engine.Store.
 func (s *Store) TrackSource(_ context.Context, id string, version int) ([]byte, string, error) {
 	s.tracksMu.Lock()

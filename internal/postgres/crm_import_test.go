@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -11,8 +13,12 @@ import (
 	"time"
 
 	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/clock"
 	"github.com/dripline/dripline/internal/crm"
 	"github.com/dripline/dripline/internal/csvio"
+	"github.com/dripline/dripline/internal/pgtest"
+	"github.com/dripline/dripline/internal/postgres"
+	"github.com/dripline/dripline/templates"
 	"github.com/dripline/dripline/tracks"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -277,5 +283,67 @@ func TestImportEventsCapsItsErrors(t *testing.T) {
 	}
 	if got := res.Errors[csvio.MaxErrors].Error(); !strings.HasPrefix(got, "e.csv:452: … and 351 more") {
 		t.Errorf("last error = %s, want it to count the 351 others up to line 452", got)
+	}
+}
+
+// TestImportOnASmallPool: an import needs no more connections than its two
+// batches hold, even when the engine reads a track version it has not seen
+// (contacts enrolled on a version before the daemon restarted with a
+// changed track): it reads it in the batch's transaction, not on a third
+// connection the pool of two does not have while the other batch waits for
+// this one. The deadline only stops a hang.
+func TestImportOnASmallPool(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := pgtest.URL(t)
+	set, err := templates.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := clock.NewVirtual(time.Date(2026, 3, 2, 17, 0, 0, 0, time.UTC))
+	service := func(conns int32, dir string) *crm.Service {
+		cfg, err := pgxpool.ParseConfig(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.MaxConns = conns
+		pool, err := pgxpool.NewWithConfig(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(pool.Close)
+		lib, err := tracks.LoadDir(dir, tracks.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		eng, err := engine.New(engine.Config{Store: postgres.New(pool), Clock: clk, Library: lib, Templates: set})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := eng.LoadLibrary(ctx); err != nil {
+			t.Fatal(err)
+		}
+		s, err := crm.New(postgres.NewCRM(pool), crm.Options{Sink: eng, Clock: clk, Library: lib, ImportBatch: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	if _, err := service(4, "testdata/tracks").Import(ctx, crm.System, "a.csv", strings.NewReader("email,first_name\na@example.com,A\nb@example.com,B\n")); err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile("testdata/tracks/welcome.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "welcome.yaml"), []byte(strings.Replace(string(src), "Test track,", "Test track (v2),", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	res, err := service(2, dir).Import(ctx, crm.System, "b.csv", strings.NewReader("email,first_name\na@example.com,A2\nb@example.com,B2\n"))
+	if err != nil || res.Updated != 2 {
+		t.Fatalf("import = %+v, %v; want 2 updated", res, err)
 	}
 }

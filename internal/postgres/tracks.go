@@ -49,8 +49,17 @@ func saveTrackVersion(ctx context.Context, t pgx.Tx, id, hash string, source []b
 
 // TrackSource returns the YAML and file name of one stored version of a track.
 func (s *Store) TrackSource(ctx context.Context, id string, version int) ([]byte, string, error) {
+	return trackSource(ctx, s.pool, id, version)
+}
+
+// TrackSource is Store.TrackSource inside the transaction.
+func (x *tx) TrackSource(ctx context.Context, id string, version int) ([]byte, string, error) {
+	return trackSource(ctx, x.q, id, version)
+}
+
+func trackSource(ctx context.Context, q querier, id string, version int) ([]byte, string, error) {
 	var source, file string
-	err := s.pool.QueryRow(ctx, `SELECT source, file FROM tracks WHERE id = $1 AND version = $2`, id, version).Scan(&source, &file)
+	err := q.QueryRow(ctx, `SELECT source, file FROM tracks WHERE id = $1 AND version = $2`, id, version).Scan(&source, &file)
 	if err != nil {
 		return nil, "", fmt.Errorf("track %s v%d: %w", id, version, notFound(err))
 	}
