@@ -340,7 +340,7 @@ func TestImportOnASmallPool(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "welcome.yaml"), []byte(strings.Replace(string(src), "Test track,", "Test track (v2),", 1)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
 	res, err := service(2, dir).Import(ctx, crm.System, "b.csv", strings.NewReader("email,first_name\na@example.com,A2\nb@example.com,B2\n"))
 	if err != nil || res.Updated != 2 {
