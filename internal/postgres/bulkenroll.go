@@ -102,15 +102,11 @@ func (x *tx) EnrollAll(ctx context.Context, es []engine.NewEnrollment) ([]bool, 
 	if !ok {
 		return nil, fmt.Errorf("bulk enroll: %T is not a connection's transaction", x.q)
 	}
-	sd, err := conn.Conn().Prepare(ctx, "dripline_bulk_enroll", bulkEnrollSQL)
-	if err != nil {
-		return nil, fmt.Errorf("bulk enroll: %w", err)
-	}
 	done := make(chan struct{})
 	defer close(done)
-	for ch := range encodeChunks(es, at, sd.ParamOIDs, done) {
+	for ch := range encodeChunks(es, at, done) {
 		if ch.err == nil {
-			ch.err = x.enrollChunk(ctx, conn.Conn().PgConn(), sd.Name, ch.params, es, at, created)
+			ch.err = x.enrollChunk(ctx, conn.Conn().PgConn(), ch.params, es, at, created)
 		}
 		if ch.err != nil {
 			return nil, fmt.Errorf("bulk enroll %d contacts: %w", len(es), ch.err)
@@ -127,13 +123,21 @@ type encodedChunk struct {
 }
 
 // encodeChunks gathers the entries of es that count (at) in chunks of
-// bulkChunk and encodes each for bulkEnrollSQL, whose parameters' types are
-// oids, in a goroutine of its own: the next chunk is ready while the server
-// works on this one. It stops after an error or when done is closed.
-func encodeChunks(es []engine.NewEnrollment, at map[enrollKey]int, oids []uint32, done <-chan struct{}) <-chan encodedChunk {
+// bulkChunk and encodes each for bulkEnrollSQL in a goroutine of its own:
+// the next chunk is ready while the server works on this one. It stops
+// after an error or when done is closed; a panic is an error.
+func encodeChunks(es []engine.NewEnrollment, at map[enrollKey]int, done <-chan struct{}) <-chan encodedChunk {
 	out := make(chan encodedChunk, 1)
 	go func() {
 		defer close(out)
+		defer func() {
+			if r := recover(); r != nil {
+				select {
+				case out <- encodedChunk{err: fmt.Errorf("encoding a chunk panicked: %v", r)}:
+				case <-done:
+				}
+			}
+		}()
 		m := pgtype.NewMap() // a Map is not safe for concurrent use: the connection's is the caller's
 		var c bulkColumns
 		for lo := 0; lo < len(es); {
@@ -147,7 +151,7 @@ func encodeChunks(es []engine.NewEnrollment, at map[enrollKey]int, oids []uint32
 				return
 			}
 			var ch encodedChunk
-			ch.params, ch.err = c.encode(m, oids)
+			ch.params, ch.err = c.encode(m)
 			select {
 			case out <- ch:
 			case <-done:
@@ -161,17 +165,22 @@ func encodeChunks(es []engine.NewEnrollment, at map[enrollKey]int, oids []uint32
 	return out
 }
 
-// Binary formats of bulkEnrollSQL's parameters and results.
+// The types of bulkEnrollSQL's parameters, and the binary formats of them
+// and of its results. Written out rather than asked of the server with a
+// named prepared statement, which a pooler's reset (DISCARD ALL) or
+// PgBouncer in transaction mode would take away from under the connection.
 var (
-	bulkParamFormats  = slices.Repeat([]int16{pgtype.BinaryFormatCode}, 11)
+	bulkParamOIDs = []uint32{pgtype.Int8ArrayOID, pgtype.TextArrayOID, pgtype.Int4ArrayOID, pgtype.TextArrayOID,
+		pgtype.TimestamptzArrayOID, pgtype.TimestamptzArrayOID, pgtype.TextArrayOID, pgtype.TextArrayOID,
+		pgtype.TimestamptzArrayOID, pgtype.TextArrayOID, pgtype.TextArrayOID}
+	bulkParamFormats  = slices.Repeat([]int16{pgtype.BinaryFormatCode}, len(bulkParamOIDs))
 	bulkResultFormats = slices.Repeat([]int16{pgtype.BinaryFormatCode}, 3)
 )
 
-// enrollChunk runs the prepared bulkEnrollSQL, stmt, with a chunk's
-// encoded arguments, then copies in the first touches of the enrollments it
-// created.
-func (x *tx) enrollChunk(ctx context.Context, pg *pgconn.PgConn, stmt string, params [][]byte, es []engine.NewEnrollment, at map[enrollKey]int, created []bool) error {
-	rr := pg.ExecPrepared(ctx, stmt, params, bulkParamFormats, bulkResultFormats)
+// enrollChunk runs bulkEnrollSQL with a chunk's encoded arguments, then
+// copies in the first touches of the enrollments it created.
+func (x *tx) enrollChunk(ctx context.Context, pg *pgconn.PgConn, params [][]byte, es []engine.NewEnrollment, at map[enrollKey]int, created []bool) error {
+	rr := pg.ExecParams(ctx, bulkEnrollSQL, params, bulkParamOIDs, bulkParamFormats, bulkResultFormats)
 	var t firstTouches
 	for rr.NextRow() {
 		v := rr.Values() // id, contact_id, track_id
@@ -201,15 +210,14 @@ type bulkColumns struct {
 	eventAt                           []*time.Time
 }
 
-// encode encodes the columns in binary as bulkEnrollSQL's arguments, whose
-// types are oids.
-func (c *bulkColumns) encode(m *pgtype.Map, oids []uint32) ([][]byte, error) {
+// encode encodes the columns in binary as bulkEnrollSQL's arguments.
+func (c *bulkColumns) encode(m *pgtype.Map) ([][]byte, error) {
 	args := []any{c.contactID, c.trackID, c.version, c.state, c.anchor, c.startedAt,
 		c.reenroll, c.eventName, c.eventAt, c.eventItem, c.eventAmount}
 	params := make([][]byte, len(args))
 	for i, a := range args {
 		var err error
-		if params[i], err = m.Encode(oids[i], pgtype.BinaryFormatCode, a, nil); err != nil {
+		if params[i], err = m.Encode(bulkParamOIDs[i], pgtype.BinaryFormatCode, a, nil); err != nil {
 			return nil, fmt.Errorf("encode parameter %d: %w", i+1, err)
 		}
 	}

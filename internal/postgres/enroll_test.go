@@ -9,6 +9,7 @@ import (
 
 	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/postgres"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 func TestBulkEnrollRules(t *testing.T) {
@@ -271,4 +272,30 @@ func countEnrollments(t *testing.T, s *postgres.Store, where string, arg any) in
 		t.Fatal(err)
 	}
 	return n
+}
+
+// TestBulkEnrollAfterDiscardAll: bulk enrollment keeps no prepared
+// statement on the connection, so a pooler's reset between transactions
+// (DISCARD ALL) takes nothing from it.
+func TestBulkEnrollAfterDiscardAll(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cfg := setup(t).Pool().Config().Copy()
+	cfg.MaxConns = 1
+	one, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer one.Close()
+	s := postgres.New(one)
+	version := saveTrack(t, s, "gi")
+	ids := addContacts(t, s, 2)
+	for _, id := range ids {
+		if n, err := s.BulkEnroll(ctx, []engine.NewEnrollment{newEnrollment(id, "gi", version, "never", t0)}); err != nil || n != 1 {
+			t.Fatalf("BulkEnroll of contact %d = %d, %v", id, n, err)
+		}
+		if _, err := one.Exec(ctx, "DISCARD ALL"); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
