@@ -3,6 +3,7 @@ package crm
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 
@@ -167,6 +168,9 @@ func (imp *contactImport) writeBatch(ctx context.Context, b, prev *contactBatch,
 		if err := tx.TakeTurn(ctx, imp.key, b.turn); err != nil {
 			return err
 		}
+		if err := lockMatched(ctx, tx, existing); err != nil {
+			return err
+		}
 		var out ImportResult
 		created, updated, err := upsertContacts(ctx, tx, b.rows, existing, imp.cols)
 		if err != nil {
@@ -200,6 +204,37 @@ func (imp *contactImport) writeBatch(ctx context.Context, b, prev *contactBatch,
 		b.res = out
 		return nil
 	})
+}
+
+// lockMatched locks the contacts the rows matched (before the transaction)
+// and reads them again, so that the batch changes what they hold now: a
+// change made since (through the API, say) to a column the file does not
+// have stays. existing is changed in place.
+func lockMatched(ctx context.Context, tx Tx, existing []*engine.Contact) error {
+	var ids []int64
+	for _, c := range existing {
+		if c != nil {
+			ids = append(ids, c.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	now, err := tx.LockContacts(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, c := range existing {
+		if c == nil {
+			continue
+		}
+		fresh, ok := now[c.ID]
+		if !ok {
+			return fmt.Errorf("contact %d was deleted while the file was imported: %w", c.ID, engine.ErrConflict)
+		}
+		*c = fresh // rows matching one contact share it
+	}
+	return nil
 }
 
 // wait waits for batch b to end: errEarlierBatch when it failed.

@@ -89,6 +89,8 @@ type Writer interface {
 	TakeTurn(ctx context.Context, key, n int32) error
 	AwaitTurn(ctx context.Context, key, n int32) error
 	// LockContact reads a contact and locks it until the transaction ends.
+	// LockContacts does so for those of the ids that exist, by id.
+	LockContacts(ctx context.Context, ids []int64) (map[int64]engine.Contact, error)
 	LockContact(ctx context.Context, id int64) (engine.Contact, error)
 	// CreateContacts inserts the contacts and sets their ID and OwnerID;
 	// UpdateContacts stores every column of existing ones and puts back on

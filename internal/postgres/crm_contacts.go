@@ -60,6 +60,20 @@ func (x *crmTx) LockContact(ctx context.Context, id int64) (engine.Contact, erro
 	return contactByID(ctx, x.q, id, "FOR UPDATE OF c")
 }
 
+// LockContacts reads the contacts and locks them FOR UPDATE, in id order.
+func (x *crmTx) LockContacts(ctx context.Context, ids []int64) (map[int64]engine.Contact, error) {
+	cs, err := collect(ctx, x.q, "lock contacts", scanContact, `SELECT `+contactColumns+contactsFrom+`
+		WHERE c.id = ANY($1) ORDER BY c.id FOR UPDATE OF c`, ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]engine.Contact, len(cs))
+	for _, c := range cs {
+		byID[c.ID] = c
+	}
+	return byID, nil
+}
+
 // Contacts lists a page of contacts in id order.
 func (r crmReader) Contacts(ctx context.Context, f crm.ContactFilter) ([]engine.Contact, error) {
 	return collect(ctx, r.q, "list contacts", scanContact, `SELECT `+contactColumns+contactsFrom+`

@@ -347,3 +347,41 @@ func TestImportOnASmallPool(t *testing.T) {
 		t.Fatalf("import = %+v, %v; want 2 updated", res, err)
 	}
 }
+
+// editAfterFind is the CRM's store with someone editing the contacts right
+// after an import looked them up.
+type editAfterFind struct {
+	crm.Store
+	edit func(context.Context) error
+}
+
+func (s *editAfterFind) FindContacts(ctx context.Context, externalIDs, emails []string) ([]engine.Contact, error) {
+	cs, err := s.Store.FindContacts(ctx, externalIDs, emails)
+	if err == nil {
+		err = s.edit(ctx)
+	}
+	return cs, err
+}
+
+// TestImportKeepsAnEditMadeMeanwhile: a contact edited between the import's
+// lookup and its write keeps the edit in the columns the file does not have.
+func TestImportKeepsAnEditMadeMeanwhile(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	edit := &editAfterFind{edit: func(context.Context) error { return nil }}
+	store, pool, _ := crmSetupStore(t, func(s crm.Store) crm.Store { edit.Store = s; return edit })
+	if _, err := store.Import(ctx, crm.System, "a.csv", strings.NewReader("external_id,email,first_name\nk-1,a@example.com,Ann\n")); err != nil {
+		t.Fatal(err)
+	}
+	edit.edit = func(ctx context.Context) error {
+		_, err := pool.Exec(ctx, `UPDATE contacts SET phone = '555-0100' WHERE external_id = 'k-1'`)
+		return err
+	}
+	res, err := store.Import(ctx, crm.System, "b.csv", strings.NewReader("external_id,first_name\nk-1,Anna\n"))
+	if err != nil || res.Updated != 1 {
+		t.Fatalf("import = %+v, %v; want k-1 updated", res, err)
+	}
+	if n := countRows(t, pool, `SELECT count(*) FROM contacts WHERE first_name = 'Anna' AND phone = '555-0100'`); n != 1 {
+		t.Error("the phone set between the import's lookup and its write was lost")
+	}
+}
