@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strings"
 	"sync"
 
@@ -138,6 +139,12 @@ func (imp *contactImport) write(ctx context.Context, b, prev *contactBatch) {
 	wrote := sync.OnceFunc(func() { close(b.wrote) })
 	defer close(b.done)
 	defer wrote()
+	defer func() {
+		if r := recover(); r != nil { // the import fails, not the daemon
+			b.err = fmt.Errorf("import batch %d: panic: %v", b.turn, r)
+			imp.s.log.Error("import batch panicked", "batch", b.turn, "panic", r, "stack", string(debug.Stack()))
+		}
+	}()
 	b.err = imp.writeBatch(ctx, b, prev, wrote)
 }
 

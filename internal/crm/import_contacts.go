@@ -32,8 +32,9 @@ import (
 // contactImport.write), committing in file order. When a batch fails, the
 // batches before it stay in and the error is returned with their counts; a
 // batch that failed for a reason that may pass (a deadlock, a dropped
-// connection) is first written once more. Only admins, managers and the
-// system import.
+// connection) is first written once more; when the connection dropped at
+// its COMMIT, which may have gone through, the rows it wrote count as
+// unchanged the second time. Only admins, managers and the system import.
 func (s *Service) Import(ctx context.Context, a Actor, file string, r io.Reader) (ImportResult, error) {
 	if err := Allow(a, ImportFiles); err != nil {
 		return ImportResult{}, fmt.Errorf("import %s: %w", file, err)

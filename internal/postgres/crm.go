@@ -66,8 +66,10 @@ func collect[T any](ctx context.Context, q querier, what string, scan func(pgx.R
 }
 
 // TakeTurn takes the transaction-level advisory lock (key, n) exclusively.
-// Its two-integer key space is apart from the one-bigint keys of the
-// reference checks (migration 0013).
+// Its two-integer keys are apart from the one-bigint keys of the reference
+// checks (migration 0013); the tracks' two-integer keys (0x74726b, a hash)
+// could meet one only when an import draws that first key, and then one
+// waits for the other for a moment.
 func (x *crmTx) TakeTurn(ctx context.Context, key, n int32) error {
 	if _, err := x.q.Exec(ctx, `SELECT pg_advisory_xact_lock($1::int, $2::int)`, key, n); err != nil {
 		return fmt.Errorf("take turn %d: %w", n, err)

@@ -385,3 +385,24 @@ func TestImportKeepsAnEditMadeMeanwhile(t *testing.T) {
 		t.Error("the phone set between the import's lookup and its write was lost")
 	}
 }
+
+// panicSink is the engine panicking on a batch of events.
+type panicSink struct{ crm.EventSink }
+
+func (panicSink) HandleEventsIn(context.Context, engine.Tx, []engine.Event) ([]engine.EventOutcome, error) {
+	panic("engine bug")
+}
+
+// TestImportBatchPanicFailsTheImport: a panic while a batch is written
+// fails the import with it, and does not take the process down.
+func TestImportBatchPanicFailsTheImport(t *testing.T) {
+	t.Parallel()
+	store, pool := crmSetup(t, func(o *crm.Options) { o.Sink = panicSink{o.Sink} })
+	_, err := store.Import(context.Background(), crm.System, "c.csv", strings.NewReader("email\np@example.com\n"))
+	if err == nil || !strings.Contains(err.Error(), "panic: engine bug") {
+		t.Fatalf("import = %v, want the panic as its error", err)
+	}
+	if n := countRows(t, pool, `SELECT count(*) FROM contacts`); n != 0 {
+		t.Errorf("%d contacts stored by a batch that panicked", n)
+	}
+}
