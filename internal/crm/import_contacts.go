@@ -213,7 +213,7 @@ func matchContacts(ctx context.Context, r Reader, rows []engine.Contact) ([]*eng
 		if c.ExternalID != "" {
 			byID[c.ExternalID] = c
 		}
-		if key := strings.ToLower(c.Email); key != "" && byEmail[key] == nil {
+		if key := strings.ToLower(strings.TrimSpace(c.Email)); key != "" && byEmail[key] == nil {
 			byEmail[key] = c
 		}
 	}

@@ -33,8 +33,8 @@ type Tx interface {
 type Reader interface {
 	AccessReader
 	// ResolveContacts maps each contact reference to a contact id: by
-	// external_id, else by email (case-insensitive, the oldest contact with
-	// it), else by numeric id, among the contacts the rep owner owns (every
+	// external_id, else by email (case- and space-insensitive, the oldest
+	// contact with it), else by numeric id, among the contacts the rep owner owns (every
 	// contact when owner is 0). References matching no contact are left out.
 	ResolveContacts(ctx context.Context, refs []string, owner int64) (map[string]int64, error)
 	// Contact returns one contact with its owner's username.
@@ -44,7 +44,8 @@ type Reader interface {
 	// those are set.
 	Contacts(ctx context.Context, f ContactFilter) ([]engine.Contact, error)
 	// FindContacts lists, in id order, the contacts having one of the
-	// external ids or one of the emails (compared in lower case).
+	// external ids or one of the emails (compared in lower case, without
+	// the white space around a stored address).
 	FindContacts(ctx context.Context, externalIDs, emails []string) ([]engine.Contact, error)
 
 	Rep(ctx context.Context, id int64) (engine.Rep, error)

@@ -19,7 +19,7 @@ const resolveSQL = `WITH r AS (SELECT DISTINCT unnest($1::text[]) AS ref),
 c AS (SELECT id, external_id, email FROM contacts WHERE $2::bigint = 0 OR owner_id = $2)
 SELECT r.ref, coalesce(
 	(SELECT c.id FROM c WHERE c.external_id = r.ref),
-	(SELECT c.id FROM c WHERE strpos(r.ref, '@') > 0 AND lower(c.email) = lower(r.ref)
+	(SELECT c.id FROM c WHERE strpos(r.ref, '@') > 0 AND lower(btrim(c.email)) = lower(btrim(r.ref))
 		ORDER BY c.id LIMIT 1),
 	(SELECT c.id FROM c
 		WHERE c.id = CASE WHEN r.ref ~ '^[0-9]{1,18}$' THEN r.ref::bigint END))
@@ -86,7 +86,7 @@ func (r crmReader) Contacts(ctx context.Context, f crm.ContactFilter) ([]engine.
 // FindContacts lists the contacts with one of the external ids or emails.
 func (r crmReader) FindContacts(ctx context.Context, externalIDs, emails []string) ([]engine.Contact, error) {
 	return collect(ctx, r.q, "find contacts", scanContact, `SELECT `+contactColumns+contactsFrom+`
-		WHERE c.external_id = ANY($1) OR lower(c.email) = ANY($2) ORDER BY c.id`, externalIDs, emails)
+		WHERE c.external_id = ANY($1) OR lower(btrim(c.email)) = ANY($2) ORDER BY c.id`, externalIDs, emails)
 }
 
 // EmailTaken locks the address (an advisory lock held until the
