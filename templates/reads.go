@@ -204,7 +204,11 @@ func (r reads) append(b []byte, d Data) []byte {
 	if shape {
 		values := 0
 		for _, path := range r.paths {
-			values += printedLen(v.FieldByIndex(path).Interface())
+			if f := v.FieldByIndex(path); f.Kind() == reflect.String {
+				values += f.Len()
+			} else {
+				values += printedLen(f.Interface())
+			}
 		}
 		shape = escapeGrowth*(r.static+r.actions*values) <= MaxOutput
 	}
