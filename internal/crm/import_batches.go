@@ -126,7 +126,8 @@ func (imp *contactImport) collect(ctx context.Context) {
 //     (a shared external_id or email), since b must see what prev writes;
 //   - b matches its rows to contacts before its transaction, then waits for
 //     prev to have written its contacts, and matches again after prev ended
-//     if prev changed one of b's contacts;
+//     if prev changed one of b's contacts; in its transaction it locks the
+//     contacts it matched and reads them again (lockMatched);
 //   - b writes only after prev wrote its contacts, reps and companies, so
 //     prev never waits for a row of b's, and b commits only after prev
 //     committed, waiting for it through the store (Writer.AwaitTurn), so
