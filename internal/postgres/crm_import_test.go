@@ -20,7 +20,6 @@ import (
 	"github.com/dripline/dripline/internal/postgres"
 	"github.com/dripline/dripline/templates"
 	"github.com/dripline/dripline/tracks"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -227,15 +226,7 @@ func TestImportBatchSeesChangesBeforeIt(t *testing.T) {
 // contactNames lists every contact as "external_id email first_name", by id.
 func contactNames(t *testing.T, pool *pgxpool.Pool) []string {
 	t.Helper()
-	rows, err := pool.Query(context.Background(), `SELECT coalesce(external_id, '-') || ' ' || email || ' ' || first_name FROM contacts ORDER BY id`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		t.Fatal(err)
-	}
-	return names
+	return queryLines(t, pool, `SELECT coalesce(external_id, '-') || ' ' || email || ' ' || first_name FROM contacts ORDER BY id`)
 }
 
 // TestImportBatchAfterOneAddingItsContact: a contact added by one batch and

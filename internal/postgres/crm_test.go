@@ -14,6 +14,7 @@ import (
 	"github.com/dripline/dripline/internal/postgres"
 	"github.com/dripline/dripline/templates"
 	"github.com/dripline/dripline/tracks"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -36,8 +37,16 @@ func crmSetupClock(tb testing.TB, opts ...func(*crm.Options)) (*crm.Service, *pg
 // crmSetupStore is crmSetupClock with the CRM's store wrapped by wrap.
 func crmSetupStore(tb testing.TB, wrap func(crm.Store) crm.Store, opts ...func(*crm.Options)) (*crm.Service, *pgxpool.Pool, *clock.Virtual) {
 	tb.Helper()
-	ctx := context.Background()
 	pool := pgtest.New(tb)
+	store, clk := crmOn(tb, pool, wrap, opts...)
+	return store, pool, clk
+}
+
+// crmOn is crmSetupStore on the database of pool: another service on it
+// has its own engine and clock.
+func crmOn(tb testing.TB, pool *pgxpool.Pool, wrap func(crm.Store) crm.Store, opts ...func(*crm.Options)) (*crm.Service, *clock.Virtual) {
+	tb.Helper()
+	ctx := context.Background()
 	lib, err := tracks.LoadDir("testdata/tracks", tracks.Options{})
 	if err != nil {
 		tb.Fatal(err)
@@ -62,7 +71,7 @@ func crmSetupStore(tb testing.TB, wrap func(crm.Store) crm.Store, opts ...func(*
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return store, pool, clk
+	return store, clk
 }
 
 // countRows runs a SELECT count(*) query.
@@ -73,6 +82,20 @@ func countRows(t *testing.T, pool *pgxpool.Pool, sql string, args ...any) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// queryLines runs a query answering one text column.
+func queryLines(t *testing.T, pool *pgxpool.Pool, sql string) []string {
+	t.Helper()
+	rows, err := pool.Query(context.Background(), sql)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lines
 }
 
 func TestImportUpserts(t *testing.T) {
