@@ -83,7 +83,9 @@ func runServerConfig(t *testing.T, opt asynq.RedisClientOpt, p Processor, cfg Se
 	cfg.Logger = testLogger(t)
 	cfg.TaskCheckInterval = 10 * time.Millisecond
 	cfg.DelayedTaskCheckInterval = 20 * time.Millisecond
-	cfg.RetryBase, cfg.RetryMax = time.Millisecond, 10*time.Millisecond
+	if cfg.RetryBase == 0 {
+		cfg.RetryBase, cfg.RetryMax = time.Millisecond, 10*time.Millisecond
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- NewServer(opt, cfg, p).Run(ctx) }()
