@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/mail"
 	"strings"
+	"time"
 
 	"github.com/hibiken/asynq"
 
@@ -202,11 +203,24 @@ type emailRetries struct {
 	log *slog.Logger
 }
 
+// retryAgain is how long after an outage ends its retries run a second
+// time: a send that found delivery paused just before the server came back
+// fails after that, and reaches asynq's retries only once the first pass
+// has read them (the fault suite's smtp-outage saw a dozen such touches
+// wait out their backoff, 30 s and more).
+const retryAgain = 2 * time.Second
+
 // Resumed implements email.ResumeObserver, in the background: the send
 // that saw the server back should not wait for Redis.
 func (r emailRetries) Resumed() {
 	go func() {
 		n, err := r.q.RunRetries(tracks.ChannelEmail)
+		if err == nil {
+			<-time.After(retryAgain)
+			var more int
+			more, err = r.q.RunRetries(tracks.ChannelEmail)
+			n += more
+		}
 		if err != nil {
 			r.log.Warn("SMTP outage over, but the touches it held back wait for their retry backoff", "err", err)
 			return

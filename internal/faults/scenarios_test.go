@@ -29,6 +29,9 @@ type scenario struct {
 	// one per email worker.
 	crash bool
 	late  bool // every touch is found past --max-late and skipped
+	// recovery, when set, is the scenario's own bound on recovery, tighter
+	// than the others' slack.
+	recovery func() time.Duration
 	// orphans: touches that were running in the killed daemon are held in
 	// asynq's active list until asynq's own lease on them runs out; then the
 	// reconciler deletes those tasks and enqueues the touches again. Its
@@ -51,6 +54,20 @@ const orphanMargin = 10 * time.Second
 // sending what is left and a small margin.
 func orphanBound() time.Duration {
 	return max(lease, asynqLease) + 2*reconcile + time.Duration(suite.n/smtpRate)*time.Second + orphanMargin
+}
+
+// smtpOutage is how long the smtp-outage scenario's server refuses every
+// session.
+const smtpOutage = 10 * time.Second
+
+// outageRecovery bounds the smtp-outage scenario's recovery: the daemon
+// tries the server again 5 s into an outage, then 10 s after that (the
+// backoff doubles), so it finds the server back at most 5 s after a 10 s
+// outage; then the touches the outage held back run at once rather than
+// after their asynq backoff (queue.RunRetries), and what is left goes out
+// at the SMTP rate; a margin for a loaded machine.
+func outageRecovery() time.Duration {
+	return 5*time.Second + time.Duration(suite.n/smtpRate)*time.Second + 15*time.Second
 }
 
 // emailWorkers is the daemon's default email concurrency, which bounds the
@@ -105,6 +122,15 @@ func scenarios() []scenario {
 			act: func(r *run) error { r.start(); return nil }},
 		{name: "smtp-stall", dups: stalls, smtp: func(s *smtptest.Server) { s.StallAfterData(stalls, 40*time.Second) },
 			act: func(r *run) error { r.start(); return nil }},
+		{name: "smtp-outage", recovery: outageRecovery, act: func(r *run) error { // the server refuses every session for a while
+			r.start()
+			r.waitSent(third(r))
+			r.smtp.FailHelo(554)
+			r.smtp.DropConnections()
+			outage(r.ctx, smtpOutage)
+			r.smtp.FailHelo(0)
+			return nil
+		}},
 		{name: "max-late", late: true, env: []string{"DRIPLINE_MAX_LATE", maxLate.String()}, act: func(r *run) error {
 			if err := pastMaxLate(r); err != nil {
 				return err
@@ -167,6 +193,9 @@ func runScenario(t *testing.T, sc scenario) result {
 	bound := lease + reconcile + time.Duration(suite.n/smtpRate)*time.Second + slack
 	if sc.orphans {
 		bound = orphanBound()
+	}
+	if sc.recovery != nil {
+		bound = sc.recovery()
 	}
 	counts := waitFinal(r, bound)
 	recovery := time.Since(faultEnd)
