@@ -131,6 +131,29 @@ func IsOutage(err error) bool {
 	return errors.As(err, &o)
 }
 
+// deferredError marks a temporary refusal of the touch itself.
+type deferredError struct{ err error }
+
+func (e deferredError) Error() string { return e.err.Error() }
+func (e deferredError) Unwrap() error { return e.err }
+
+// Deferred marks err as a temporary refusal of this touch by the other end
+// (an SMTP 4xx reply to the message: greylisting, a full mailbox): worth
+// trying again, but after the backoff the refusal asks for, not as soon as
+// something else recovers.
+func Deferred(err error) error {
+	if err == nil {
+		return nil
+	}
+	return deferredError{err}
+}
+
+// IsDeferred reports whether err was marked with Deferred.
+func IsDeferred(err error) bool {
+	var d deferredError
+	return errors.As(err, &d)
+}
+
 // NotDueError is what Process returns for a touch whose task ran before the
 // touch is due (a task left from before the touch was rescheduled later):
 // the touch is handed back untouched, and the queue should run the task

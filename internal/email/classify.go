@@ -14,8 +14,9 @@ import (
 // command failed, such as a RSET after an accepted DATA): nil for none; an
 // *engine.SuppressError for a hard bounce; engine.Permanent for any other
 // 5xx or a message go-mail cannot
-// send; and the error unmarked, so the touch is retried, for 4xx replies and
-// network errors, which carry no SMTP code. A 5xx refusing the session never
+// send; engine.Deferred for a 4xx reply, retried after its backoff; and the
+// error unmarked, so the touch is retried, for network errors, which carry
+// no SMTP code. A 5xx refusing the session never
 // gets here: the sender's gate takes it as an outage (refusesSession).
 func classify(m *gomail.Msg, err error) error {
 	if err == nil {
@@ -32,7 +33,7 @@ func classify(m *gomail.Msg, err error) error {
 	case code >= 500:
 		return engine.Permanent(err)
 	case code >= 400:
-		return err
+		return engine.Deferred(err)
 	case se.Reason == gomail.ErrGetSender, se.Reason == gomail.ErrGetRcpts, se.Reason == gomail.ErrNoUnencoded:
 		return engine.Permanent(err)
 	}

@@ -97,6 +97,9 @@ func TestSMTPFailures(t *testing.T) {
 			if got := engine.IsPermanent(err); got != tt.permErr {
 				t.Fatalf("IsPermanent = %v, want %v: %v", got, tt.permErr, err)
 			}
+			if got := engine.IsDeferred(err); got == tt.permErr { // a 4xx defers the message, a 5xx ends it
+				t.Fatalf("IsDeferred = %v, want %v: %v", got, !tt.permErr, err)
+			}
 			var sup *engine.SuppressError
 			if got := errors.As(err, &sup); got != tt.suppress {
 				t.Fatalf("SuppressError = %v, want %v: %v", got, tt.suppress, err)

@@ -9,31 +9,33 @@ import (
 	"github.com/hibiken/asynq"
 )
 
-// outageMark is in the error asynq keeps with a task that an outage of its
-// channel's transport held back (engine.IsOutage), so that RunRetries can
-// tell such a task from one waiting after a failure of its own.
-const outageMark = "held back by an outage"
+// deferredMark is in the error asynq keeps with a task whose touch the other
+// end refused for now (engine.IsDeferred: an SMTP 4xx reply), so that
+// RunRetries can leave it to its backoff.
+const deferredMark = "deferred by the receiver"
 
 // retryPage is how many waiting tasks RunRetries reads at a time.
 const retryPage = 1000
 
-// RunRetries makes the tasks an outage of a channel's transport held back,
-// waiting in its queue for a retry, pending now rather than after their
-// backoff (up to ServerConfig.RetryMax): the outage has ended. Tasks
-// waiting after a failure of their own (a 4xx reply: a greylisting server,
-// a full mailbox) keep their backoff, which running them early would only
-// spend. It reports how many it moved.
+// RunRetries makes the tasks waiting in a channel's queue for a retry
+// pending now, rather than after their backoff (up to
+// ServerConfig.RetryMax): an outage of the channel's transport has ended,
+// and the touches it held back, or that failed beside it (a claim that met
+// a lock, a dropped connection) with a backoff the outage's retries had
+// grown, go now. A task whose touch the other end refused for now (a 4xx
+// reply: a greylisting server, a full mailbox) keeps its backoff, which
+// running it early would only spend. It reports how many it moved.
 func (q *Queue) RunRetries(ch tracks.Channel) (int, error) {
 	name := Name(q.cfg.Prefix, ch)
-	var held []string
+	var waiting []string
 	for page := 1; ; page++ {
 		tasks, err := q.insp.ListRetryTasks(name, asynq.PageSize(retryPage), asynq.Page(page))
 		if err != nil {
 			return 0, fmt.Errorf("list the retries of the %s queue: %w", ch, err)
 		}
 		for _, t := range tasks {
-			if strings.Contains(t.LastErr, outageMark) {
-				held = append(held, t.ID)
+			if !strings.Contains(t.LastErr, deferredMark) {
+				waiting = append(waiting, t.ID)
 			}
 		}
 		if len(tasks) < retryPage {
@@ -41,7 +43,7 @@ func (q *Queue) RunRetries(ch tracks.Channel) (int, error) {
 		}
 	}
 	n := 0
-	for _, id := range held {
+	for _, id := range waiting {
 		err := q.insp.RunTask(name, id)
 		switch {
 		case err == nil:

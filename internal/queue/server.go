@@ -170,8 +170,8 @@ func (s *Server) handle(ctx context.Context, t *asynq.Task) error {
 		if engine.IsPermanent(err) {
 			return fmt.Errorf("touch %d: %w: %w", id, err, asynq.SkipRetry)
 		}
-		if engine.IsOutage(err) {
-			return fmt.Errorf("touch %d %s: %w", id, outageMark, err)
+		if engine.IsDeferred(err) {
+			return fmt.Errorf("touch %d %s: %w", id, deferredMark, err)
 		}
 		return fmt.Errorf("touch %d: %w", id, err)
 	}
