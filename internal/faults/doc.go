@@ -6,7 +6,8 @@
 // Each scenario seeds a fresh database with email touches due now, starts
 // the daemon, injects one fault (kill -9 of the daemon, Redis flushed or
 // down, PostgreSQL restarted, two daemons at once, SMTP 421, a hang-up or a
-// stall after DATA, the daemon down past --max-late) and then asserts that
+// stall after DATA, the SMTP server refusing every session for 10 s, the
+// daemon down past --max-late) and then asserts that
 // every touch is final in PostgreSQL, none lost and none stuck, with
 // duplicates at the SMTP server only where SMTP forces them. It prints a
 // summary table with the time each scenario took to recover.
