@@ -53,7 +53,7 @@ func importBothWays(t *testing.T, seed uint64, rounds int) {
 			t.Errorf("created, updated, unchanged, events, enrolled, exited: whole %v, in pieces %v", whole, pieces)
 		}
 		for _, q := range importDiffQueries {
-			if a, b := queryLines(t, pools[0], q), queryLines(t, pools[1], q); !slices.Equal(a, b) {
+			if a, b := queryColumn[string](t, pools[0], q), queryColumn[string](t, pools[1], q); !slices.Equal(a, b) {
 				t.Errorf("%s\n%s", q, lineDiff(a, b))
 			}
 		}

@@ -226,7 +226,7 @@ func TestImportBatchSeesChangesBeforeIt(t *testing.T) {
 // contactNames lists every contact as "external_id email first_name", by id.
 func contactNames(t *testing.T, pool *pgxpool.Pool) []string {
 	t.Helper()
-	return queryLines(t, pool, `SELECT coalesce(external_id, '-') || ' ' || email || ' ' || first_name FROM contacts ORDER BY id`)
+	return queryColumn[string](t, pool, `SELECT coalesce(external_id, '-') || ' ' || email || ' ' || first_name FROM contacts ORDER BY id`)
 }
 
 // TestImportBatchAfterOneAddingItsContact: a contact added by one batch and

@@ -75,7 +75,7 @@ func crmOn(tb testing.TB, pool *pgxpool.Pool, wrap func(crm.Store) crm.Store, op
 }
 
 // countRows runs a SELECT count(*) query.
-func countRows(t *testing.T, pool *pgxpool.Pool, sql string, args ...any) int {
+func countRows(t testing.TB, pool *pgxpool.Pool, sql string, args ...any) int {
 	t.Helper()
 	var n int
 	if err := pool.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
@@ -84,18 +84,18 @@ func countRows(t *testing.T, pool *pgxpool.Pool, sql string, args ...any) int {
 	return n
 }
 
-// queryLines runs a query answering one text column.
-func queryLines(t *testing.T, pool *pgxpool.Pool, sql string) []string {
+// queryColumn runs a query answering one column and returns its values.
+func queryColumn[T any](t testing.TB, pool *pgxpool.Pool, sql string, args ...any) []T {
 	t.Helper()
-	rows, err := pool.Query(context.Background(), sql)
+	rows, err := pool.Query(context.Background(), sql, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	values, err := pgx.CollectRows(rows, pgx.RowTo[T])
 	if err != nil {
 		t.Fatal(err)
 	}
-	return lines
+	return values
 }
 
 func TestImportUpserts(t *testing.T) {

@@ -244,7 +244,7 @@ func TestBulkEnrollAcrossChunks(t *testing.T) {
 	if err != nil || n != len(ids)-2 {
 		t.Fatalf("BulkEnroll = %d, %v; want %d", n, err, len(ids)-2)
 	}
-	if got := countEnrollments(t, s, "contact_id = $1", refused); got != 1 {
+	if got := countRows(t, s.Pool(), `SELECT count(*) FROM enrollments WHERE contact_id = $1`, refused); got != 1 {
 		t.Errorf("contact refused by its first entry has %d enrollments, want 1", got)
 	}
 	if ts := pendingOf(t, s, last); len(ts) != 1 || !ts[0].Due.Equal(es[len(ids)-2].First.Due) {
@@ -259,19 +259,9 @@ func TestBulkEnrollAcrossChunks(t *testing.T) {
 	if _, err := s.BulkEnroll(ctx, es[:len(ids)]); err == nil {
 		t.Fatal("an enrollment on an unsaved track version accepted")
 	}
-	if got := countEnrollments(t, s, "track_id = $1", "gi2"); got != 0 {
+	if got := countRows(t, s.Pool(), `SELECT count(*) FROM enrollments WHERE track_id = $1`, "gi2"); got != 0 {
 		t.Errorf("a failed bulk enrollment left %d enrollments", got)
 	}
-}
-
-// countEnrollments counts the enrollments meeting where (with arg as $1).
-func countEnrollments(t *testing.T, s *postgres.Store, where string, arg any) int {
-	t.Helper()
-	var n int
-	if err := s.Pool().QueryRow(context.Background(), "SELECT count(*) FROM enrollments WHERE "+where, arg).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
 }
 
 // TestBulkEnrollAfterDiscardAll: bulk enrollment keeps no prepared

@@ -9,7 +9,6 @@ import (
 	"github.com/dripline/dripline/internal/pgtest"
 	"github.com/dripline/dripline/internal/postgres"
 	"github.com/dripline/dripline/tracks"
-	"github.com/jackc/pgx/v5"
 )
 
 // t0 is the virtual "now" of the tests.
@@ -34,16 +33,8 @@ func saveTrack(t testing.TB, s *postgres.Store, id string) int {
 // addContacts inserts n contacts in one statement and returns their ids.
 func addContacts(t testing.TB, s *postgres.Store, n int) []int64 {
 	t.Helper()
-	rows, err := s.Pool().Query(context.Background(), `INSERT INTO contacts (email, time_zone)
+	return queryColumn[int64](t, s.Pool(), `INSERT INTO contacts (email, time_zone)
 		SELECT 'c' || g || '@example.com', 'America/Chicago' FROM generate_series(1, $1) g RETURNING id`, n)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ids
 }
 
 // newEnrollment is a BulkEnroll entry starting at t0 whose first touch, an
