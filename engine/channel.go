@@ -76,20 +76,47 @@ type AnyoneReach struct{}
 // Reachable reports true.
 func (AnyoneReach) Reachable(Contact) (bool, string) { return true, "" }
 
-// permanentError marks a failure that retrying cannot fix.
-type permanentError struct{ err error }
+// failureKind is how a channel marks a failure for the worker and the queue.
+type failureKind int
 
-func (e permanentError) Error() string { return e.err.Error() }
-func (e permanentError) Unwrap() error { return e.err }
+const (
+	permanent failureKind = iota + 1 // retrying cannot fix it
+	outage                           // the channel's transport, not the touch
+	deferred                         // the other end asks to try the touch later
+)
 
-// Permanent marks err as a failure that retrying cannot fix (a bad address, a
-// 5xx reply): the touch fails at once. Unmarked errors are retried with backoff.
-func Permanent(err error) error {
+// markedError is a failure marked with its kind.
+type markedError struct {
+	err  error
+	kind failureKind
+}
+
+func (e markedError) Error() string { return e.err.Error() }
+func (e markedError) Unwrap() error { return e.err }
+
+// mark marks err with kind; nil stays nil.
+func mark(err error, kind failureKind) error {
 	if err == nil {
 		return nil
 	}
-	return permanentError{err}
+	return markedError{err, kind}
 }
+
+// isMarked reports whether err, or an error it wraps, was marked with kind.
+func isMarked(err error, kind failureKind) bool {
+	var m markedError
+	for errors.As(err, &m) {
+		if m.kind == kind {
+			return true
+		}
+		err = m.err
+	}
+	return false
+}
+
+// Permanent marks err as a failure that retrying cannot fix (a bad address, a
+// 5xx reply): the touch fails at once. Unmarked errors are retried with backoff.
+func Permanent(err error) error { return mark(err, permanent) }
 
 // SuppressError is a permanent failure that also puts the address on the
 // suppression list, such as a hard bounce (5xx on RCPT) or a complaint.
@@ -102,57 +129,29 @@ type SuppressError struct {
 func (e *SuppressError) Error() string { return e.Err.Error() }
 func (e *SuppressError) Unwrap() error { return e.Err }
 
-// IsPermanent reports whether err was marked with Permanent.
+// IsPermanent reports whether err was marked with Permanent or is a
+// SuppressError.
 func IsPermanent(err error) bool {
-	var p permanentError
 	var s *SuppressError
-	return errors.As(err, &p) || errors.As(err, &s)
+	return isMarked(err, permanent) || errors.As(err, &s)
 }
-
-// outageError marks a failure of a channel's transport rather than of the touch.
-type outageError struct{ err error }
-
-func (e outageError) Error() string { return e.err.Error() }
-func (e outageError) Unwrap() error { return e.err }
 
 // Outage marks err as an outage of the channel's transport (an SMTP server
 // refusing every session): not the touch's fault, so the touch is retried
 // with backoff however many attempts it has had, and never failed for it.
-func Outage(err error) error {
-	if err == nil {
-		return nil
-	}
-	return outageError{err}
-}
+func Outage(err error) error { return mark(err, outage) }
 
 // IsOutage reports whether err was marked with Outage.
-func IsOutage(err error) bool {
-	var o outageError
-	return errors.As(err, &o)
-}
-
-// deferredError marks a temporary refusal of the touch itself.
-type deferredError struct{ err error }
-
-func (e deferredError) Error() string { return e.err.Error() }
-func (e deferredError) Unwrap() error { return e.err }
+func IsOutage(err error) bool { return isMarked(err, outage) }
 
 // Deferred marks err as a temporary refusal of this touch by the other end
 // (an SMTP 4xx reply to the message: greylisting, a full mailbox): worth
 // trying again, but after the backoff the refusal asks for, not as soon as
 // something else recovers.
-func Deferred(err error) error {
-	if err == nil {
-		return nil
-	}
-	return deferredError{err}
-}
+func Deferred(err error) error { return mark(err, deferred) }
 
 // IsDeferred reports whether err was marked with Deferred.
-func IsDeferred(err error) bool {
-	var d deferredError
-	return errors.As(err, &d)
-}
+func IsDeferred(err error) bool { return isMarked(err, deferred) }
 
 // NotDueError is what Process returns for a touch whose task ran before the
 // touch is due (a task left from before the touch was rescheduled later):
