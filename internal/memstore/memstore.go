@@ -343,7 +343,9 @@ func (s *Store) Touches() []engine.Touch {
 	return out
 }
 
-func lower(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+// EmailKey is how the store compares addresses: lower case, without
+// surrounding space. Contacts with one key share a suppression.
+func EmailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
 // ActivityTypes implements engine.Store: memory keeps no points table.
 func (s *Store) ActivityTypes(context.Context) ([]engine.ActivityType, error) { return nil, nil }
@@ -416,7 +418,7 @@ func (s *Store) Work(_ context.Context, t engine.Touch) (engine.Work, error) {
 	}
 	w := engine.Work{Enrollment: *en, Contact: *c, Owner: s.reps[c.OwnerID]}
 	if c.Email != "" {
-		w.Suppressed = s.suppressed[lower(c.Email)]
+		w.Suppressed = s.suppressed[EmailKey(c.Email)]
 	}
 	return w, nil
 }

@@ -227,11 +227,11 @@ func (t tx) CreateLetter(_ context.Context, l *engine.Letter) error {
 }
 
 func (t tx) Suppressed(_ context.Context, email string) (string, error) {
-	return t.s.suppressed[lower(email)], nil
+	return t.s.suppressed[EmailKey(email)], nil
 }
 
 func (t tx) Suppress(_ context.Context, email, reason, _ string, _ time.Time) error {
-	email = lower(email)
+	email = EmailKey(email)
 	if _, ok := t.s.suppressed[email]; ok {
 		return nil
 	}
@@ -243,7 +243,7 @@ func (t tx) Suppress(_ context.Context, email, reason, _ string, _ time.Time) er
 func (t tx) ContactsByEmail(_ context.Context, email string) ([]int64, error) {
 	var ids []int64
 	for _, c := range t.s.contacts {
-		if c != nil && lower(c.Email) == lower(email) {
+		if c != nil && EmailKey(c.Email) == EmailKey(email) {
 			ids = append(ids, c.ID)
 		}
 	}

@@ -3,10 +3,10 @@ package sim
 import (
 	"container/heap"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/dripline/dripline/engine"
+	"github.com/dripline/dripline/internal/memstore"
 	"github.com/dripline/dripline/internal/progress"
 	"github.com/dripline/dripline/internal/report"
 )
@@ -18,7 +18,7 @@ type shard struct {
 }
 
 // split deals the contacts, with their events, into n shards. Contacts
-// that share an email address (compared as the stores compare it) or an
+// that share an email address (compared as memstore.EmailKey compares it) or an
 // output label go to the same shard; the order of contacts and of events
 // within a shard is their order in the whole.
 func split(contacts []engine.Contact, events []engine.Event, n int) []shard {
@@ -52,7 +52,7 @@ func groups(contacts []engine.Contact) []int {
 		parent[i] = i
 		keys := []string{"label:" + report.Label(c)}
 		if c.Email != "" {
-			keys = append(keys, "email:"+strings.ToLower(strings.TrimSpace(c.Email)))
+			keys = append(keys, "email:"+memstore.EmailKey(c.Email))
 		}
 		for _, k := range keys {
 			j, ok := first[k]
