@@ -30,13 +30,8 @@ type scenario struct {
 	crash bool
 	late  bool // every touch is found past --max-late and skipped
 	// recovery, when set, is the scenario's own bound on recovery, tighter
-	// than the others' slack.
+	// than the others' slack (orphanBound, outageRecovery).
 	recovery func() time.Duration
-	// orphans: touches that were running in the killed daemon are held in
-	// asynq's active list until asynq's own lease on them runs out; then the
-	// reconciler deletes those tasks and enqueues the touches again. Its
-	// bound is tight (see orphanBound), not the other scenarios' slack.
-	orphans bool
 }
 
 // asynqLease is how long asynq may hold the tasks of a killed worker: the
@@ -49,7 +44,9 @@ const asynqLease = 31 * time.Second
 const orphanMargin = 10 * time.Second
 
 // orphanBound is how long touches held by a killed worker may take to be
-// final: the longer of the engine's lease and asynq's, two reconcile
+// final. They are held in asynq's active list until asynq's own lease on
+// them runs out; then the reconciler deletes those tasks and enqueues the
+// touches again. So the bound is the longer of the engine's lease and asynq's, two reconcile
 // intervals (a touch requeued once is stale again only a reconcile later),
 // sending what is left and a small margin.
 func orphanBound() time.Duration {
@@ -83,7 +80,7 @@ func scenarios() []scenario {
 	third := func(r *run) int { return suite.n / 3 }
 	return []scenario{
 		{name: "baseline", act: func(r *run) error { r.start(); return nil }},
-		{name: "kill-9", crash: true, orphans: true, act: func(r *run) error {
+		{name: "kill-9", crash: true, recovery: orphanBound, act: func(r *run) error {
 			r.start()
 			r.waitSent(third(r))
 			if err := r.daemons[0].Kill9(); err != nil {
@@ -191,9 +188,6 @@ func runScenario(t *testing.T, sc scenario) result {
 	}
 	faultEnd := time.Now()
 	bound := lease + reconcile + time.Duration(suite.n/smtpRate)*time.Second + slack
-	if sc.orphans {
-		bound = orphanBound()
-	}
 	if sc.recovery != nil {
 		bound = sc.recovery()
 	}
