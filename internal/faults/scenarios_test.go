@@ -46,9 +46,9 @@ const orphanMargin = 10 * time.Second
 // orphanBound is how long touches held by a killed worker may take to be
 // final. They are held in asynq's active list until asynq's own lease on
 // them runs out; then the reconciler deletes those tasks and enqueues the
-// touches again. So the bound is the longer of the engine's lease and asynq's, two reconcile
-// intervals (a touch requeued once is stale again only a reconcile later),
-// sending what is left and a small margin.
+// touches again. So the bound is the longer of the engine's lease and
+// asynq's, two reconcile intervals (a touch requeued once is stale again
+// only a reconcile later), sending what is left and a small margin.
 func orphanBound() time.Duration {
 	return max(lease, asynqLease) + 2*reconcile + time.Duration(suite.n/smtpRate)*time.Second + orphanMargin
 }
