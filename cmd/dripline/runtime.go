@@ -180,7 +180,7 @@ func (rt *runtime) openQueue(ctx context.Context, set email.Renderer) error {
 		return err
 	}
 	rt.openMetrics()
-	if rt.sender, err = newSender(cfg, rt.log, rt.metrics, emailRetries{rt.queue, rt.log}); err != nil {
+	if rt.sender, err = newSender(cfg, rt.log, rt.metrics, emailRetries{ctx, rt.queue, rt.log}); err != nil {
 		return err
 	}
 	rt.email, err = email.NewChannel(emailConfig(cfg, set, rt.sender, rt.log))
@@ -199,6 +199,7 @@ func emailConfig(cfg *config.Config, set email.Renderer, sender email.Sender, lo
 // our sessions again, so the touches an outage held back go out now rather
 // than after their backoff (up to 10 minutes).
 type emailRetries struct {
+	ctx context.Context // the runtime's: its end stops a pass not yet run
 	q   *queue.Queue
 	log *slog.Logger
 }
@@ -206,8 +207,8 @@ type emailRetries struct {
 // retryAgain is how long after an outage ends its retries run a second
 // time: a send that found delivery paused just before the server came back
 // fails after that, and reaches asynq's retries only once the first pass
-// has read them (the fault suite's smtp-outage saw a dozen such touches
-// wait out their backoff, 30 s and more).
+// has read them (a fault-suite run logged a dozen such sends in the 0.1 s
+// before the server was seen back).
 const retryAgain = 2 * time.Second
 
 // Resumed implements email.ResumeObserver, in the background: the send
@@ -216,7 +217,11 @@ func (r emailRetries) Resumed() {
 	go func() {
 		n, err := r.q.RunRetries(tracks.ChannelEmail)
 		if err == nil {
-			<-time.After(retryAgain)
+			select {
+			case <-time.After(retryAgain):
+			case <-r.ctx.Done():
+				return
+			}
 			var more int
 			more, err = r.q.RunRetries(tracks.ChannelEmail)
 			n += more

@@ -49,7 +49,9 @@ func (q *Queue) RunRetries(ch tracks.Channel) (int, error) {
 		case err == nil:
 			n++
 		case errors.Is(err, asynq.ErrTaskNotFound), strings.Contains(err.Error(), "already"):
-			// retried, finished or running since it was listed
+			// Retried, finished or running since it was listed: asynq v0.26
+			// exports no error for "task is already running" or "task is
+			// already in pending state" (internal/rdb RunTask), only the text.
 		default:
 			return n, fmt.Errorf("run the retries of the %s queue: %w", ch, err)
 		}
