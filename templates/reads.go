@@ -59,7 +59,7 @@ var dataType = reflect.TypeFor[Data]()
 // readsOf finds what the trees read. It is conservative: a dot or $ that
 // stands for all the data, or a node it does not know, reads everything.
 func readsOf(trees ...*parse.Tree) reads {
-	w := walker{seen: map[string]bool{}, printsOnly: true}
+	w := walker{printsOnly: true}
 	for _, t := range trees {
 		if t != nil {
 			w.node(t.Root, true)
@@ -70,6 +70,7 @@ func readsOf(trees ...*parse.Tree) reads {
 		r.paths = [][]int{{}}
 	}
 	slices.SortFunc(r.paths, slices.Compare)
+	r.paths = slices.CompactFunc(r.paths, slices.Equal)
 	return r
 }
 
@@ -77,7 +78,6 @@ func readsOf(trees ...*parse.Tree) reads {
 // trees only print or test them.
 type walker struct {
 	paths      [][]int
-	seen       map[string]bool
 	all        bool
 	printsOnly bool
 	actions    int
@@ -181,10 +181,7 @@ func (w *walker) add(names []string) {
 		}
 		path, t = append(path, f.Index[0]), f.Type
 	}
-	if key := fmt.Sprint(path); !w.seen[key] {
-		w.seen[key] = true
-		w.paths = append(w.paths, path)
-	}
+	w.paths = append(w.paths, path)
 }
 
 // plain reports whether a printed string can change neither whether a
