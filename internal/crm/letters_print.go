@@ -99,21 +99,21 @@ func (l *Letters) Reprint(ctx context.Context, a Actor, id int64, w io.Writer) (
 // ReprintTemp is Reprint into a temporary file, for a download: the file
 // is already unlinked, so closing it is all the cleanup there is, and it is
 // read from the start.
-func (l *Letters) ReprintTemp(ctx context.Context, a Actor, id int64) (*os.File, engine.LetterBatch, error) {
+func (l *Letters) ReprintTemp(ctx context.Context, a Actor, id int64) (*os.File, error) {
 	f, err := os.CreateTemp("", "dripline-batch-*.pdf")
 	if err != nil {
-		return nil, engine.LetterBatch{}, fmt.Errorf("reprint batch %d: %w", id, err)
+		return nil, fmt.Errorf("reprint batch %d: %w", id, err)
 	}
 	_ = os.Remove(f.Name()) // the open file stays readable
-	b, err := l.Reprint(ctx, a, id, f)
+	_, err = l.Reprint(ctx, a, id, f)
 	if err == nil {
 		_, err = f.Seek(0, io.SeekStart)
 	}
 	if err != nil {
 		f.Close()
-		return nil, engine.LetterBatch{}, err
+		return nil, err
 	}
-	return f, b, nil
+	return f, nil
 }
 
 // ReprintFile is Reprint into a file, written in full before it replaces

@@ -136,7 +136,7 @@ func (a *api) servePDF(w http.ResponseWriter, r *http.Request, who crm.Actor, re
 		a.fail(w, r, badRequest("batch", "%q is not a batch number", ref))
 		return
 	}
-	f, _, err := a.letters.ReprintTemp(r.Context(), who, id)
+	f, err := a.letters.ReprintTemp(r.Context(), who, id)
 	if err != nil {
 		a.fail(w, r, err)
 		return

@@ -22,7 +22,7 @@ type Letters interface {
 	Unmailable(ctx context.Context, a crm.Actor, kind string) ([]engine.FiledLetter, error)
 	Batches(ctx context.Context, a crm.Actor) ([]engine.LetterBatch, error)
 	Print(ctx context.Context, a crm.Actor, req crm.PrintRequest) (engine.LetterBatch, error)
-	ReprintTemp(ctx context.Context, a crm.Actor, id int64) (*os.File, engine.LetterBatch, error)
+	ReprintTemp(ctx context.Context, a crm.Actor, id int64) (*os.File, error)
 	Purge(ctx context.Context, a crm.Actor, kind, reason string) (int, error)
 	Email(ctx context.Context, a crm.Actor, kind string) (int, error)
 }
@@ -85,7 +85,7 @@ func (p *Pages) batchPDF(w http.ResponseWriter, r *http.Request, v viewer) error
 	if err != nil || !strings.HasSuffix(r.PathValue("file"), ".pdf") {
 		return engine.ErrNotFound
 	}
-	f, _, err := p.d.Letters.ReprintTemp(r.Context(), v.Actor, id)
+	f, err := p.d.Letters.ReprintTemp(r.Context(), v.Actor, id)
 	if err != nil {
 		return err
 	}
