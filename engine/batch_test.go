@@ -302,7 +302,8 @@ func TestClaimOfEndedWorker(t *testing.T) {
 
 // TestTaskBeforeDue: a task that runs before its touch is due (one left
 // from before the touch was rescheduled later) hands the touch back
-// untouched and asks to run again at the due time, where it goes out.
+// queued, the claim not charged to it and its reason kept, and asks to run
+// again at the due time, where it goes out.
 func TestTaskBeforeDue(t *testing.T) {
 	t.Parallel()
 	m := &mailer{}
@@ -316,8 +317,9 @@ func TestTaskBeforeDue(t *testing.T) {
 	if !errors.As(err, &nd) || !nd.Due.Equal(due) {
 		t.Fatalf("Process before due = %v, want not due until %s", err, due)
 	}
-	if got := f.stored(ids[0]); got.State != engine.TouchQueued || m.sent() != 0 {
-		t.Fatalf("touch = %s, %d sent; want queued, nothing sent", got.State, m.sent())
+	if got := f.stored(ids[0]); got.State != engine.TouchQueued || got.Attempts-got.Outages != 0 || got.Reason != "" || m.sent() != 0 {
+		t.Fatalf("touch = %s, %d attempts (%d uncharged), reason %q, %d sent; want queued, the early claim not charged, nothing sent",
+			got.State, got.Attempts, got.Outages, got.Reason, m.sent())
 	}
 	f.clock.Advance(time.Hour)
 	if err := f.eng.Process(f.ctx, ids[0]); err != nil {

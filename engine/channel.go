@@ -155,7 +155,8 @@ func IsDeferred(err error) bool { return isMarked(err, deferred) }
 
 // NotDueError is what Process returns for a touch whose task ran before the
 // touch is due (a task left from before the touch was rescheduled later):
-// the touch is handed back untouched, and the queue should run the task
+// the touch is handed back to queued, its reason kept and the claim not charged
+// to it (Store.ReleaseUncharged), and the queue should run the task
 // again at Due.
 type NotDueError struct {
 	Touch int64

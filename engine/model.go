@@ -138,7 +138,7 @@ type Touch struct {
 	Due          time.Time
 	State        TouchState
 	Attempts     int // claims so far; each claim's number is its fence
-	Outages      int // of those, the ones an outage of the channel's transport ended (Store.ReleaseOutage)
+	Outages      int // of those, the ones not charged to the touch: an outage, a run before its due time (Store.ReleaseUncharged)
 	LeaseUntil   time.Time
 	Reason       string // why it was skipped, canceled or failed
 	FinishedAt   time.Time

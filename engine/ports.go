@@ -83,11 +83,12 @@ type Store interface {
 	// otherwise Release changes nothing and returns ErrConflict.
 	Release(ctx context.Context, id int64, attempt int, state TouchState, reason string) error
 
-	// ReleaseOutage is Release to queued after an outage of the channel's
-	// transport (see Outage), and counts the attempt in the touch's Outages:
-	// not the touch's fault, it does not count toward MaxAttempts, while
-	// Attempts stays the claim's fence.
-	ReleaseOutage(ctx context.Context, id int64, attempt int, reason string) error
+	// ReleaseUncharged is Release to queued of a claim that was not the
+	// touch's fault: an outage of the channel's transport (see Outage), a
+	// task run before the touch was due (NotDueError). It counts the attempt
+	// in the touch's Outages too, so it does not count toward MaxAttempts,
+	// while Attempts stays the claim's fence.
+	ReleaseUncharged(ctx context.Context, id int64, attempt int, reason string) error
 
 	// BulkEnroll creates each enrollment with its first touch in one round trip,
 	// skipping those the track's rules refuse (an open enrollment exists, or a

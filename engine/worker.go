@@ -47,8 +47,8 @@ func (e *Engine) Process(ctx context.Context, id int64) error {
 		return nil
 	}
 	t := c.touch
-	if now := e.now(); t.Due.After(now) { // a stale task of a touch rescheduled later
-		if err := e.release(ctx, t, TouchQueued, "not due yet"); err != nil {
+	if now := e.now(); t.Due.After(now) { // a stale task of a touch rescheduled later: not the touch's attempt
+		if err := e.released(t, e.cfg.Store.ReleaseUncharged(ctx, t.ID, t.Attempts, t.Reason)); err != nil {
 			return err
 		}
 		return &NotDueError{Touch: t.ID, Due: t.Due}
@@ -200,7 +200,7 @@ func (e *Engine) retry(ctx context.Context, t Touch, err error) error {
 	e.log.Log(ctx, level, "touch will be retried", ids(t, "attempt", t.Attempts, "outages", t.Outages, "err", err)...)
 	var rerr error
 	if IsOutage(err) {
-		rerr = e.released(t, e.cfg.Store.ReleaseOutage(ctx, t.ID, t.Attempts, err.Error()))
+		rerr = e.released(t, e.cfg.Store.ReleaseUncharged(ctx, t.ID, t.Attempts, err.Error()))
 	} else {
 		rerr = e.release(ctx, t, TouchQueued, err.Error())
 	}

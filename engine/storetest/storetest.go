@@ -51,7 +51,7 @@ func Run(t *testing.T, open func(t *testing.T) Harness) {
 		{"ClaimAfterLeaseExpiry", claimAfterLeaseExpiry},
 		{"ClaimFinalOrScheduled", claimFinalOrScheduled},
 		{"ReleaseStaleAttempt", releaseStaleAttempt},
-		{"ReleaseOutageCountsApart", releaseOutageCountsApart},
+		{"ReleaseUnchargedCountsApart", releaseOutageCountsApart},
 		{"RenewLease", renewLease},
 		{"MessageIDKeptWithTheFinish", setMessageID},
 		{"PauseSendsTouchBackToScheduled", pauseBackToScheduled},

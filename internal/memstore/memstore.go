@@ -228,8 +228,8 @@ func (s *Store) Release(_ context.Context, id int64, attempt int, state engine.T
 	return err
 }
 
-// ReleaseOutage implements engine.Store.
-func (s *Store) ReleaseOutage(_ context.Context, id int64, attempt int, reason string) error {
+// ReleaseUncharged implements engine.Store.
+func (s *Store) ReleaseUncharged(_ context.Context, id int64, attempt int, reason string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t, err := s.release(id, attempt, engine.TouchQueued, reason)

@@ -106,14 +106,14 @@ func (s *Store) Release(ctx context.Context, id int64, attempt int, state engine
 	return s.release(ctx, id, attempt, state, reason, 0)
 }
 
-// ReleaseOutage hands a running touch back to queued after an outage of its
-// channel's transport, counting the attempt in outages too; ErrConflict as
+// ReleaseUncharged hands a running touch back to queued after a claim that
+// was not its fault, counting the attempt in outages too; ErrConflict as
 // Release.
-func (s *Store) ReleaseOutage(ctx context.Context, id int64, attempt int, reason string) error {
+func (s *Store) ReleaseUncharged(ctx context.Context, id int64, attempt int, reason string) error {
 	return s.release(ctx, id, attempt, engine.TouchQueued, reason, 1)
 }
 
-// release is Release and ReleaseOutage, adding outage to the outages.
+// release is Release and ReleaseUncharged, adding outage to the outages.
 func (s *Store) release(ctx context.Context, id int64, attempt int, state engine.TouchState, reason string, outage int) error {
 	tag, err := s.pool.Exec(ctx, `UPDATE touches SET state = $2, reason = $3, lease_until = NULL, outages = outages + $5
 		WHERE id = $1 AND state = 'running' AND attempts = $4`, id, string(state), reason, attempt, outage)
