@@ -87,15 +87,18 @@ func (x *tx) EnrollAll(ctx context.Context, es []engine.NewEnrollment) ([]bool, 
 			return nil, fmt.Errorf("bulk enroll: entry %d (contact %d): %w", i, ne.Enrollment.ContactID, err)
 		}
 	}
+	if len(es) == 0 { // events that enroll nobody: no round trip
+		return created, nil
+	}
 	at := make(map[enrollKey]int, len(es)) // the entry each contact and track stands for
 	for i := len(es) - 1; i >= 0; i-- {
 		at[enrollKey{es[i].Enrollment.ContactID, es[i].Enrollment.TrackID}] = i
 	}
-	// A generic plan, blind to the arrays' sizes, may join a chunk's rows
-	// in a nested loop: plan each chunk for its data. A chunk's estimated
-	// cost crosses jit_above_cost, and compiling it took 0.6 s, longer
-	// than running it.
-	if _, err := x.q.Exec(ctx, "SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL jit = off"); err != nil {
+	// A chunk's estimated cost crosses jit_above_cost, and compiling it
+	// took 0.6 s, longer than running it. (Each chunk is sent unnamed, so
+	// it is planned for its own arrays.) The setting lasts to the end of the
+	// caller's transaction.
+	if _, err := x.q.Exec(ctx, "SET LOCAL jit = off"); err != nil {
 		return nil, fmt.Errorf("bulk enroll: %w", err)
 	}
 	conn, ok := x.q.(interface{ Conn() *pgx.Conn })
