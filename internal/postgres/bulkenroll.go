@@ -169,9 +169,9 @@ func encodeChunks(es []engine.NewEnrollment, at map[enrollKey]int, done <-chan s
 }
 
 // The types of bulkEnrollSQL's parameters, and the binary formats of them
-// and of its results. Written out rather than asked of the server with a
-// named prepared statement, which a pooler's reset (DISCARD ALL) or
-// PgBouncer in transaction mode would take away from under the connection.
+// and of its results: written out, so that a goroutine can encode a chunk
+// off the connection and the statement goes unnamed (the store keeps no
+// prepared statement of its own; see TestStoreAfterDiscardAll).
 var (
 	bulkParamOIDs = []uint32{pgtype.Int8ArrayOID, pgtype.TextArrayOID, pgtype.Int4ArrayOID, pgtype.TextArrayOID,
 		pgtype.TimestamptzArrayOID, pgtype.TimestamptzArrayOID, pgtype.TextArrayOID, pgtype.TextArrayOID,

@@ -9,6 +9,7 @@ import (
 
 	"github.com/dripline/dripline/engine"
 	"github.com/dripline/dripline/internal/postgres"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -264,13 +265,17 @@ func TestBulkEnrollAcrossChunks(t *testing.T) {
 	}
 }
 
-// TestBulkEnrollAfterDiscardAll: bulk enrollment keeps no prepared
-// statement on the connection, so a pooler's reset between transactions
-// (DISCARD ALL) takes nothing from it.
-func TestBulkEnrollAfterDiscardAll(t *testing.T) {
+// TestStoreAfterDiscardAll: with default_query_exec_mode=cache_describe in
+// the URL, as the README advises behind PgBouncer in transaction mode, the
+// store keeps no prepared statement on a connection, so a pooler's reset
+// between transactions (DISCARD ALL) takes nothing from it: not from bulk
+// enrollment, which sends its own statement unnamed, nor from the other
+// queries.
+func TestStoreAfterDiscardAll(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	cfg := setup(t).Pool().Config().Copy()
+	cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe // what the URL's setting sets
 	cfg.MaxConns = 1
 	one, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -283,6 +288,9 @@ func TestBulkEnrollAfterDiscardAll(t *testing.T) {
 	for _, id := range ids {
 		if n, err := s.BulkEnroll(ctx, []engine.NewEnrollment{newEnrollment(id, "gi", version, "never", t0)}); err != nil || n != 1 {
 			t.Fatalf("BulkEnroll of contact %d = %d, %v", id, n, err)
+		}
+		if _, _, err := s.TrackSource(ctx, "gi", version); err != nil {
+			t.Fatalf("TrackSource: %v", err)
 		}
 		if _, err := one.Exec(ctx, "DISCARD ALL"); err != nil {
 			t.Fatal(err)
