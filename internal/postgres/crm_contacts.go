@@ -62,16 +62,11 @@ func (x *crmTx) LockContact(ctx context.Context, id int64) (engine.Contact, erro
 
 // LockContacts reads the contacts and locks them FOR UPDATE, in id order.
 func (x *crmTx) LockContacts(ctx context.Context, ids []int64) (map[int64]engine.Contact, error) {
-	cs, err := collect(ctx, x.q, "lock contacts", scanContact, `SELECT `+contactColumns+contactsFrom+`
-		WHERE c.id = ANY($1) ORDER BY c.id FOR UPDATE OF c`, ids)
+	cs, err := collect(ctx, x.q, "lock contacts", scanContact, contactsByID+" ORDER BY c.id FOR UPDATE OF c", ids)
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[int64]engine.Contact, len(cs))
-	for _, c := range cs {
-		byID[c.ID] = c
-	}
-	return byID, nil
+	return byID(cs, func(c engine.Contact) int64 { return c.ID }), nil
 }
 
 // Contacts lists a page of contacts in id order.

@@ -168,9 +168,6 @@ func TestEnrollmentRepeatableRead(t *testing.T) {
 	orphans(t, s, id)
 }
 
-// waitBlocked waits until a backend running a statement like pattern waits
-// for a lock, or until done (the statement's result) is ready; it puts the
-// result back.
 // TestRepeatableReadDeleteRefused: a REPEATABLE READ transaction whose
 // snapshot predates an enrollment committed meanwhile cannot delete the
 // contact: its cascade would miss the enrollment and leave it, and its
@@ -201,6 +198,9 @@ func TestRepeatableReadDeleteRefused(t *testing.T) {
 	}
 }
 
+// waitBlocked waits until a backend running a statement like pattern waits
+// for a lock, or until done (the statement's result) is ready; it puts the
+// result back.
 func waitBlocked(t *testing.T, s *postgres.Store, pattern string, done chan error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
