@@ -41,9 +41,9 @@ func renewLease(e *env) {
 	}
 }
 
-// setMessageID: the Message-ID a finish records is kept on the touch, and
+// messageIDKeptWithTheFinish: the Message-ID a finish records is kept on the touch, and
 // rolled back with its transaction.
-func setMessageID(e *env) {
+func messageIDKeptWithTheFinish(e *env) {
 	_, tc := e.claimed()
 	finish := func(tx engine.Tx, messageID string) error {
 		_, err := tx.FinishAllClaimed(e.ctx, []engine.ClaimedFinish{

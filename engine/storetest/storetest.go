@@ -53,7 +53,7 @@ func Run(t *testing.T, open func(t *testing.T) Harness) {
 		{"ReleaseStaleAttempt", releaseStaleAttempt},
 		{"ReleaseUnchargedCountsApart", releaseOutageCountsApart},
 		{"RenewLease", renewLease},
-		{"MessageIDKeptWithTheFinish", setMessageID},
+		{"MessageIDKeptWithTheFinish", messageIDKeptWithTheFinish},
 		{"PauseSendsTouchBackToScheduled", pauseBackToScheduled},
 		{"FinishClaimedStaleAttempt", finishClaimedStale},
 		{"FinishClaimedNoLongerRunning", finishClaimedNotRunning},

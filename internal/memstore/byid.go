@@ -2,9 +2,11 @@ package memstore
 
 import "slices"
 
-// byID holds values by id. The store's ids come from one counter and stay
-// dense, so a slice indexed by id serves where a map would hash; the zero
-// value stands for none.
+// byID holds values by id: a slice indexed by id serves where a map would
+// hash; the zero value stands for none. The store's ids come from one
+// counter shared by every kind of row, so each kind's slice has holes where
+// the other kinds' ids fall (a simulated year's touches take about half
+// their slots); a counter per kind measured no faster.
 type byID[T any] []T
 
 // at returns the value of id, or the zero value.
