@@ -185,12 +185,10 @@ type heads struct {
 }
 
 func (h heads) Len() int { return len(h.at) }
+// Less orders by before alone: two parts' heads never tie, since a
+// contact's label lives in one shard.
 func (h heads) Less(a, b int) bool {
-	x, y := &h.parts[h.at[a]][0], &h.parts[h.at[b]][0]
-	if before(x, y) || before(y, x) {
-		return before(x, y)
-	}
-	return h.at[a] < h.at[b]
+	return before(&h.parts[h.at[a]][0], &h.parts[h.at[b]][0])
 }
 func (h heads) Swap(a, b int) { h.at[a], h.at[b] = h.at[b], h.at[a] }
 func (h *heads) Push(x any)   { h.at = append(h.at, x.(int)) }
