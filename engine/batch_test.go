@@ -129,7 +129,7 @@ func TestBatchFinishesTogether(t *testing.T) {
 	t.Parallel()
 	m := &mailer{}
 	f, w, _, ids := batchFixture(t, m, 3)
-	release := engine.HoldFinishes(f.eng)
+	release := engine.HoldFinishes(t, f.eng)
 	done := f.processAll(ids...)
 	release(len(ids))
 	if err := <-done; err != nil {
@@ -157,7 +157,7 @@ func TestBatchFinishOneFailsOthersDone(t *testing.T) {
 	f, w, logs, ids := batchFixture(t, m, 3)
 	bad := ids[1]
 	f.failActivityOf(bad, 2) // in the batch, then alone once
-	release := engine.HoldFinishes(f.eng)
+	release := engine.HoldFinishes(t, f.eng)
 	done := f.processAll(ids...)
 	release(len(ids))
 	if err := advanceUntil(f.ctx, f.clock, time.Second, done); err != nil {
@@ -201,7 +201,7 @@ func TestBatchFinishWithLostClaim(t *testing.T) {
 	}
 	f, w, logs, ids := batchFixture(t, m, 3)
 	stolen = ids[2]
-	release := engine.HoldFinishes(f.eng)
+	release := engine.HoldFinishes(t, f.eng)
 	done := f.processAll(ids...)
 	release(len(ids))
 	if err := <-done; err != nil {
@@ -229,7 +229,7 @@ func TestBatchClaimTwiceInOneBatch(t *testing.T) {
 	t.Parallel()
 	m := &mailer{}
 	f, w, _, ids := batchFixture(t, m, 2)
-	release := engine.HoldClaims(f.eng)
+	release := engine.HoldClaims(t, f.eng)
 	done := f.processAll(ids[0], ids[0], ids[1])
 	release(3)
 	if err := <-done; err != nil {
@@ -259,7 +259,7 @@ func TestBatchClaimLockedTouch(t *testing.T) {
 	if _, err := other.Exec(f.ctx, `SELECT 1 FROM touches WHERE id = $1 FOR UPDATE`, locked); err != nil {
 		t.Fatal(err)
 	}
-	release := engine.HoldClaims(f.eng)
+	release := engine.HoldClaims(t, f.eng)
 	errs := make(chan error, len(ids))
 	for _, id := range ids {
 		go func() { errs <- f.eng.Process(f.ctx, id) }()
@@ -350,7 +350,7 @@ func TestBatchFallbackSkippedTouchMovesOn(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.failActivityOf(ids[0], 1) // the batch fails; alone it goes through
-	release := engine.HoldFinishes(f.eng)
+	release := engine.HoldFinishes(t, f.eng)
 	done := f.processAll(ids...)
 	release(len(ids))
 	if err := <-done; err != nil {

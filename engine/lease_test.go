@@ -112,7 +112,7 @@ func TestLeaseRenewedWhileOutcomeWaits(t *testing.T) {
 	f := setupWith(t, map[tracks.Channel]engine.Channel{tracks.ChannelEmail: m}, nil,
 		func(c *engine.Config) { c.Lease = time.Minute })
 	tc := f.dueEmail()
-	letGo := engine.HoldFinishes(f.eng)
+	letGo := engine.HoldFinishes(t, f.eng)
 	done := make(chan error, 1)
 	go func() { done <- f.eng.Process(f.ctx, tc.ID) }()
 	// A lease stopped before the outcome leaves no renewal waiting: give up
