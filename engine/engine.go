@@ -41,9 +41,9 @@ type Config struct {
 	// Simulated says the engine runs a simulation (dripline simulate): one
 	// touch at a time over a store in memory, on a clock that stands still
 	// while a touch is carried out. No claim can then run out and no
-	// database hang, so it renews no leases, puts no deadline on
-	// claiming or finishing touches, and claims and finishes each touch on
-	// its own, there being nothing to batch.
+	// database hang, so it renews no leases, puts no deadline on finishing
+	// touches, and claims and finishes each touch on its own, there being
+	// nothing to batch.
 	Simulated bool
 }
 

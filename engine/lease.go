@@ -142,17 +142,10 @@ func (e *Engine) commit(ctx context.Context, j *job, fn func(Tx) error) error {
 // out (at least finishRetryMax) so a database that stopped answering cannot
 // hold the worker for ever.
 func (e *Engine) tryCommit(ctx context.Context, until time.Time, fn func(Tx) error) error {
-	ctx, cancel := e.within(ctx, max(until.Sub(e.now()), finishRetryMax))
-	defer cancel()
-	return e.cfg.Store.Tx(ctx, fn)
-}
-
-// within bounds ctx by d on the wall clock, except in a simulation
-// (Config.Simulated): its clock stands still while a touch runs, so no
-// bound could be reached and the timer would only cost time.
-func (e *Engine) within(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
-	if e.cfg.Simulated {
-		return ctx, func() {}
+	if !e.cfg.Simulated { // a simulation's clock stands still while a touch runs: no bound could be reached
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, max(until.Sub(e.now()), finishRetryMax))
+		defer cancel()
 	}
-	return context.WithTimeout(ctx, d)
+	return e.cfg.Store.Tx(ctx, fn)
 }
