@@ -40,9 +40,9 @@ func (e *Engine) finishTouch(ctx context.Context, tx Tx, t Touch, state TouchSta
 // when it was, tells the observer once tx commits.
 func (e *Engine) finishClaimed(ctx context.Context, tx Tx, t Touch, state TouchState, reason string) (bool, error) {
 	now := e.now()
-	ok, err := tx.FinishClaimed(ctx, t.ID, t.Attempts, state, reason, now)
-	if err != nil || !ok {
-		return ok, err
+	ok, err := tx.FinishAllClaimed(ctx, []ClaimedFinish{{ID: t.ID, Attempt: t.Attempts, State: state, Reason: reason}}, now)
+	if err != nil || !ok[0] {
+		return false, err
 	}
 	e.observe(tx, t, state, reason, now)
 	return true, nil

@@ -181,13 +181,12 @@ type Tx interface {
 	CreateTouches(ctx context.Context, ts []*Touch) error
 	// PendingTouches lists an enrollment's touches that are not final.
 	PendingTouches(ctx context.Context, enrollmentID int64) ([]Touch, error)
-	// FinishClaimed sets a final state on a touch still running under the
-	// claim with this attempt number. It reports false, changing nothing, when
-	// the touch ended meanwhile (an exit canceled it) or was claimed again.
-	FinishClaimed(ctx context.Context, id int64, attempt int, state TouchState, reason string, at time.Time) (bool, error)
-	// FinishAllClaimed is FinishClaimed for many distinct touches at once,
-	// all at the same time, recording on each the MessageID its email went
-	// out with (when not empty): ok[i] reports whether fs[i] was finished.
+	// FinishAllClaimed sets final states on distinct touches still running
+	// under the claims with these attempt numbers, all at the same time,
+	// recording on each the MessageID its email went out with (when not
+	// empty). ok[i] reports whether fs[i] was finished: false, changing
+	// nothing, when the touch ended meanwhile (an exit canceled it) or was
+	// claimed again.
 	FinishAllClaimed(ctx context.Context, fs []ClaimedFinish, at time.Time) (ok []bool, err error)
 	// FinishTouch sets a final state with its reason; a touch already final
 	// is left alone: ErrConflict.

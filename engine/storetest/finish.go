@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"errors"
 	"time"
 
@@ -15,19 +16,19 @@ func finishClaimedStale(e *env) {
 		e.t.Fatalf("reclaim = %v, %v", ok, err)
 	}
 	e.tx(func(tx engine.Tx) error {
-		ok, err := tx.FinishClaimed(e.ctx, tc.ID, tc.Attempts, engine.TouchDone, "", T0)
+		ok, err := finishOne(e.ctx, tx, tc.ID, tc.Attempts, engine.TouchDone, "", T0)
 		if err == nil && ok {
-			e.t.Error("FinishClaimed with the stale attempt reported true")
+			e.t.Error("FinishAllClaimed with the stale attempt reported true")
 		}
 		return err
 	})
 	if got := e.touch(tc.ID); got.State != engine.TouchRunning || got.Attempts != again.Attempts || !got.FinishedAt.IsZero() {
-		e.t.Fatalf("stale FinishClaimed changed the touch: %+v", got)
+		e.t.Fatalf("stale FinishAllClaimed changed the touch: %+v", got)
 	}
 	e.tx(func(tx engine.Tx) error {
-		ok, err := tx.FinishClaimed(e.ctx, tc.ID, again.Attempts, engine.TouchFailed, "bounced", T0.Add(2*time.Minute))
+		ok, err := finishOne(e.ctx, tx, tc.ID, again.Attempts, engine.TouchFailed, "bounced", T0.Add(2*time.Minute))
 		if err == nil && !ok {
-			e.t.Error("FinishClaimed with the current attempt reported false")
+			e.t.Error("FinishAllClaimed with the current attempt reported false")
 		}
 		return err
 	})
@@ -44,9 +45,9 @@ func finishClaimedNotRunning(e *env) {
 		return tx.FinishTouch(e.ctx, tc.ID, engine.TouchCanceled, "exit: opportunity.won", T0)
 	})
 	e.tx(func(tx engine.Tx) error {
-		ok, err := tx.FinishClaimed(e.ctx, tc.ID, tc.Attempts, engine.TouchDone, "", T0.Add(time.Second))
+		ok, err := finishOne(e.ctx, tx, tc.ID, tc.Attempts, engine.TouchDone, "", T0.Add(time.Second))
 		if err == nil && ok {
-			e.t.Error("FinishClaimed on a canceled touch reported true")
+			e.t.Error("FinishAllClaimed on a canceled touch reported true")
 		}
 		return err
 	})
@@ -153,4 +154,14 @@ func txRollsBack(e *env) {
 	if ts := e.queue(T0, T0.Add(time.Hour)); len(ts) != 0 {
 		e.t.Fatalf("rolled-back touch queued: %v", ids(ts))
 	}
+}
+
+// finishOne finishes one touch under its claim with FinishAllClaimed and
+// reports whether it did.
+func finishOne(ctx context.Context, tx engine.Tx, id int64, attempt int, state engine.TouchState, reason string, at time.Time) (bool, error) {
+	ok, err := tx.FinishAllClaimed(ctx, []engine.ClaimedFinish{{ID: id, Attempt: attempt, State: state, Reason: reason}}, at)
+	if err != nil {
+		return false, err
+	}
+	return ok[0], nil
 }

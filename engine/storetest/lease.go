@@ -30,7 +30,7 @@ func renewLease(e *env) {
 		e.t.Errorf("RenewLease with another attempt = %v, %v; want false", ok, err)
 	}
 	e.tx(func(tx engine.Tx) error {
-		_, err := tx.FinishClaimed(e.ctx, tc.ID, tc.Attempts, engine.TouchDone, "", later)
+		_, err := finishOne(e.ctx, tx, tc.ID, tc.Attempts, engine.TouchDone, "", later)
 		return err
 	})
 	if ok, err := e.s.RenewLease(e.ctx, tc.ID, tc.Attempts, T0.Add(time.Hour)); err != nil || ok {

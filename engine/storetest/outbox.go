@@ -156,7 +156,7 @@ func claimAfterLeaseExpiry(e *env) {
 func claimFinalOrScheduled(e *env) {
 	_, tc := e.claimed()
 	e.tx(func(tx engine.Tx) error {
-		_, err := tx.FinishClaimed(e.ctx, tc.ID, tc.Attempts, engine.TouchDone, "", T0)
+		_, err := finishOne(e.ctx, tx, tc.ID, tc.Attempts, engine.TouchDone, "", T0)
 		return err
 	})
 	_, scheduled := e.enroll(T0)

@@ -67,11 +67,14 @@ func (t tx) CreateTouches(ctx context.Context, ts []*engine.Touch) error {
 func (t tx) FinishAllClaimed(ctx context.Context, fs []engine.ClaimedFinish, at time.Time) ([]bool, error) {
 	ok := make([]bool, len(fs))
 	for i, f := range fs {
-		var err error
-		if ok[i], err = t.FinishClaimed(ctx, f.ID, f.Attempt, f.State, f.Reason, at); err != nil {
+		if tc, found := lookup(t.s.touches, f.ID); !found || tc.State != engine.TouchRunning || tc.Attempts != f.Attempt {
+			continue // ended meanwhile, or claimed again
+		}
+		ok[i] = true
+		if err := t.FinishTouch(ctx, f.ID, f.State, f.Reason, at); err != nil {
 			return nil, err
 		}
-		if ok[i] && f.MessageID != "" {
+		if f.MessageID != "" {
 			if err := t.setMessageID(f.ID, f.MessageID); err != nil {
 				return nil, err
 			}

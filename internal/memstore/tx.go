@@ -262,14 +262,6 @@ func (t tx) RecordEvent(_ context.Context, e engine.Event) (bool, error) {
 	return true, nil
 }
 
-func (t tx) FinishClaimed(ctx context.Context, id int64, attempt int, state engine.TouchState, reason string, at time.Time) (bool, error) {
-	tc, ok := lookup(t.s.touches, id)
-	if !ok || tc.State != engine.TouchRunning || tc.Attempts != attempt {
-		return false, nil
-	}
-	return true, t.FinishTouch(ctx, id, state, reason, at)
-}
-
 func (t tx) ContactsByID(_ context.Context, ids []int64) (map[int64]engine.Contact, error) {
 	return copiesOf(t.s.contacts, ids), nil
 }

@@ -118,15 +118,6 @@ func (x *tx) EnrollmentsByID(ctx context.Context, ids []int64) (map[int64]engine
 	return byID(ens, func(e engine.Enrollment) int64 { return e.ID }), nil
 }
 
-// FinishClaimed implements engine.Tx: FinishAllClaimed for one touch.
-func (x *tx) FinishClaimed(ctx context.Context, id int64, attempt int, state engine.TouchState, reason string, at time.Time) (bool, error) {
-	ok, err := x.FinishAllClaimed(ctx, []engine.ClaimedFinish{{ID: id, Attempt: attempt, State: state, Reason: reason}}, at)
-	if err != nil {
-		return false, err
-	}
-	return ok[0], nil
-}
-
 // FinishAllClaimed implements engine.Tx in one statement.
 func (x *tx) FinishAllClaimed(ctx context.Context, fs []engine.ClaimedFinish, at time.Time) ([]bool, error) {
 	var (
