@@ -185,6 +185,7 @@ type heads struct {
 }
 
 func (h heads) Len() int { return len(h.at) }
+
 // Less orders by before alone: two parts' heads never tie, since a
 // contact's label lives in one shard.
 func (h heads) Less(a, b int) bool {
